@@ -1,0 +1,38 @@
+//! Pure training science and plan logic.
+//!
+//! Everything here is plain data and deterministic functions: no I/O, no async, no clocks
+//! (callers pass "now" and "today" in). Tests for this module need no database and no server.
+
+#[macro_use]
+mod text_enum;
+
+pub mod activity;
+pub mod metrics;
+pub mod people;
+pub mod records;
+pub mod validation;
+
+pub use text_enum::UnknownValue;
+
+/// A requested change to one optional value: leave it, clear it, or set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Change<T> {
+    /// Leave the stored value as it is.
+    #[default]
+    Keep,
+    /// Remove the stored value.
+    Clear,
+    /// Replace the stored value.
+    Set(T),
+}
+
+impl<T> Change<T> {
+    /// Applies the change to `slot`.
+    pub fn apply(self, slot: &mut Option<T>) {
+        match self {
+            Change::Keep => {}
+            Change::Clear => *slot = None,
+            Change::Set(value) => *slot = Some(value),
+        }
+    }
+}
