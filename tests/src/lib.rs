@@ -1,0 +1,366 @@
+//! The end-to-end harness: a real Stride server on port 0 over a fresh database (SQLite file,
+//! or a new PostgreSQL database when `STRIDE_TEST_DATABASE_URL` names a server), a GraphQL
+//! client, and the fake vendor servers scenarios run against.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{Value, json};
+use stride::clock::ManualClock;
+use stride::config::{Config, DatabaseUrl};
+use stride::{AppState, Application};
+use tokio::sync::oneshot;
+
+/// The instant every test starts at, so dates in tests are fixed: Monday 2 March 2026, noon UTC.
+pub fn test_epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 12, 0, 0)
+        .single()
+        .expect("valid instant")
+}
+
+/// The database a test owns; removed when dropped.
+pub enum TestDatabase {
+    /// A SQLite file in its own temporary directory.
+    Sqlite(tempfile::TempDir),
+    /// A database created for this test on a PostgreSQL server.
+    Postgres {
+        /// The server's maintenance URL (used to drop the database).
+        admin_url: String,
+        /// The database's name.
+        name: String,
+    },
+}
+
+impl TestDatabase {
+    /// Creates a fresh database: PostgreSQL when `STRIDE_TEST_DATABASE_URL` is a
+    /// `postgres://` URL, SQLite otherwise. An unreachable PostgreSQL fails the test; it is
+    /// never skipped.
+    pub async fn create() -> (Self, String) {
+        match std::env::var("STRIDE_TEST_DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres") => {
+                use sqlx::Connection;
+                let name = format!(
+                    "stride_test_{}_{}",
+                    Utc::now().format("%Y%m%d%H%M%S"),
+                    uuid::Uuid::new_v4().simple()
+                );
+                let mut admin = sqlx::PgConnection::connect(&url).await.unwrap_or_else(|e| {
+                    panic!("STRIDE_TEST_DATABASE_URL points at PostgreSQL ({url}) but it is unreachable: {e}")
+                });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("creating the test database");
+                let _ = admin.close().await;
+                let mut parsed = url::Url::parse(&url).expect("STRIDE_TEST_DATABASE_URL is a URL");
+                parsed.set_path(&name);
+                (
+                    TestDatabase::Postgres {
+                        admin_url: url,
+                        name,
+                    },
+                    parsed.to_string(),
+                )
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("stride.db").display());
+                (TestDatabase::Sqlite(dir), url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self {
+            let (url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async; a short-lived runtime on its own thread removes the database.
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async move {
+                    use sqlx::Connection;
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut admin)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A running Stride server.
+pub struct TestApp {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its services, for setting up state directly.
+    pub state: AppState,
+    /// The clock the server reads; tests move it.
+    pub clock: Arc<ManualClock>,
+    /// The URL of its database, for tests that inspect or tamper with rows.
+    pub database_url: String,
+    client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    // Declared last so the server stops before its database is dropped.
+    _database: TestDatabase,
+}
+
+/// A logged-in user, from the test's point of view.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Bearer token.
+    pub token: String,
+    /// User id.
+    pub id: String,
+    /// Login email.
+    pub email: String,
+}
+
+/// A GraphQL answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// The whole JSON body.
+    pub body: Value,
+}
+
+impl Answer {
+    /// The `data`, failing the test with the errors if there were any.
+    pub fn ok(&self) -> &Value {
+        assert!(
+            self.body
+                .get("errors")
+                .is_none_or(|e| e.as_array().is_none_or(Vec::is_empty)),
+            "unexpected GraphQL errors: {}",
+            serde_json::to_string_pretty(&self.body).unwrap_or_default()
+        );
+        &self.body["data"]
+    }
+
+    /// The first error's `extensions.code`.
+    pub fn code(&self) -> Option<&str> {
+        self.body["errors"][0]["extensions"]["code"].as_str()
+    }
+
+    /// The first error's message.
+    pub fn message(&self) -> &str {
+        self.body["errors"][0]["message"].as_str().unwrap_or("")
+    }
+
+    /// Fails the test unless the first error has `code`; returns its message.
+    pub fn expect_code(&self, code: &str) -> &str {
+        assert_eq!(
+            self.code(),
+            Some(code),
+            "expected a {code} error, got: {}",
+            serde_json::to_string_pretty(&self.body).unwrap_or_default()
+        );
+        self.message()
+    }
+
+    /// The fields named by a BAD_INPUT error.
+    pub fn bad_fields(&self) -> Vec<String> {
+        self.body["errors"][0]["extensions"]["fields"]
+            .as_array()
+            .map(|fields| {
+                fields
+                    .iter()
+                    .filter_map(|f| f["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Options for [`TestApp::spawn_with`].
+pub type Configure = fn(&mut Config);
+
+impl TestApp {
+    /// Starts a server on a fresh database with the clock at [`test_epoch`].
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server after `configure` adjusts the configuration.
+    pub async fn spawn_with(configure: Configure) -> Self {
+        stride::telemetry::init(stride::config::LogFormat::Pretty, "warn");
+        let (database, url) = TestDatabase::create().await;
+        let mut config = Config {
+            database_url: DatabaseUrl(url.clone()),
+            database_max_connections: 8,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..Config::default()
+        };
+        configure(&mut config);
+        let clock = ManualClock::new(test_epoch());
+        let app = Application::build_with_clock(config, clock.clone())
+            .await
+            .expect("the application builds");
+        let addr = app.local_addr();
+        let state = app.state().clone();
+        let (tx, rx) = oneshot::channel();
+        let server = tokio::spawn(app.run_until(async move {
+            let _ = rx.await;
+        }));
+        TestApp {
+            addr,
+            state,
+            clock,
+            database_url: url,
+            client: reqwest::Client::new(),
+            shutdown: Some(tx),
+            server: Some(server),
+            _database: database,
+        }
+    }
+
+    /// The server's base URL.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// The HTTP client tests share.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends a GraphQL request, with a bearer token when given.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let body = response
+            .json::<Value>()
+            .await
+            .expect("GraphQL answers JSON");
+        Answer { status, body }
+    }
+
+    /// Creates an owner account directly and logs it in.
+    pub async fn owner(&self) -> Session {
+        let email = "owner@example.test";
+        let password = "owner-password-1";
+        self.state
+            .accounts
+            .create_owner(email, password, "Olive Owner")
+            .await
+            .expect("owner is created");
+        self.login(email, password).await
+    }
+
+    /// Logs in over GraphQL.
+    pub async fn login(&self, email: &str, password: &str) -> Session {
+        let answer = self
+            .gql(
+                None,
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id email } } }",
+                json!({ "e": email, "p": password }),
+            )
+            .await;
+        let data = answer.ok();
+        Session {
+            token: data["login"]["token"].as_str().expect("token").to_owned(),
+            id: data["login"]["user"]["id"].as_str().expect("id").to_owned(),
+            email: email.to_owned(),
+        }
+    }
+
+    /// Has `inviter` invite `email` with `role` (GraphQL enum name) and signs them up with
+    /// password `password-<email>`.
+    pub async fn invite_user(&self, inviter: &Session, role: &str, email: &str) -> Session {
+        let token = self.create_invite(inviter, role, None).await;
+        self.sign_up(&token, email).await
+    }
+
+    /// Issues an invite over GraphQL and returns its token.
+    pub async fn create_invite(
+        &self,
+        inviter: &Session,
+        role: &str,
+        email: Option<&str>,
+    ) -> String {
+        let answer = self
+            .gql(
+                Some(&inviter.token),
+                &format!("mutation($e: String) {{ createInvite(role: {role}, email: $e) {{ token invite {{ id }} }} }}"),
+                json!({ "e": email }),
+            )
+            .await;
+        answer.ok()["createInvite"]["token"]
+            .as_str()
+            .expect("invite token")
+            .to_owned()
+    }
+
+    /// Signs up with an invite token; the password is `password-<email>`.
+    pub async fn sign_up(&self, invite_token: &str, email: &str) -> Session {
+        let answer = self.try_sign_up(invite_token, email).await;
+        let data = answer.ok();
+        Session {
+            token: data["signUp"]["token"].as_str().expect("token").to_owned(),
+            id: data["signUp"]["user"]["id"]
+                .as_str()
+                .expect("id")
+                .to_owned(),
+            email: email.to_owned(),
+        }
+    }
+
+    /// Attempts a sign-up and returns the raw answer.
+    pub async fn try_sign_up(&self, invite_token: &str, email: &str) -> Answer {
+        self.gql(
+            None,
+            "mutation($i: SignUpInput!) { signUp(input: $i) { token user { id email role } } }",
+            json!({ "i": {
+                "inviteToken": invite_token,
+                "email": email,
+                "password": format!("password-{email}"),
+                "displayName": email.split('@').next().unwrap_or("athlete"),
+                "timeZone": "Europe/Oslo",
+            }}),
+        )
+        .await
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}

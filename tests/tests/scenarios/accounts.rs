@@ -1,0 +1,241 @@
+//! Sign-up with and without invites; login, logout, password change and session revocation.
+
+use chrono::TimeDelta;
+use serde_json::json;
+use stride_e2e::TestApp;
+
+const ME: &str = "{ me { id email role } }";
+
+#[tokio::test]
+async fn sign_up_needs_a_valid_unused_invite() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+
+    let bogus = app
+        .try_sign_up("stride_i_not-a-real-invite", "ann@example.test")
+        .await;
+    assert_eq!(
+        bogus.expect_code("BAD_INPUT"),
+        "inviteToken: this invite does not exist"
+    );
+
+    let invite = app.create_invite(&owner, "ATHLETE", None).await;
+    let ann = app.sign_up(&invite, "ann@example.test").await;
+    let me = app.gql(Some(&ann.token), ME, json!({})).await;
+    assert_eq!(me.ok()["me"]["role"], "ATHLETE");
+    assert_eq!(me.ok()["me"]["email"], "ann@example.test");
+
+    let reused = app.try_sign_up(&invite, "bob@example.test").await;
+    assert_eq!(
+        reused.expect_code("BAD_INPUT"),
+        "inviteToken: this invite has already been used"
+    );
+    let login = app.gql(None, "mutation { login(email: \"bob@example.test\", password: \"password-bob@example.test\") { token } }", json!({})).await;
+    login.expect_code("UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn expired_withdrawn_and_email_locked_invites_are_refused() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+
+    let expiring = app.create_invite(&owner, "ATHLETE", None).await;
+    app.clock.advance(TimeDelta::days(8));
+    let late = app.try_sign_up(&expiring, "late@example.test").await;
+    assert_eq!(
+        late.expect_code("BAD_INPUT"),
+        "inviteToken: this invite has expired; ask for a new one"
+    );
+
+    let owner = app.login("owner@example.test", "owner-password-1").await;
+    let answer = app
+        .gql(
+            Some(&owner.token),
+            "mutation { createInvite(role: ATHLETE) { token invite { id status } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(answer.ok()["createInvite"]["invite"]["status"], "PENDING");
+    let token = answer.ok()["createInvite"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let id = answer.ok()["createInvite"]["invite"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    app.gql(
+        Some(&owner.token),
+        "mutation($id: ID!) { revokeInvite(id: $id) }",
+        json!({ "id": id }),
+    )
+    .await
+    .ok();
+    let withdrawn = app.try_sign_up(&token, "withdrawn@example.test").await;
+    assert_eq!(
+        withdrawn.expect_code("BAD_INPUT"),
+        "inviteToken: this invite was withdrawn"
+    );
+
+    let locked = app
+        .create_invite(&owner, "COACH", Some("coach@example.test"))
+        .await;
+    let wrong = app.try_sign_up(&locked, "someone@example.test").await;
+    assert_eq!(wrong.bad_fields(), ["email"]);
+    let coach = app.sign_up(&locked, "Coach@Example.test").await;
+    let me = app.gql(Some(&coach.token), ME, json!({})).await;
+    assert_eq!(me.ok()["me"]["role"], "COACH");
+    assert_eq!(me.ok()["me"]["email"], "coach@example.test");
+}
+
+#[tokio::test]
+async fn duplicate_emails_and_weak_passwords_are_refused() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let invite = app.create_invite(&owner, "ATHLETE", None).await;
+    let again = app.try_sign_up(&invite, "ANN@example.test").await;
+    assert_eq!(
+        again.expect_code("CONFLICT"),
+        "an account with this email already exists"
+    );
+
+    let weak = app
+        .gql(
+            None,
+            "mutation($i: SignUpInput!) { signUp(input: $i) { token } }",
+            json!({ "i": { "inviteToken": invite, "email": "new@example.test", "password": "short", "displayName": "N" } }),
+        )
+        .await;
+    assert_eq!(weak.bad_fields(), ["password"]);
+    let bad_zone = app
+        .gql(
+            None,
+            "mutation($i: SignUpInput!) { signUp(input: $i) { token } }",
+            json!({ "i": { "inviteToken": invite, "email": "new@example.test", "password": "long-enough-pw", "displayName": "N", "timeZone": "Mars/Olympus" } }),
+        )
+        .await;
+    assert_eq!(bad_zone.bad_fields(), ["timeZone"]);
+    // The failed attempts did not use the invite up.
+    app.sign_up(&invite, "new@example.test").await;
+}
+
+#[tokio::test]
+async fn login_logout_and_password_change_revoke_sessions() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+
+    let wrong = app.gql(None, "mutation { login(email: \"ann@example.test\", password: \"nope-nope-nope\") { token } }", json!({})).await;
+    assert_eq!(
+        wrong.expect_code("UNAUTHENTICATED"),
+        "the email or password is wrong"
+    );
+    let unknown = app.gql(None, "mutation { login(email: \"nobody@example.test\", password: \"nope-nope-nope\") { token } }", json!({})).await;
+    assert_eq!(
+        unknown.message(),
+        wrong.message(),
+        "unknown and wrong look the same"
+    );
+
+    let laptop = app
+        .login("ann@example.test", "password-ann@example.test")
+        .await;
+    assert_eq!(
+        app.gql(Some(&laptop.token), ME, json!({})).await.ok()["me"]["id"],
+        ann.id.as_str()
+    );
+
+    app.gql(Some(&laptop.token), "mutation { logout }", json!({}))
+        .await
+        .ok();
+    let after_logout = app.gql(Some(&laptop.token), ME, json!({})).await;
+    assert_eq!(
+        after_logout.expect_code("UNAUTHENTICATED"),
+        "this session was ended; log in again"
+    );
+    // Logging out one session leaves the others.
+    app.gql(Some(&ann.token), ME, json!({})).await.ok();
+
+    let phone = app
+        .login("ann@example.test", "password-ann@example.test")
+        .await;
+    let bad_current = app
+        .gql(Some(&ann.token), "mutation { changePassword(currentPassword: \"guess-guess\", newPassword: \"a-brand-new-secret\") { token } }", json!({}))
+        .await;
+    assert_eq!(bad_current.bad_fields(), ["currentPassword"]);
+    let changed = app
+        .gql(
+            Some(&ann.token),
+            "mutation($c: String!) { changePassword(currentPassword: $c, newPassword: \"a-brand-new-secret\") { token } }",
+            json!({ "c": "password-ann@example.test" }),
+        )
+        .await;
+    let fresh = changed.ok()["changePassword"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    for stale in [&ann.token, &phone.token] {
+        app.gql(Some(stale), ME, json!({}))
+            .await
+            .expect_code("UNAUTHENTICATED");
+    }
+    app.gql(Some(&fresh), ME, json!({})).await.ok();
+    app.gql(None, "mutation { login(email: \"ann@example.test\", password: \"password-ann@example.test\") { token } }", json!({}))
+        .await
+        .expect_code("UNAUTHENTICATED");
+    app.login("ann@example.test", "a-brand-new-secret").await;
+}
+
+#[tokio::test]
+async fn sessions_expire_and_disabled_accounts_are_locked_out() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+
+    let disable = app
+        .gql(Some(&owner.token), "mutation($u: ID!) { setUserDisabled(userId: $u, disabled: true, reason: \"left the club\") { disabledAt } }", json!({ "u": ann.id }))
+        .await;
+    assert!(disable.ok()["setUserDisabled"]["disabledAt"].is_string());
+    app.gql(Some(&ann.token), ME, json!({}))
+        .await
+        .expect_code("UNAUTHENTICATED");
+    let login = app.gql(None, "mutation { login(email: \"ann@example.test\", password: \"password-ann@example.test\") { token } }", json!({})).await;
+    assert_eq!(
+        login.expect_code("UNAUTHENTICATED"),
+        "this account is disabled; ask an admin"
+    );
+
+    app.gql(
+        Some(&owner.token),
+        "mutation($u: ID!) { setUserDisabled(userId: $u, disabled: false) { id } }",
+        json!({ "u": ann.id }),
+    )
+    .await
+    .ok();
+    let ann = app
+        .login("ann@example.test", "password-ann@example.test")
+        .await;
+    app.clock.advance(TimeDelta::days(31));
+    let expired = app.gql(Some(&ann.token), ME, json!({})).await;
+    assert_eq!(
+        expired.expect_code("UNAUTHENTICATED"),
+        "this session has expired; log in again"
+    );
+}
+
+#[tokio::test]
+async fn requests_without_a_session_are_unauthenticated() {
+    let app = TestApp::spawn().await;
+    let anonymous = app.gql(None, ME, json!({})).await;
+    assert!(
+        anonymous
+            .expect_code("UNAUTHENTICATED")
+            .contains("Authorization: Bearer")
+    );
+    let garbage = app.gql(Some("stride_s_garbage"), ME, json!({})).await;
+    assert_eq!(
+        garbage.expect_code("UNAUTHENTICATED"),
+        "this session token is not valid"
+    );
+}

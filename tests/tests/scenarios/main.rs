@@ -1,0 +1,12 @@
+//! End-to-end scenarios against a real server on port 0 and a real database. Run on SQLite by
+//! default; set `STRIDE_TEST_DATABASE_URL=postgres://…` to run the same scenarios on
+//! PostgreSQL.
+
+mod access;
+mod accounts;
+mod audit_log;
+mod http;
+mod pagination;
+mod roles;
+mod schema;
+mod validation;
