@@ -7,9 +7,15 @@
 mod text_enum;
 
 pub mod activity;
+pub mod efficiency;
+pub mod load;
+pub mod matching;
 pub mod metrics;
 pub mod people;
+pub mod plan;
+pub mod readiness;
 pub mod records;
+pub mod stats;
 pub mod validation;
 
 pub use text_enum::UnknownValue;
