@@ -2,8 +2,9 @@
 //! variables (nested keys joined with `__`, e.g. `STRIDE_GRAPHQL__INTROSPECTION=false`), then
 //! command-line flags.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -29,6 +30,12 @@ pub struct Config {
     pub graphql: GraphqlConfig,
     /// Accounts, sessions and invites.
     pub auth: AuthConfig,
+    /// Where Stride keeps files of its own (the compiled-plugin cache).
+    pub data_dir: PathBuf,
+    /// The plugin runtime: where plugins live and the limits every call runs under.
+    pub plugins: PluginsConfig,
+    /// Per-plugin deployment settings, keyed by plugin id (`[plugin.strava]`).
+    pub plugin: BTreeMap<String, PluginSettings>,
 }
 
 impl Default for Config {
@@ -42,6 +49,9 @@ impl Default for Config {
             log_filter: "info,sqlx=warn,wasmtime=warn,cranelift=warn".to_owned(),
             graphql: GraphqlConfig::default(),
             auth: AuthConfig::default(),
+            data_dir: PathBuf::from("stride-data"),
+            plugins: PluginsConfig::default(),
+            plugin: BTreeMap::new(),
         }
     }
 }
@@ -104,6 +114,79 @@ impl Default for AuthConfig {
             min_password_length: 10,
         }
     }
+}
+
+/// The plugin runtime's settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PluginsConfig {
+    /// Directory of `*.wasm` plugins (default: the plugins built with this host).
+    pub dir: Option<PathBuf>,
+    /// Compiled-plugin cache (default: `<data_dir>/plugin-cache`).
+    pub cache_dir: Option<PathBuf>,
+    /// Rescan the plugin directory this often, seconds (0: only on an admin's reload).
+    pub reload_poll_s: u64,
+    /// Plugin calls running at once (the instance pool's size).
+    pub max_concurrent_calls: u32,
+    /// Linear memory one call may use, MiB.
+    pub memory_limit_mb: u32,
+    /// Deadline of a webhook call, ms (Strava wants an answer within 2 s).
+    pub webhook_deadline_ms: u64,
+    /// Deadline of a job call, ms.
+    pub job_deadline_ms: u64,
+    /// Default and largest timeout of one outbound request, ms.
+    pub http_timeout_ms: u64,
+    /// Outbound requests one call may make.
+    pub max_http_requests_per_call: u32,
+    /// Largest outbound request body, bytes.
+    pub max_request_bytes: usize,
+    /// Largest response body a plugin may receive, bytes.
+    pub max_response_bytes: usize,
+    /// Log lines one call may write (the rest are dropped and counted).
+    pub max_log_lines_per_call: u32,
+    /// Let plugins reach loopback and private addresses (development and tests only).
+    pub allow_private_networks: bool,
+    /// Let plugins use plain `http://` (development and tests only).
+    pub allow_plain_http: bool,
+    /// Consecutive failures that open a plugin's circuit breaker.
+    pub breaker_failures: u32,
+    /// How long an open breaker refuses calls, seconds.
+    pub breaker_cooldown_s: u64,
+}
+
+impl Default for PluginsConfig {
+    fn default() -> Self {
+        Self {
+            dir: None,
+            cache_dir: None,
+            reload_poll_s: 0,
+            max_concurrent_calls: 32,
+            memory_limit_mb: 64,
+            webhook_deadline_ms: 1_500,
+            job_deadline_ms: 60_000,
+            http_timeout_ms: 15_000,
+            max_http_requests_per_call: 100,
+            max_request_bytes: 1 << 20,
+            max_response_bytes: 16 << 20,
+            max_log_lines_per_call: 200,
+            allow_private_networks: false,
+            allow_plain_http: false,
+            breaker_failures: 5,
+            breaker_cooldown_s: 60,
+        }
+    }
+}
+
+/// What a deployment gives one plugin.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PluginSettings {
+    /// Non-secret settings the plugin can read (e.g. `api_base`).
+    pub settings: BTreeMap<String, String>,
+    /// Secrets the plugin may compare values against (never read).
+    pub secrets: BTreeMap<String, Secret>,
+    /// Hosts the plugin may reach beyond its manifest's (e.g. a proxy or a test server).
+    pub extra_allowed_hosts: Vec<String>,
 }
 
 /// A database URL whose password never appears in `Debug` or logs.

@@ -21,6 +21,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 mod accounts;
 mod athletes;
 mod audit;
+mod plugins;
 
 pub use accounts::{CoachGrant, Invite, NewInvite, NewUser, Session, User};
 pub use athletes::{
@@ -28,6 +29,7 @@ pub use athletes::{
     StoredActivity,
 };
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use plugins::PluginFailureRow;
 
 /// Why a store call failed. `NotFound` and `Conflict` are expected outcomes callers handle;
 /// everything else is an operational failure.
