@@ -11,6 +11,10 @@ use tokio::net::TcpListener;
 use crate::auth::Accounts;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
+use crate::plugins::admin::PluginAdmin;
+use crate::plugins::net::{NetPolicy, Outbound};
+use crate::plugins::services::LiveServices;
+use crate::plugins::{BUNDLED_PLUGINS_DIR, PluginHost};
 use crate::store::Store;
 use crate::training::Training;
 
@@ -27,20 +31,62 @@ pub struct AppState {
     pub accounts: Accounts,
     /// Athlete data.
     pub training: Training,
+    /// The plugin sandbox.
+    pub plugins: Arc<PluginHost>,
+    /// What plugins borrow from the host (network, kv, tokens, gate).
+    pub plugin_services: Arc<LiveServices>,
+    /// Plugin administration.
+    pub plugin_admin: PluginAdmin,
 }
 
 impl AppState {
-    /// Wires the services over `store` and `clock`.
-    pub fn new(config: Config, store: Store, clock: SharedClock) -> Self {
+    /// Wires the services over `store` and `clock` and loads the plugins.
+    pub async fn build(config: Config, store: Store, clock: SharedClock) -> anyhow::Result<Self> {
         let accounts = Accounts::new(store.clone(), clock.clone(), config.auth.clone());
         let training = Training::new(store.clone(), clock.clone(), accounts.clone());
-        Self {
+        let p = &config.plugins;
+        let outbound = Outbound::new(NetPolicy {
+            allow_private: p.allow_private_networks,
+            allow_plain_http: p.allow_plain_http,
+            max_request_bytes: p.max_request_bytes,
+            max_response_bytes: p.max_response_bytes,
+            max_timeout: std::time::Duration::from_millis(p.http_timeout_ms),
+        })
+        .context("building the plugins' HTTP client")?;
+        let plugin_services = Arc::new(LiveServices::new(
+            store.clone(),
+            clock.clone(),
+            outbound,
+            config.plugin.clone(),
+        ));
+        let mut runtime = config.plugins.clone();
+        runtime.dir = runtime.dir.or_else(|| Some(BUNDLED_PLUGINS_DIR.into()));
+        runtime.cache_dir = runtime
+            .cache_dir
+            .or_else(|| Some(config.data_dir.join("plugin-cache")));
+        let plugins = Arc::new(
+            PluginHost::new(
+                runtime,
+                config.plugin.clone(),
+                plugin_services.clone(),
+                clock.clone(),
+            )
+            .context("starting the plugin runtime")?
+            .with_failure_log(store.clone()),
+        );
+        plugins.sync_switches().await;
+        plugins.reload_all().await;
+        let plugin_admin = PluginAdmin::new(plugins.clone(), store.clone(), clock.clone());
+        Ok(Self {
             config: Arc::new(config),
             store,
             clock,
             accounts,
             training,
-        }
+            plugins,
+            plugin_services,
+            plugin_admin,
+        })
     }
 }
 
@@ -73,10 +119,8 @@ impl Application {
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
-        Ok(Self {
-            state: AppState::new(config, store, clock),
-            listener,
-        })
+        let state = AppState::build(config, store, clock).await?;
+        Ok(Self { state, listener })
     }
 
     /// The address actually bound (the real port when configured with port 0).
@@ -97,11 +141,34 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let router = crate::api::router(self.state.clone());
-        axum::serve(self.listener, router)
+        let background = self.spawn_background();
+        let result = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
             .await
-            .context("serving HTTP")?;
+            .context("serving HTTP");
+        for task in background {
+            task.abort();
+        }
         self.state.store.close().await;
-        Ok(())
+        result
+    }
+
+    /// Starts the host's periodic work (plugin rescans).
+    fn spawn_background(&self) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut tasks = Vec::new();
+        let poll = self.state.config.plugins.reload_poll_s;
+        if poll > 0 {
+            let plugins = self.state.plugins.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(poll));
+                every.tick().await;
+                loop {
+                    every.tick().await;
+                    plugins.sync_switches().await;
+                    plugins.reload_all().await;
+                }
+            }));
+        }
+        tasks
     }
 }

@@ -55,6 +55,25 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Plugins.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+/// Plugin subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Run a plugin against recorded fixtures (one folder per case) and compare its output
+    /// with each case's expected.json; reports time and peak memory per call.
+    Test {
+        /// The plugin component (.wasm).
+        wasm: PathBuf,
+        /// The fixtures directory.
+        fixtures: PathBuf,
+        /// Write the actual output as each case's expected.json instead of comparing.
+        #[arg(long)]
+        update: bool,
+    },
 }
 
 /// Administration subcommands.
@@ -146,6 +165,38 @@ pub async fn run() -> anyhow::Result<()> {
             println!("created owner {} ({})", user.email, user.id);
             if generated {
                 println!("password (shown once): {password}");
+            }
+            Ok(())
+        }
+        Command::Plugin(PluginCommand::Test {
+            wasm,
+            fixtures,
+            update,
+        }) => {
+            crate::telemetry::init(config.log_format, "warn");
+            let results = crate::plugins::harness::run(&wasm, &fixtures, update).await?;
+            let failed = results.iter().filter(|r| !r.passed).count();
+            for case in &results {
+                let verdict = if update {
+                    "saved"
+                } else if case.passed {
+                    "ok"
+                } else {
+                    "FAIL"
+                };
+                println!(
+                    "{verdict:<6}{:<40}{:>8.1} ms{:>8.1} MiB peak",
+                    case.name,
+                    case.elapsed.as_secs_f64() * 1000.0,
+                    case.peak_memory as f64 / (1024.0 * 1024.0)
+                );
+                if let Some(problem) = &case.problem {
+                    println!("{problem}");
+                }
+            }
+            println!("{} passed, {failed} failed", results.len() - failed);
+            if failed > 0 {
+                bail!("{failed} fixture case(s) failed");
             }
             Ok(())
         }

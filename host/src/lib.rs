@@ -2,7 +2,8 @@
 //!
 //! Parts, each with one job (see `DESIGN.md`): [`domain`] (pure training science),
 //! [`store`] (the only SQL), [`audit`] (the hash-chained log), [`auth`] (accounts and
-//! access), [`training`] (athlete data), [`api`] (GraphQL and HTTP).
+//! access), [`training`] (athlete data), [`plugins`] (the WebAssembly sandbox), [`api`]
+//! (GraphQL and HTTP).
 
 // Declared first: its `text_enum!` macro is used by the parts below.
 #[macro_use]
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod plugins;
 pub mod store;
 pub mod telemetry;
 pub mod training;

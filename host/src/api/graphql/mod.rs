@@ -6,6 +6,7 @@
 mod account;
 mod admin;
 mod athletes;
+mod plugins;
 mod types;
 
 use async_graphql::connection::{CursorType, OpaqueCursor};
@@ -23,6 +24,7 @@ pub struct Query(
     account::AccountQuery,
     admin::AdminQuery,
     athletes::AthleteQuery,
+    plugins::PluginQuery,
 );
 
 /// Every mutation.
@@ -31,6 +33,7 @@ pub struct Mutation(
     account::AccountMutation,
     admin::AdminMutation,
     athletes::AthleteMutation,
+    plugins::PluginMutation,
 );
 
 /// The schema type served at `/graphql`.
