@@ -19,6 +19,16 @@ pub fn test_epoch() -> DateTime<Utc> {
         .expect("valid instant")
 }
 
+/// Where compiled plugins are cached across tests (inside the build's target directory).
+pub fn plugin_cache_dir() -> std::path::PathBuf {
+    std::path::Path::new(stride::plugins::EXAMPLE_PLUGINS_DIR).join("../test-cache")
+}
+
+/// The path of a plugin built for the tests (`example`, `test-hostile`).
+pub fn example_plugin(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(stride::plugins::EXAMPLE_PLUGINS_DIR).join(format!("{name}.wasm"))
+}
+
 /// The database a test owns; removed when dropped.
 pub enum TestDatabase {
     /// A SQLite file in its own temporary directory.
@@ -109,6 +119,9 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// The URL of its database, for tests that inspect or tamper with rows.
     pub database_url: String,
+    /// The directory the server loads plugins from.
+    pub plugin_dir: std::path::PathBuf,
+    _files: tempfile::TempDir,
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -184,25 +197,33 @@ impl Answer {
     }
 }
 
-/// Options for [`TestApp::spawn_with`].
-pub type Configure = fn(&mut Config);
-
 impl TestApp {
     /// Starts a server on a fresh database with the clock at [`test_epoch`].
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
     }
 
-    /// Starts a server after `configure` adjusts the configuration.
-    pub async fn spawn_with(configure: Configure) -> Self {
-        stride::telemetry::init(stride::config::LogFormat::Pretty, "warn");
+    /// Starts a server after `configure` adjusts the configuration. Plugins load from
+    /// [`TestApp::plugin_dir`], empty at first; compiled plugins are cached under the target
+    /// directory across tests.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
+        // Logs are printed only when asked for: TEST_LOG=debug cargo test …
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            stride::telemetry::init(stride::config::LogFormat::Pretty, &filter);
+        }
         let (database, url) = TestDatabase::create().await;
+        let files = tempfile::tempdir().expect("temporary directory");
+        let plugin_dir = files.path().join("plugins");
+        std::fs::create_dir_all(&plugin_dir).expect("plugin directory");
         let mut config = Config {
             database_url: DatabaseUrl(url.clone()),
             database_max_connections: 8,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: files.path().join("data"),
             ..Config::default()
         };
+        config.plugins.dir = Some(plugin_dir.clone());
+        config.plugins.cache_dir = Some(plugin_cache_dir());
         configure(&mut config);
         let clock = ManualClock::new(test_epoch());
         let app = Application::build_with_clock(config, clock.clone())
@@ -219,6 +240,8 @@ impl TestApp {
             state,
             clock,
             database_url: url,
+            plugin_dir,
+            _files: files,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
             server: Some(server),
@@ -338,6 +361,21 @@ impl TestApp {
             }}),
         )
         .await
+    }
+
+    /// Copies a test plugin into the server's plugin directory and reloads.
+    pub async fn install_plugin(&self, name: &str) {
+        std::fs::copy(
+            example_plugin(name),
+            self.plugin_dir.join(format!("{name}.wasm")),
+        )
+        .expect("copying the plugin");
+        self.state.plugins.reload_all().await;
+        assert!(
+            self.state.plugins.load_errors().is_empty(),
+            "plugin failed to load: {:?}",
+            self.state.plugins.load_errors()
+        );
     }
 
     /// Stops the server gracefully and waits for it.

@@ -7,6 +7,7 @@ mod accounts;
 mod audit_log;
 mod http;
 mod pagination;
+mod plugins;
 mod roles;
 mod schema;
 mod validation;

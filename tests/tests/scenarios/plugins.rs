@@ -1,0 +1,424 @@
+//! The plugin sandbox: hostile plugins fail only their own call, versions are checked, hot
+//! reload loses no call, and admins see and steer plugin health.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use stride::plugins::bindings::{JobRequest, PluginError};
+use stride::plugins::health::FailureKind;
+use stride::plugins::{CallError, PluginHost};
+use stride_e2e::{TestApp, example_plugin};
+
+fn job(kind: &str, payload: serde_json::Value) -> JobRequest {
+    JobRequest {
+        kind: kind.to_owned(),
+        payload: payload.to_string(),
+        athlete: None,
+        attempt: 1,
+    }
+}
+
+async fn ping(host: &PluginHost) {
+    let report = host
+        .run_job("test-hostile", job("ping", json!({})), None)
+        .await;
+    assert!(
+        report.result.is_ok(),
+        "a fresh call works after a hostile one: {:?}",
+        report.result
+    );
+}
+
+fn plugin_error_text(result: &Result<stride::plugins::bindings::JobOutcome, CallError>) -> String {
+    match result {
+        Err(CallError::Plugin(PluginError::Permanent(text))) => text.clone(),
+        other => panic!("expected a permanent plugin error, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_plugins_fail_only_their_own_call() {
+    let app = TestApp::spawn_with(|c| {
+        c.plugins.job_deadline_ms = 500;
+        c.plugins.memory_limit_mb = 32;
+        c.plugins.breaker_failures = 1_000;
+    })
+    .await;
+    app.install_plugin("test-hostile").await;
+    let host = app.state.plugins.clone();
+
+    let cases = [
+        ("loop", FailureKind::Deadline),
+        ("grow", FailureKind::MemoryLimit),
+        ("recurse", FailureKind::StackOverflow),
+        ("panic", FailureKind::Trap),
+    ];
+    for (kind, expected) in cases {
+        // A well-behaved call runs at the same time as the hostile one and is unaffected.
+        let (hostile, good) = tokio::join!(
+            host.run_job("test-hostile", job(kind, json!({})), None),
+            async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                host.run_job("test-hostile", job("ping", json!({})), None)
+                    .await
+            }
+        );
+        match &hostile.result {
+            Err(CallError::Failed(failure)) => {
+                assert_eq!(failure.kind, expected, "{kind}: {}", failure.message);
+                assert!(!failure.message.is_empty());
+            }
+            other => panic!("{kind}: expected a failed call, got {other:?}"),
+        }
+        assert!(
+            good.result.is_ok(),
+            "{kind}: the concurrent call failed: {:?}",
+            good.result
+        );
+        ping(&host).await;
+        let health = app
+            .http()
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("host answers");
+        assert_eq!(health.status(), 200, "{kind}: the host keeps serving");
+    }
+
+    // The panic's failure carries a backtrace with the plugin's frames.
+    let statuses = host.statuses();
+    let hostile = statuses
+        .iter()
+        .find(|s| s.plugin.manifest.id == "test-hostile")
+        .expect("loaded");
+    let panic = hostile
+        .recent_failures
+        .iter()
+        .find(|f| f.kind == FailureKind::Trap)
+        .expect("the panic was recorded");
+    assert!(
+        panic
+            .backtrace
+            .as_deref()
+            .is_some_and(|bt| bt.contains("run_job")),
+        "{:?}",
+        panic.backtrace
+    );
+    assert_eq!(hostile.failures, 4);
+
+    // Network: hosts outside the manifest and private addresses are refused.
+    let outside = host
+        .run_job("test-hostile", job("outside", json!({})), None)
+        .await;
+    assert!(
+        plugin_error_text(&outside.result)
+            .contains("attacker.example is not among the hosts this plugin may reach")
+    );
+    let private = host
+        .run_job("test-hostile", job("private", json!({})), None)
+        .await;
+    assert!(plugin_error_text(&private.result).contains("169.254.169.254 is a private address"));
+
+    // Secrets: an undeclared name never matches and guessing is capped.
+    let forge = host
+        .run_job("test-hostile", job("forge", json!({})), None)
+        .await;
+    assert_eq!(plugin_error_text(&forge.result), "undeclared=false hits=0");
+
+    // A log flood is cut at the per-call quota; the call itself completes.
+    let flood = host
+        .run_job("test-hostile", job("flood", json!({})), None)
+        .await;
+    assert!(flood.result.is_ok(), "{:?}", flood.result);
+    assert_eq!(flood.logs_dropped, 5_000 - 200);
+    ping(&host).await;
+}
+
+/// A tiny HTTP server that answers every request with `body` (or a redirect).
+async fn serve(body_bytes: usize, redirect_to: Option<String>) -> std::net::SocketAddr {
+    use axum::response::IntoResponse;
+    let app = axum::Router::new().fallback(move || {
+        let redirect = redirect_to.clone();
+        async move {
+            match redirect {
+                Some(to) => axum::response::Redirect::temporary(&to).into_response(),
+                None => vec![b'x'; body_bytes].into_response(),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_responses_and_redirects_off_the_allowlist_are_refused() {
+    let huge = serve(20 << 20, None).await;
+    let small = serve(1_000, None).await;
+    let redirect = serve(0, Some(format!("http://localhost:{}/inside", small.port()))).await;
+    let app = TestApp::spawn_with(move |c| {
+        c.plugins.allow_private_networks = true;
+        c.plugins.allow_plain_http = true;
+        c.plugins.max_response_bytes = 1 << 20;
+        c.plugin.insert(
+            "test-hostile".to_owned(),
+            stride::config::PluginSettings {
+                extra_allowed_hosts: vec!["127.0.0.1".to_owned()],
+                ..Default::default()
+            },
+        );
+    })
+    .await;
+    app.install_plugin("test-hostile").await;
+    let host = app.state.plugins.clone();
+
+    let fetch =
+        |addr: std::net::SocketAddr| job("fetch", json!({ "url": format!("http://{addr}/data") }));
+    let ok = host.run_job("test-hostile", fetch(small), None).await;
+    assert!(ok.result.is_ok(), "{:?}", ok.result);
+    let too_big = host.run_job("test-hostile", fetch(huge), None).await;
+    assert!(plugin_error_text(&too_big.result).contains("exceeds 1048576 bytes"));
+    let redirected = host.run_job("test-hostile", fetch(redirect), None).await;
+    assert!(
+        plugin_error_text(&redirected.result).contains("localhost is not among the hosts"),
+        "{:?}",
+        redirected.result
+    );
+    ping(&host).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_for_another_api_version_is_refused_with_the_versions_named() {
+    let app = TestApp::spawn().await;
+    let mut wasm = std::fs::read(example_plugin("example")).expect("example plugin");
+    let marker = b"stride:api-version";
+    let at = wasm
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("the SDK embeds its version")
+        + marker.len();
+    assert_eq!(&wasm[at..at + 6], &[0, 1, 0, 0, 0, 0], "built for 1.0.0");
+    wasm[at..at + 6].copy_from_slice(&[0, 2, 0, 1, 0, 0]);
+    let path = app.plugin_dir.join("future.wasm");
+    std::fs::write(&path, &wasm).expect("write");
+    std::fs::write(app.plugin_dir.join("garbage.wasm"), b"not a component").expect("write");
+    let loaded = app.state.plugins.reload_all().await;
+    assert!(loaded.is_empty());
+    let errors = app.state.plugins.load_errors();
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("future.wasm cannot be loaded: it was built for Stride plugin API 2.1.0; this host supports 1.0.x")),
+        "{messages:?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("garbage.wasm cannot be loaded: not a valid WebAssembly component")), "{messages:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hot_reload_under_load_fails_no_call() {
+    let app = TestApp::spawn().await;
+    app.install_plugin("test-hostile").await;
+    let owner = app.owner().await;
+    let host = app.state.plugins.clone();
+    let before = host
+        .get("test-hostile")
+        .expect("loaded")
+        .content_hash
+        .clone();
+
+    let callers: Vec<_> = (0..4)
+        .map(|_| {
+            let host = Arc::clone(&host);
+            tokio::spawn(async move {
+                let mut failures = Vec::new();
+                for _ in 0..60 {
+                    let report = host
+                        .run_job("test-hostile", job("ping", json!({})), None)
+                        .await;
+                    if let Err(error) = report.result {
+                        failures.push(error);
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // A new build of the plugin: same code with an extra custom section, so a different file.
+    let mut wasm = std::fs::read(example_plugin("test-hostile")).expect("plugin");
+    let name = b"stride-test-rebuild";
+    wasm.extend_from_slice(&[0, (name.len() + 2) as u8, name.len() as u8]);
+    wasm.extend_from_slice(name);
+    wasm.push(2);
+    std::fs::write(app.plugin_dir.join("test-hostile.wasm"), &wasm).expect("write");
+    let reload = app
+        .gql(
+            Some(&owner.token),
+            "mutation { reloadPlugins { id contentHash } }",
+            json!({}),
+        )
+        .await;
+    let after = reload.ok()["reloadPlugins"][0]["contentHash"]
+        .as_str()
+        .expect("hash")
+        .to_owned();
+    assert_ne!(before, after, "the new build is live");
+    for caller in callers {
+        let failures = caller.await.expect("caller");
+        assert!(
+            failures.is_empty(),
+            "calls failed across the reload: {failures:?}"
+        );
+    }
+    let entries = app
+        .state
+        .store
+        .audit_entries_from(0, 100)
+        .await
+        .expect("audit");
+    assert!(entries.iter().any(|e| e.action == "plugin.reload"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_see_health_open_breakers_and_switch_plugins() {
+    let app = TestApp::spawn_with(|c| c.plugins.breaker_failures = 2).await;
+    app.install_plugin("test-hostile").await;
+    let owner = app.owner().await;
+    let admin = app.invite_user(&owner, "ADMIN", "admin@example.test").await;
+    let athlete = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let host = app.state.plugins.clone();
+    let list = "{ plugins { id version apiVersion enabled breaker consecutiveFailures capabilities { jobKinds allowedHosts secrets } recentFailures { kind call message } } }";
+
+    app.gql(Some(&athlete.token), list, json!({}))
+        .await
+        .expect_code("FORBIDDEN");
+    let healthy = app.gql(Some(&admin.token), list, json!({})).await;
+    let plugin = &healthy.ok()["plugins"][0];
+    assert_eq!(plugin["id"], "test-hostile");
+    assert_eq!(plugin["apiVersion"], "1.0.0");
+    assert_eq!(plugin["breaker"], "CLOSED");
+    assert_eq!(plugin["capabilities"]["secrets"], json!(["known"]));
+
+    for _ in 0..2 {
+        host.run_job("test-hostile", job("panic", json!({})), None)
+            .await;
+    }
+    let refused = host
+        .run_job("test-hostile", job("ping", json!({})), None)
+        .await;
+    assert!(
+        matches!(refused.result, Err(CallError::BreakerOpen { .. })),
+        "{:?}",
+        refused.result
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let open = app.gql(Some(&admin.token), list, json!({})).await;
+    let plugin = &open.ok()["plugins"][0];
+    assert_eq!(plugin["breaker"], "OPEN");
+    assert_eq!(plugin["consecutiveFailures"], 2);
+    assert_eq!(plugin["recentFailures"][0]["kind"], "TRAP");
+    assert_eq!(plugin["recentFailures"][0]["call"], "run-job:panic");
+
+    let reset = app
+        .gql(
+            Some(&admin.token),
+            "mutation { resetPluginBreaker(id: \"test-hostile\") { breaker } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reset.ok()["resetPluginBreaker"]["breaker"], "CLOSED");
+    ping(&host).await;
+
+    let off = app
+        .gql(Some(&admin.token), "mutation { setPluginEnabled(id: \"test-hostile\", enabled: false, reason: \"investigating\") { enabled } }", json!({}))
+        .await;
+    assert_eq!(off.ok()["setPluginEnabled"]["enabled"], false);
+    let disabled = host
+        .run_job("test-hostile", job("ping", json!({})), None)
+        .await;
+    assert_eq!(
+        disabled.result.err(),
+        Some(CallError::Disabled("test-hostile".to_owned()))
+    );
+    app.gql(Some(&admin.token), "mutation { setPluginEnabled(id: \"test-hostile\", enabled: true, reason: \"fixed\") { enabled } }", json!({}))
+        .await
+        .ok();
+    ping(&host).await;
+    let athlete_try = app
+        .gql(
+            Some(&athlete.token),
+            "mutation { reloadPlugins { id } }",
+            json!({}),
+        )
+        .await;
+    athlete_try.expect_code("FORBIDDEN");
+
+    let actions: Vec<String> = app
+        .state
+        .store
+        .audit_entries_from(0, 100)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["plugin.reset_breaker", "plugin.disable", "plugin.enable"] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} audited: {actions:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guides_example_passes_its_fixtures_and_a_wrong_expectation_fails() {
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/example/fixtures");
+    let results = stride::plugins::harness::run(&example_plugin("example"), &fixtures, false)
+        .await
+        .expect("harness runs");
+    assert_eq!(results.len(), 6);
+    for case in &results {
+        assert!(
+            case.passed,
+            "{}: {}",
+            case.name,
+            case.problem.clone().unwrap_or_default()
+        );
+        assert!(
+            case.name == "manifest" || case.peak_memory > 0,
+            "{} reports memory",
+            case.name
+        );
+    }
+
+    let copy = tempfile::tempdir().expect("tempdir");
+    let case = copy.path().join("import-first-page");
+    std::fs::create_dir_all(&case).expect("mkdir");
+    for file in ["input.json", "http.json", "expected.json"] {
+        std::fs::copy(
+            fixtures.join("import-first-page").join(file),
+            case.join(file),
+        )
+        .expect("copy");
+    }
+    let expected = std::fs::read_to_string(case.join("expected.json")).expect("read");
+    std::fs::write(
+        case.join("expected.json"),
+        expected.replace("Easy loop", "Hard loop"),
+    )
+    .expect("write");
+    let results = stride::plugins::harness::run(&example_plugin("example"), copy.path(), false)
+        .await
+        .expect("harness runs");
+    assert!(!results[0].passed);
+    assert!(
+        results[0]
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("Easy loop"))
+    );
+}
