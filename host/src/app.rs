@@ -43,7 +43,14 @@ impl AppState {
     /// Wires the services over `store` and `clock` and loads the plugins.
     pub async fn build(config: Config, store: Store, clock: SharedClock) -> anyhow::Result<Self> {
         let accounts = Accounts::new(store.clone(), clock.clone(), config.auth.clone());
-        let training = Training::new(store.clone(), clock.clone(), accounts.clone());
+        let home = crate::training::HomeCache::new(store.clone());
+        let training = Training::new(
+            store.clone(),
+            clock.clone(),
+            accounts.clone(),
+            config.training.clone(),
+            home,
+        );
         let p = &config.plugins;
         let outbound = Outbound::new(NetPolicy {
             allow_private: p.allow_private_networks,
@@ -153,9 +160,12 @@ impl Application {
         result
     }
 
-    /// Starts the host's periodic work (plugin rescans).
+    /// Starts the host's background work: following other replicas' cache invalidations and
+    /// plugin rescans.
     fn spawn_background(&self) -> Vec<tokio::task::JoinHandle<()>> {
-        let mut tasks = Vec::new();
+        let mut tasks = vec![tokio::spawn(
+            self.state.training.home_cache().follow_invalidations(),
+        )];
         let poll = self.state.config.plugins.reload_poll_s;
         if poll > 0 {
             let plugins = self.state.plugins.clone();

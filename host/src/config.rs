@@ -36,6 +36,23 @@ pub struct Config {
     pub plugins: PluginsConfig,
     /// Per-plugin deployment settings, keyed by plugin id (`[plugin.strava]`).
     pub plugin: BTreeMap<String, PluginSettings>,
+    /// Training-science conventions and thresholds.
+    pub training: TrainingConfig,
+}
+
+/// Training-science settings. Other tools use other conventions; these are named in the API's
+/// answers so coaches can compare.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainingConfig {
+    /// Rolling stats: EWMA convention, windows, SD convention, alert thresholds, load metric.
+    pub stats: crate::domain::stats::StatsSettings,
+    /// Readiness thresholds.
+    pub readiness: crate::domain::readiness::ReadinessSettings,
+    /// Plan progression.
+    pub plan: crate::domain::plan::PlanSettings,
+    /// Efficiency factor and decoupling.
+    pub efficiency: crate::domain::efficiency::EfficiencySettings,
 }
 
 impl Default for Config {
@@ -52,6 +69,7 @@ impl Default for Config {
             data_dir: PathBuf::from("stride-data"),
             plugins: PluginsConfig::default(),
             plugin: BTreeMap::new(),
+            training: TrainingConfig::default(),
         }
     }
 }
@@ -247,6 +265,21 @@ impl std::fmt::Debug for Secret {
 pub struct ConfigError(String);
 
 impl Config {
+    /// Checks values that parse but make no sense (windows, thresholds).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let t = &self.training;
+        t.stats
+            .validate()
+            .map_err(|e| ConfigError(format!("training.stats: {e}")))?;
+        t.readiness
+            .validate()
+            .map_err(|e| ConfigError(format!("training.readiness: {e}")))?;
+        t.plan
+            .validate()
+            .map_err(|e| ConfigError(format!("training.plan: {e}")))?;
+        Ok(())
+    }
+
     /// Loads defaults, then `file` (if given, it must exist), then `STRIDE_*` variables.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -266,8 +299,9 @@ impl Config {
                     .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
                     .split("__"),
             )
-            .extract()
+            .extract::<Config>()
             .map_err(|e| ConfigError(e.to_string()))
+            .and_then(|config| config.validate().map(|()| config))
     }
 }
 

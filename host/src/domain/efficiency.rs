@@ -193,7 +193,7 @@ text_enum! {
 }
 
 /// Efficiency factor and decoupling of one session, with the numbers behind them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct Efficiency {
     /// Mean speed (m/min) ÷ mean heart rate over the moving part.
     pub efficiency_factor: f64,

@@ -2,6 +2,9 @@
 //!
 //! Everything here is plain data and deterministic functions: no I/O, no async, no clocks
 //! (callers pass "now" and "today" in). Tests for this module need no database and no server.
+//!
+//! Output types also derive their GraphQL shape (`async_graphql::SimpleObject`, `Enum`) so the
+//! API shows exactly what the domain computed, receipts included, without mirror types.
 
 #[macro_use]
 mod text_enum;

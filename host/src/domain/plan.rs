@@ -335,7 +335,9 @@ impl PlanSettings {
 }
 
 /// A stretch of the plan with one purpose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::SimpleObject,
+)]
 pub struct Phase {
     /// Which phase.
     pub kind: PhaseKind,
@@ -346,7 +348,7 @@ pub struct Phase {
 }
 
 /// One week of a plan and its volume target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct PlanWeek {
     /// 0-based position in the plan.
     pub index: u32,

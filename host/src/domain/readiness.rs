@@ -262,7 +262,7 @@ pub struct ReadinessInputs {
 }
 
 /// A named number a reading rests on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct ReadingValue {
     /// What the number is, e.g. `baseline_mean_ln`.
     pub name: String,
@@ -271,7 +271,7 @@ pub struct ReadingValue {
 }
 
 /// One judged signal: its light, why, and the values used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct SignalReading {
     /// The signal.
     pub signal: Signal,
@@ -284,7 +284,7 @@ pub struct SignalReading {
 }
 
 /// A signal that could not be judged, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct MissingSignal {
     /// The signal.
     pub signal: Signal,
@@ -293,7 +293,7 @@ pub struct MissingSignal {
 }
 
 /// The day's traffic light with everything it rests on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct Readiness {
     /// The day.
     pub date: NaiveDate,

@@ -198,7 +198,7 @@ impl StatsSettings {
 }
 
 /// One athlete-day of rolling stats: what is stored, and all that incremental updates need.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct DayStats {
     /// The athlete's local calendar day.
     pub date: NaiveDate,
@@ -418,7 +418,7 @@ pub fn affected_from(changed_dates: &[NaiveDate]) -> Option<NaiveDate> {
 }
 
 /// One activity's contribution to a daily load, as cited in alert receipts.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct ActivityLoadRef {
     /// The activity.
     pub id: Uuid,
@@ -439,7 +439,7 @@ text_enum! {
 }
 
 /// A day's total load, as cited in receipts.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct DailyLoad {
     /// The day.
     pub date: NaiveDate,
@@ -448,7 +448,7 @@ pub struct DailyLoad {
 }
 
 /// The EWMA values a hand recomputation starts from: the day before the receipt window.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct EwmaStart {
     /// The day these values belong to.
     pub date: NaiveDate,
@@ -459,7 +459,7 @@ pub struct EwmaStart {
 }
 
 /// Everything an alert rests on, enough to recompute it by hand.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct AlertReceipts {
     /// The days the value is computed over, oldest first, with their loads: the chronic window
     /// for ACWR, the monotony window for monotony.
@@ -492,7 +492,7 @@ pub struct AlertReceipts {
 }
 
 /// A load-based injury-risk alert on one day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
 pub struct RiskAlert {
     /// What crossed its threshold.
     pub kind: AlertKind,

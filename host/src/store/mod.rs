@@ -22,6 +22,7 @@ mod accounts;
 mod athletes;
 mod audit;
 mod plugins;
+mod training;
 
 pub use accounts::{CoachGrant, Invite, NewInvite, NewUser, Session, User};
 pub use athletes::{
@@ -30,6 +31,7 @@ pub use athletes::{
 };
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use plugins::PluginFailureRow;
+pub use training::{ActivityLoadRow, PlanVersionRow, StoredPlan, StoredWorkout};
 
 /// Why a store call failed. `NotFound` and `Conflict` are expected outcomes callers handle;
 /// everything else is an operational failure.
@@ -79,6 +81,18 @@ impl From<crate::domain::UnknownValue> for StoreError {
 
 /// Store results.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The earliest day a query bound uses: four-digit years compare correctly as SQLite text.
+pub const FAR_PAST: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(day) => day,
+    None => chrono::NaiveDate::MIN,
+};
+
+/// The latest day a query bound uses.
+pub const FAR_FUTURE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(day) => day,
+    None => chrono::NaiveDate::MAX,
+};
 
 /// Which database is behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,4 +293,40 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
 /// Writes a value as a JSON text column.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+impl Store {
+    /// Sends a notification to every replica listening on `channel` (PostgreSQL); nothing on
+    /// SQLite, where one process owns the database.
+    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
+        if let Pool::Postgres(pool) = &self.pool {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Listens on `channel` (PostgreSQL only).
+    pub async fn listen(&self, channel: &str) -> Option<sqlx::postgres::PgListener> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return None;
+        };
+        let mut listener = match sqlx::postgres::PgListener::connect_with(pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for notifications");
+                return None;
+            }
+        };
+        match listener.listen(channel).await {
+            Ok(()) => Some(listener),
+            Err(error) => {
+                tracing::warn!(%error, channel, "cannot listen for notifications");
+                None
+            }
+        }
+    }
 }

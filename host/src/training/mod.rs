@@ -1,24 +1,36 @@
-//! Athlete training data: profiles, baselines, activities and daily metrics.
+//! Athlete training data: profiles, baselines, activities, daily metrics, rolling stats,
+//! readiness, plans and the home screen.
 //!
 //! Each operation authorizes the viewer for the athlete, validates through the domain,
-//! derives what the domain derives (local day, loads) and writes through the store. Changes a
-//! coach makes to an athlete's data are audited.
+//! derives what the domain derives (local day, loads, stats, matching) and writes through the
+//! store. Changes a coach makes to an athlete's data are audited.
+
+mod home;
+mod plans;
+mod stats;
 
 use chrono::{NaiveDate, Offset};
 use serde_json::json;
 use uuid::Uuid;
 
+pub use home::{Home, HomeCache, LoadStatus};
+pub use plans::{PlanChange, PlanInput, PlanView};
+
 use crate::audit::{self, AuditEvent};
 use crate::auth::{Accounts, Viewer};
 use crate::clock::SharedClock;
+use crate::config::TrainingConfig;
 use crate::domain::Change;
 use crate::domain::activity::{ActivityDraft, ActivityPatch};
+use crate::domain::efficiency::{Efficiency, Samples, efficiency};
+use crate::domain::load::{HeartRateContext, activity_loads};
+use crate::domain::matching::{ActivityRef, ScheduledRef, WorkoutState, match_activity};
 use crate::domain::metrics::DailyValuesPatch;
 use crate::domain::people::{Baselines, GrantAccess, Profile};
 use crate::error::{AppError, AppResult};
 use crate::store::{
     ActivityCursor, ActivityRecord, DailyMetricsCursor, DailyMetricsRecord, DateRange, Store,
-    StoreError, StoredActivity, Tx, User,
+    StoreError, StoredActivity, Tx, User, to_json,
 };
 
 /// The source name of data entered by hand.
@@ -33,16 +45,36 @@ pub struct Training {
     store: Store,
     clock: SharedClock,
     accounts: Accounts,
+    settings: std::sync::Arc<TrainingConfig>,
+    home: HomeCache,
 }
 
 impl Training {
     /// Builds the service.
-    pub fn new(store: Store, clock: SharedClock, accounts: Accounts) -> Self {
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        accounts: Accounts,
+        settings: TrainingConfig,
+        home: HomeCache,
+    ) -> Self {
         Self {
             store,
             clock,
             accounts,
+            settings: std::sync::Arc::new(settings),
+            home,
         }
+    }
+
+    /// The home-screen cache.
+    pub fn home_cache(&self) -> HomeCache {
+        self.home.clone()
+    }
+
+    /// The training-science settings in force.
+    pub fn settings(&self) -> &TrainingConfig {
+        &self.settings
     }
 
     /// The athlete's today, in their own time zone.
@@ -86,10 +118,12 @@ impl Training {
     /// Replaces the viewer's own profile after validating it.
     pub async fn update_profile(&self, viewer: &Viewer, profile: Profile) -> AppResult<User> {
         profile.validate(self.today_for(&viewer.user))?;
-        Ok(self
+        let user = self
             .store
             .update_profile(viewer.id(), &profile, self.clock.now())
-            .await?)
+            .await?;
+        self.home.invalidate(viewer.id()).await;
+        Ok(user)
     }
 
     /// An athlete's baselines.
@@ -100,7 +134,8 @@ impl Training {
         Ok(self.store.baselines(athlete_id).await?)
     }
 
-    /// Replaces an athlete's baselines (theirs, or a read-write coach's athlete's).
+    /// Replaces an athlete's baselines (theirs, or a read-write coach's athlete's). Loads
+    /// already stored keep the baselines they were computed with (their receipts say which).
     pub async fn set_baselines(
         &self,
         viewer: &Viewer,
@@ -114,41 +149,116 @@ impl Training {
         self.store
             .set_baselines(athlete_id, &baselines, self.clock.now())
             .await?;
+        self.home.invalidate(athlete_id).await;
         Ok(baselines)
     }
 
-    fn record_for(
+    /// Validates a draft for `athlete` and derives its local day and loads. `utc_offset_s` is
+    /// the offset where it happened when the source knows it; otherwise the athlete's zone.
+    pub(crate) async fn record_for(
         &self,
         athlete: &User,
         source: &str,
         external_id: Option<String>,
         draft: ActivityDraft,
+        utc_offset_s: Option<i32>,
     ) -> AppResult<ActivityRecord> {
-        let local = draft.start_time.with_timezone(&athlete.profile.time_zone);
-        let local_date = local.date_naive();
+        let offset = match utc_offset_s.and_then(chrono::FixedOffset::east_opt) {
+            Some(offset) => offset,
+            None => draft
+                .start_time
+                .with_timezone(&athlete.profile.time_zone)
+                .offset()
+                .fix(),
+        };
+        let local_date = draft.start_time.with_timezone(&offset).date_naive();
         draft.validate(local_date, self.today_for(athlete))?;
-        let load_rpe = draft
-            .rpe
-            .map(|rpe| f64::from(rpe) * draft.duration_s as f64 / 60.0);
+        let baselines = self.store.baselines(athlete.id).await?;
+        let loads = activity_loads(
+            &draft,
+            &HeartRateContext::from_baselines(&baselines, athlete.profile.sex),
+        );
         Ok(ActivityRecord {
             user_id: athlete.id,
             source: source.to_owned(),
             external_id,
             local_date,
-            utc_offset_s: local.offset().fix().local_minus_utc(),
-            load_rpe,
-            load_trimp: None,
-            load_detail: None,
+            utc_offset_s: offset.local_minus_utc(),
+            load_rpe: loads.srpe,
+            load_trimp: loads.trimp,
+            load_detail: Some(to_json(&loads.detail)),
             draft,
         })
     }
 
-    /// Logs an activity by hand for `athlete_id` (default: the viewer).
+    /// Completes the planned workout an activity fulfils, and releases the one `previous`
+    /// completed before (when it was edited or deleted), inside `tx`.
+    pub(crate) async fn match_workout(
+        &self,
+        tx: &mut Tx,
+        athlete: &User,
+        activity: Option<&StoredActivity>,
+        previous: Option<Uuid>,
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        if let Some(previous) = previous
+            && let Some(workout) = self.store.workout_of_activity(tx, previous).await?
+        {
+            let state = if workout.workout.date < self.today_for(athlete) {
+                WorkoutState::Missed
+            } else {
+                WorkoutState::Planned
+            };
+            self.store
+                .set_workout_state(tx, workout.id, state, None, now)
+                .await?;
+        }
+        let Some(activity) = activity else {
+            return Ok(());
+        };
+        let candidates = self
+            .store
+            .workouts_on(tx, athlete.id, activity.record.local_date)
+            .await?;
+        let refs: Vec<ScheduledRef> = candidates
+            .iter()
+            .map(|w| ScheduledRef {
+                id: w.id,
+                date: w.workout.date,
+                kind: w.workout.kind,
+                target_duration_s: w.workout.target_duration_s,
+                state: w.state,
+            })
+            .collect();
+        let reference = ActivityRef::from_draft(&activity.record.draft, activity.record.local_date);
+        if let Some(workout) = match_activity(&reference, &refs) {
+            self.store
+                .set_workout_state(tx, workout, WorkoutState::Completed, Some(activity.id), now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// What follows every change to an athlete's activities: stats from the earliest changed
+    /// day on, and a fresh home screen.
+    pub(crate) async fn after_activity_change(
+        &self,
+        athlete_id: Uuid,
+        changed: &[NaiveDate],
+    ) -> AppResult<()> {
+        self.recompute_stats(athlete_id, changed).await?;
+        self.home.invalidate(athlete_id).await;
+        Ok(())
+    }
+
+    /// Logs an activity by hand for `athlete_id` (default: the viewer), with its recorded
+    /// samples when there are any.
     pub async fn log_activity(
         &self,
         viewer: &Viewer,
         athlete_id: Option<Uuid>,
         draft: ActivityDraft,
+        samples: Option<Samples>,
     ) -> AppResult<StoredActivity> {
         let athlete = self
             .athlete(
@@ -157,11 +267,24 @@ impl Training {
                 GrantAccess::ReadWrite,
             )
             .await?;
-        let record = self.record_for(&athlete, MANUAL_SOURCE, None, draft)?;
+        if let Some(samples) = &samples {
+            samples.validate()?;
+        }
+        let record = self
+            .record_for(&athlete, MANUAL_SOURCE, None, draft, None)
+            .await?;
         let mut tx = self.store.begin().await?;
-        let stored = self
+        let mut stored = self
             .store
             .insert_activity(&mut tx, &record, self.clock.now())
+            .await?;
+        if let Some(samples) = &samples {
+            self.store
+                .set_activity_samples(&mut tx, stored.id, Some(&to_json(samples)))
+                .await?;
+            stored.has_samples = true;
+        }
+        self.match_workout(&mut tx, &athlete, Some(&stored), None)
             .await?;
         self.audit_if_on_behalf(
             &mut tx,
@@ -173,11 +296,13 @@ impl Training {
         )
         .await?;
         tx.commit().await?;
+        self.after_activity_change(athlete.id, &[stored.record.local_date])
+            .await?;
         Ok(stored)
     }
 
     /// One activity, if the viewer may see it. Someone else's activity is "not found", so ids
-    /// reveal nothing.
+    /// reveal nothing; a coach with read access asking to write is told why not.
     pub async fn activity(
         &self,
         viewer: &Viewer,
@@ -197,7 +322,12 @@ impl Training {
         match self.accounts.authorize_athlete(viewer, owner, needed).await {
             Ok(()) => Ok(activity),
             Err(AppError::Forbidden(reason))
-                if needed == GrantAccess::ReadWrite && self.can_read(viewer, &activity).await =>
+                if needed == GrantAccess::ReadWrite
+                    && self
+                        .accounts
+                        .authorize_athlete(viewer, owner, GrantAccess::Read)
+                        .await
+                        .is_ok() =>
             {
                 Err(AppError::Forbidden(reason))
             }
@@ -206,11 +336,19 @@ impl Training {
         }
     }
 
-    async fn can_read(&self, viewer: &Viewer, activity: &StoredActivity) -> bool {
-        self.accounts
-            .authorize_athlete(viewer, activity.record.user_id, GrantAccess::Read)
-            .await
-            .is_ok()
+    /// The efficiency factor and aerobic decoupling of an activity with samples.
+    pub async fn activity_efficiency(
+        &self,
+        activity: &StoredActivity,
+    ) -> AppResult<Option<Efficiency>> {
+        if !activity.has_samples {
+            return Ok(None);
+        }
+        let Some(text) = self.store.activity_samples(activity.id).await? else {
+            return Ok(None);
+        };
+        let samples: Samples = crate::store::parse_json("samples", &text)?;
+        Ok(efficiency(&samples, &self.settings.efficiency))
     }
 
     /// Edits an activity and re-derives what depends on it.
@@ -224,16 +362,23 @@ impl Training {
         let athlete = self.store.user(current.record.user_id).await?;
         let mut draft = current.record.draft.clone();
         patch.apply(&mut draft);
-        let record = self.record_for(
-            &athlete,
-            &current.record.source,
-            current.record.external_id.clone(),
-            draft,
-        )?;
+        let offset =
+            (current.record.source != MANUAL_SOURCE).then_some(current.record.utc_offset_s);
+        let record = self
+            .record_for(
+                &athlete,
+                &current.record.source,
+                current.record.external_id.clone(),
+                draft,
+                offset,
+            )
+            .await?;
         let mut tx = self.store.begin().await?;
         let stored = self
             .store
             .update_activity(&mut tx, id, &record, self.clock.now())
+            .await?;
+        self.match_workout(&mut tx, &athlete, Some(&stored), Some(id))
             .await?;
         self.audit_if_on_behalf(
             &mut tx,
@@ -245,6 +390,11 @@ impl Training {
         )
         .await?;
         tx.commit().await?;
+        self.after_activity_change(
+            athlete.id,
+            &[current.record.local_date, stored.record.local_date],
+        )
+        .await?;
         Ok(stored)
     }
 
@@ -269,18 +419,23 @@ impl Training {
     /// Deletes an activity.
     pub async fn delete_activity(&self, viewer: &Viewer, id: Uuid) -> AppResult<()> {
         let current = self.activity(viewer, id, GrantAccess::ReadWrite).await?;
+        let athlete = self.store.user(current.record.user_id).await?;
         let mut tx = self.store.begin().await?;
+        self.match_workout(&mut tx, &athlete, None, Some(id))
+            .await?;
         self.store.delete_activity(&mut tx, id).await?;
         self.audit_if_on_behalf(
             &mut tx,
             viewer,
-            current.record.user_id,
+            athlete.id,
             "activity.delete",
             "activity",
             id,
         )
         .await?;
         tx.commit().await?;
+        self.after_activity_change(athlete.id, &[current.record.local_date])
+            .await?;
         Ok(())
     }
 
@@ -354,6 +509,7 @@ impl Training {
         )
         .await?;
         tx.commit().await?;
+        self.home.invalidate(athlete.id).await;
         Ok(stored)
     }
 
@@ -384,6 +540,7 @@ impl Training {
         )
         .await?;
         tx.commit().await?;
+        self.home.invalidate(entry.user_id).await;
         Ok(())
     }
 

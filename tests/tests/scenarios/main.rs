@@ -10,4 +10,5 @@ mod pagination;
 mod plugins;
 mod roles;
 mod schema;
+mod training;
 mod validation;

@@ -11,7 +11,7 @@ fn run(overrides: Value) -> Value {
         "sport": "RUN",
         "startTime": "2026-03-02T06:30:00Z",
         "durationSeconds": 2400,
-        "movingTimeSeconds": 2350,
+        "movingTimeSeconds": 2400,
         "distanceMeters": 8000.0,
         "averageHeartRate": 150,
         "maxHeartRate": 172,

@@ -8,6 +8,7 @@ use super::account::{change, hrv_change};
 use super::types::{Activity, DailyMetrics};
 use super::{decode_cursor, page_size, parse_id, parse_opt_id, state, viewer};
 use crate::domain::activity::{ActivityDraft, ActivityPatch, Sport};
+use crate::domain::efficiency::Samples;
 use crate::domain::metrics::DailyValuesPatch;
 use crate::domain::people::{GrantAccess, HrvKind};
 use crate::store::{ActivityCursor, DailyMetricsCursor, DateRange};
@@ -131,6 +132,41 @@ pub struct ActivityInput {
     /// Hide from coaches.
     #[graphql(default = false)]
     pub private: bool,
+    /// Time series recorded during the activity.
+    pub samples: Option<SamplesInput>,
+}
+
+/// Time series: one value per entry of `timeSeconds` in every channel given.
+#[derive(InputObject)]
+pub struct SamplesInput {
+    /// Seconds since the start, strictly increasing.
+    pub time_seconds: Vec<f64>,
+    /// Heart rate, bpm.
+    pub heart_rate: Option<Vec<f64>>,
+    /// Speed, m/s.
+    pub speed_mps: Option<Vec<f64>>,
+    /// Cumulative distance, m.
+    pub distance_meters: Option<Vec<f64>>,
+    /// Altitude, m.
+    pub altitude_meters: Option<Vec<f64>>,
+    /// Power, W.
+    pub power_watts: Option<Vec<f64>>,
+    /// Cadence, per minute.
+    pub cadence: Option<Vec<f64>>,
+}
+
+impl From<SamplesInput> for Samples {
+    fn from(input: SamplesInput) -> Self {
+        Samples {
+            time_s: input.time_seconds,
+            heart_rate: input.heart_rate,
+            speed_mps: input.speed_mps,
+            distance_m: input.distance_meters,
+            altitude_m: input.altitude_meters,
+            power_w: input.power_watts,
+            cadence: input.cadence,
+        }
+    }
 }
 
 /// Edits to an activity. Omitted fields stay; `null` clears optional ones.
@@ -208,6 +244,7 @@ impl AthleteMutation {
     ) -> async_graphql::Result<Activity> {
         let viewer = viewer(ctx)?;
         let athlete = parse_opt_id(athlete_id.as_ref(), "athleteId")?;
+        let samples = input.samples.map(Samples::from);
         let draft = ActivityDraft {
             name: input.name.unwrap_or_else(|| default_name(input.sport)),
             sport: input.sport,
@@ -226,7 +263,7 @@ impl AthleteMutation {
         Ok(Activity(
             state(ctx)
                 .training
-                .log_activity(viewer, athlete, draft)
+                .log_activity(viewer, athlete, draft, samples)
                 .await?,
         ))
     }

@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod athletes;
 mod plugins;
+mod training;
 mod types;
 
 use async_graphql::connection::{CursorType, OpaqueCursor};
@@ -25,6 +26,7 @@ pub struct Query(
     admin::AdminQuery,
     athletes::AthleteQuery,
     plugins::PluginQuery,
+    training::TrainingQuery,
 );
 
 /// Every mutation.
@@ -34,6 +36,7 @@ pub struct Mutation(
     admin::AdminMutation,
     athletes::AthleteMutation,
     plugins::PluginMutation,
+    training::TrainingMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -389,6 +389,30 @@ impl Activity {
         self.0.record.load_trimp
     }
 
+    /// How the loads were computed: the inputs, coefficients and minutes used, and notes on
+    /// anything missing.
+    async fn load_detail(&self) -> Option<async_graphql::Json<serde_json::Value>> {
+        self.0
+            .record
+            .load_detail
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .map(async_graphql::Json)
+    }
+
+    /// Whether time-series samples were recorded.
+    async fn has_samples(&self) -> bool {
+        self.0.has_samples
+    }
+
+    /// Efficiency factor and aerobic decoupling, when samples were recorded.
+    async fn efficiency(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::domain::efficiency::Efficiency>> {
+        Ok(state(ctx).training.activity_efficiency(&self.0).await?)
+    }
+
     /// First stored.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
