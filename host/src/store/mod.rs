@@ -21,6 +21,8 @@ use sqlx::{Postgres, Sqlite, Transaction};
 mod accounts;
 mod athletes;
 mod audit;
+mod ingestion;
+mod jobs;
 mod plugins;
 mod training;
 
@@ -30,6 +32,11 @@ pub use athletes::{
     StoredActivity,
 };
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use ingestion::{
+    BackfillRow, Connection, NewConnection, RateSlot, RateWindowRow, RejectionRow, SealedTokens,
+    TaskRow,
+};
+pub use jobs::{JobCounts, JobRow, NewJob};
 pub use plugins::PluginFailureRow;
 pub use training::{ActivityLoadRow, PlanVersionRow, StoredPlan, StoredWorkout};
 

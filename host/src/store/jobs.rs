@@ -1,0 +1,323 @@
+//! Durable jobs: enqueued in the same transaction as the facts that cause them, claimed with a
+//! lease (PostgreSQL's `FOR UPDATE SKIP LOCKED` lets replicas claim without waiting on each
+//! other), retried with backoff, deferred without counting as failures, and picked up again
+//! when a worker dies mid-job (its lease runs out).
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Backend, Store, StoreResult, Tx, on_pool, on_tx};
+
+/// A job to enqueue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    /// What to do (`plugin.run`, `rules.evaluate`, …).
+    pub kind: String,
+    /// The plugin it runs in, for plugin jobs.
+    pub plugin_id: Option<String>,
+    /// The athlete it concerns.
+    pub user_id: Option<Uuid>,
+    /// JSON the handler understands.
+    pub payload: String,
+    /// Higher runs first.
+    pub priority: i32,
+    /// Not before.
+    pub run_at: DateTime<Utc>,
+    /// While a job with this key is queued, another is not added.
+    pub dedupe_key: Option<String>,
+    /// Attempts before it fails for good.
+    pub max_attempts: i32,
+    /// Held by the ingestion brake: recorded but not run until released.
+    pub held: bool,
+}
+
+/// A job as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct JobRow {
+    /// Job id.
+    pub id: Uuid,
+    /// Kind.
+    pub kind: String,
+    /// Plugin, for plugin jobs.
+    pub plugin_id: Option<String>,
+    /// Athlete.
+    pub user_id: Option<Uuid>,
+    /// Payload.
+    pub payload: String,
+    /// queued, running, done, failed, cancelled.
+    pub state: String,
+    /// Priority.
+    pub priority: i32,
+    /// Attempts started so far.
+    pub attempts: i32,
+    /// Attempts allowed.
+    pub max_attempts: i32,
+    /// Not before.
+    pub run_at: DateTime<Utc>,
+    /// The worker holding it.
+    pub locked_by: Option<String>,
+    /// When that worker's lease ends.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Last failure.
+    pub last_error: Option<String>,
+    /// Why it waits, when deferred.
+    pub deferred_reason: Option<String>,
+    /// Dedupe key.
+    pub dedupe_key: Option<String>,
+    /// Held by the brake.
+    pub held: bool,
+    /// Enqueued.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+const JOB_COLUMNS: &str = "id, kind, plugin_id, user_id, payload, state, priority, attempts, max_attempts, run_at, \
+     locked_by, locked_until, last_error, deferred_reason, dedupe_key, held, created_at, updated_at";
+
+/// How many jobs are in each state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    /// Waiting to run (including deferred ones).
+    pub queued: i64,
+    /// Held by the brake.
+    pub held: i64,
+    /// Running now.
+    pub running: i64,
+    /// Failed for good.
+    pub failed: i64,
+}
+
+impl Store {
+    /// Enqueues a job inside `tx`; `None` when an identical queued job (same dedupe key)
+    /// already exists.
+    pub async fn enqueue_job(
+        &self,
+        tx: &mut Tx,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Uuid>> {
+        let id = Uuid::now_v7();
+        let inserted: Option<Uuid> = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO jobs (id, kind, plugin_id, user_id, payload, state, priority, attempts, max_attempts, run_at, \
+             dedupe_key, held, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'queued', $6, 0, $7, $8, $9, $10, $11, $11) \
+             ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state = 'queued' DO NOTHING RETURNING id",
+        )
+        .bind(id)
+        .bind(&job.kind)
+        .bind(&job.plugin_id)
+        .bind(job.user_id)
+        .bind(&job.payload)
+        .bind(job.priority)
+        .bind(job.max_attempts)
+        .bind(job.run_at)
+        .bind(&job.dedupe_key)
+        .bind(job.held)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?);
+        Ok(inserted)
+    }
+
+    /// Claims the next runnable job for `worker` until `lease_until`: a queued job whose time
+    /// has come, or a running one whose worker's lease ran out. With `skip_plugin_jobs` (the
+    /// brake), only the host's own jobs are claimed.
+    pub async fn claim_job(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        skip_plugin_jobs: bool,
+    ) -> StoreResult<Option<JobRow>> {
+        // PostgreSQL skips rows other replicas are claiming instead of queueing behind them;
+        // SQLite runs the statement under its single writer lock.
+        let lock = if self.backend() == Backend::Postgres {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
+             WHERE id = (SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)) \
+             AND NOT held AND ($4 = FALSE OR plugin_id IS NULL) ORDER BY priority DESC, run_at, id LIMIT 1 {lock}) \
+             RETURNING {JOB_COLUMNS}"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(worker)
+            .bind(lease_until)
+            .bind(now)
+            .bind(skip_plugin_jobs)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    /// Marks a job done, if `worker` still holds it.
+    pub async fn finish_job(
+        &self,
+        id: Uuid,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let affected = on_pool!(self, pool => sqlx::query(
+            "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, deferred_reason = NULL, updated_at = $3 \
+             WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+        )
+        .bind(id)
+        .bind(worker)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(affected == 1)
+    }
+
+    /// Schedules another attempt at `retry_at`, or fails the job for good when its attempts are
+    /// used up.
+    pub async fn retry_job(
+        &self,
+        id: Uuid,
+        worker: &str,
+        error: &str,
+        retry_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let affected = on_pool!(self, pool => sqlx::query(
+            "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, \
+             run_at = $4, last_error = $3, locked_by = NULL, locked_until = NULL, updated_at = $5 \
+             WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+        )
+        .bind(id)
+        .bind(worker)
+        .bind(error)
+        .bind(retry_at)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(affected == 1)
+    }
+
+    /// Fails a job for good.
+    pub async fn fail_job(
+        &self,
+        id: Uuid,
+        worker: &str,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let affected = on_pool!(self, pool => sqlx::query(
+            "UPDATE jobs SET state = 'failed', last_error = $3, locked_by = NULL, locked_until = NULL, updated_at = $4 \
+             WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+        )
+        .bind(id)
+        .bind(worker)
+        .bind(error)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(affected == 1)
+    }
+
+    /// Defers a job to `until` with a reason; the attempt does not count.
+    pub async fn defer_job(
+        &self,
+        id: Uuid,
+        worker: &str,
+        until: DateTime<Utc>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let affected = on_pool!(self, pool => sqlx::query(
+            "UPDATE jobs SET state = 'queued', run_at = $3, deferred_reason = $4, attempts = attempts - 1, \
+             locked_by = NULL, locked_until = NULL, updated_at = $5 WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+        )
+        .bind(id)
+        .bind(worker)
+        .bind(until)
+        .bind(reason)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(affected == 1)
+    }
+
+    /// Releases every job the brake held inside `tx`; returns how many.
+    pub async fn release_held_jobs(&self, tx: &mut Tx, now: DateTime<Utc>) -> StoreResult<u64> {
+        Ok(
+            on_tx!(tx, conn => sqlx::query("UPDATE jobs SET held = FALSE, updated_at = $1 WHERE held AND state = 'queued'")
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected()),
+        )
+    }
+
+    /// One job.
+    pub async fn job(&self, id: Uuid) -> StoreResult<JobRow> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_one(pool).await?))
+    }
+
+    /// Jobs of one kind for one athlete, newest first (for progress and tests).
+    pub async fn jobs_for(&self, user_id: Uuid, limit: u32) -> StoreResult<Vec<JobRow>> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(user_id).bind(i64::from(limit)).fetch_all(pool).await?),
+        )
+    }
+
+    /// How many jobs are queued, held, running and failed.
+    pub async fn job_counts(&self) -> StoreResult<JobCounts> {
+        let rows: Vec<(String, bool, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT state, held, COUNT(*) FROM jobs WHERE state IN ('queued', 'running', 'failed') GROUP BY state, held",
+        )
+        .fetch_all(pool)
+        .await?);
+        let mut counts = JobCounts::default();
+        for (state, held, n) in rows {
+            match (state.as_str(), held) {
+                ("queued", true) => counts.held += n,
+                ("queued", false) => counts.queued += n,
+                ("running", _) => counts.running += n,
+                _ => counts.failed += n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Whether any job is queued or running (optionally only for one athlete).
+    pub async fn has_pending_jobs(&self, user_id: Option<Uuid>) -> StoreResult<bool> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running') AND ($1 IS NULL OR user_id = $1)",
+        )
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// The earliest time a queued job may run (for tests and sleeping workers).
+    pub async fn next_job_time(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar("SELECT MIN(run_at) FROM jobs WHERE state = 'queued' AND NOT held")
+            .fetch_one(pool)
+            .await?),
+        )
+    }
+
+    /// Deletes finished jobs last changed before `before`; returns how many.
+    pub async fn purge_finished_jobs(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        Ok(
+            on_pool!(self, pool => sqlx::query("DELETE FROM jobs WHERE state IN ('done', 'cancelled') AND updated_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected()),
+        )
+    }
+}
