@@ -38,6 +38,10 @@ pub struct Config {
     pub plugin: BTreeMap<String, PluginSettings>,
     /// Training-science conventions and thresholds.
     pub training: TrainingConfig,
+    /// Encryption and signing keys.
+    pub secrets: SecretsConfig,
+    /// Background jobs.
+    pub jobs: JobsConfig,
 }
 
 /// Training-science settings. Other tools use other conventions; these are named in the API's
@@ -70,6 +74,8 @@ impl Default for Config {
             plugins: PluginsConfig::default(),
             plugin: BTreeMap::new(),
             training: TrainingConfig::default(),
+            secrets: SecretsConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -205,6 +211,66 @@ pub struct PluginSettings {
     pub secrets: BTreeMap<String, Secret>,
     /// Hosts the plugin may reach beyond its manifest's (e.g. a proxy or a test server).
     pub extra_allowed_hosts: Vec<String>,
+    /// The OAuth client id registered with the provider.
+    pub oauth_client_id: Option<String>,
+    /// The OAuth client secret (used by the host only; never given to the plugin).
+    pub oauth_client_secret: Option<Secret>,
+    /// Overrides the manifest's authorize URL (e.g. a local fake of the provider).
+    pub oauth_authorize_url: Option<String>,
+    /// Overrides the manifest's token URL.
+    pub oauth_token_url: Option<String>,
+    /// Overrides the manifest's deauthorize URL.
+    pub oauth_deauthorize_url: Option<String>,
+    /// Per rate budget, the limit of each window (overrides the manifest's defaults; the
+    /// provider's tier decides them).
+    pub rate_limits: BTreeMap<String, Vec<u32>>,
+    /// Per rate budget, each window's length in seconds (overrides the manifest's windows;
+    /// for staging and tests against a fake provider with short windows).
+    pub rate_window_seconds: BTreeMap<String, Vec<u64>>,
+}
+
+/// Keys for tokens at rest and for signing OAuth state. When none are configured, Stride
+/// creates them in `<data_dir>/keys.json` (readable by its owner only) on first start.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// Token-encryption keys by id: 32 bytes, base64.
+    pub token_keys: BTreeMap<String, Secret>,
+    /// The key new tokens are encrypted with (default: the last id).
+    pub active_token_key: Option<String>,
+    /// Key for signing OAuth state: 32 bytes, base64.
+    pub state_key: Option<Secret>,
+}
+
+/// Background work.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Workers per host process.
+    pub workers: u32,
+    /// How often an idle worker looks for work, ms.
+    pub poll_ms: u64,
+    /// How long a claimed job is a worker's before another may take it over, seconds.
+    pub lease_s: u64,
+    /// Attempts before a job fails for good.
+    pub max_attempts: i32,
+    /// First retry delay, seconds (doubles each attempt, with jitter).
+    pub backoff_base_s: u64,
+    /// Longest retry delay, seconds.
+    pub backoff_max_s: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            workers: 2,
+            poll_ms: 500,
+            lease_s: 120,
+            max_attempts: 8,
+            backoff_base_s: 5,
+            backoff_max_s: 3_600,
+        }
+    }
 }
 
 /// A database URL whose password never appears in `Debug` or logs.
