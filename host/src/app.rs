@@ -11,6 +11,11 @@ use tokio::net::TcpListener;
 use crate::auth::Accounts;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
+use crate::connections::Connections;
+use crate::connections::keys::KeyRing;
+use crate::connections::rate::SharedRateBudget;
+use crate::ingest::Ingest;
+use crate::jobs::Jobs;
 use crate::plugins::admin::PluginAdmin;
 use crate::plugins::net::{NetPolicy, Outbound};
 use crate::plugins::services::LiveServices;
@@ -37,6 +42,12 @@ pub struct AppState {
     pub plugin_services: Arc<LiveServices>,
     /// Plugin administration.
     pub plugin_admin: PluginAdmin,
+    /// Durable background work.
+    pub jobs: Jobs,
+    /// Provider connections and their tokens.
+    pub connections: Connections,
+    /// Webhooks and plugin jobs into stored records.
+    pub ingest: Ingest,
 }
 
 impl AppState {
@@ -63,7 +74,7 @@ impl AppState {
         let plugin_services = Arc::new(LiveServices::new(
             store.clone(),
             clock.clone(),
-            outbound,
+            outbound.clone(),
             config.plugin.clone(),
         ));
         let mut runtime = config.plugins.clone();
@@ -84,6 +95,33 @@ impl AppState {
         plugins.sync_switches().await;
         plugins.reload_all().await;
         let plugin_admin = PluginAdmin::new(plugins.clone(), store.clone(), clock.clone());
+        let keys = Arc::new(KeyRing::load(&config).context("loading the encryption keys")?);
+        let jobs = Jobs::new(store.clone(), clock.clone(), config.jobs.clone());
+        let connections = Connections::new(
+            store.clone(),
+            clock.clone(),
+            keys,
+            plugins.clone(),
+            outbound,
+            config.plugin.clone(),
+            config.public_url.clone(),
+            jobs.clone(),
+        );
+        plugin_services.set_token_source(Arc::new(connections.clone()));
+        plugin_services.set_rate_governor(Arc::new(SharedRateBudget::new(
+            store.clone(),
+            clock.clone(),
+            Arc::downgrade(&plugins),
+            config.plugin.clone(),
+        )));
+        let ingest = Ingest::new(
+            store.clone(),
+            clock.clone(),
+            plugins.clone(),
+            training.clone(),
+            connections.clone(),
+            jobs.clone(),
+        );
         Ok(Self {
             config: Arc::new(config),
             store,
@@ -93,6 +131,9 @@ impl AppState {
             plugins,
             plugin_services,
             plugin_admin,
+            jobs,
+            connections,
+            ingest,
         })
     }
 }
@@ -111,6 +152,19 @@ impl Application {
 
     /// Like [`Application::build`], with a chosen clock (tests move time with it).
     pub async fn build_with_clock(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("listening on {}", config.listen))?;
+        Self::build_on(config, clock, listener).await
+    }
+
+    /// Like [`Application::build_with_clock`], serving on an already bound listener (so a
+    /// caller can know the address, e.g. for `public_url`, before building).
+    pub async fn build_on(
+        config: Config,
+        clock: SharedClock,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
         let store = Store::connect(
             config.database_url.expose(),
             config.database_max_connections,
@@ -123,9 +177,6 @@ impl Application {
             )
         })?;
         store.migrate().await.context("migrating the database")?;
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .with_context(|| format!("listening on {}", config.listen))?;
         let state = AppState::build(config, store, clock).await?;
         Ok(Self { state, listener })
     }
@@ -166,6 +217,25 @@ impl Application {
         let mut tasks = vec![tokio::spawn(
             self.state.training.home_cache().follow_invalidations(),
         )];
+        tasks.extend(
+            self.state
+                .jobs
+                .spawn_workers(Arc::new(self.state.ingest.clone())),
+        );
+        let store = self.state.store.clone();
+        let clock = self.state.clock.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3_600));
+            loop {
+                every.tick().await;
+                if let Err(error) = store
+                    .purge_finished_jobs(clock.now() - chrono::TimeDelta::days(7))
+                    .await
+                {
+                    tracing::warn!(%error, "could not purge finished jobs");
+                }
+            }
+        }));
         let poll = self.state.config.plugins.reload_poll_s;
         if poll > 0 {
             let plugins = self.state.plugins.clone();

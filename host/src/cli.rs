@@ -58,6 +58,17 @@ pub enum Command {
     /// Plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
+    /// Encryption keys for provider tokens.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// Key subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new token-encryption key, make it active and re-encrypt every stored token with
+    /// it. Old keys stay in the key file so nothing becomes unreadable.
+    Rotate,
 }
 
 /// Plugin subcommands.
@@ -198,6 +209,25 @@ pub async fn run() -> anyhow::Result<()> {
             if failed > 0 {
                 bail!("{failed} fixture case(s) failed");
             }
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Rotate) => {
+            crate::telemetry::init(config.log_format, &config.log_filter);
+            if !config.secrets.token_keys.is_empty() {
+                bail!(
+                    "the keys come from the configuration: add a new key under [secrets.token_keys], set secrets.active_token_key, restart, then run `stride keys rotate` is not needed — new tokens use it and old ones stay readable"
+                );
+            }
+            let store = connect(&config).await?;
+            store.migrate().await?;
+            let mut keys =
+                crate::connections::keys::KeyRing::from_file(&config.data_dir.join("keys.json"))?;
+            let id = keys.rotate()?;
+            let clock: crate::clock::SharedClock = std::sync::Arc::new(crate::clock::SystemClock);
+            let count = crate::connections::reencrypt_all(&store, &keys, &clock)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("new active key {id}; re-encrypted the tokens of {count} connection(s)");
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

@@ -3,6 +3,7 @@
 
 mod error;
 pub mod graphql;
+mod integrations;
 
 use std::time::Duration;
 
@@ -41,6 +42,15 @@ pub fn router(app: AppState) -> Router {
     }
     Router::new()
         .route("/graphql", graphql_route)
+        .route("/graphql/ws", get(graphql_ws))
+        .route(
+            "/webhooks/{plugin}",
+            get(integrations::webhook).post(integrations::webhook),
+        )
+        .route(
+            "/oauth/{provider}/callback",
+            get(integrations::oauth_callback),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
@@ -98,6 +108,38 @@ async fn graphql_handler(
         }
     }
     state.schema.execute(request).await.into()
+}
+
+/// GraphQL over WebSocket (subscriptions). Send `{"authorization": "Bearer <token>"}` as the
+/// `connection_init` payload.
+async fn graphql_ws(
+    State(state): State<ApiState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    websocket: axum::extract::WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    let accounts = state.app.accounts.clone();
+    websocket
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let mut data = async_graphql::Data::default();
+                    let token = payload
+                        .get("authorization")
+                        .or_else(|| payload.get("Authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(|v| v.trim_start_matches("Bearer ").trim().to_owned());
+                    if let Some(token) = token {
+                        match accounts.authenticate(&token).await {
+                            Ok(viewer) => data.insert(viewer),
+                            Err(error) => data.insert(AuthFailure(error.to_string())),
+                        }
+                    }
+                    Ok(data)
+                })
+                .serve()
+        })
 }
 
 async fn graphiql() -> Html<String> {

@@ -378,6 +378,11 @@ impl Training {
             .store
             .update_activity(&mut tx, id, &record, self.clock.now())
             .await?;
+        if stored.record.draft.rpe.is_some() {
+            self.store
+                .close_activity_tasks(&mut tx, id, self.clock.now())
+                .await?;
+        }
         self.match_workout(&mut tx, &athlete, Some(&stored), Some(id))
             .await?;
         self.audit_if_on_behalf(
@@ -455,7 +460,7 @@ impl Training {
         check_range(range)?;
         let mut page = self
             .store
-            .list_activities(athlete_id, range, after, limit.min(MAX_PAGE))
+            .list_activities(athlete_id, range, after, limit.min(MAX_PAGE + 1))
             .await?;
         if viewer.id() != athlete_id {
             page.retain(|a| !a.record.draft.private);
@@ -559,7 +564,7 @@ impl Training {
         check_range(range)?;
         Ok(self
             .store
-            .list_daily_metrics(athlete_id, range, after, limit.min(MAX_PAGE))
+            .list_daily_metrics(athlete_id, range, after, limit.min(MAX_PAGE + 1))
             .await?)
     }
 }

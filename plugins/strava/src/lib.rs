@@ -20,8 +20,12 @@ use model::{StravaActivity, StravaEvent, Streams};
 /// Strava's documented endpoints; tests point `api_base` at a fake.
 const DEFAULT_API_BASE: &str = "https://www.strava.com";
 
-/// Activities per backfill page (Strava's maximum).
+/// Activities per backfill page (Strava's maximum; a deployment may ask for fewer).
 const PAGE_SIZE: u32 = 200;
+
+fn page_size() -> u32 {
+    host::setting("page_size").and_then(|v| v.parse().ok()).filter(|n| (1..=PAGE_SIZE).contains(n)).unwrap_or(PAGE_SIZE)
+}
 
 /// Streams requested for a synced activity.
 const STREAM_KEYS: &str = "time,heartrate,velocity_smooth,distance,altitude,watts,cadence";
@@ -83,7 +87,7 @@ fn json_body<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, F
 fn backfill(athlete: &AthleteRef, payload: &serde_json::Value) -> Result<JobOutcome, Failure> {
     let page = payload["page"].as_u64().unwrap_or(1).max(1);
     let before = payload["before"].as_i64();
-    let mut url = format!("{}/api/v3/athlete/activities?page={page}&per_page={PAGE_SIZE}", api_base());
+    let mut url = format!("{}/api/v3/athlete/activities?page={page}&per_page={}", api_base(), page_size());
     if let Some(before) = before {
         url.push_str(&format!("&before={before}"));
     }
@@ -157,6 +161,7 @@ impl Plugin for Strava {
             scopes: vec!["read".to_owned(), "activity:read_all".to_owned()],
             scope_separator: ",".to_owned(),
             pkce: false,
+            athlete_id_pointer: Some("/athlete/id".to_owned()),
         });
         manifest.allowed_hosts = vec!["www.strava.com".to_owned()];
         manifest.rate_budgets = vec![

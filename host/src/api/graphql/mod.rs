@@ -6,12 +6,13 @@
 mod account;
 mod admin;
 mod athletes;
+mod ingestion;
 mod plugins;
 mod training;
 mod types;
 
 use async_graphql::connection::{CursorType, OpaqueCursor};
-use async_graphql::{Context, EmptySubscription, ID, MergedObject, Schema};
+use async_graphql::{Context, ID, MergedObject, Schema};
 use uuid::Uuid;
 
 use crate::app::AppState;
@@ -25,6 +26,7 @@ pub struct Query(
     account::AccountQuery,
     admin::AdminQuery,
     athletes::AthleteQuery,
+    ingestion::IngestionQuery,
     plugins::PluginQuery,
     training::TrainingQuery,
 );
@@ -35,12 +37,13 @@ pub struct Mutation(
     account::AccountMutation,
     admin::AdminMutation,
     athletes::AthleteMutation,
+    ingestion::IngestionMutation,
     plugins::PluginMutation,
     training::TrainingMutation,
 );
 
 /// The schema type served at `/graphql`.
-pub type StrideSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type StrideSchema = Schema<Query, Mutation, ingestion::Subscription>;
 
 /// Why the request carries no viewer although it sent a token (expired, revoked, unknown).
 #[derive(Debug, Clone)]
@@ -48,9 +51,13 @@ pub struct AuthFailure(pub String);
 
 /// Builds the schema with its limits. `state` is `None` only when printing the SDL.
 pub fn build_schema(state: Option<AppState>, config: &GraphqlConfig) -> StrideSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        ingestion::Subscription,
+    )
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity);
     if !config.introspection {
         builder = builder.disable_introspection();
     }
