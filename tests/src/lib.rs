@@ -2,6 +2,8 @@
 //! or a new PostgreSQL database when `STRIDE_TEST_DATABASE_URL` names a server), a GraphQL
 //! client, and the fake vendor servers scenarios run against.
 
+pub mod fake_strava;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -24,9 +26,35 @@ pub fn plugin_cache_dir() -> std::path::PathBuf {
     std::path::Path::new(stride::plugins::EXAMPLE_PLUGINS_DIR).join("../test-cache")
 }
 
-/// The path of a plugin built for the tests (`example`, `test-hostile`).
+/// The path of a built plugin: a test plugin (`example`, `test-hostile`) or a bundled one
+/// (`strava`).
 pub fn example_plugin(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(stride::plugins::EXAMPLE_PLUGINS_DIR).join(format!("{name}.wasm"))
+    let example =
+        std::path::Path::new(stride::plugins::EXAMPLE_PLUGINS_DIR).join(format!("{name}.wasm"));
+    if example.exists() {
+        example
+    } else {
+        std::path::Path::new(stride::plugins::BUNDLED_PLUGINS_DIR).join(format!("{name}.wasm"))
+    }
+}
+
+/// Polls `check` every 20 ms until it returns `Some`, failing the test after `seconds`.
+pub async fn wait_for<T, F, Fut>(what: &str, seconds: u64, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 /// The database a test owns; removed when dropped.
@@ -207,6 +235,12 @@ impl TestApp {
     /// [`TestApp::plugin_dir`], empty at first; compiled plugins are cached under the target
     /// directory across tests.
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_full(ManualClock::new(test_epoch()), configure).await
+    }
+
+    /// Starts a server reading time from `clock` (share it with fake vendors so their windows
+    /// move together). `public_url` is already the server's own address when `configure` runs.
+    pub async fn spawn_full(clock: Arc<ManualClock>, configure: impl FnOnce(&mut Config)) -> Self {
         // Logs are printed only when asked for: TEST_LOG=debug cargo test …
         if let Ok(filter) = std::env::var("TEST_LOG") {
             stride::telemetry::init(stride::config::LogFormat::Pretty, &filter);
@@ -215,18 +249,23 @@ impl TestApp {
         let files = tempfile::tempdir().expect("temporary directory");
         let plugin_dir = files.path().join("plugins");
         std::fs::create_dir_all(&plugin_dir).expect("plugin directory");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port for the server");
+        let addr = listener.local_addr().expect("bound address");
         let mut config = Config {
             database_url: DatabaseUrl(url.clone()),
             database_max_connections: 8,
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            listen: addr,
+            public_url: format!("http://{addr}"),
             data_dir: files.path().join("data"),
             ..Config::default()
         };
+        config.jobs.poll_ms = 20;
         config.plugins.dir = Some(plugin_dir.clone());
         config.plugins.cache_dir = Some(plugin_cache_dir());
         configure(&mut config);
-        let clock = ManualClock::new(test_epoch());
-        let app = Application::build_with_clock(config, clock.clone())
+        let app = Application::build_on(config, clock.clone(), listener)
             .await
             .expect("the application builds");
         let addr = app.local_addr();

@@ -10,5 +10,6 @@ mod pagination;
 mod plugins;
 mod roles;
 mod schema;
+mod strava;
 mod training;
 mod validation;

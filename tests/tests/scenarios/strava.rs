@@ -1,0 +1,721 @@
+//! Strava end to end against the fake: connect, backfill through a 429 and the shared rate
+//! budget, webhooks delivered repeatedly and out of order, deauthorization, token refresh,
+//! the brake, refused records and the athlete's to-dos.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{Value, json};
+use stride::clock::{Clock, ManualClock};
+use stride::config::{PluginSettings, Secret};
+use stride_e2e::fake_strava::{FakeStrava, Faults, Limits};
+use stride_e2e::{Session, TestApp, test_epoch, wait_for};
+
+const VERIFY_TOKEN: &str = "stride-verify-token";
+
+struct World {
+    app: TestApp,
+    fake: FakeStrava,
+    clock: Arc<ManualClock>,
+    owner: Session,
+}
+
+async fn world(
+    page_size: u32,
+    read_limit: u32,
+    configure: impl FnOnce(&mut stride::config::Config),
+) -> World {
+    let clock = ManualClock::new(test_epoch());
+    let fake = FakeStrava::start(clock.clone()).await;
+    fake.set_limits(Limits {
+        overall: (200, 2_000),
+        read: (read_limit, 1_000),
+        window_s: 900,
+    });
+    let (client_id, client_secret) = fake.client();
+    let base = fake.url();
+    let app = TestApp::spawn_full(clock.clone(), move |c| {
+        c.plugins.allow_private_networks = true;
+        c.plugins.allow_plain_http = true;
+        let mut settings = PluginSettings {
+            extra_allowed_hosts: vec!["127.0.0.1".to_owned()],
+            oauth_client_id: Some(client_id),
+            oauth_client_secret: Some(Secret::new(client_secret)),
+            oauth_authorize_url: Some(format!("{base}/oauth/authorize")),
+            oauth_token_url: Some(format!("{base}/oauth/token")),
+            oauth_deauthorize_url: Some(format!("{base}/oauth/deauthorize")),
+            ..PluginSettings::default()
+        };
+        settings
+            .settings
+            .insert("api_base".to_owned(), base.clone());
+        settings
+            .settings
+            .insert("page_size".to_owned(), page_size.to_string());
+        settings
+            .secrets
+            .insert("verify_token".to_owned(), Secret::new(VERIFY_TOKEN));
+        settings
+            .rate_limits
+            .insert("read".to_owned(), vec![read_limit, 1_000]);
+        c.plugin.insert("strava".to_owned(), settings);
+        configure(c);
+    })
+    .await;
+    app.install_plugin("strava").await;
+    let owner = app.owner().await;
+    World {
+        app,
+        fake,
+        clock,
+        owner,
+    }
+}
+
+/// Connects `athlete` (a Stride session) to Strava athlete `strava_id` through the real
+/// redirect dance, and returns the callback's HTTP status.
+async fn connect(w: &World, athlete: &Session, strava_id: u64, scope: Option<&str>) -> u16 {
+    w.fake.log_in_as(strava_id, scope);
+    let link = w
+        .app
+        .gql(
+            Some(&athlete.token),
+            "mutation { connectProvider(provider: \"strava\") { authorizeUrl expiresAt } }",
+            json!({}),
+        )
+        .await;
+    let authorize = link.ok()["connectProvider"]["authorizeUrl"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    assert!(
+        authorize.contains("scope=read%2Cactivity%3Aread_all"),
+        "{authorize}"
+    );
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let redirect = browser
+        .get(&authorize)
+        .send()
+        .await
+        .expect("authorize page");
+    assert_eq!(redirect.status(), 303, "Strava redirects back");
+    let callback = redirect.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(
+        callback.starts_with(&w.app.url("/oauth/strava/callback")),
+        "{callback}"
+    );
+    browser
+        .get(&callback)
+        .send()
+        .await
+        .expect("callback")
+        .status()
+        .as_u16()
+}
+
+async fn athlete_activities(w: &World, who: &Session) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = w
+            .app
+            .gql(Some(&who.token), "query($a: String) { activities(first: 200, after: $a) { edges { node { externalId name source sport } } pageInfo { hasNextPage endCursor } } }", json!({ "a": after }))
+            .await;
+        let conn = page.ok()["activities"].clone();
+        all.extend(
+            conn["edges"]
+                .as_array()
+                .expect("edges")
+                .iter()
+                .map(|e| e["node"].clone()),
+        );
+        if conn["pageInfo"]["hasNextPage"] != json!(true) {
+            return all;
+        }
+        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+}
+
+async fn backfill(w: &World, who: &Session) -> Value {
+    w.app.gql(Some(&who.token), "{ backfill(provider: \"strava\") { status pagesDone activitiesDone deferredUntil note } }", json!({})).await.ok()["backfill"].clone()
+}
+
+/// Waits until no job is queued or running for the athlete, advancing the clock to each
+/// deferral so waits for the provider's window happen at once.
+async fn settle(w: &World, who: &Session) {
+    let athlete: uuid::Uuid = who.id.parse().expect("uuid");
+    wait_for("the jobs to finish", 60, || async {
+        if !w
+            .app
+            .state
+            .store
+            .has_pending_jobs(Some(athlete))
+            .await
+            .expect("jobs")
+        {
+            return Some(());
+        }
+        if let Some(next) = w.app.state.store.next_job_time().await.expect("next")
+            && next > w.clock.now()
+        {
+            w.clock.set(next);
+        }
+        None
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_and_backfill_500_activities_through_a_429_and_the_shared_budget() {
+    // 20 per page: 25 full pages and an empty one; at most 10 reads per 15 minutes.
+    let w = world(20, 10, |_| {}).await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    let ids = w
+        .fake
+        .add_history(5001, 500, test_epoch() - TimeDelta::days(1));
+    assert_eq!(connect(&w, &ann, 5001, None).await, 200);
+
+    // A 429 storm in the middle of the import.
+    wait_for("the first pages", 30, || async {
+        (backfill(&w, &ann).await["pagesDone"].as_i64().unwrap_or(0) >= 3).then_some(())
+    })
+    .await;
+    w.fake.set_faults(Faults {
+        storm_429: 2,
+        ..Faults::default()
+    });
+    let deferred = wait_for("a deferral", 30, || async {
+        let b = backfill(&w, &ann).await;
+        (b["status"] == "deferred").then_some(b)
+    })
+    .await;
+    let until: DateTime<Utc> = deferred["deferredUntil"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .expect("deferred until");
+    assert!(
+        until > w.clock.now(),
+        "deferred to the window's reset, not failed: {deferred}"
+    );
+    assert_eq!(
+        until.timestamp() % 900,
+        0,
+        "Strava's windows reset on the quarter hour"
+    );
+
+    settle(&w, &ann).await;
+    let done = backfill(&w, &ann).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["activitiesDone"], 500);
+    let stored = athlete_activities(&w, &ann).await;
+    let stored_ids: Vec<String> = stored
+        .iter()
+        .filter_map(|a| a["externalId"].as_str().map(str::to_owned))
+        .collect();
+    let unique: BTreeSet<&String> = stored_ids.iter().collect();
+    assert_eq!(stored_ids.len(), 500, "nothing doubled");
+    let expected: BTreeSet<String> = ids.iter().map(u64::to_string).collect();
+    assert_eq!(
+        unique.into_iter().cloned().collect::<BTreeSet<_>>(),
+        expected,
+        "nothing missing"
+    );
+    assert!(stored.iter().all(|a| a["source"] == "strava"));
+    assert!(
+        stored.iter().any(|a| a["sport"] == "TRAIL_RUN"),
+        "sport_type is read"
+    );
+    // The host held back at the limit: only the injected storm was refused.
+    assert!(
+        w.fake.peak_usage("read", "short") <= 10 + 2,
+        "peak {}",
+        w.fake.peak_usage("read", "short")
+    );
+    assert_eq!(w.fake.rejected_429(), 2);
+    assert_eq!(
+        w.fake.served("GET /athlete/activities"),
+        26 + 2,
+        "each page fetched once (plus the two refused)"
+    );
+
+    // Imported activities without RPE are on the athlete's to-do list.
+    let tasks = w
+        .app
+        .gql(
+            Some(&ann.token),
+            "{ myTasks { kind activity { id externalId } } }",
+            json!({}),
+        )
+        .await;
+    let tasks = tasks.ok()["myTasks"].as_array().cloned().expect("tasks");
+    assert_eq!(tasks.len(), 500);
+    let first = tasks[0]["activity"]["id"].as_str().expect("id").to_owned();
+    w.app
+        .gql(
+            Some(&ann.token),
+            "mutation($id: ID!) { setActivityRpe(id: $id, rpe: 4) { id } }",
+            json!({ "id": first }),
+        )
+        .await
+        .ok();
+    let tasks = w
+        .app
+        .gql(Some(&ann.token), "{ myTasks { kind } }", json!({}))
+        .await;
+    assert_eq!(tasks.ok()["myTasks"].as_array().map(Vec::len), Some(499));
+
+    // The tokens are encrypted at rest.
+    let connection = w
+        .app
+        .state
+        .store
+        .connection(ann.id.parse().expect("uuid"), "strava")
+        .await
+        .expect("db")
+        .expect("connection");
+    assert_eq!(connection.status, "active");
+    assert_eq!(connection.scopes, "read,activity:read_all");
+    let sealed = connection.access_token_enc.expect("stored");
+    assert!(
+        sealed.len() > 28 && !sealed.is_ascii(),
+        "ciphertext, not the token"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_delivered_repeatedly_and_out_of_order_end_in_the_right_state() {
+    let w = world(50, 100, |_| {}).await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    let existing = w
+        .fake
+        .add_history(7001, 3, test_epoch() - TimeDelta::days(1));
+    assert_eq!(connect(&w, &ann, 7001, None).await, 200);
+    settle(&w, &ann).await;
+
+    // A wrong verify token is refused, then the real subscription validates through Stride.
+    let refused = w
+        .fake
+        .subscribe(&w.app.url("/webhooks/strava"), "wrong-token")
+        .await;
+    assert_eq!(refused.status(), 400);
+    let created = w
+        .fake
+        .subscribe(&w.app.url("/webhooks/strava"), VERIFY_TOKEN)
+        .await;
+    assert_eq!(created.status(), 201);
+
+    let new = w
+        .fake
+        .create_activity(7001, w.clock.now() - TimeDelta::hours(2), "Lunch run");
+    w.fake.update_activity(
+        7001,
+        existing[0],
+        json!({ "name": "Renamed on Strava", "private": true }),
+    );
+    w.fake.delete_activity(7001, existing[1]);
+    let create = w.fake.activity_event(7001, new, "create", json!({}));
+    let update = w.fake.activity_event(
+        7001,
+        existing[0],
+        "update",
+        json!({ "title": "Renamed on Strava", "private": "true" }),
+    );
+    let delete = w
+        .fake
+        .activity_event(7001, existing[1], "delete", json!({}));
+    // Each event three times, shuffled: an update before its activity's create, a delete first.
+    w.fake
+        .deliver_all(&[
+            delete.clone(),
+            update.clone(),
+            create.clone(),
+            update.clone(),
+            create.clone(),
+            delete.clone(),
+            create,
+            delete,
+            update,
+        ])
+        .await;
+    assert!(
+        w.fake
+            .deliveries()
+            .iter()
+            .all(|(status, latency)| *status == 200 && latency.as_millis() < 2_000),
+        "{:?}",
+        w.fake.deliveries()
+    );
+    settle(&w, &ann).await;
+
+    let stored = athlete_activities(&w, &ann).await;
+    let by_id = |id: u64| {
+        stored
+            .iter()
+            .find(|a| a["externalId"].as_str() == Some(id.to_string().as_str()))
+            .cloned()
+    };
+    assert_eq!(stored.len(), 3, "{stored:?}");
+    assert_eq!(
+        by_id(new).map(|a| a["name"].clone()),
+        Some(json!("Lunch run"))
+    );
+    assert_eq!(
+        by_id(existing[0]).map(|a| a["name"].clone()),
+        Some(json!("Renamed on Strava"))
+    );
+    assert!(
+        by_id(existing[1]).is_none(),
+        "deleted on Strava, deleted here"
+    );
+    // The three distinct events were each recorded once.
+    assert_eq!(
+        w.fake.served("GET /activities/{id}") as usize,
+        3,
+        "each event's sync ran once"
+    );
+
+    // A malformed event is refused with a reason; nothing is stored.
+    let garbage = w
+        .app
+        .http()
+        .post(w.app.url("/webhooks/strava"))
+        .body("{\"object_type\": 5}")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(garbage.status(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deauthorization_by_event_or_by_the_athlete_erases_the_tokens() {
+    let w = world(50, 100, |_| {}).await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    let bob = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "bob@example.test")
+        .await;
+    assert_eq!(connect(&w, &ann, 8001, None).await, 200);
+    assert_eq!(connect(&w, &bob, 8002, None).await, 200);
+    settle(&w, &ann).await;
+    settle(&w, &bob).await;
+    assert_eq!(
+        w.fake
+            .subscribe(&w.app.url("/webhooks/strava"), VERIFY_TOKEN)
+            .await
+            .status(),
+        201
+    );
+
+    // Ann removes Stride on Strava: the event revokes her connection.
+    w.fake.revoke_athlete(8001);
+    let event = w.fake.deauthorization_event(8001);
+    w.fake.deliver(&event).await;
+    w.fake.deliver(&event).await;
+    settle(&w, &ann).await;
+    let connections = w
+        .app
+        .gql(
+            Some(&ann.token),
+            "{ connections { provider status } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        connections.ok()["connections"],
+        json!([{ "provider": "strava", "status": "revoked" }])
+    );
+    let stored = w
+        .app
+        .state
+        .store
+        .connection(ann.id.parse().expect("uuid"), "strava")
+        .await
+        .expect("db")
+        .expect("row");
+    assert!(
+        stored.access_token_enc.is_none() && stored.refresh_token_enc.is_none(),
+        "tokens erased"
+    );
+
+    // Bob disconnects in Stride: Strava is told, tokens are erased, and it is audited.
+    let done = w
+        .app
+        .gql(
+            Some(&bob.token),
+            "mutation { disconnectProvider(provider: \"strava\") }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(done.ok()["disconnectProvider"], true);
+    let again = w
+        .app
+        .gql(
+            Some(&bob.token),
+            "mutation { disconnectProvider(provider: \"strava\") }",
+            json!({}),
+        )
+        .await;
+    again.expect_code("NOT_FOUND");
+    let actions: Vec<(String, Option<String>)> = w
+        .app
+        .state
+        .store
+        .audit_entries_from(0, 200)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| (e.action, e.reason))
+        .collect();
+    assert!(
+        actions.contains(&(
+            "connection.revoke".to_owned(),
+            Some("access was revoked on Strava".to_owned())
+        )),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&(
+            "connection.revoke".to_owned(),
+            Some("disconnected by the athlete".to_owned())
+        )),
+        "{actions:?}"
+    );
+    // Bob's Strava tokens no longer work at Strava either.
+    let id = w.fake.create_activity(
+        8002,
+        w.clock.now() - TimeDelta::hours(1),
+        "after disconnect",
+    );
+    w.fake
+        .deliver(&w.fake.activity_event(8002, id, "create", json!({})))
+        .await;
+    settle(&w, &bob).await;
+    assert!(
+        athlete_activities(&w, &bob)
+            .await
+            .iter()
+            .all(|a| a["externalId"].as_str() != Some(id.to_string().as_str()))
+    );
+
+    // Declining on Strava connects nothing.
+    let carol = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "carol@example.test")
+        .await;
+    w.fake.deny_next_authorization(true);
+    assert_eq!(connect(&w, &carol, 8003, None).await, 403);
+    let none = w
+        .app
+        .gql(Some(&carol.token), "{ connections { status } }", json!({}))
+        .await;
+    assert_eq!(none.ok()["connections"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_refreshed_before_they_expire_and_after_strava_refuses_them() {
+    let w = world(50, 100, |_| {}).await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    w.fake
+        .add_history(9001, 2, test_epoch() - TimeDelta::days(1));
+    assert_eq!(connect(&w, &ann, 9001, None).await, 200);
+    settle(&w, &ann).await;
+    assert_eq!(
+        w.fake
+            .subscribe(&w.app.url("/webhooks/strava"), VERIFY_TOKEN)
+            .await
+            .status(),
+        201
+    );
+    let athlete: uuid::Uuid = ann.id.parse().expect("uuid");
+    let before = w
+        .app
+        .state
+        .store
+        .connection(athlete, "strava")
+        .await
+        .expect("db")
+        .expect("row");
+
+    // Five hours and fifty-five minutes later the token has minutes left: refreshed first.
+    w.clock.advance(TimeDelta::minutes(355));
+    let id = w
+        .fake
+        .create_activity(9001, w.clock.now() - TimeDelta::hours(1), "late run");
+    w.fake
+        .deliver(&w.fake.activity_event(9001, id, "create", json!({})))
+        .await;
+    settle(&w, &ann).await;
+    let after = w
+        .app
+        .state
+        .store
+        .connection(athlete, "strava")
+        .await
+        .expect("db")
+        .expect("row");
+    assert_ne!(
+        before.access_token_enc, after.access_token_enc,
+        "a new token"
+    );
+    assert!(after.expires_at > before.expires_at);
+    assert!(
+        athlete_activities(&w, &ann)
+            .await
+            .iter()
+            .any(|a| a["externalId"].as_str() == Some(id.to_string().as_str()))
+    );
+
+    // Strava refuses the token (revoked elsewhere): the job retries after a refresh.
+    w.fake.expire_tokens();
+    let id = w
+        .fake
+        .create_activity(9001, w.clock.now() - TimeDelta::minutes(30), "after expiry");
+    w.fake
+        .deliver(&w.fake.activity_event(9001, id, "create", json!({})))
+        .await;
+    settle(&w, &ann).await;
+    assert!(
+        athlete_activities(&w, &ann)
+            .await
+            .iter()
+            .any(|a| a["externalId"].as_str() == Some(id.to_string().as_str()))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_brake_holds_ingestion_until_released_and_impossible_records_are_refused() {
+    let w = world(50, 100, |_| {}).await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    let admin = w
+        .app
+        .invite_user(&w.owner, "ADMIN", "admin@example.test")
+        .await;
+    assert_eq!(connect(&w, &ann, 6001, None).await, 200);
+    settle(&w, &ann).await;
+    assert_eq!(
+        w.fake
+            .subscribe(&w.app.url("/webhooks/strava"), VERIFY_TOKEN)
+            .await
+            .status(),
+        201
+    );
+
+    let brake = "mutation($p: Boolean!) { setIngestionPaused(paused: $p, reason: \"provider incident\") { paused } }";
+    w.app
+        .gql(Some(&ann.token), brake, json!({ "p": true }))
+        .await
+        .expect_code("FORBIDDEN");
+    w.app
+        .gql(Some(&admin.token), brake, json!({ "p": true }))
+        .await
+        .ok();
+    let id = w.fake.create_activity(
+        6001,
+        w.clock.now() - TimeDelta::hours(3),
+        "during the incident",
+    );
+    assert_eq!(
+        w.fake
+            .deliver(&w.fake.activity_event(6001, id, "create", json!({})))
+            .await,
+        1,
+        "acknowledged at once"
+    );
+    let status = w
+        .app
+        .gql(
+            Some(&admin.token),
+            "{ ingestion { brake { paused reason } jobs { held queued } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        status.ok()["ingestion"]["brake"],
+        json!({ "paused": true, "reason": "provider incident" })
+    );
+    assert_eq!(status.ok()["ingestion"]["jobs"]["held"], 1);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        athlete_activities(&w, &ann).await.is_empty(),
+        "nothing ran while paused"
+    );
+
+    w.app
+        .gql(Some(&admin.token), brake, json!({ "p": false }))
+        .await
+        .ok();
+    settle(&w, &ann).await;
+    assert_eq!(
+        athlete_activities(&w, &ann).await.len(),
+        1,
+        "the held event was not lost"
+    );
+
+    // A record Strava sends with an impossible heart rate is refused and shown to admins.
+    let bad = w
+        .fake
+        .create_activity(6001, w.clock.now() - TimeDelta::hours(1), "broken strap");
+    w.fake.update_activity(
+        6001,
+        bad,
+        json!({ "average_heartrate": 300.0, "max_heartrate": 310.0 }),
+    );
+    w.fake
+        .deliver(&w.fake.activity_event(6001, bad, "create", json!({})))
+        .await;
+    settle(&w, &ann).await;
+    assert_eq!(athlete_activities(&w, &ann).await.len(), 1);
+    let rejections = w
+        .app
+        .gql(
+            Some(&admin.token),
+            "{ ingestion { rejections { plugin externalId reason } } }",
+            json!({}),
+        )
+        .await;
+    let rejection = &rejections.ok()["ingestion"]["rejections"][0];
+    assert_eq!(rejection["externalId"], bad.to_string());
+    assert!(
+        rejection["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("bpm is outside the possible range 25–250 bpm")),
+        "{rejection}"
+    );
+
+    let actions: Vec<String> = w
+        .app
+        .state
+        .store
+        .audit_entries_from(0, 200)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        actions.contains(&"ingestion.pause".to_owned())
+            && actions.contains(&"ingestion.resume".to_owned())
+    );
+}
