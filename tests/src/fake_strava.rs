@@ -220,6 +220,8 @@ impl FakeStrava {
             .route("/oauth/authorize", get(authorize))
             .route("/oauth/token", post(token))
             .route("/oauth/deauthorize", post(deauthorize))
+            .route("/_fake/new-activity", post(control_new_activity))
+            .route("/_fake/deauthorize", post(control_deauthorize))
             .nest("/api/v3", api)
             .with_state(shared);
         let listener = tokio::net::TcpListener::bind(addr)
@@ -393,32 +395,7 @@ impl FakeStrava {
     /// Delivers `event` to the subscription's callback the way Strava does: up to three
     /// attempts while the reply is not a 200 within two seconds. Returns the attempts made.
     pub async fn deliver(&self, event: &Event) -> u32 {
-        let Some((callback, subscription)) = self
-            .world()
-            .subscription
-            .as_ref()
-            .map(|s| (s.callback_url.clone(), s.id))
-        else {
-            panic!("no push subscription: create one first");
-        };
-        let body = event.json(subscription);
-        for attempt in 1..=3 {
-            let started = std::time::Instant::now();
-            let result = self
-                .client
-                .post(&callback)
-                .json(&body)
-                .timeout(Duration::from_secs(2))
-                .send()
-                .await;
-            let elapsed = started.elapsed();
-            let status = result.as_ref().map(|r| r.status().as_u16()).unwrap_or(0);
-            self.world().deliveries.push((status, elapsed));
-            if status == 200 && elapsed < Duration::from_secs(2) {
-                return attempt;
-            }
-        }
-        3
+        deliver(&self.world, &self.client, event).await
     }
 
     /// Delivers each event the given number of times, in the order given (tests shuffle and
@@ -468,6 +445,72 @@ impl FakeStrava {
             .await
             .expect("the fake answers")
     }
+}
+
+async fn deliver(world: &Mutex<World>, client: &reqwest::Client, event: &Event) -> u32 {
+    let Some((callback, subscription)) = World::lock(world).subscription.as_ref().map(|s| (s.callback_url.clone(), s.id)) else {
+        panic!("no push subscription: create one first");
+    };
+    let body = event.json(subscription);
+    for attempt in 1..=3 {
+        let started = std::time::Instant::now();
+        let result = client.post(&callback).json(&body).timeout(Duration::from_secs(2)).send().await;
+        let elapsed = started.elapsed();
+        let status = result.as_ref().map(|r| r.status().as_u16()).unwrap_or(0);
+        World::lock(world).deliveries.push((status, elapsed));
+        if status == 200 && elapsed < Duration::from_secs(2) {
+            return attempt;
+        }
+    }
+    3
+}
+
+#[derive(Deserialize)]
+struct ControlParams {
+    athlete: u64,
+    name: Option<String>,
+}
+
+/// `POST /_fake/new-activity?athlete=…&name=…`: the athlete records an activity; Strava
+/// announces it to the subscription.
+async fn control_new_activity(State(s): State<Shared>, Query(p): Query<ControlParams>) -> Response {
+    let start = s.clock.now() - TimeDelta::hours(1);
+    let id = {
+        let mut w = World::lock(&s.world);
+        if w.subscription.is_none() {
+            return error(StatusCode::CONFLICT, "No subscription", "PushSubscription", "", "missing");
+        }
+        w.next_id += 1;
+        let id = w.next_id;
+        let mut activity = synthetic_activity(p.athlete, id, 0, start);
+        activity["name"] = json!(p.name.unwrap_or_else(|| "Run from the fake".to_owned()));
+        w.activities.entry(p.athlete).or_default().insert(id, activity);
+        id
+    };
+    let event = Event { object_type: "activity".into(), object_id: id, aspect_type: "create".into(), updates: json!({}), owner_id: p.athlete, event_time: s.clock.now().timestamp() };
+    let attempts = deliver(&s.world, &reqwest::Client::new(), &event).await;
+    Json(json!({ "activity_id": id, "delivery_attempts": attempts })).into_response()
+}
+
+/// `POST /_fake/deauthorize?athlete=…`: the athlete removes the app on Strava.
+async fn control_deauthorize(State(s): State<Shared>, Query(p): Query<ControlParams>) -> Response {
+    {
+        let mut w = World::lock(&s.world);
+        for token in w.access.values_mut().filter(|t| t.athlete == p.athlete) {
+            token.revoked = true;
+        }
+        w.refresh.retain(|_, (a, _)| *a != p.athlete);
+    }
+    let event = Event {
+        object_type: "athlete".into(),
+        object_id: p.athlete,
+        aspect_type: "update".into(),
+        updates: json!({ "authorized": "false" }),
+        owner_id: p.athlete,
+        event_time: s.clock.now().timestamp(),
+    };
+    let attempts = deliver(&s.world, &reqwest::Client::new(), &event).await;
+    Json(json!({ "delivery_attempts": attempts })).into_response()
 }
 
 fn synthetic_activity(athlete: u64, id: u64, i: u64, start: DateTime<Utc>) -> Value {
