@@ -448,13 +448,22 @@ impl FakeStrava {
 }
 
 async fn deliver(world: &Mutex<World>, client: &reqwest::Client, event: &Event) -> u32 {
-    let Some((callback, subscription)) = World::lock(world).subscription.as_ref().map(|s| (s.callback_url.clone(), s.id)) else {
+    let Some((callback, subscription)) = World::lock(world)
+        .subscription
+        .as_ref()
+        .map(|s| (s.callback_url.clone(), s.id))
+    else {
         panic!("no push subscription: create one first");
     };
     let body = event.json(subscription);
     for attempt in 1..=3 {
         let started = std::time::Instant::now();
-        let result = client.post(&callback).json(&body).timeout(Duration::from_secs(2)).send().await;
+        let result = client
+            .post(&callback)
+            .json(&body)
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await;
         let elapsed = started.elapsed();
         let status = result.as_ref().map(|r| r.status().as_u16()).unwrap_or(0);
         World::lock(world).deliveries.push((status, elapsed));
@@ -478,16 +487,32 @@ async fn control_new_activity(State(s): State<Shared>, Query(p): Query<ControlPa
     let id = {
         let mut w = World::lock(&s.world);
         if w.subscription.is_none() {
-            return error(StatusCode::CONFLICT, "No subscription", "PushSubscription", "", "missing");
+            return error(
+                StatusCode::CONFLICT,
+                "No subscription",
+                "PushSubscription",
+                "",
+                "missing",
+            );
         }
         w.next_id += 1;
         let id = w.next_id;
         let mut activity = synthetic_activity(p.athlete, id, 0, start);
         activity["name"] = json!(p.name.unwrap_or_else(|| "Run from the fake".to_owned()));
-        w.activities.entry(p.athlete).or_default().insert(id, activity);
+        w.activities
+            .entry(p.athlete)
+            .or_default()
+            .insert(id, activity);
         id
     };
-    let event = Event { object_type: "activity".into(), object_id: id, aspect_type: "create".into(), updates: json!({}), owner_id: p.athlete, event_time: s.clock.now().timestamp() };
+    let event = Event {
+        object_type: "activity".into(),
+        object_id: id,
+        aspect_type: "create".into(),
+        updates: json!({}),
+        owner_id: p.athlete,
+        event_time: s.clock.now().timestamp(),
+    };
     let attempts = deliver(&s.world, &reqwest::Client::new(), &event).await;
     Json(json!({ "activity_id": id, "delivery_attempts": attempts })).into_response()
 }

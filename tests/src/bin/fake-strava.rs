@@ -33,13 +33,25 @@ async fn main() {
     println!("Add this to stride.toml and start Stride with `--config stride.toml serve`:");
     println!();
     println!("[plugins]\nallow_private_networks = true\nallow_plain_http = true\n");
-    println!("[plugin.strava]\nextra_allowed_hosts = [\"127.0.0.1\"]\noauth_client_id = \"{client_id}\"\noauth_client_secret = \"{client_secret}\"");
-    println!("oauth_authorize_url = \"{url}/oauth/authorize\"\noauth_token_url = \"{url}/oauth/token\"\noauth_deauthorize_url = \"{url}/oauth/deauthorize\"\n");
-    println!("[plugin.strava.settings]\napi_base = \"{url}\"\n\n[plugin.strava.secrets]\nverify_token = \"local-verify-token\"");
+    println!(
+        "[plugin.strava]\nextra_allowed_hosts = [\"127.0.0.1\"]\noauth_client_id = \"{client_id}\"\noauth_client_secret = \"{client_secret}\""
+    );
+    println!(
+        "oauth_authorize_url = \"{url}/oauth/authorize\"\noauth_token_url = \"{url}/oauth/token\"\noauth_deauthorize_url = \"{url}/oauth/deauthorize\"\n"
+    );
+    println!(
+        "[plugin.strava.settings]\napi_base = \"{url}\"\n\n[plugin.strava.secrets]\nverify_token = \"local-verify-token\""
+    );
     println!();
-    println!("Webhooks:   curl -X POST {url}/api/v3/push_subscriptions -d client_id={client_id} -d client_secret={client_secret} \\");
-    println!("              -d callback_url=http://127.0.0.1:8080/webhooks/strava -d verify_token=local-verify-token");
-    println!("New run:    curl -X POST '{url}/_fake/new-activity?athlete={athlete}&name=Evening%20run'");
+    println!(
+        "Webhooks:   curl -X POST {url}/api/v3/push_subscriptions -d client_id={client_id} -d client_secret={client_secret} \\"
+    );
+    println!(
+        "              -d callback_url=http://127.0.0.1:8080/webhooks/strava -d verify_token=local-verify-token"
+    );
+    println!(
+        "New run:    curl -X POST '{url}/_fake/new-activity?athlete={athlete}&name=Evening%20run'"
+    );
     println!("Revoke:     curl -X POST '{url}/_fake/deauthorize?athlete={athlete}'");
     let _ = tokio::signal::ctrl_c().await;
 }

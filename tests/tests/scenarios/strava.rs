@@ -719,3 +719,107 @@ async fn the_brake_holds_ingestion_until_released_and_impossible_records_are_ref
             && actions.contains(&"ingestion.resume".to_owned())
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backfill_progress_is_pushed_over_a_subscription_until_done() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    // 100 activities, 20 a page: six pages, with the read window full after four.
+    let w = world(20, 4, |_| {}).await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    w.fake
+        .add_history(3001, 100, test_epoch() - TimeDelta::days(1));
+
+    let mut request = format!("ws://{}/graphql/ws", w.app.addr)
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("websocket");
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", ann.token) } });
+    socket
+        .send(Message::text(init.to_string()))
+        .await
+        .expect("init");
+    let ack = socket.next().await.expect("ack").expect("frame");
+    assert!(ack.to_text().expect("text").contains("connection_ack"));
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { backfillProgress(provider: \"strava\") { status pagesDone activitiesDone deferredUntil } }" } });
+
+    assert_eq!(connect(&w, &ann, 3001, None).await, 200);
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .expect("subscribe");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    tokio::spawn(async move {
+        while let Some(Ok(frame)) = socket.next().await {
+            let Ok(text) = frame.to_text() else { continue };
+            let message: Value = serde_json::from_str(text).unwrap_or_default();
+            match message["type"].as_str() {
+                Some("next") => {
+                    let _ = tx.send(message["payload"]["data"]["backfillProgress"].clone());
+                }
+                Some("complete" | "error") => break,
+                _ => {}
+            }
+        }
+    });
+    // The import stops at the full read window; the athlete sees it wait, with the time.
+    let mut updates = Vec::new();
+    let within = std::time::Duration::from_secs(30);
+    while updates
+        .last()
+        .is_none_or(|u: &Value| u["status"] != "deferred")
+    {
+        updates.push(
+            tokio::time::timeout(within, rx.recv())
+                .await
+                .expect("an update")
+                .expect("the stream is open"),
+        );
+    }
+    settle(&w, &ann).await;
+    while updates.last().is_none_or(|u: &Value| u["status"] != "done") {
+        updates.push(
+            tokio::time::timeout(within, rx.recv())
+                .await
+                .expect("an update")
+                .expect("the stream is open"),
+        );
+    }
+    let statuses: Vec<&str> = updates
+        .iter()
+        .filter_map(|u| u["status"].as_str())
+        .collect();
+    assert_eq!(statuses.last(), Some(&"done"), "{updates:?}");
+    assert!(
+        statuses.contains(&"deferred"),
+        "the wait for Strava's window was visible: {updates:?}"
+    );
+    let deferred = updates
+        .iter()
+        .find(|u| u["status"] == "deferred")
+        .expect("deferred update");
+    assert!(
+        deferred["deferredUntil"].is_string(),
+        "it says until when: {deferred}"
+    );
+    let activities: Vec<i64> = updates
+        .iter()
+        .filter_map(|u| u["activitiesDone"].as_i64())
+        .collect();
+    assert!(
+        activities.windows(2).all(|p| p[0] <= p[1]),
+        "progress only moves forward: {activities:?}"
+    );
+    assert_eq!(activities.last(), Some(&100));
+}
