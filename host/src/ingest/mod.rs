@@ -262,19 +262,27 @@ impl Ingest {
             .and_then(|r| r.parse::<Uuid>().ok());
         let backfill = request.kind == "backfill";
         if backfill && let Some(run) = run {
-            let _ = self
-                .store
-                .update_backfill(
-                    athlete_id,
-                    plugin,
-                    run,
-                    "running",
-                    None,
-                    None,
-                    None,
-                    self.clock.now(),
-                )
-                .await;
+            // Best effort: the page's own outcome writes the status that matters.
+            let started = async {
+                let mut tx = self.store.begin().await?;
+                self.store
+                    .update_backfill(
+                        &mut tx,
+                        athlete_id,
+                        plugin,
+                        run,
+                        "running",
+                        None,
+                        None,
+                        None,
+                        self.clock.now(),
+                    )
+                    .await?;
+                tx.commit().await
+            };
+            if let Err(error) = started.await {
+                tracing::warn!(%error, "could not mark the backfill running");
+            }
         }
         let wit_request = JobRequest {
             kind: request.kind.clone(),
@@ -363,10 +371,8 @@ impl Ingest {
                 )
                 .await?;
         }
-        tx.commit().await?;
-        if !outcome.follow_ups.is_empty() {
-            self.jobs.wake();
-        }
+        // The run's status moves in the same transaction that queues the next page, so a
+        // next page that finishes first cannot have its status overwritten by this one.
         let deferred = outcome
             .defer_until_ms
             .and_then(|ms| Utc.timestamp_millis_opt(ms).single());
@@ -388,9 +394,13 @@ impl Ingest {
                 .or(outcome.progress.as_ref().and_then(|p| p.note.as_deref()));
             self.store
                 .update_backfill(
-                    athlete.id, plugin, run, status, progress, deferred, note, now,
+                    &mut tx, athlete.id, plugin, run, status, progress, deferred, note, now,
                 )
                 .await?;
+        }
+        tx.commit().await?;
+        if !outcome.follow_ups.is_empty() {
+            self.jobs.wake();
         }
         tracing::info!(plugin, job = %job.id, ?summary, "plugin job stored its records");
         Ok(match deferred {

@@ -434,6 +434,7 @@ impl Store {
     )]
     pub async fn update_backfill(
         &self,
+        tx: &mut Tx,
         user_id: Uuid,
         provider: &str,
         run_id: Uuid,
@@ -443,7 +444,7 @@ impl Store {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query(
+        on_tx!(tx, conn => sqlx::query(
             "UPDATE backfills SET status = $4, \
              pages_done = CASE WHEN $5 IS NULL THEN pages_done WHEN $5 > pages_done THEN $5 ELSE pages_done END, \
              items_done = CASE WHEN $6 IS NULL THEN items_done WHEN $6 > items_done THEN $6 ELSE items_done END, \
@@ -459,7 +460,7 @@ impl Store {
         .bind(deferred_until)
         .bind(note)
         .bind(now)
-        .execute(pool)
+        .execute(conn)
         .await?
         .rows_affected());
         Ok(())
