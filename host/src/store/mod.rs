@@ -24,6 +24,7 @@ mod audit;
 mod ingestion;
 mod jobs;
 mod plugins;
+mod proposals;
 mod training;
 
 pub use accounts::{CoachGrant, Invite, NewInvite, NewUser, Session, User};
@@ -38,6 +39,7 @@ pub use ingestion::{
 };
 pub use jobs::{JobCounts, JobRow, NewJob};
 pub use plugins::PluginFailureRow;
+pub use proposals::{ProposalRow, RuleRow, RuleVersionRow};
 pub use training::{ActivityLoadRow, PlanVersionRow, StoredPlan, StoredWorkout};
 
 /// Why a store call failed. `NotFound` and `Conflict` are expected outcomes callers handle;

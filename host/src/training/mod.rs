@@ -14,7 +14,18 @@ use serde_json::json;
 use uuid::Uuid;
 
 pub use home::{Home, HomeCache, LoadStatus};
-pub use plans::{PlanChange, PlanInput, PlanView};
+pub use plans::{AppliedProposal, PlanChange, PlanInput, PlanView};
+pub(crate) use stats::merge_by_day;
+
+/// Something to do after an athlete's data changed: the rules service queues an evaluation.
+pub trait EvaluationTrigger: Send + Sync + std::fmt::Debug {
+    /// The athlete's activities, metrics or plan changed (`why` names what).
+    fn athlete_changed<'a>(
+        &'a self,
+        athlete: Uuid,
+        why: &'a str,
+    ) -> crate::plugins::services::BoxFuture<'a, AppResult<()>>;
+}
 
 use crate::audit::{self, AuditEvent};
 use crate::auth::{Accounts, Viewer};
@@ -47,6 +58,7 @@ pub struct Training {
     accounts: Accounts,
     settings: std::sync::Arc<TrainingConfig>,
     home: HomeCache,
+    trigger: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<dyn EvaluationTrigger>>>,
 }
 
 impl Training {
@@ -64,7 +76,20 @@ impl Training {
             accounts,
             settings: std::sync::Arc::new(settings),
             home,
+            trigger: std::sync::Arc::new(std::sync::OnceLock::new()),
         }
+    }
+
+    /// Connects what runs after an athlete's data changes (once, at start).
+    pub fn set_trigger(&self, trigger: std::sync::Arc<dyn EvaluationTrigger>) {
+        let _ = self.trigger.set(trigger);
+    }
+
+    async fn changed(&self, athlete: Uuid, why: &str) -> AppResult<()> {
+        if let Some(trigger) = self.trigger.get() {
+            trigger.athlete_changed(athlete, why).await?;
+        }
+        Ok(())
     }
 
     /// The home-screen cache.
@@ -248,7 +273,7 @@ impl Training {
     ) -> AppResult<()> {
         self.recompute_stats(athlete_id, changed).await?;
         self.home.invalidate(athlete_id).await;
-        Ok(())
+        self.changed(athlete_id, "activity").await
     }
 
     /// Logs an activity by hand for `athlete_id` (default: the viewer), with its recorded
@@ -515,6 +540,7 @@ impl Training {
         .await?;
         tx.commit().await?;
         self.home.invalidate(athlete.id).await;
+        self.changed(athlete.id, "metrics").await?;
         Ok(stored)
     }
 

@@ -51,6 +51,15 @@ pub struct PlanView {
     pub workouts: Vec<StoredWorkout>,
 }
 
+/// A proposal being applied with a plan change, recorded in the same transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedProposal {
+    /// The proposal.
+    pub id: Uuid,
+    /// Who confirmed it.
+    pub confirmed_by: Actor,
+}
+
 /// Days of recent runs an easy pace is estimated from.
 const PACE_LOOKBACK_DAYS: u64 = 42;
 
@@ -188,7 +197,7 @@ impl Training {
                 GrantAccess::ReadWrite,
             )
             .await?;
-        self.apply_plan_change(&athlete, change, viewer.actor(), None)
+        self.apply_plan_change(&athlete, change, viewer.actor(), None, None)
             .await
     }
 
@@ -201,6 +210,7 @@ impl Training {
         change: PlanChange,
         actor: Actor,
         expected_version: Option<i32>,
+        proposal: Option<&AppliedProposal>,
     ) -> AppResult<PlanView> {
         let Some(current) = self.store.active_plan(athlete.id).await? else {
             return Err(AppError::NotFound(
@@ -281,10 +291,127 @@ impl Training {
             .reason(change.reason.clone())
             .payload(json!({ "athlete": athlete.id, "version": version, "from": today, "adjustment": change.adjustment }));
         audit::record(&self.store, &mut tx, event, now).await?;
+        if let Some(applied) = proposal {
+            self.record_application(&mut tx, athlete, applied, current.id, version, now)
+                .await?;
+        }
         tx.commit().await?;
         self.home.invalidate(athlete.id).await;
         let stored = self.store.plan(current.id).await?;
         self.plan_view(&stored, None, None).await
+    }
+
+    /// Inside the transaction that changed the plan: marks the proposal applied and audits
+    /// its confirmation and application.
+    pub(crate) async fn record_application(
+        &self,
+        tx: &mut crate::store::Tx,
+        athlete: &User,
+        applied: &AppliedProposal,
+        plan_id: Uuid,
+        version: i32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<()> {
+        if !self
+            .store
+            .settle_proposal(
+                tx,
+                applied.id,
+                "applied",
+                applied.confirmed_by.user_id,
+                None,
+                now,
+            )
+            .await?
+        {
+            return Err(AppError::Conflict(
+                "the proposal was decided at the same moment".to_owned(),
+            ));
+        }
+        let confirm = AuditEvent::new(
+            applied.confirmed_by,
+            "proposal.confirm",
+            "proposal",
+            applied.id,
+        )
+        .payload(json!({ "athlete": athlete.id }));
+        audit::record(&self.store, tx, confirm, now).await?;
+        let apply = AuditEvent::new(
+            applied.confirmed_by,
+            "proposal.apply",
+            "proposal",
+            applied.id,
+        )
+        .payload(json!({ "athlete": athlete.id, "plan": plan_id, "plan_version": version }));
+        audit::record(&self.store, tx, apply, now).await?;
+        Ok(())
+    }
+
+    /// What a plan change would do, without doing it: for each day from today whose session
+    /// would change, the workout there now (if any) and the session after.
+    pub async fn preview_plan_change(
+        &self,
+        athlete: &User,
+        change: &PlanChange,
+    ) -> AppResult<
+        Vec<(
+            NaiveDate,
+            Option<StoredWorkout>,
+            Option<crate::domain::plan::PlannedWorkout>,
+        )>,
+    > {
+        let Some(current) = self.store.active_plan(athlete.id).await? else {
+            return Err(AppError::NotFound(
+                "this athlete has no active plan".to_owned(),
+            ));
+        };
+        let today = self.today_for(athlete);
+        let all = self
+            .store
+            .plan_workouts(current.id, today, crate::store::FAR_FUTURE)
+            .await?;
+        let keep: Vec<NaiveDate> = all
+            .iter()
+            .filter(|w| w.state != WorkoutState::Planned)
+            .map(|w| w.workout.date)
+            .collect();
+        let mut request = current.request.clone();
+        if let Some(availability) = &change.availability {
+            request.availability = availability.clone();
+        }
+        request.current_chronic_load = self.chronic_load(athlete).await?;
+        let plan = regenerate(
+            &current.plan,
+            &request,
+            &self.settings.plan,
+            today,
+            &keep,
+            change.adjustment.as_ref(),
+        )?;
+        let mut days: std::collections::BTreeMap<
+            NaiveDate,
+            (
+                Option<StoredWorkout>,
+                Option<crate::domain::plan::PlannedWorkout>,
+            ),
+        > = std::collections::BTreeMap::new();
+        for w in all.into_iter().filter(|w| w.state == WorkoutState::Planned) {
+            let date = w.workout.date;
+            days.entry(date).or_default().0 = Some(w);
+        }
+        for w in plan
+            .workouts
+            .into_iter()
+            .filter(|w| w.date >= today && !keep.contains(&w.date))
+        {
+            let date = w.date;
+            days.entry(date).or_default().1 = Some(w);
+        }
+        Ok(days
+            .into_iter()
+            .filter(|(_, (before, after))| before.as_ref().map(|b| &b.workout) != after.as_ref())
+            .map(|(date, (before, after))| (date, before, after))
+            .collect())
     }
 
     async fn plan_view(
