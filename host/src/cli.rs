@@ -61,6 +61,25 @@ pub enum Command {
     /// Encryption keys for provider tokens.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Adaptation rules.
+    #[command(subcommand)]
+    Rule(RuleCommand),
+}
+
+/// Rule subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RuleCommand {
+    /// Run a rule script against its fixtures (a JSON array of {name, snapshot, expected}) and
+    /// report each case; the same check a rule must pass before it is put in force.
+    Test {
+        /// The rhai script.
+        script: PathBuf,
+        /// The fixtures file.
+        fixtures: PathBuf,
+        /// Write what the rule proposes as each case's `expected` instead of comparing.
+        #[arg(long)]
+        update: bool,
+    },
 }
 
 /// Key subcommands.
@@ -228,6 +247,43 @@ pub async fn run() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("new active key {id}; re-encrypted the tokens of {count} connection(s)");
+            Ok(())
+        }
+        Command::Rule(RuleCommand::Test {
+            script,
+            fixtures,
+            update,
+        }) => {
+            let engine = crate::rules::RuleEngine::new(config.rules);
+            let source = std::fs::read_to_string(&script)
+                .with_context(|| format!("reading {}", script.display()))?;
+            let text = std::fs::read_to_string(&fixtures)
+                .with_context(|| format!("reading {}", fixtures.display()))?;
+            let mut cases = crate::rules::parse_fixtures(&text)?;
+            if update {
+                for case in &mut cases {
+                    case.expected = engine.evaluate(&source, &case.snapshot)?;
+                }
+                std::fs::write(&fixtures, serde_json::to_string_pretty(&cases)? + "\n")?;
+                println!("recorded {} case(s) in {}", cases.len(), fixtures.display());
+                return Ok(());
+            }
+            let report = crate::rules::check_fixtures(&engine, &source, &cases)?;
+            for case in &cases {
+                let failure = report.failures.iter().find(|(name, _)| *name == case.name);
+                match failure {
+                    None => println!("ok    {}", case.name),
+                    Some((_, why)) => println!("FAIL  {}\n      {why}", case.name),
+                }
+            }
+            println!(
+                "{} passed, {} failed",
+                report.cases - report.failures.len(),
+                report.failures.len()
+            );
+            if !report.passed() {
+                bail!("the rule does not pass its fixtures");
+            }
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

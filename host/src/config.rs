@@ -42,6 +42,8 @@ pub struct Config {
     pub secrets: SecretsConfig,
     /// Background jobs.
     pub jobs: JobsConfig,
+    /// The limits every rule script runs under.
+    pub rules: crate::rules::RuleLimits,
 }
 
 /// Training-science settings. Other tools use other conventions; these are named in the API's
@@ -76,6 +78,7 @@ impl Default for Config {
             training: TrainingConfig::default(),
             secrets: SecretsConfig::default(),
             jobs: JobsConfig::default(),
+            rules: crate::rules::RuleLimits::default(),
         }
     }
 }

@@ -1,0 +1,184 @@
+//! The read-only view of one athlete that rule scripts see. Every field a script reads is
+//! documented here; absent values are `()` in the script.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The athlete.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AthleteView {
+    /// Stride id.
+    pub id: Option<Uuid>,
+    /// Name.
+    pub name: String,
+    /// `female`, `male` or unset.
+    pub sex: Option<String>,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// Resting heart rate baseline, bpm.
+    pub resting_hr: Option<i32>,
+    /// HRV baseline, ms.
+    pub hrv_ms: Option<f64>,
+    /// `rmssd` or `sdnn`.
+    pub hrv_kind: Option<String>,
+    /// Maximum heart rate, bpm.
+    pub max_hr: Option<i32>,
+    /// Threshold heart rate, bpm.
+    pub threshold_hr: Option<i32>,
+}
+
+/// A readiness signal.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignalView {
+    /// `hrv`, `resting_hr`, `sleep`, `soreness`, `stress`, `recent_rpe`, `mood`.
+    pub signal: String,
+    /// `green`, `yellow`, `red`.
+    pub light: String,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// Today's readiness.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReadinessView {
+    /// `green`, `yellow`, `red`, or unset when nothing could be judged.
+    pub light: Option<String>,
+    /// 0–1: how many signals were present.
+    pub confidence: f64,
+    /// The judged signals.
+    pub signals: Vec<SignalView>,
+}
+
+/// Today's merged daily metrics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetricsView {
+    /// Resting heart rate, bpm.
+    pub resting_hr: Option<i32>,
+    /// HRV, ms.
+    pub hrv_ms: Option<f64>,
+    /// `rmssd` or `sdnn`.
+    pub hrv_kind: Option<String>,
+    /// Sleep, minutes.
+    pub sleep_min: Option<i32>,
+    /// Sleep quality 1–5.
+    pub sleep_quality: Option<i32>,
+    /// Soreness 1–10.
+    pub soreness: Option<i32>,
+    /// Stress 1–10.
+    pub stress: Option<i32>,
+    /// Mood 1–5.
+    pub mood: Option<i32>,
+}
+
+/// Today's rolling stats.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StatsView {
+    /// Acute load.
+    pub acute: Option<f64>,
+    /// Chronic load.
+    pub chronic: Option<f64>,
+    /// ACWR.
+    pub acwr: Option<f64>,
+    /// TSB.
+    pub tsb: Option<f64>,
+    /// Monotony.
+    pub monotony: Option<f64>,
+    /// Strain.
+    pub strain: Option<f64>,
+    /// Load of the last 7 days.
+    pub weekly_load: Option<f64>,
+    /// History still shorter than the chronic window.
+    pub warming_up: bool,
+}
+
+/// A risk alert of the last seven days.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlertView {
+    /// `acwr_high` or `monotony_high`.
+    pub kind: String,
+    /// The day.
+    pub date: Option<NaiveDate>,
+    /// The value.
+    pub value: f64,
+    /// The threshold it crossed.
+    pub threshold: f64,
+}
+
+/// A scheduled workout.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkoutView {
+    /// Workout id (pass the map to `change_workout`).
+    pub id: Option<Uuid>,
+    /// The day.
+    pub date: Option<NaiveDate>,
+    /// `long_run`, `intervals`, `tempo`, `easy`, `recovery`, `rest`, `strength`, `race`.
+    pub kind: String,
+    /// Target duration, seconds.
+    pub target_duration_s: Option<i32>,
+    /// Target distance, metres.
+    pub target_distance_m: Option<f64>,
+    /// Intensity zone 1–5.
+    pub intensity_zone: Option<i32>,
+    /// Description.
+    pub description: String,
+    /// `planned`, `completed`, `skipped`, `missed`.
+    pub state: String,
+}
+
+/// A recent activity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityView {
+    /// Activity id.
+    pub id: Option<Uuid>,
+    /// Local day.
+    pub date: Option<NaiveDate>,
+    /// Sport.
+    pub sport: String,
+    /// Elapsed time, seconds.
+    pub duration_s: i64,
+    /// Distance, metres.
+    pub distance_m: Option<f64>,
+    /// Session RPE.
+    pub rpe: Option<i32>,
+    /// Session-RPE load.
+    pub load: Option<f64>,
+}
+
+/// Everything a rule sees about one athlete on one day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Snapshot {
+    /// The athlete and their baselines.
+    pub athlete: AthleteView,
+    /// The athlete's today.
+    pub today: Option<NaiveDate>,
+    /// Today's readiness.
+    pub readiness: ReadinessView,
+    /// Today's metrics.
+    pub metrics: MetricsView,
+    /// Today's stats.
+    pub stats: StatsView,
+    /// Alerts of the last seven days, newest first.
+    pub alerts: Vec<AlertView>,
+    /// Whether a plan is active, and its version.
+    pub plan_version: Option<i32>,
+    /// The day the plan last changed (created or regenerated), in the athlete's calendar.
+    pub plan_changed_on: Option<NaiveDate>,
+    /// Today's scheduled workouts.
+    pub today_workouts: Vec<WorkoutView>,
+    /// The next seven days' workouts, today included.
+    pub week: Vec<WorkoutView>,
+    /// Activities of the last fourteen days, newest first.
+    pub recent_activities: Vec<ActivityView>,
+    /// Workouts missed in the last fourteen days, newest first.
+    pub misses: Vec<WorkoutView>,
+}
