@@ -14,12 +14,16 @@ use crate::config::Config;
 use crate::connections::Connections;
 use crate::connections::keys::KeyRing;
 use crate::connections::rate::SharedRateBudget;
+use crate::gate::{Gate, PluginProposals};
 use crate::ingest::Ingest;
 use crate::jobs::Jobs;
+use crate::jobs::handlers::HostJobs;
 use crate::plugins::admin::PluginAdmin;
 use crate::plugins::net::{NetPolicy, Outbound};
 use crate::plugins::services::LiveServices;
 use crate::plugins::{BUNDLED_PLUGINS_DIR, PluginHost};
+use crate::rules::RuleEngine;
+use crate::rules::service::Rules;
 use crate::store::Store;
 use crate::training::Training;
 
@@ -48,6 +52,10 @@ pub struct AppState {
     pub connections: Connections,
     /// Webhooks and plugin jobs into stored records.
     pub ingest: Ingest,
+    /// The confirm-apply gate.
+    pub gate: Gate,
+    /// Adaptation rules.
+    pub rules: Rules,
 }
 
 impl AppState {
@@ -122,6 +130,24 @@ impl AppState {
             connections.clone(),
             jobs.clone(),
         );
+        let engine = Arc::new(RuleEngine::new(config.rules));
+        let gate = Gate::new(
+            store.clone(),
+            clock.clone(),
+            accounts.clone(),
+            training.clone(),
+        );
+        let rules = Rules::new(
+            store.clone(),
+            clock.clone(),
+            engine,
+            training.clone(),
+            gate.clone(),
+            accounts.clone(),
+            jobs.clone(),
+        );
+        training.set_trigger(rules.trigger());
+        plugin_services.set_proposal_sink(PluginProposals::new(gate.clone(), store.clone()));
         Ok(Self {
             config: Arc::new(config),
             store,
@@ -134,6 +160,8 @@ impl AppState {
             jobs,
             connections,
             ingest,
+            gate,
+            rules,
         })
     }
 }
@@ -211,17 +239,29 @@ impl Application {
         result
     }
 
-    /// Starts the host's background work: following other replicas' cache invalidations and
-    /// plugin rescans.
+    /// Starts the host's background work: job workers, nightly checks, purging old jobs,
+    /// following other replicas' cache invalidations, and plugin rescans.
     fn spawn_background(&self) -> Vec<tokio::task::JoinHandle<()>> {
         let mut tasks = vec![tokio::spawn(
             self.state.training.home_cache().follow_invalidations(),
         )];
-        tasks.extend(
-            self.state
-                .jobs
-                .spawn_workers(Arc::new(self.state.ingest.clone())),
-        );
+        let handler = HostJobs {
+            ingest: self.state.ingest.clone(),
+            rules: self.state.rules.clone(),
+        };
+        tasks.extend(self.state.jobs.spawn_workers(Arc::new(handler)));
+        let rules = self.state.rules.clone();
+        tasks.push(tokio::spawn(async move {
+            // Each athlete's nightly check starts within a minute of their local midnight.
+            let mut seen = std::collections::HashMap::new();
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                if let Err(error) = rules.schedule_nightly(&mut seen).await {
+                    tracing::warn!(%error, "could not schedule nightly checks");
+                }
+            }
+        }));
         let store = self.state.store.clone();
         let clock = self.state.clock.clone();
         tasks.push(tokio::spawn(async move {

@@ -6,6 +6,8 @@
 //! The ingestion brake (`system.ingestion_paused`) holds new ingestion jobs (recorded, not run)
 //! and keeps workers from starting plugin jobs until it is released.
 
+pub mod handlers;
+
 use std::sync::Arc;
 use std::time::Duration;
 
