@@ -378,10 +378,10 @@ impl IngestionMutation {
 
 /// Live updates.
 #[derive(Default)]
-pub struct Subscription;
+pub struct IngestionSubscription;
 
 #[Subscription]
-impl Subscription {
+impl IngestionSubscription {
     /// The viewer's history import from `provider`, each time it moves, until it is done.
     async fn backfill_progress(
         &self,

@@ -6,13 +6,14 @@
 mod account;
 mod admin;
 mod athletes;
+mod coaching;
 mod ingestion;
 mod plugins;
 mod training;
 mod types;
 
 use async_graphql::connection::{CursorType, OpaqueCursor};
-use async_graphql::{Context, ID, MergedObject, Schema};
+use async_graphql::{Context, ID, MergedObject, MergedSubscription, Schema};
 use uuid::Uuid;
 
 use crate::app::AppState;
@@ -26,6 +27,7 @@ pub struct Query(
     account::AccountQuery,
     admin::AdminQuery,
     athletes::AthleteQuery,
+    coaching::CoachingQuery,
     ingestion::IngestionQuery,
     plugins::PluginQuery,
     training::TrainingQuery,
@@ -37,13 +39,21 @@ pub struct Mutation(
     account::AccountMutation,
     admin::AdminMutation,
     athletes::AthleteMutation,
+    coaching::CoachingMutation,
     ingestion::IngestionMutation,
     plugins::PluginMutation,
     training::TrainingMutation,
 );
 
+/// Every subscription.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(
+    ingestion::IngestionSubscription,
+    coaching::ProposalSubscription,
+);
+
 /// The schema type served at `/graphql`.
-pub type StrideSchema = Schema<Query, Mutation, ingestion::Subscription>;
+pub type StrideSchema = Schema<Query, Mutation, Subscription>;
 
 /// Why the request carries no viewer although it sent a token (expired, revoked, unknown).
 #[derive(Debug, Clone)]
@@ -54,7 +64,7 @@ pub fn build_schema(state: Option<AppState>, config: &GraphqlConfig) -> StrideSc
     let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
-        ingestion::Subscription,
+        Subscription::default(),
     )
     .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity);
