@@ -316,6 +316,64 @@ impl TestApp {
         Answer { status, body }
     }
 
+    /// Opens a GraphQL subscription over `/graphql/ws` (graphql-transport-ws) as `token` and
+    /// returns each pushed `data` object; the channel closes when the server completes or
+    /// fails the subscription, and an error frame arrives as `{"errors": ...}`.
+    pub async fn subscribe(
+        &self,
+        token: &str,
+        query: &str,
+    ) -> tokio::sync::mpsc::UnboundedReceiver<Value> {
+        use futures::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+        let mut request = format!("ws://{}/graphql/ws", self.addr)
+            .into_client_request()
+            .expect("request");
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("header"),
+        );
+        let (mut socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("websocket");
+        let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
+        socket
+            .send(Message::text(init.to_string()))
+            .await
+            .expect("init");
+        let ack = socket.next().await.expect("ack").expect("frame");
+        assert!(
+            ack.to_text().expect("text").contains("connection_ack"),
+            "{ack:?}"
+        );
+        let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
+        socket
+            .send(Message::text(subscribe.to_string()))
+            .await
+            .expect("subscribe");
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+        tokio::spawn(async move {
+            while let Some(Ok(frame)) = socket.next().await {
+                let Ok(text) = frame.to_text() else { continue };
+                let message: Value = serde_json::from_str(text).unwrap_or_default();
+                match message["type"].as_str() {
+                    Some("next") => {
+                        let _ = tx.send(message["payload"]["data"].clone());
+                    }
+                    Some("error") => {
+                        let _ = tx.send(json!({ "errors": message["payload"] }));
+                        break;
+                    }
+                    Some("complete") => break,
+                    _ => {}
+                }
+            }
+        });
+        rx
+    }
+
     /// Creates an owner account directly and logs it in.
     pub async fn owner(&self) -> Session {
         let email = "owner@example.test";

@@ -75,12 +75,15 @@ pub struct Source {
 
 /// A session's targets, as shown in a diff.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[graphql(name = "PlannedSession")]
 pub struct Session {
     /// Kind.
     pub kind: WorkoutKind,
     /// Target duration, seconds.
+    #[graphql(name = "targetDurationSeconds")]
     pub target_duration_s: Option<i32>,
     /// Target distance, metres.
+    #[graphql(name = "targetDistanceMeters")]
     pub target_distance_m: Option<f64>,
     /// Intensity zone.
     pub intensity_zone: Option<i32>,
@@ -102,8 +105,10 @@ impl From<&PlannedWorkout> for Session {
 
 /// One workout before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[graphql(complex)]
 pub struct WorkoutDiff {
     /// The scheduled workout, when one exists already.
+    #[graphql(skip)]
     pub workout_id: Option<Uuid>,
     /// The day.
     pub date: NaiveDate,
@@ -111,6 +116,14 @@ pub struct WorkoutDiff {
     pub before: Option<Session>,
     /// After (none: removed).
     pub after: Option<Session>,
+}
+
+#[async_graphql::ComplexObject]
+impl WorkoutDiff {
+    /// The scheduled workout, when one exists already.
+    async fn workout_id(&self) -> Option<async_graphql::ID> {
+        self.workout_id.map(|id| async_graphql::ID(id.to_string()))
+    }
 }
 
 /// What the gate stores in a proposal's `diff` column.
@@ -245,6 +258,16 @@ impl Gate {
         source: Source,
         draft: ProposalDraft,
     ) -> AppResult<Option<Proposal>> {
+        let reason = draft.reason().trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::bad_input(
+                "reason",
+                "must say why, in 1–500 characters",
+            ));
+        }
+        if draft.receipts().len() > 50 {
+            return Err(AppError::bad_input("receipts", "at most 50 receipts"));
+        }
         let plan = self.store.active_plan(athlete.id).await?.ok_or_else(|| {
             AppError::NotFound("this athlete has no active plan to change".to_owned())
         })?;
@@ -305,6 +328,10 @@ impl Gate {
                 (diffs, now + TimeDelta::days(3))
             }
         };
+        // A change that changes nothing is not worth anyone's decision.
+        if changes.iter().all(|c| c.before == c.after) {
+            return Ok(None);
+        }
         let target = draft.target();
         let body = to_json(&Body {
             draft: draft.clone(),
@@ -723,6 +750,7 @@ impl ProposalSink for PluginProposals {
             let mut change: serde_json::Value = serde_json::from_str(&proposal.change)
                 .map_err(|e| format!("change is not JSON: {e}"))?;
             if let Some(map) = change.as_object_mut() {
+                map.entry("type").or_insert_with(|| json!(proposal.kind));
                 map.insert("reason".to_owned(), json!(proposal.reason));
                 let receipts: serde_json::Value =
                     serde_json::from_str(&proposal.receipts).unwrap_or(json!([]));
@@ -737,7 +765,10 @@ impl ProposalSink for PluginProposals {
             };
             match self.gate.propose(&athlete, source, draft).await {
                 Ok(Some(p)) => Ok(p.row.id.to_string()),
-                Ok(None) => Err("the same change was already proposed today".to_owned()),
+                Ok(None) => Err(
+                    "nothing was proposed: the change changes nothing, or was already proposed today"
+                        .to_owned(),
+                ),
                 Err(e) => Err(e.to_string()),
             }
         })

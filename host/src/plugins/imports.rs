@@ -398,12 +398,20 @@ impl wit::plans::Host for CallState {
         &mut self,
         proposal: PlanProposal,
     ) -> wasmtime::Result<Result<String, String>> {
-        if let Some(athlete) = &self.athlete
-            && athlete.id.to_string() != proposal.athlete_id
-        {
-            return Ok(Err(
-                "a plugin may propose changes only for the athlete of the call".to_owned(),
-            ));
+        // Only inside a job for an athlete, and only for that athlete: a webhook (no athlete)
+        // queues a job for the athlete it concerns and proposes from there.
+        match &self.athlete {
+            Some(athlete) if athlete.id.to_string() == proposal.athlete_id => {}
+            Some(_) => {
+                return Ok(Err(
+                    "a plugin may propose changes only for the athlete of the call".to_owned(),
+                ));
+            }
+            None => {
+                return Ok(Err(
+                    "a plugin may propose changes only in a job for that athlete".to_owned(),
+                ));
+            }
         }
         Ok(self.services.propose(&self.plugin, proposal).await)
     }

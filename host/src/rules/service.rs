@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::{Days, NaiveDate, TimeDelta};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -600,7 +600,9 @@ impl Rules {
     }
 }
 
-/// Queues a (debounced) evaluation job: many changes in a row become one evaluation.
+/// Queues an evaluation job. Changes that arrive while one is still queued join it (the
+/// dedupe key is unique among queued jobs only), so a burst of writes is one evaluation, and
+/// a change that arrives while one runs queues the next.
 #[derive(Debug)]
 struct QueueEvaluation {
     store: Store,
@@ -618,7 +620,7 @@ impl EvaluationTrigger for QueueEvaluation {
                 user_id: Some(athlete),
                 payload: json!({ "trigger": why }).to_string(),
                 priority: 5,
-                run_at: now + TimeDelta::milliseconds(500),
+                run_at: now,
                 dedupe_key: Some(format!("rules:{athlete}")),
                 max_attempts: 5,
                 held: false,

@@ -24,7 +24,10 @@ const DEFAULT_API_BASE: &str = "https://www.strava.com";
 const PAGE_SIZE: u32 = 200;
 
 fn page_size() -> u32 {
-    host::setting("page_size").and_then(|v| v.parse().ok()).filter(|n| (1..=PAGE_SIZE).contains(n)).unwrap_or(PAGE_SIZE)
+    host::setting("page_size")
+        .and_then(|v| v.parse().ok())
+        .filter(|n| (1..=PAGE_SIZE).contains(n))
+        .unwrap_or(PAGE_SIZE)
 }
 
 /// Streams requested for a synced activity.
@@ -33,11 +36,18 @@ const STREAM_KEYS: &str = "time,heartrate,velocity_smooth,distance,altitude,watt
 struct Strava;
 
 fn api_base() -> String {
-    host::setting("api_base").unwrap_or_else(|| DEFAULT_API_BASE.to_owned()).trim_end_matches('/').to_owned()
+    host::setting("api_base")
+        .unwrap_or_else(|| DEFAULT_API_BASE.to_owned())
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 fn query<'a>(request: &'a WebhookRequest, key: &str) -> Option<&'a str> {
-    request.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    request
+        .query
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 /// What a failed request means for the job.
@@ -54,19 +64,32 @@ fn send(request: Request) -> Result<Response, Failure> {
             // The host has recorded the 429; wait for the next 15-minute window.
             let now = host::now_ms();
             let window = 15 * 60 * 1000;
-            Err(Failure::Later(now - now.rem_euclid(window) + window, "Strava's rate limit was reached".to_owned()))
+            Err(Failure::Later(
+                now - now.rem_euclid(window) + window,
+                "Strava's rate limit was reached".to_owned(),
+            ))
         }
         Ok(response) if response.status() == 401 => {
-            Err(Failure::Error(PluginError::Unauthorized(format!("Strava refused the token: {}", String::from_utf8_lossy(response.body())))))
+            Err(Failure::Error(PluginError::Unauthorized(format!(
+                "Strava refused the token: {}",
+                String::from_utf8_lossy(response.body())
+            ))))
         }
-        Ok(response) if response.status() >= 500 => {
-            Err(Failure::Error(PluginError::Retryable(format!("Strava answered {}", response.status()))))
-        }
+        Ok(response) if response.status() >= 500 => Err(Failure::Error(PluginError::Retryable(
+            format!("Strava answered {}", response.status()),
+        ))),
         Ok(response) => Ok(response),
-        Err(HttpError::RateLimited(at)) => Err(Failure::Later(at, "holding back to stay within Strava's rate limit".to_owned())),
+        Err(HttpError::RateLimited(at)) => Err(Failure::Later(
+            at,
+            "holding back to stay within Strava's rate limit".to_owned(),
+        )),
         Err(HttpError::NotConnected(why)) => Err(Failure::Error(PluginError::Unauthorized(why))),
-        Err(HttpError::Timeout) => Err(Failure::Error(PluginError::Retryable("Strava did not answer in time".to_owned()))),
-        Err(HttpError::Connection(why)) => Err(Failure::Error(PluginError::Retryable(format!("could not reach Strava: {why}")))),
+        Err(HttpError::Timeout) => Err(Failure::Error(PluginError::Retryable(
+            "Strava did not answer in time".to_owned(),
+        ))),
+        Err(HttpError::Connection(why)) => Err(Failure::Error(PluginError::Retryable(format!(
+            "could not reach Strava: {why}"
+        )))),
         Err(other) => Err(Failure::Error(PluginError::Permanent(format!("{other:?}")))),
     }
 }
@@ -81,26 +104,36 @@ fn finish(result: Result<JobOutcome, Failure>) -> Result<JobOutcome, PluginError
 
 fn json_body<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, Failure> {
     // A truncated or garbled body is worth retrying; it is not the data's fault.
-    response.json().map_err(|e| Failure::Error(PluginError::Retryable(e)))
+    response
+        .json()
+        .map_err(|e| Failure::Error(PluginError::Retryable(e)))
 }
 
 fn backfill(athlete: &AthleteRef, payload: &serde_json::Value) -> Result<JobOutcome, Failure> {
     let page = payload["page"].as_u64().unwrap_or(1).max(1);
     let before = payload["before"].as_i64();
-    let mut url = format!("{}/api/v3/athlete/activities?page={page}&per_page={}", api_base(), page_size());
+    let mut url = format!(
+        "{}/api/v3/athlete/activities?page={page}&per_page={}",
+        api_base(),
+        page_size()
+    );
     if let Some(before) = before {
         url.push_str(&format!("&before={before}"));
     }
     let response = send(Request::get(url).on_behalf_of(&athlete.id))?;
     if response.status() != 200 {
-        return Err(Failure::Error(PluginError::Retryable(format!("listing activities answered {}", response.status()))));
+        return Err(Failure::Error(PluginError::Retryable(format!(
+            "listing activities answered {}",
+            response.status()
+        ))));
     }
     let activities: Vec<StravaActivity> = json_body(&response)?;
     // Pages imported so far in this backfill run, by page, so a retried page counts once.
     let run = payload["run"].as_str().unwrap_or("default").to_owned();
     let scope = Scope::Athlete(athlete.id.clone());
     let key = format!("backfill:{run}:pages");
-    let mut pages: std::collections::BTreeMap<u64, u32> = host::kv_get_json(&scope, &key).unwrap_or_default();
+    let mut pages: std::collections::BTreeMap<u64, u32> =
+        host::kv_get_json(&scope, &key).unwrap_or_default();
     pages.insert(page, activities.len() as u32);
     let _ = host::kv_set_json(&scope, &key, &pages);
     let total: u32 = pages.values().sum();
@@ -108,7 +141,11 @@ fn backfill(athlete: &AthleteRef, payload: &serde_json::Value) -> Result<JobOutc
         pages_done: page as u32,
         items_done: total,
         total_hint: None,
-        note: Some(if activities.is_empty() { "history imported".to_owned() } else { format!("page {page} imported") }),
+        note: Some(if activities.is_empty() {
+            "history imported".to_owned()
+        } else {
+            format!("page {page} imported")
+        }),
     });
     for summary in &activities {
         match summary.to_activity(None) {
@@ -121,33 +158,50 @@ fn backfill(athlete: &AthleteRef, payload: &serde_json::Value) -> Result<JobOutc
         if let Some(before) = before {
             next["before"] = json!(before);
         }
-        outcome = outcome.follow_up(NewJob::new("backfill", &next).for_athlete(athlete.external_id.clone()).dedupe(format!("backfill:{}:{}", athlete.external_id, page + 1)));
+        outcome = outcome.follow_up(
+            NewJob::new("backfill", &next)
+                .for_athlete(athlete.external_id.clone())
+                .dedupe(format!("backfill:{}:{}", athlete.external_id, page + 1)),
+        );
     }
     Ok(outcome)
 }
 
 fn sync_activity(athlete: &AthleteRef, payload: &serde_json::Value) -> Result<JobOutcome, Failure> {
-    let id = payload["activity_id"]
-        .as_u64()
-        .ok_or_else(|| Failure::Error(PluginError::BadInput("sync-activity needs an activity_id".to_owned())))?;
+    let id = payload["activity_id"].as_u64().ok_or_else(|| {
+        Failure::Error(PluginError::BadInput(
+            "sync-activity needs an activity_id".to_owned(),
+        ))
+    })?;
     let base = api_base();
-    let response = send(Request::get(format!("{base}/api/v3/activities/{id}")).on_behalf_of(&athlete.id))?;
+    let response =
+        send(Request::get(format!("{base}/api/v3/activities/{id}")).on_behalf_of(&athlete.id))?;
     if response.status() == 404 {
         // Deleted at Strava (or never visible to us): make sure it is gone here too.
         return Ok(JobOutcome::done().record(RecordItem::ActivityDeleted(id.to_string())));
     }
     if response.status() != 200 {
-        return Err(Failure::Error(PluginError::Retryable(format!("fetching activity {id} answered {}", response.status()))));
+        return Err(Failure::Error(PluginError::Retryable(format!(
+            "fetching activity {id} answered {}",
+            response.status()
+        ))));
     }
     let detail: StravaActivity = json_body(&response)?;
-    let streams = match send(Request::get(format!("{base}/api/v3/activities/{id}/streams?keys={STREAM_KEYS}&key_by_type=true")).on_behalf_of(&athlete.id)) {
+    let streams = match send(
+        Request::get(format!(
+            "{base}/api/v3/activities/{id}/streams?keys={STREAM_KEYS}&key_by_type=true"
+        ))
+        .on_behalf_of(&athlete.id),
+    ) {
         Ok(r) if r.status() == 200 => r.json::<Streams>().ok(),
         Ok(_) => None,
         // Streams are a bonus: a rate limit on them must not lose the activity itself.
         Err(Failure::Later(..)) => None,
         Err(error) => return Err(error),
     };
-    let activity = detail.to_activity(streams.as_ref()).map_err(|why| Failure::Error(PluginError::BadInput(why)))?;
+    let activity = detail
+        .to_activity(streams.as_ref())
+        .map_err(|why| Failure::Error(PluginError::BadInput(why)))?;
     Ok(JobOutcome::done().record(RecordItem::Activity(activity)))
 }
 
@@ -182,8 +236,16 @@ impl Plugin for Strava {
                 default_limits: vec![100, 1_000],
             },
         ];
-        manifest.webhook_kinds = vec!["subscription-validation".to_owned(), "activity".to_owned(), "athlete".to_owned()];
-        manifest.job_kinds = vec!["backfill".to_owned(), "sync-activity".to_owned(), "revoke".to_owned()];
+        manifest.webhook_kinds = vec![
+            "subscription-validation".to_owned(),
+            "activity".to_owned(),
+            "athlete".to_owned(),
+        ];
+        manifest.job_kinds = vec![
+            "backfill".to_owned(),
+            "sync-activity".to_owned(),
+            "revoke".to_owned(),
+        ];
         manifest.secrets = vec!["verify_token".to_owned()];
         manifest
     }
@@ -200,14 +262,20 @@ impl Plugin for Strava {
                 return Ok(WebhookOutcome::text(403, "verify token mismatch"));
             }
             let challenge = query(&request, "hub.challenge").unwrap_or_default();
-            return Ok(WebhookOutcome::json(200, &json!({ "hub.challenge": challenge })));
+            return Ok(WebhookOutcome::json(
+                200,
+                &json!({ "hub.challenge": challenge }),
+            ));
         }
         let event: StravaEvent = serde_json::from_slice(&request.body)
             .map_err(|e| PluginError::BadInput(format!("not a Strava event: {e}")))?;
         if let Some(expected) = host::setting("subscription_id")
             && expected != event.subscription_id.to_string()
         {
-            return Err(PluginError::BadInput(format!("event for unknown subscription {}", event.subscription_id)));
+            return Err(PluginError::BadInput(format!(
+                "event for unknown subscription {}",
+                event.subscription_id
+            )));
         }
         let owner = event.owner_id.to_string();
         let mut outcome = WebhookOutcome::text(200, "ok").event(event.identity());
@@ -219,7 +287,13 @@ impl Plugin for Strava {
                 outcome = outcome.enqueue(job);
             }
             ("athlete", "update") if event.deauthorized() => {
-                outcome = outcome.enqueue(NewJob::new("revoke", &json!({ "reason": "access was revoked on Strava" })).for_athlete(owner));
+                outcome = outcome.enqueue(
+                    NewJob::new(
+                        "revoke",
+                        &json!({ "reason": "access was revoked on Strava" }),
+                    )
+                    .for_athlete(owner),
+                );
             }
             _ => log::info!("ignoring {} {} event", event.object_type, event.aspect_type),
         }
@@ -229,15 +303,22 @@ impl Plugin for Strava {
     fn run_job(job: JobRequest) -> Result<JobOutcome, PluginError> {
         let payload: serde_json::Value = serde_json::from_str(&job.payload)
             .map_err(|e| PluginError::BadInput(format!("the job payload is not JSON: {e}")))?;
-        let athlete = job.athlete.as_ref().ok_or_else(|| PluginError::Permanent("Strava jobs need a connected athlete".to_owned()))?;
+        let athlete = job.athlete.as_ref().ok_or_else(|| {
+            PluginError::Permanent("Strava jobs need a connected athlete".to_owned())
+        })?;
         match job.kind.as_str() {
             "backfill" => finish(backfill(athlete, &payload)),
             "sync-activity" => finish(sync_activity(athlete, &payload)),
             "revoke" => {
-                let reason = payload["reason"].as_str().unwrap_or("access was revoked on Strava").to_owned();
+                let reason = payload["reason"]
+                    .as_str()
+                    .unwrap_or("access was revoked on Strava")
+                    .to_owned();
                 Ok(JobOutcome::done().record(RecordItem::ConnectionRevoked(reason)))
             }
-            other => Err(PluginError::Permanent(format!("Strava runs no `{other}` jobs"))),
+            other => Err(PluginError::Permanent(format!(
+                "Strava runs no `{other}` jobs"
+            ))),
         }
     }
 }

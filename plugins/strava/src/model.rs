@@ -23,14 +23,21 @@ impl StravaEvent {
         let updates = serde_json::Value::Object(self.updates.clone()).to_string();
         format!(
             "{}:{}:{}:{}:{}",
-            self.object_type, self.object_id, self.aspect_type, self.event_time, fingerprint(&updates)
+            self.object_type,
+            self.object_id,
+            self.aspect_type,
+            self.event_time,
+            fingerprint(&updates)
         )
     }
 
     /// Whether this is a deauthorization (`"authorized": "false"`, a string).
     pub fn deauthorized(&self) -> bool {
         self.object_type == "athlete"
-            && self.updates.get("authorized").is_some_and(|v| v.as_str() == Some("false") || v.as_bool() == Some(false))
+            && self
+                .updates
+                .get("authorized")
+                .is_some_and(|v| v.as_str() == Some("false") || v.as_bool() == Some(false))
     }
 }
 
@@ -93,7 +100,9 @@ pub fn sport(name: &str) -> Sport {
         "Swim" => Sport::Swim,
         "Rowing" | "VirtualRow" | "Canoeing" | "Kayaking" => Sport::Row,
         "NordicSki" | "BackcountrySki" | "RollerSki" => Sport::NordicSki,
-        "WeightTraining" | "Crossfit" | "Workout" | "HighIntensityIntervalTraining" => Sport::Strength,
+        "WeightTraining" | "Crossfit" | "Workout" | "HighIntensityIntervalTraining" => {
+            Sport::Strength
+        }
         "Yoga" | "Pilates" => Sport::Yoga,
         _ => Sport::Other,
     }
@@ -106,9 +115,17 @@ pub fn parse_utc(text: &str) -> Option<i64> {
     let mut d = date.split('-').map(|p| p.parse::<i64>());
     let (year, month, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
     let mut t = time.split(':');
-    let (hour, minute) = (t.next()?.parse::<i64>().ok()?, t.next()?.parse::<i64>().ok()?);
+    let (hour, minute) = (
+        t.next()?.parse::<i64>().ok()?,
+        t.next()?.parse::<i64>().ok()?,
+    );
     let second: f64 = t.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second >= 61.0 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second >= 61.0
+    {
         return None;
     }
     // Days from the civil date (Howard Hinnant's algorithm).
@@ -142,7 +159,13 @@ pub struct Stream {
 
 impl Streams {
     fn samples(&self) -> Option<Samples> {
-        let time: Vec<f64> = self.time.as_ref()?.data.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+        let time: Vec<f64> = self
+            .time
+            .as_ref()?
+            .data
+            .iter()
+            .map(|v| v.unwrap_or(f64::NAN))
+            .collect();
         if time.is_empty() || time.iter().any(|t| !t.is_finite()) {
             return None;
         }
@@ -150,7 +173,12 @@ impl Streams {
             stream
                 .as_ref()
                 .filter(|s| s.data.len() == time.len())
-                .map(|s| s.data.iter().map(|v| v.unwrap_or(0.0)).collect::<Vec<f64>>())
+                .map(|s| {
+                    s.data
+                        .iter()
+                        .map(|v| v.unwrap_or(0.0))
+                        .collect::<Vec<f64>>()
+                })
         };
         Some(Samples {
             heart_rate: channel(&self.heartrate),
@@ -167,10 +195,25 @@ impl Streams {
 impl StravaActivity {
     /// The normalized record, with samples when streams were fetched.
     pub fn to_activity(&self, streams: Option<&Streams>) -> Result<Activity, String> {
-        let start_ms = parse_utc(&self.start_date).ok_or_else(|| format!("unreadable start_date `{}`", self.start_date))?;
-        let name = self.sport_type.as_deref().or(self.kind.as_deref()).unwrap_or("Workout");
-        let title = if self.name.trim().is_empty() { name.to_owned() } else { self.name.clone() };
-        let mut activity = Activity::new(self.id.to_string(), sport(name), title, start_ms, self.elapsed_time);
+        let start_ms = parse_utc(&self.start_date)
+            .ok_or_else(|| format!("unreadable start_date `{}`", self.start_date))?;
+        let name = self
+            .sport_type
+            .as_deref()
+            .or(self.kind.as_deref())
+            .unwrap_or("Workout");
+        let title = if self.name.trim().is_empty() {
+            name.to_owned()
+        } else {
+            self.name.clone()
+        };
+        let mut activity = Activity::new(
+            self.id.to_string(),
+            sport(name),
+            title,
+            start_ms,
+            self.elapsed_time,
+        );
         activity.utc_offset_s = self.utc_offset.map(|o| o.round() as i32);
         activity.moving_time_s = self.moving_time;
         activity.distance_m = self.distance;
@@ -179,8 +222,12 @@ impl StravaActivity {
             activity.avg_hr = self.average_heartrate.map(|v| v.round() as i32);
             activity.max_hr = self.max_heartrate.map(|v| v.round() as i32);
         }
-        activity.rpe = self.perceived_exertion.map(|v| v.round() as i32).filter(|v| (1..=10).contains(v));
-        activity.private = self.private.unwrap_or(false) || self.visibility.as_deref() == Some("only_me");
+        activity.rpe = self
+            .perceived_exertion
+            .map(|v| v.round() as i32)
+            .filter(|v| (1..=10).contains(v));
+        activity.private =
+            self.private.unwrap_or(false) || self.visibility.as_deref() == Some("only_me");
         activity.samples = streams.and_then(Streams::samples);
         activity.check()?;
         Ok(activity)

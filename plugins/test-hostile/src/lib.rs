@@ -1,11 +1,16 @@
 //! A deliberately hostile plugin for the sandbox tests. Each job kind misbehaves in one way;
-//! `ping` behaves, so tests can show the plugin (and the host) still work afterwards.
+//! `ping` behaves, so tests can show the plugin (and the host) still work afterwards, and
+//! `propose` files a plan change through the gate (for the athlete of the job, and then for
+//! whoever the payload names, which the host must refuse).
 
 use stride_plugin_sdk::prelude::*;
 
 struct Hostile;
 
-#[expect(unconditional_recursion, reason = "runaway recursion is the point: it must overflow the stack")]
+#[expect(
+    unconditional_recursion,
+    reason = "runaway recursion is the point: it must overflow the stack"
+)]
 fn recurse(depth: u64, trail: &mut Vec<u64>) -> u64 {
     trail.push(depth);
     // Keep the frame alive so the optimizer cannot turn this into a loop.
@@ -14,11 +19,18 @@ fn recurse(depth: u64, trail: &mut Vec<u64>) -> u64 {
 
 impl Plugin for Hostile {
     fn manifest() -> Manifest {
-        let mut manifest = Manifest::new("test-hostile", env!("CARGO_PKG_VERSION"), "Hostile test plugin");
+        let mut manifest = Manifest::new(
+            "test-hostile",
+            env!("CARGO_PKG_VERSION"),
+            "Hostile test plugin",
+        );
         manifest.allowed_hosts = vec!["169.254.169.254".to_owned(), "10.0.0.1".to_owned()];
-        manifest.job_kinds = ["ping", "loop", "grow", "recurse", "panic", "outside", "private", "huge", "forge", "flood", "fetch"]
-            .map(str::to_owned)
-            .to_vec();
+        manifest.job_kinds = [
+            "ping", "loop", "grow", "recurse", "panic", "outside", "private", "huge", "forge",
+            "flood", "fetch", "propose",
+        ]
+        .map(str::to_owned)
+        .to_vec();
         manifest.secrets = vec!["known".to_owned()];
         manifest
     }
@@ -76,7 +88,9 @@ impl Plugin for Hostile {
                         hits += 1;
                     }
                 }
-                Err(PluginError::Permanent(format!("undeclared={undeclared} hits={hits}")))
+                Err(PluginError::Permanent(format!(
+                    "undeclared={undeclared} hits={hits}"
+                )))
             }
             "flood" => {
                 for i in 0..5_000 {
@@ -84,7 +98,38 @@ impl Plugin for Hostile {
                 }
                 Ok(JobOutcome::done())
             }
-            other => Err(PluginError::Permanent(format!("unknown job kind `{other}`"))),
+            "propose" => {
+                let proposal = PlanProposal {
+                    athlete_id: payload["athlete_id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    kind: "workout_change".to_owned(),
+                    reason: payload["reason"]
+                        .as_str()
+                        .unwrap_or("The plugin suggests an easier day.")
+                        .to_owned(),
+                    receipts: serde_json::json!([{ "label": "source", "value": "test-hostile" }])
+                        .to_string(),
+                    change: serde_json::json!({
+                        "workout_id": payload["workout_id"],
+                        "changes": payload["changes"],
+                    })
+                    .to_string(),
+                };
+                match host::propose(&proposal) {
+                    Ok(id) => Ok(JobOutcome::done().progress(Progress {
+                        pages_done: 0,
+                        items_done: 0,
+                        total_hint: None,
+                        note: Some(id),
+                    })),
+                    Err(why) => Err(PluginError::Permanent(why)),
+                }
+            }
+            other => Err(PluginError::Permanent(format!(
+                "unknown job kind `{other}`"
+            ))),
         }
     }
 }

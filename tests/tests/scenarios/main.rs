@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod audit_log;
+mod gate;
 mod http;
 mod pagination;
 mod plugins;

@@ -722,10 +722,6 @@ async fn the_brake_holds_ingestion_until_released_and_impossible_records_are_ref
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backfill_progress_is_pushed_over_a_subscription_until_done() {
-    use futures::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
     // 100 activities, 20 a page: six pages, with the read window full after four.
     let w = world(20, 4, |_| {}).await;
     let ann = w
@@ -735,44 +731,14 @@ async fn backfill_progress_is_pushed_over_a_subscription_until_done() {
     w.fake
         .add_history(3001, 100, test_epoch() - TimeDelta::days(1));
 
-    let mut request = format!("ws://{}/graphql/ws", w.app.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("websocket");
-    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", ann.token) } });
-    socket
-        .send(Message::text(init.to_string()))
-        .await
-        .expect("init");
-    let ack = socket.next().await.expect("ack").expect("frame");
-    assert!(ack.to_text().expect("text").contains("connection_ack"));
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { backfillProgress(provider: \"strava\") { status pagesDone activitiesDone deferredUntil } }" } });
-
     assert_eq!(connect(&w, &ann, 3001, None).await, 200);
-    socket
-        .send(Message::text(subscribe.to_string()))
-        .await
-        .expect("subscribe");
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
-    tokio::spawn(async move {
-        while let Some(Ok(frame)) = socket.next().await {
-            let Ok(text) = frame.to_text() else { continue };
-            let message: Value = serde_json::from_str(text).unwrap_or_default();
-            match message["type"].as_str() {
-                Some("next") => {
-                    let _ = tx.send(message["payload"]["data"]["backfillProgress"].clone());
-                }
-                Some("complete" | "error") => break,
-                _ => {}
-            }
-        }
-    });
+    let mut rx = w
+        .app
+        .subscribe(
+            &ann.token,
+            "subscription { backfillProgress(provider: \"strava\") { status pagesDone activitiesDone deferredUntil } }",
+        )
+        .await;
     // The import stops at the full read window; the athlete sees it wait, with the time.
     let mut updates = Vec::new();
     let within = std::time::Duration::from_secs(30);
@@ -784,7 +750,8 @@ async fn backfill_progress_is_pushed_over_a_subscription_until_done() {
             tokio::time::timeout(within, rx.recv())
                 .await
                 .expect("an update")
-                .expect("the stream is open"),
+                .expect("the stream is open")["backfillProgress"]
+                .clone(),
         );
     }
     settle(&w, &ann).await;
@@ -793,7 +760,8 @@ async fn backfill_progress_is_pushed_over_a_subscription_until_done() {
             tokio::time::timeout(within, rx.recv())
                 .await
                 .expect("an update")
-                .expect("the stream is open"),
+                .expect("the stream is open")["backfillProgress"]
+                .clone(),
         );
     }
     let statuses: Vec<&str> = updates

@@ -544,6 +544,7 @@ impl CoachingMutation {
             .workout(workout_id)
             .await
             .map_err(|_| crate::error::AppError::NotFound("workout not found".to_owned()))?;
+        // Someone else's workout id reveals nothing: it is "not found" like a made-up one.
         let athlete = app
             .training
             .athlete(
@@ -551,7 +552,14 @@ impl CoachingMutation {
                 workout.user_id,
                 crate::domain::people::GrantAccess::Read,
             )
-            .await?;
+            .await
+            .map_err(|e| match e {
+                crate::error::AppError::Forbidden(_) => {
+                    crate::error::AppError::NotFound("workout not found".to_owned())
+                }
+                other => other,
+            })?;
+        let reason = reason.trim().to_owned();
         let draft = ProposalDraft::WorkoutChange {
             workout_id,
             changes: WorkoutChanges {

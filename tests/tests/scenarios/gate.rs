@@ -1,0 +1,855 @@
+//! No plan changes silently: rules propose with receipts, the athlete (or a coach they gave
+//! read-write access) confirms, the host applies the change as a new plan version, and every
+//! step lands in the audit chain. Stale, expired and unauthorised decisions are refused.
+
+use chrono::{Duration, NaiveDate};
+use serde_json::{Value, json};
+use stride_e2e::{Session, TestApp, wait_for};
+
+const METRICS: &str = "mutation($i: DailyMetricsInput!) { logDailyMetrics(input: $i) { id } }";
+const PROPOSAL: &str = "id athleteId state kind reason basePlanVersion expiresAt decidedBy decisionReason \
+     source { kind reference version } receipts { label value date } \
+     changes { workoutId date before { kind targetDurationSeconds intensityZone description } after { kind targetDurationSeconds intensityZone description } }";
+const TODAY: &str = "2026-03-02";
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// An athlete with two good weeks of mornings behind her and a plan that trains every day
+/// from today (Monday 2 March 2026) to a half marathon on 10 May.
+async fn athlete_with_plan(app: &TestApp, owner: &Session, email: &str) -> Session {
+    let ann = app.invite_user(owner, "ATHLETE", email).await;
+    app.gql(
+        Some(&ann.token),
+        "mutation { updateBaselines(input: { restingHeartRate: 48, maxHeartRate: 190, hrvMs: 70, hrvKind: RMSSD }) { maxHeartRate } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    let mut date = day(2026, 2, 16);
+    let mut n = 0.0;
+    while date < day(2026, 3, 2) {
+        app.gql(
+            Some(&ann.token),
+            METRICS,
+            json!({ "i": { "date": date.to_string(), "restingHeartRate": 48, "hrvMs": 68.0 + n % 5.0, "hrvKind": "RMSSD", "sleepDurationMinutes": 470, "sleepQuality": 4 } }),
+        )
+        .await
+        .ok();
+        date += Duration::days(1);
+        n += 1.0;
+    }
+    app.gql(
+        Some(&ann.token),
+        "mutation { createPlan(input: { goalRaceName: \"Spring Half\", goalRaceDate: \"2026-05-10\", goalDistanceMeters: 21097.5, availability: { daysPerWeek: 7, longRunDay: SUNDAY, unavailableWeekdays: [] } }) { version } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    ann
+}
+
+/// This morning: HRV far below her baseline and a short, poor night.
+async fn poor_morning(app: &TestApp, ann: &Session) {
+    app.gql(
+        Some(&ann.token),
+        METRICS,
+        json!({ "i": { "date": TODAY, "restingHeartRate": 50, "hrvMs": 40.0, "hrvKind": "RMSSD", "sleepDurationMinutes": 280, "sleepQuality": 2 } }),
+    )
+    .await
+    .ok();
+}
+
+/// The athlete's active plan between two days.
+async fn plan(app: &TestApp, who: &Session, athlete: &str, from: &str, to: &str) -> Value {
+    app.gql(
+        Some(&who.token),
+        "query($a: ID, $f: NaiveDate, $t: NaiveDate) { trainingPlan(athleteId: $a, from: $f, to: $t) { version workouts { id date kind state targetDurationSeconds intensityZone description planVersion } } }",
+        json!({ "a": athlete, "f": from, "t": to }),
+    )
+    .await
+    .ok()["trainingPlan"]
+        .clone()
+}
+
+async fn proposals(app: &TestApp, who: &Session, athlete: &str) -> Vec<Value> {
+    let query = format!("query($a: ID) {{ proposals(athleteId: $a) {{ {PROPOSAL} }} }}");
+    app.gql(Some(&who.token), &query, json!({ "a": athlete }))
+        .await
+        .ok()["proposals"]
+        .as_array()
+        .expect("a list")
+        .clone()
+}
+
+/// Waits until the rule `rule` has filed a pending proposal for `athlete`.
+async fn pending_from(app: &TestApp, who: &Session, athlete: &str, rule: &str) -> Value {
+    wait_for(&format!("a proposal from {rule}"), 20, || async {
+        proposals(app, who, athlete)
+            .await
+            .into_iter()
+            .find(|p| p["state"] == "PENDING" && p["source"]["reference"] == rule)
+    })
+    .await
+}
+
+async fn confirm(app: &TestApp, who: &Session, id: &str) -> stride_e2e::Answer {
+    let query = format!("mutation($id: ID!) {{ confirmProposal(id: $id) {{ {PROPOSAL} }} }}");
+    app.gql(Some(&who.token), &query, json!({ "id": id })).await
+}
+
+/// (action, actor) of every audit entry about one proposal, oldest first.
+async fn proposal_trail(app: &TestApp, owner: &Session, id: &str) -> Vec<(String, String)> {
+    let answer = app
+        .gql(
+            Some(&owner.token),
+            "query($id: String!) { auditLog(filter: { targetKind: \"proposal\", targetId: $id }, first: 50) { edges { node { action actorId } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let mut trail: Vec<(String, String)> = answer.ok()["auditLog"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["action"].as_str().unwrap_or_default().to_owned(),
+                e["node"]["actorId"].as_str().unwrap_or("system").to_owned(),
+            )
+        })
+        .collect();
+    trail.reverse();
+    trail
+}
+
+async fn audit_intact(app: &TestApp, owner: &Session) {
+    let verified = app
+        .gql(
+            Some(&owner.token),
+            "{ verifyAuditLog { checked intact firstBrokenSeq problem } }",
+            json!({}),
+        )
+        .await;
+    let verified = &verified.ok()["verifyAuditLog"];
+    assert_eq!(verified["intact"], true, "{verified}");
+}
+
+fn labels(proposal: &Value) -> Vec<String> {
+    proposal["receipts"]
+        .as_array()
+        .expect("receipts")
+        .iter()
+        .map(|r| r["label"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poor_hrv_and_sleep_lead_to_a_proposal_the_athlete_confirms() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    let before = plan(&app, &ann, &ann.id, TODAY, TODAY).await;
+    assert_eq!(before["version"], 1);
+    let today_before = before["workouts"][0].clone();
+    assert_eq!(
+        today_before["date"], TODAY,
+        "the plan trains today: {before}"
+    );
+
+    // The athlete hears about new proposals as they are filed.
+    let mut live = app
+        .subscribe(
+            &ann.token,
+            "subscription { proposalCreated { id state source { reference } } }",
+        )
+        .await;
+    poor_morning(&app, &ann).await;
+
+    let proposal = pending_from(&app, &ann, &ann.id, "traffic-light").await;
+    let pushed = tokio::time::timeout(std::time::Duration::from_secs(20), live.recv())
+        .await
+        .expect("a pushed proposal")
+        .expect("the subscription is open");
+    assert_eq!(pushed["proposalCreated"]["id"], proposal["id"], "{pushed}");
+
+    // What it proposes and why, with receipts.
+    assert_eq!(proposal["source"]["kind"], "RULE");
+    assert!(
+        proposal["source"]["version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("builtin-")),
+        "the shipped rule's version is named: {proposal}"
+    );
+    assert_eq!(proposal["kind"], "workout_change");
+    assert_eq!(proposal["basePlanVersion"], 1);
+    assert!(
+        proposal["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("Readiness is red")),
+        "{proposal}"
+    );
+    let cited = labels(&proposal);
+    for label in ["readiness", "confidence", "hrv", "sleep"] {
+        assert!(
+            cited.iter().any(|c| c == label),
+            "receipts cite {label}: {cited:?}"
+        );
+    }
+    let receipt = |label: &str| {
+        proposal["receipts"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["label"] == label))
+            .map(|r| r["value"].clone())
+    };
+    assert_eq!(receipt("readiness"), Some(json!("red")));
+    let change = &proposal["changes"][0];
+    assert_eq!(change["workoutId"], today_before["id"]);
+    assert_eq!(change["date"], TODAY);
+    assert_eq!(change["before"]["kind"], today_before["kind"]);
+    assert_ne!(change["after"], change["before"]);
+    assert!(
+        ["RECOVERY", "REST"].contains(&change["after"]["kind"].as_str().unwrap_or_default()),
+        "red turns today into rest or a recovery run: {change}"
+    );
+    // Nothing changed yet.
+    assert_eq!(plan(&app, &ann, &ann.id, TODAY, TODAY).await, before);
+
+    let confirmed = confirm(&app, &ann, proposal["id"].as_str().expect("id")).await;
+    let confirmed = &confirmed.ok()["confirmProposal"];
+    assert_eq!(confirmed["state"], "APPLIED");
+    assert_eq!(confirmed["decidedBy"], json!(ann.id));
+
+    let after = plan(&app, &ann, &ann.id, TODAY, TODAY).await;
+    assert_eq!(after["version"], 2);
+    let today_after = &after["workouts"][0];
+    assert_eq!(today_after["id"], today_before["id"]);
+    assert_eq!(today_after["kind"], change["after"]["kind"]);
+    assert_eq!(
+        today_after["description"], change["after"]["description"],
+        "today's workout is what was proposed"
+    );
+    assert_eq!(today_after["planVersion"], 2);
+    let history = app
+        .gql(
+            Some(&ann.token),
+            "{ planHistory { version reason } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        history.ok()["planHistory"][0],
+        json!({ "version": 2, "reason": proposal["reason"] })
+    );
+
+    // Confirming again is harmless: same answer, no second version, no second entry.
+    let again = confirm(&app, &ann, proposal["id"].as_str().expect("id")).await;
+    assert_eq!(again.ok()["confirmProposal"]["state"], "APPLIED");
+    assert_eq!(plan(&app, &ann, &ann.id, TODAY, TODAY).await["version"], 2);
+
+    let trail = proposal_trail(&app, &owner, proposal["id"].as_str().expect("id")).await;
+    assert_eq!(
+        trail,
+        vec![
+            ("proposal.create".to_owned(), "system".to_owned()),
+            ("proposal.confirm".to_owned(), ann.id.clone()),
+            ("proposal.apply".to_owned(), ann.id.clone()),
+        ]
+    );
+    audit_intact(&app, &owner).await;
+
+    // The same rule does not nag: evaluating again today files nothing new.
+    let evaluated = app
+        .gql(
+            Some(&ann.token),
+            "mutation { evaluateRules { rules proposals failures } }",
+            json!({}),
+        )
+        .await;
+    let evaluated = &evaluated.ok()["evaluateRules"];
+    assert_eq!(evaluated["rules"], 3, "{evaluated}");
+    assert_eq!(evaluated["failures"], json!([]));
+    assert_eq!(evaluated["proposals"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_write_coach_may_confirm_and_a_read_only_coach_may_not() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    let cora = app.invite_user(&owner, "COACH", "cora@example.test").await;
+    let rob = app.invite_user(&owner, "COACH", "rob@example.test").await;
+    let stranger = app.invite_user(&owner, "COACH", "sam@example.test").await;
+    for (coach, access) in [(&cora, "READ_WRITE"), (&rob, "READ")] {
+        app.gql(
+            Some(&ann.token),
+            "mutation($e: String!, $a: GrantAccess!) { grantCoachAccess(coachEmail: $e, access: $a) { id } }",
+            json!({ "e": coach.email, "a": access }),
+        )
+        .await
+        .ok();
+    }
+    poor_morning(&app, &ann).await;
+    let proposal = pending_from(&app, &cora, &ann.id, "traffic-light").await;
+    let id = proposal["id"].as_str().expect("id");
+
+    // Read access sees the proposal but may not decide on it.
+    assert!(
+        proposals(&app, &rob, &ann.id)
+            .await
+            .iter()
+            .any(|p| p["id"] == proposal["id"])
+    );
+    confirm(&app, &rob, id).await.expect_code("FORBIDDEN");
+    app.gql(
+        Some(&rob.token),
+        "mutation($id: ID!) { rejectProposal(id: $id) { state } }",
+        json!({ "id": id }),
+    )
+    .await
+    .expect_code("FORBIDDEN");
+    // Without any grant the proposal is not there at all.
+    confirm(&app, &stranger, id).await.expect_code("NOT_FOUND");
+    app.gql(
+        Some(&stranger.token),
+        "query($a: ID) { proposals(athleteId: $a) { id } }",
+        json!({ "a": ann.id }),
+    )
+    .await
+    .expect_code("FORBIDDEN");
+    assert_eq!(plan(&app, &ann, &ann.id, TODAY, TODAY).await["version"], 1);
+
+    let confirmed = confirm(&app, &cora, id).await;
+    let confirmed = &confirmed.ok()["confirmProposal"];
+    assert_eq!(confirmed["state"], "APPLIED");
+    assert_eq!(confirmed["decidedBy"], json!(cora.id));
+    assert_eq!(plan(&app, &ann, &ann.id, TODAY, TODAY).await["version"], 2);
+    let trail = proposal_trail(&app, &owner, id).await;
+    assert_eq!(
+        trail,
+        vec![
+            ("proposal.create".to_owned(), "system".to_owned()),
+            ("proposal.confirm".to_owned(), cora.id.clone()),
+            ("proposal.apply".to_owned(), cora.id.clone()),
+        ],
+        "the refused attempts changed nothing and wrote nothing"
+    );
+
+    // A coach's own proposal takes the same path: Rob (read access) may suggest a change to
+    // tomorrow's session, Ann decides.
+    let tomorrow =
+        plan(&app, &ann, &ann.id, "2026-03-03", "2026-03-03").await["workouts"][0].clone();
+    let suggested = app
+        .gql(
+            Some(&rob.token),
+            &format!("mutation($w: ID!) {{ proposeWorkoutChange(workoutId: $w, changes: {{ targetDurationSeconds: 1500, description: \"25 minutes easy\" }}, reason: \"Ease back in after a red day.\") {{ {PROPOSAL} }} }}"),
+            json!({ "w": tomorrow["id"] }),
+        )
+        .await;
+    let suggested = suggested.ok()["proposeWorkoutChange"].clone();
+    assert_eq!(suggested["source"]["kind"], "COACH");
+    assert_eq!(suggested["source"]["reference"], json!(rob.id));
+    assert_eq!(suggested["basePlanVersion"], 2);
+    assert_eq!(
+        suggested["changes"][0]["after"]["targetDurationSeconds"],
+        1500
+    );
+    // A made-up reason is refused; someone else's workout id reveals nothing.
+    app.gql(
+        Some(&rob.token),
+        "mutation($w: ID!) { proposeWorkoutChange(workoutId: $w, changes: { targetDurationSeconds: 1500 }, reason: \"  \") { id } }",
+        json!({ "w": tomorrow["id"] }),
+    )
+    .await
+    .expect_code("BAD_INPUT");
+    app.gql(
+        Some(&stranger.token),
+        "mutation($w: ID!) { proposeWorkoutChange(workoutId: $w, changes: { targetDurationSeconds: 1500 }, reason: \"mine now\") { id } }",
+        json!({ "w": tomorrow["id"] }),
+    )
+    .await
+    .expect_code("NOT_FOUND");
+
+    let confirmed = confirm(&app, &ann, suggested["id"].as_str().expect("id")).await;
+    assert_eq!(confirmed.ok()["confirmProposal"]["state"], "APPLIED");
+    let tomorrow_after = plan(&app, &ann, &ann.id, "2026-03-03", "2026-03-03").await;
+    assert_eq!(tomorrow_after["version"], 3);
+    assert_eq!(tomorrow_after["workouts"][0]["targetDurationSeconds"], 1500);
+    assert_eq!(
+        tomorrow_after["workouts"][0]["description"],
+        "25 minutes easy"
+    );
+    audit_intact(&app, &owner).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_and_expired_proposals_are_refused_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    poor_morning(&app, &ann).await;
+    let proposal = pending_from(&app, &ann, &ann.id, "traffic-light").await;
+    let id = proposal["id"].as_str().expect("id").to_owned();
+
+    // Ann regenerates her plan herself before deciding: the proposal was computed against
+    // version 1 and is refused, not applied to a plan it was not made for.
+    app.gql(
+        Some(&ann.token),
+        "mutation { regeneratePlan(input: { reason: \"new job, less time\", reduceVolumeFactor: 0.8 }) { version } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    let refused = confirm(&app, &ann, &id).await;
+    let message = refused.expect_code("CONFLICT").to_owned();
+    assert!(
+        message.contains("moved on from version 1 to 2"),
+        "the message says why: {message}"
+    );
+    let now = proposals(&app, &ann, &ann.id).await;
+    let stale = now.iter().find(|p| p["id"] == json!(id)).expect("listed");
+    assert_eq!(stale["state"], "STALE");
+    assert!(
+        stale["decisionReason"]
+            .as_str()
+            .is_some_and(|r| r.contains("moved on")),
+        "{stale}"
+    );
+    assert_eq!(plan(&app, &ann, &ann.id, TODAY, TODAY).await["version"], 2);
+    // Asking again gives the same clear refusal.
+    confirm(&app, &ann, &id).await.expect_code("CONFLICT");
+
+    // A coach's suggestion for today lapses at the end of today.
+    let cora = app.invite_user(&owner, "COACH", "cora@example.test").await;
+    app.gql(
+        Some(&ann.token),
+        "mutation($e: String!) { grantCoachAccess(coachEmail: $e, access: READ_WRITE) { id } }",
+        json!({ "e": cora.email }),
+    )
+    .await
+    .ok();
+    let today = plan(&app, &ann, &ann.id, TODAY, TODAY).await["workouts"][0].clone();
+    let suggested = app
+        .gql(
+            Some(&cora.token),
+            &format!("mutation($w: ID!) {{ proposeWorkoutChange(workoutId: $w, changes: {{ kind: REST, description: \"Rest\" }}, reason: \"Take the day.\") {{ {PROPOSAL} }} }}"),
+            json!({ "w": today["id"] }),
+        )
+        .await;
+    let suggested = suggested.ok()["proposeWorkoutChange"].clone();
+    assert!(
+        suggested["expiresAt"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2026-03-02T23:00:00")),
+        "it lapses at midnight in Oslo, where Ann lives: {suggested}"
+    );
+    app.clock.advance(Duration::hours(13));
+    let refused = confirm(&app, &ann, suggested["id"].as_str().expect("id")).await;
+    assert!(
+        refused.expect_code("CONFLICT").contains("expired"),
+        "{}",
+        refused.message()
+    );
+    let expired = proposals(&app, &ann, &ann.id)
+        .await
+        .into_iter()
+        .find(|p| p["id"] == suggested["id"])
+        .expect("listed");
+    assert_eq!(expired["state"], "EXPIRED");
+    assert_eq!(plan(&app, &ann, &ann.id, TODAY, TODAY).await["version"], 2);
+
+    let actions: Vec<String> = proposal_trail(&app, &owner, &id)
+        .await
+        .into_iter()
+        .map(|(action, _)| action)
+        .collect();
+    assert_eq!(actions, vec!["proposal.create", "proposal.stale"]);
+    let actions: Vec<String> = proposal_trail(&app, &owner, suggested["id"].as_str().expect("id"))
+        .await
+        .into_iter()
+        .map(|(action, _)| action)
+        .collect();
+    assert_eq!(actions, vec!["proposal.create", "proposal.expire"]);
+    audit_intact(&app, &owner).await;
+}
+
+/// A fixture in the shape the rule engine reads: a red day with one easy run planned.
+fn red_fixture(expected: Value) -> Value {
+    json!([{
+        "name": "red day",
+        "snapshot": {
+            "today": TODAY,
+            "readiness": { "light": "red", "confidence": 1.0, "signals": [] },
+            "today_workouts": [{
+                "id": "0190f5c2-0000-7000-8000-000000000001",
+                "date": TODAY,
+                "kind": "easy",
+                "target_duration_s": 2700,
+                "description": "45 minutes easy",
+                "state": "planned"
+            }]
+        },
+        "expected": expected
+    }])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coaches_edit_rules_in_versions_and_a_failing_rule_never_blocks_the_others() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    let cora = app.invite_user(&owner, "COACH", "cora@example.test").await;
+    let rob = app.invite_user(&owner, "COACH", "rob@example.test").await;
+    for (coach, access) in [(&cora, "READ_WRITE"), (&rob, "READ")] {
+        app.gql(
+            Some(&ann.token),
+            "mutation($e: String!, $a: GrantAccess!) { grantCoachAccess(coachEmail: $e, access: $a) { id } }",
+            json!({ "e": coach.email, "a": access }),
+        )
+        .await
+        .ok();
+    }
+    const SAVE: &str =
+        "mutation($i: RuleInput!) { saveRule(input: $i) { ruleId version accepted problems } }";
+    let save = |who: &Session, name: &str, source: &str, fixtures: Value| {
+        let input = json!({ "i": { "name": name, "scope": "ATHLETE", "athleteId": ann.id, "source": source, "fixtures": fixtures.to_string() } });
+        let token = who.token.clone();
+        let app = &app;
+        async move { app.gql(Some(&token), SAVE, input).await }
+    };
+
+    // A rule that rests on every red day, with a fixture that expects nothing: it compiles,
+    // but its own fixture fails, so the version is kept and not put in force.
+    let source = "if readiness.light == \"red\" { today_workouts.map(|w| rest_instead(w, \"Red: rest.\", [receipt(\"readiness\", \"red\")])) } else { [] }";
+    let first = save(&cora, "rest-on-red", source, red_fixture(json!([]))).await;
+    let first = first.ok()["saveRule"].clone();
+    assert_eq!(first["version"], 1);
+    assert_eq!(first["accepted"], false);
+    assert!(
+        first["problems"][0]
+            .as_str()
+            .is_some_and(|p| p.contains("fixture `red day`")),
+        "{first}"
+    );
+    // A version that does not compile is kept and refused, with the error.
+    let broken = save(
+        &cora,
+        "rest-on-red",
+        "if readiness.light == { [] }",
+        red_fixture(json!([])),
+    )
+    .await;
+    let broken = broken.ok()["saveRule"].clone();
+    assert_eq!(broken["version"], 2);
+    assert_eq!(broken["accepted"], false);
+    // A read-only coach may not edit Ann's rules.
+    save(&rob, "rest-on-red", source, red_fixture(json!([])))
+        .await
+        .expect_code("FORBIDDEN");
+
+    // What it proposes on the fixture, recorded as the expectation: version 3 goes live.
+    let simulated = app
+        .gql(
+            Some(&cora.token),
+            "mutation($a: ID, $s: String!) { simulateRule(athleteId: $a, source: $s) { kind reason draft } }",
+            json!({ "a": ann.id, "s": source }),
+        )
+        .await;
+    assert_eq!(
+        simulated.ok()["simulateRule"],
+        json!([]),
+        "Ann is green today, so the draft proposes nothing"
+    );
+    let expected = json!([{
+        "type": "workout_change",
+        "workout_id": "0190f5c2-0000-7000-8000-000000000001",
+        "changes": { "kind": "rest", "description": "Rest day instead: Red: rest." },
+        "reason": "Red: rest.",
+        "receipts": [{ "label": "readiness", "value": "red" }]
+    }]);
+    let third = save(&cora, "rest-on-red", source, red_fixture(expected.clone())).await;
+    let third = third.ok()["saveRule"].clone();
+    assert_eq!(third["accepted"], true, "{third}");
+    assert_eq!(third["version"], 3);
+    let rule_id = third["ruleId"].as_str().expect("rule id").to_owned();
+
+    // A rule that only misbehaves on real red days (its fixture is a green one): it goes live,
+    // then loops forever on Ann's red morning.
+    let green = json!([{ "name": "green day", "snapshot": { "today": TODAY, "readiness": { "light": "green" } }, "expected": [] }]);
+    let looping = save(
+        &cora,
+        "hostile",
+        "if readiness.light == \"red\" { loop { } } []",
+        green.clone(),
+    )
+    .await;
+    assert_eq!(looping.ok()["saveRule"]["accepted"], true);
+    let in_force = app
+        .gql(
+            Some(&cora.token),
+            "query($a: ID) { rulesInForce(athleteId: $a) { name origin version } }",
+            json!({ "a": ann.id }),
+        )
+        .await;
+    let names: Vec<(String, String)> = in_force.ok()["rulesInForce"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| {
+            let version = r["version"].as_str().unwrap_or_default();
+            (
+                r["name"].as_str().unwrap_or_default().to_owned(),
+                if r["origin"] == "DEFAULT" {
+                    "default".to_owned()
+                } else {
+                    version.to_owned()
+                },
+            )
+        })
+        .collect();
+    for rule in [
+        ("hostile", "v1"),
+        ("load-guard", "default"),
+        ("missed-long-run", "default"),
+        ("rest-on-red", "v3"),
+        ("traffic-light", "default"),
+    ] {
+        assert!(
+            names.contains(&(rule.0.to_owned(), rule.1.to_owned())),
+            "{rule:?} in force: {names:?}"
+        );
+    }
+
+    // Ann's red morning: the hostile rule is stopped and recorded; the others still propose.
+    poor_morning(&app, &ann).await;
+    pending_from(&app, &ann, &ann.id, "traffic-light").await;
+    let from_coach_rule = pending_from(&app, &ann, &ann.id, "rest-on-red").await;
+    assert_eq!(from_coach_rule["source"]["version"], "v3");
+    let failures = wait_for("the hostile rule's failure", 20, || async {
+        let answer = app
+            .gql(
+                Some(&cora.token),
+                "query($a: ID) { ruleFailures(athleteId: $a) { rule version error } }",
+                json!({ "a": ann.id }),
+            )
+            .await;
+        let failures = answer.ok()["ruleFailures"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        (!failures.is_empty()).then_some(failures)
+    })
+    .await;
+    assert_eq!(failures[0]["rule"], "hostile");
+    assert!(
+        failures[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("operations")),
+        "the failure names the limit: {failures:?}"
+    );
+
+    // Every version is kept, with why the refused ones were refused.
+    let versions = app
+        .gql(
+            Some(&cora.token),
+            "query($r: ID!) { ruleVersions(ruleId: $r) { version status problems } }",
+            json!({ "r": rule_id }),
+        )
+        .await;
+    let versions = versions.ok()["ruleVersions"].clone();
+    let statuses: Vec<(i64, String)> = versions
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| {
+            (
+                v["version"].as_i64().unwrap_or_default(),
+                v["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            (3, "active".to_owned()),
+            (2, "rejected".to_owned()),
+            (1, "rejected".to_owned())
+        ]
+    );
+    assert!(
+        versions[1]["problems"][0]
+            .as_str()
+            .is_some_and(|p| !p.is_empty()),
+        "{versions}"
+    );
+
+    // Rule changes are audited.
+    let actions: Vec<String> = app
+        .gql(
+            Some(&owner.token),
+            "query($id: String!) { auditLog(filter: { targetKind: \"rule\", targetId: $id }) { edges { node { action actorId } } } }",
+            json!({ "id": rule_id }),
+        )
+        .await
+        .ok()["auditLog"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["action"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "rule.activate",
+            "rule.reject_version",
+            "rule.reject_version"
+        ]
+    );
+    audit_intact(&app, &owner).await;
+}
+
+#[tokio::test]
+async fn the_audit_log_is_filtered_and_paged_for_those_allowed_to_read_it() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let mut invited = Vec::new();
+    for n in 0..5 {
+        invited.push(
+            app.invite_user(&owner, "ATHLETE", &format!("a{n}@example.test"))
+                .await,
+        );
+    }
+    const LOG: &str = "query($f: AuditFilterInput, $n: Int, $after: String) { auditLog(filter: $f, first: $n, after: $after) { pageInfo { hasNextPage endCursor } edges { node { seq action actorId targetKind at } } } }";
+    let page = |filter: Value, after: Option<String>| {
+        let token = owner.token.clone();
+        let app = &app;
+        async move {
+            app.gql(
+                Some(&token),
+                LOG,
+                json!({ "f": filter, "n": 2, "after": after }),
+            )
+            .await
+        }
+    };
+    // Every invite by the owner, two at a time, newest first, nothing missed or repeated.
+    let filter = json!({ "action": "invite.create", "actorId": owner.id });
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let answer = page(filter.clone(), after.clone()).await;
+        let log = answer.ok()["auditLog"].clone();
+        for edge in log["edges"].as_array().expect("edges") {
+            assert_eq!(edge["node"]["action"], "invite.create");
+            assert_eq!(edge["node"]["actorId"], json!(owner.id));
+            seen.push(edge["node"]["seq"].as_i64().expect("seq"));
+        }
+        if log["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = log["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] > w[1]),
+        "newest first: {seen:?}"
+    );
+
+    // A time window with nothing in it.
+    let empty = page(json!({ "until": "2000-01-01T00:00:00Z" }), None).await;
+    assert_eq!(empty.ok()["auditLog"]["edges"], json!([]));
+    // A cursor that was never handed out is refused with a clear error.
+    page(json!({}), Some("not-a-cursor".to_owned()))
+        .await
+        .expect_code("BAD_INPUT");
+
+    // Athletes and coaches cannot read the audit log.
+    app.gql(
+        Some(&ann.token),
+        "{ auditLog { edges { node { seq } } } }",
+        json!({}),
+    )
+    .await
+    .expect_code("FORBIDDEN");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugins_proposal_takes_the_same_path_and_only_for_the_athlete_of_its_job() {
+    use stride::plugins::CallError;
+    use stride::plugins::bindings::{JobRequest, PluginError};
+    use stride::plugins::services::CallAthlete;
+
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    let bob = athlete_with_plan(&app, &owner, "bob@example.test").await;
+    app.install_plugin("test-hostile").await;
+    let today = plan(&app, &ann, &ann.id, TODAY, TODAY).await["workouts"][0].clone();
+    let run = |job_for: &Session, names: &Session| {
+        let job = JobRequest {
+            kind: "propose".to_owned(),
+            payload: json!({
+                "athlete_id": names.id,
+                "workout_id": today["id"],
+                "changes": { "target_duration_s": 1200, "description": "20 minutes easy" },
+            })
+            .to_string(),
+            athlete: None,
+            attempt: 1,
+        };
+        let athlete = CallAthlete {
+            id: job_for.id.parse().expect("uuid"),
+            external_id: "feed-1".to_owned(),
+            time_zone: "Europe/Oslo".to_owned(),
+        };
+        let plugins = app.state.plugins.clone();
+        async move { plugins.run_job("test-hostile", job, Some(athlete)).await }
+    };
+    let refusal = |result: Result<_, CallError>| match result {
+        Err(CallError::Plugin(PluginError::Permanent(text))) => text,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+
+    // From a job for Bob, the plugin may not touch Ann's plan.
+    let text = refusal(run(&bob, &ann).await.result);
+    assert!(text.contains("only for the athlete of the call"), "{text}");
+    // From a job for Ann, it files a proposal like any rule or coach would.
+    let outcome = run(&ann, &ann).await.result.expect("proposed");
+    let id = outcome
+        .progress
+        .and_then(|p| p.note)
+        .expect("the proposal's id");
+    let filed = proposals(&app, &ann, &ann.id)
+        .await
+        .into_iter()
+        .find(|p| p["id"] == json!(id))
+        .expect("listed");
+    assert_eq!(filed["state"], "PENDING");
+    assert_eq!(filed["source"]["kind"], "PLUGIN");
+    assert_eq!(filed["source"]["reference"], "test-hostile");
+    assert!(filed["source"]["version"].is_string());
+    assert_eq!(filed["changes"][0]["after"]["targetDurationSeconds"], 1200);
+    assert_eq!(filed["receipts"][0]["label"], "source");
+    // The same proposal twice is not filed twice.
+    let text = refusal(run(&ann, &ann).await.result);
+    assert!(text.contains("already proposed"), "{text}");
+    // Nothing changed until Ann confirms; then it is applied like the others.
+    assert_eq!(plan(&app, &ann, &ann.id, TODAY, TODAY).await["version"], 1);
+    let confirmed = confirm(&app, &ann, &id).await;
+    assert_eq!(confirmed.ok()["confirmProposal"]["state"], "APPLIED");
+    let after = plan(&app, &ann, &ann.id, TODAY, TODAY).await;
+    assert_eq!(after["version"], 2);
+    assert_eq!(after["workouts"][0]["targetDurationSeconds"], 1200);
+    let actions: Vec<String> = proposal_trail(&app, &owner, &id)
+        .await
+        .into_iter()
+        .map(|(action, _)| action)
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["proposal.create", "proposal.confirm", "proposal.apply"]
+    );
+    // Bob's plan is untouched.
+    assert_eq!(plan(&app, &bob, &bob.id, TODAY, TODAY).await["version"], 1);
+}
