@@ -251,10 +251,12 @@ impl Application {
         };
         tasks.extend(self.state.jobs.spawn_workers(Arc::new(handler)));
         let rules = self.state.rules.clone();
+        let nightly_every = self.state.config.jobs.nightly_check_s.max(1);
         tasks.push(tokio::spawn(async move {
-            // Each athlete's nightly check starts within a minute of their local midnight.
+            // Each athlete's nightly check starts within `nightly_check_s` of their local
+            // midnight (and once at start, for the day already begun).
             let mut seen = std::collections::HashMap::new();
-            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(nightly_every));
             loop {
                 every.tick().await;
                 if let Err(error) = rules.schedule_nightly(&mut seen).await {

@@ -261,6 +261,9 @@ pub struct JobsConfig {
     pub backoff_base_s: u64,
     /// Longest retry delay, seconds.
     pub backoff_max_s: u64,
+    /// How often each replica looks for athletes whose local day has begun (to queue their
+    /// nightly check: misses, expiries, rules), seconds.
+    pub nightly_check_s: u64,
 }
 
 impl Default for JobsConfig {
@@ -272,6 +275,7 @@ impl Default for JobsConfig {
             max_attempts: 8,
             backoff_base_s: 5,
             backoff_max_s: 3_600,
+            nightly_check_s: 60,
         }
     }
 }

@@ -853,3 +853,67 @@ async fn a_plugins_proposal_takes_the_same_path_and_only_for_the_athlete_of_its_
     // Bob's plan is untouched.
     assert_eq!(plan(&app, &bob, &bob.id, TODAY, TODAY).await["version"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_nightly_check_marks_a_missed_long_run_and_the_rule_moves_it_ahead_of_the_intervals() {
+    let app = TestApp::spawn_with(|config| config.jobs.nightly_check_s = 1).await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    let week = plan(&app, &ann, &ann.id, "2026-03-02", "2026-03-08").await;
+    let long_run = week["workouts"]
+        .as_array()
+        .expect("workouts")
+        .iter()
+        .find(|w| w["kind"] == "LONG_RUN")
+        .expect("a long run this week")
+        .clone();
+    assert_eq!(long_run["date"], "2026-03-08", "Sunday, as asked");
+
+    // Ann trains nothing all week. Half an hour after her midnight (Oslo) on Sunday night the
+    // nightly check marks the week missed and the missed-long-run rule proposes.
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-03-08T23:30:00Z")
+            .expect("instant")
+            .to_utc(),
+    );
+    let proposal = pending_from(&app, &ann, &ann.id, "missed-long-run").await;
+    let week = plan(&app, &ann, &ann.id, "2026-03-02", "2026-03-08").await;
+    assert!(
+        week["workouts"]
+            .as_array()
+            .expect("workouts")
+            .iter()
+            .all(|w| w["state"] == "MISSED" || w["kind"] == "REST"),
+        "{week}"
+    );
+    assert_eq!(proposal["kind"], "plan_regenerate");
+    let receipt = proposal["receipts"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["label"] == "missed long run"))
+        .expect("the miss is cited")
+        .clone();
+    assert_eq!(receipt["date"], "2026-03-08");
+
+    // Confirmed, this week has a make-up long run before any intervals.
+    let confirmed = confirm(&app, &ann, proposal["id"].as_str().expect("id")).await;
+    assert_eq!(confirmed.ok()["confirmProposal"]["state"], "APPLIED");
+    let next = plan(&app, &ann, &ann.id, "2026-03-09", "2026-03-15").await;
+    assert_eq!(next["version"], 2);
+    let days: Vec<(String, String)> = next["workouts"]
+        .as_array()
+        .expect("workouts")
+        .iter()
+        .map(|w| {
+            (
+                w["date"].as_str().unwrap_or_default().to_owned(),
+                w["kind"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let first_long = days.iter().position(|(_, k)| k == "LONG_RUN");
+    let first_intervals = days.iter().position(|(_, k)| k == "INTERVALS");
+    assert!(first_long.is_some(), "a make-up long run: {days:?}");
+    if let (Some(long), Some(intervals)) = (first_long, first_intervals) {
+        assert!(long < intervals, "the long run comes first: {days:?}");
+    }
+}
