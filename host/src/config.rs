@@ -249,7 +249,7 @@ pub struct SecretsConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JobsConfig {
-    /// Workers per host process.
+    /// Workers per host process (0: this replica serves the API and runs no jobs).
     pub workers: u32,
     /// How often an idle worker looks for work, ms.
     pub poll_ms: u64,

@@ -3,6 +3,8 @@
 //! client, and the fake vendor servers scenarios run against.
 
 pub mod fake_strava;
+pub mod seed;
+pub mod strava_world;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -75,15 +77,22 @@ impl TestDatabase {
     /// `postgres://` URL, SQLite otherwise. An unreachable PostgreSQL fails the test; it is
     /// never skipped.
     pub async fn create() -> (Self, String) {
-        match std::env::var("STRIDE_TEST_DATABASE_URL") {
-            Ok(url) if url.starts_with("postgres") => {
+        let url = std::env::var("STRIDE_TEST_DATABASE_URL").ok();
+        Self::create_on(url.as_deref().filter(|u| u.starts_with("postgres"))).await
+    }
+
+    /// Creates a fresh database on the PostgreSQL server at `postgres_url` (a new database
+    /// there), or a SQLite file when `None`.
+    pub async fn create_on(postgres_url: Option<&str>) -> (Self, String) {
+        match postgres_url {
+            Some(url) => {
                 use sqlx::Connection;
                 let name = format!(
                     "stride_test_{}_{}",
                     Utc::now().format("%Y%m%d%H%M%S"),
                     uuid::Uuid::new_v4().simple()
                 );
-                let mut admin = sqlx::PgConnection::connect(&url).await.unwrap_or_else(|e| {
+                let mut admin = sqlx::PgConnection::connect(url).await.unwrap_or_else(|e| {
                     panic!("STRIDE_TEST_DATABASE_URL points at PostgreSQL ({url}) but it is unreachable: {e}")
                 });
                 sqlx::query(&format!("CREATE DATABASE {name}"))
@@ -91,17 +100,17 @@ impl TestDatabase {
                     .await
                     .expect("creating the test database");
                 let _ = admin.close().await;
-                let mut parsed = url::Url::parse(&url).expect("STRIDE_TEST_DATABASE_URL is a URL");
+                let mut parsed = url::Url::parse(url).expect("the PostgreSQL URL is a URL");
                 parsed.set_path(&name);
                 (
                     TestDatabase::Postgres {
-                        admin_url: url,
+                        admin_url: url.to_owned(),
                         name,
                     },
                     parsed.to_string(),
                 )
             }
-            _ => {
+            None => {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let url = format!("sqlite://{}", dir.path().join("stride.db").display());
                 (TestDatabase::Sqlite(dir), url)
@@ -241,11 +250,21 @@ impl TestApp {
     /// Starts a server reading time from `clock` (share it with fake vendors so their windows
     /// move together). `public_url` is already the server's own address when `configure` runs.
     pub async fn spawn_full(clock: Arc<ManualClock>, configure: impl FnOnce(&mut Config)) -> Self {
+        let database = TestDatabase::create().await;
+        Self::spawn_on(database, clock, configure).await
+    }
+
+    /// Starts a server on `database` (from [`TestDatabase::create`] or
+    /// [`TestDatabase::create_on`]), which it owns from then on.
+    pub async fn spawn_on(
+        (database, url): (TestDatabase, String),
+        clock: Arc<ManualClock>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         // Logs are printed only when asked for: TEST_LOG=debug cargo test …
         if let Ok(filter) = std::env::var("TEST_LOG") {
             stride::telemetry::init(stride::config::LogFormat::Pretty, &filter);
         }
-        let (database, url) = TestDatabase::create().await;
         let files = tempfile::tempdir().expect("temporary directory");
         let plugin_dir = files.path().join("plugins");
         std::fs::create_dir_all(&plugin_dir).expect("plugin directory");
@@ -286,6 +305,12 @@ impl TestApp {
             server: Some(server),
             _database: database,
         }
+    }
+
+    /// What the server's clock says now.
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use stride::clock::Clock;
+        self.clock.now()
     }
 
     /// The server's base URL.

@@ -26,7 +26,7 @@ use crate::plugins::PluginHost;
 use crate::plugins::bindings::{HttpError, OauthConfig};
 use crate::plugins::net::{Outbound, OutboundRequest};
 use crate::plugins::services::{BoxFuture, TokenSource};
-use crate::store::{Connection, NewConnection, SealedTokens, Store, StoreError};
+use crate::store::{Backend, Connection, NewConnection, SealedTokens, Store, StoreError};
 
 /// How long a connect link stays valid.
 const STATE_TTL: TimeDelta = TimeDelta::minutes(15);
@@ -490,9 +490,24 @@ impl Connections {
         }
         let _one_at_a_time = self.refresh_locks.lock().await;
         let refresh = async {
-            let mut tx = self.store.begin().await?;
+            // On PostgreSQL the row lock serializes refreshes across replicas. SQLite has one
+            // host process (the mutex above serializes) and its lock covers the whole
+            // database, so it is not held while the provider answers.
+            let mut locked = match self.store.backend() {
+                Backend::Postgres => Some(self.store.begin().await?),
+                Backend::Sqlite => None,
+            };
             // Another replica may have refreshed it while we waited for the row.
-            let current = self.store.lock_connection(&mut tx, connection.id).await?;
+            let current = match locked.as_mut() {
+                Some(tx) => self.store.lock_connection(tx, connection.id).await?,
+                None => self
+                    .store
+                    .connection(connection.user_id, provider)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Unauthenticated("the connection was removed".to_owned())
+                    })?,
+            };
             if current.status != "active" {
                 return Err(AppError::Unauthenticated(
                     "the connection was revoked".to_owned(),
@@ -521,9 +536,19 @@ impl Connections {
                 )
                 .await?;
             let sealed = self.seal(&tokens, Some(refresh_token.expose()))?;
-            self.store
+            let mut tx = match locked {
+                Some(tx) => tx,
+                None => self.store.begin().await?,
+            };
+            if !self
+                .store
                 .set_connection_tokens(&mut tx, current.id, &sealed, self.clock.now())
-                .await?;
+                .await?
+            {
+                return Err(AppError::Unauthenticated(
+                    "the connection was revoked".to_owned(),
+                ));
+            }
             tx.commit().await?;
             Ok(Connection {
                 access_token_enc: Some(sealed.access),

@@ -174,6 +174,27 @@ impl Ingest {
         if jobs.is_empty() && event_key.is_none() {
             return Ok(());
         }
+        // Whose jobs these are, looked up before the transaction: a transaction never waits
+        // for a second connection (on SQLite it holds the database's write lock meanwhile).
+        let mut owned = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let Some(external) = job.athlete_external_id.as_deref() else {
+                tracing::warn!(plugin, kind = %job.kind, "webhook job names no athlete; dropped");
+                continue;
+            };
+            match self
+                .store
+                .connection_by_external(plugin, external)
+                .await?
+                .filter(|c| c.status == "active")
+            {
+                Some(connection) => owned.push((connection.user_id, job)),
+                None => tracing::info!(
+                    plugin,
+                    "webhook event for an athlete not connected here; dropped"
+                ),
+            }
+        }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         if let Some(key) = event_key
@@ -186,23 +207,7 @@ impl Ingest {
             return Ok(());
         }
         let mut enqueued = 0;
-        for job in jobs {
-            let Some(external) = job.athlete_external_id.as_deref() else {
-                tracing::warn!(plugin, kind = %job.kind, "webhook job names no athlete; dropped");
-                continue;
-            };
-            let Some(connection) = self
-                .store
-                .connection_by_external(plugin, external)
-                .await?
-                .filter(|c| c.status == "active")
-            else {
-                tracing::info!(
-                    plugin,
-                    "webhook event for an athlete not connected here; dropped"
-                );
-                continue;
-            };
+        for (athlete, job) in owned {
             let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
             let not_before = job
                 .not_before_ms
@@ -212,7 +217,7 @@ impl Ingest {
                 .enqueue_plugin_job(
                     &mut tx,
                     plugin,
-                    connection.user_id,
+                    athlete,
                     &job.kind,
                     payload,
                     job.dedupe_key.clone(),

@@ -106,7 +106,12 @@ impl Jobs {
 
     /// The brake's state.
     pub async fn brake(&self) -> AppResult<Brake> {
-        Ok(match self.store.setting(BRAKE_KEY).await? {
+        self.brake_in(None).await
+    }
+
+    /// The brake as `tx` sees it (on the pool when `None`).
+    async fn brake_in(&self, tx: Option<&mut Tx>) -> AppResult<Brake> {
+        Ok(match self.store.setting(tx, BRAKE_KEY).await? {
             Some(text) => serde_json::from_str(&text).unwrap_or(Brake {
                 paused: true,
                 reason: "unreadable setting".to_owned(),
@@ -170,7 +175,8 @@ impl Jobs {
         dedupe_key: Option<String>,
         not_before: Option<DateTime<Utc>>,
     ) -> AppResult<Option<Uuid>> {
-        let held = self.brake().await?.paused;
+        // Read inside the transaction: it must not wait for a second connection.
+        let held = self.brake_in(Some(&mut *tx)).await?.paused;
         let now = self.clock.now();
         let job = NewJob {
             kind: PLUGIN_JOB.to_owned(),
@@ -199,7 +205,7 @@ impl Jobs {
         now: DateTime<Utc>,
     ) -> AppResult<Uuid> {
         let run = Uuid::now_v7();
-        let held = self.brake().await?.paused;
+        let held = self.brake_in(Some(&mut *tx)).await?.paused;
         self.store
             .start_backfill(
                 tx,
@@ -241,7 +247,7 @@ impl Jobs {
             std::process::id(),
             &Uuid::new_v4().simple().to_string()[..8]
         );
-        (0..self.config.workers.max(1))
+        (0..self.config.workers)
             .map(|n| {
                 let jobs = self.clone();
                 let handler = handler.clone();

@@ -529,8 +529,9 @@ impl Rules {
         };
         let accepted = problems.is_empty();
         let now = self.clock.now();
+        let existing = self.store.rule_by_name(scope_kind, scope_id, name).await?;
         let mut tx = self.store.begin().await?;
-        let rule = match self.store.rule_by_name(scope_kind, scope_id, name).await? {
+        let rule = match existing {
             Some(rule) => rule,
             None => {
                 self.store

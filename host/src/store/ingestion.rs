@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError, StoreResult, Tx, on_pool, on_tx};
+use super::{Store, StoreError, StoreResult, Tx, on_conn, on_pool, on_tx};
 
 /// A connection to a provider account.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -245,17 +245,18 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?))
     }
 
-    /// Replaces a connection's tokens inside `tx`.
+    /// Replaces a live connection's tokens inside `tx`; false when it was revoked meanwhile
+    /// (its tokens stay erased).
     pub async fn set_connection_tokens(
         &self,
         tx: &mut Tx,
         id: Uuid,
         tokens: &SealedTokens,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        on_tx!(tx, conn => sqlx::query(
+    ) -> StoreResult<bool> {
+        let updated = on_tx!(tx, conn => sqlx::query(
             "UPDATE provider_connections SET access_token_enc = $2, refresh_token_enc = $3, key_id = $4, expires_at = $5, \
-             updated_at = $6 WHERE id = $1",
+             updated_at = $6 WHERE id = $1 AND status = 'active'",
         )
         .bind(id)
         .bind(&tokens.access)
@@ -266,7 +267,7 @@ impl Store {
         .execute(conn)
         .await?
         .rows_affected());
-        Ok(())
+        Ok(updated == 1)
     }
 
     /// Marks a connection revoked and erases its tokens inside `tx`; returns whether it was live.
@@ -567,11 +568,11 @@ impl Store {
     }
 
     /// A system switch's value.
-    pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+    pub async fn setting(&self, tx: Option<&mut Tx>, key: &str) -> StoreResult<Option<String>> {
         Ok(
-            on_pool!(self, pool => sqlx::query_scalar("SELECT value FROM system_settings WHERE key = $1")
+            on_conn!(self, tx, conn => sqlx::query_scalar("SELECT value FROM system_settings WHERE key = $1")
             .bind(key)
-            .fetch_optional(pool)
+            .fetch_optional(conn)
             .await?),
         )
     }

@@ -143,12 +143,26 @@ macro_rules! on_tx {
         }
     };
 }
-pub(crate) use {on_pool, on_tx};
+/// Runs `$body` inside the transaction when `$tx` is `Some`, on the pool otherwise: for reads
+/// that must see (and be serialized with) a transaction's writes when there is one.
+macro_rules! on_conn {
+    ($store:expr, $tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            Some(tx) => $crate::store::on_tx!(tx, $conn => $body),
+            None => $crate::store::on_pool!($store, $conn => $body),
+        }
+    };
+}
+pub(crate) use {on_conn, on_pool, on_tx};
 
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// SQLite only: the one connection transactions run on. SQLite has one writer at a time;
+    /// queueing for this connection hands the write lock on at once, where many connections
+    /// contending for it would sleep and poll (and starve under load). Reads use `pool`.
+    writer: Option<SqlitePool>,
 }
 
 /// An open transaction. Dropping it without [`Tx::commit`] rolls back.
@@ -204,10 +218,16 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options.clone())
+                .await?;
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(60))
                 .connect_with(options)
                 .await?;
             Ok(Self {
                 pool: Pool::Sqlite(pool),
+                writer: Some(writer),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options =
@@ -219,6 +239,7 @@ impl Store {
                 .await?;
             Ok(Self {
                 pool: Pool::Postgres(pool),
+                writer: None,
             })
         } else {
             Err(StoreError::Config(
@@ -271,15 +292,34 @@ impl Store {
     }
 
     /// Begins a transaction.
+    ///
+    /// On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`), so a
+    /// transaction that reads and then writes never fails on a lock upgrade. sqlx's custom
+    /// `BEGIN` is not cancel-safe (a request dropped at the wrong moment leaves its pooled
+    /// connection inside a transaction, holding the lock), so it runs in its own task: a
+    /// cancelled caller drops a finished `Transaction`, which rolls back.
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(pool) => {
+                let pool = self.writer.clone().unwrap_or_else(|| pool.clone());
+                let begun = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+                    .await
+                    .map_err(|e| {
+                        StoreError::Database(sqlx::Error::Protocol(format!(
+                            "beginning a transaction: {e}"
+                        )))
+                    })?;
+                Tx::Sqlite(begun?)
+            }
             Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     /// Closes every pooled connection.
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         on_pool!(self, pool => pool.close().await)
     }
 }

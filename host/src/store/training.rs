@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError, StoreResult, Tx, on_pool, on_tx, parse_enum, parse_json, to_json};
+use super::{
+    Store, StoreError, StoreResult, Tx, on_conn, on_pool, on_tx, parse_enum, parse_json, to_json,
+};
 use crate::domain::matching::WorkoutState;
 use crate::domain::plan::{Plan, PlanRequest, PlannedWorkout, WorkoutKind};
 use crate::domain::stats::DayStats;
@@ -198,31 +200,33 @@ impl Store {
     /// Loads of an athlete's activities dated in `from..=to`, by date then id.
     pub async fn activity_loads(
         &self,
+        tx: Option<&mut Tx>,
         user_id: Uuid,
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<ActivityLoadRow>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
+        Ok(on_conn!(self, tx, conn => sqlx::query_as(
             "SELECT id, local_date, load_rpe, load_trimp FROM activities \
              WHERE user_id = $1 AND local_date >= $2 AND local_date <= $3 ORDER BY local_date, id",
         )
         .bind(user_id)
         .bind(from)
         .bind(to)
-        .fetch_all(pool)
+        .fetch_all(conn)
         .await?))
     }
 
-    /// The first and last local dates of an athlete's activities.
+    /// The first and last local dates of an athlete's activities (inside `tx` when given).
     pub async fn activity_date_span(
         &self,
+        tx: Option<&mut Tx>,
         user_id: Uuid,
     ) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
-        let span: (Option<NaiveDate>, Option<NaiveDate>) = on_pool!(self, pool => sqlx::query_as(
+        let span: (Option<NaiveDate>, Option<NaiveDate>) = on_conn!(self, tx, conn => sqlx::query_as(
             "SELECT MIN(local_date), MAX(local_date) FROM activities WHERE user_id = $1",
         )
         .bind(user_id)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await?);
         Ok(match span {
             (Some(first), Some(last)) => Some((first, last)),
@@ -230,13 +234,17 @@ impl Store {
         })
     }
 
-    /// The first and last stored stats days of an athlete.
-    pub async fn stats_span(&self, user_id: Uuid) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
-        let span: (Option<NaiveDate>, Option<NaiveDate>) = on_pool!(self, pool => sqlx::query_as(
+    /// The first and last stored stats days of an athlete (inside `tx` when given).
+    pub async fn stats_span(
+        &self,
+        tx: Option<&mut Tx>,
+        user_id: Uuid,
+    ) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+        let span: (Option<NaiveDate>, Option<NaiveDate>) = on_conn!(self, tx, conn => sqlx::query_as(
             "SELECT MIN(date), MAX(date) FROM daily_stats WHERE user_id = $1",
         )
         .bind(user_id)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await?);
         Ok(match span {
             (Some(first), Some(last)) => Some((first, last)),
@@ -244,9 +252,11 @@ impl Store {
         })
     }
 
-    /// Stored stats of an athlete for days in `from..=to`, oldest first.
+    /// Stored stats of an athlete for days in `from..=to`, oldest first (inside `tx` when
+    /// given).
     pub async fn stats_between(
         &self,
+        tx: Option<&mut Tx>,
         user_id: Uuid,
         from: NaiveDate,
         to: NaiveDate,
@@ -254,7 +264,7 @@ impl Store {
         let sql = format!(
             "SELECT {STATS_COLUMNS} FROM daily_stats WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date"
         );
-        let rows: Vec<DayStatsDb> = on_pool!(self, pool => sqlx::query_as(&sql).bind(user_id).bind(from).bind(to).fetch_all(pool).await?);
+        let rows: Vec<DayStatsDb> = on_conn!(self, tx, conn => sqlx::query_as(&sql).bind(user_id).bind(from).bind(to).fetch_all(conn).await?);
         Ok(rows.into_iter().map(DayStats::from).collect())
     }
 

@@ -31,14 +31,16 @@ impl Training {
         let mut tx = self.store.begin().await?;
         // Holding the athlete's row lock serializes recomputations across replicas.
         self.store.lock_user(&mut tx, athlete_id).await?;
-        let Some((first_activity, last_activity)) =
-            self.store.activity_date_span(athlete_id).await?
+        let Some((first_activity, last_activity)) = self
+            .store
+            .activity_date_span(Some(&mut tx), athlete_id)
+            .await?
         else {
             self.store.clear_stats(&mut tx, athlete_id).await?;
             tx.commit().await?;
             return Ok(());
         };
-        let stored = self.store.stats_span(athlete_id).await?;
+        let stored = self.store.stats_span(Some(&mut tx), athlete_id).await?;
         let earliest_change = changed.iter().min().copied().unwrap_or(first_activity);
         let (start, seed) = match stored {
             Some((first_stored, last_stored))
@@ -52,7 +54,12 @@ impl Training {
                     .unwrap_or(first_stored);
                 let previous = self
                     .store
-                    .stats_between(athlete_id, before, start.pred_opt().unwrap_or(before))
+                    .stats_between(
+                        Some(&mut tx),
+                        athlete_id,
+                        before,
+                        start.pred_opt().unwrap_or(before),
+                    )
                     .await?;
                 (start, StatsSeed::from_previous(&previous, &settings))
             }
@@ -63,7 +70,9 @@ impl Training {
             }
         };
         let days = if start <= last_activity {
-            let loads = self.daily_loads(athlete_id, start, last_activity).await?;
+            let loads = self
+                .daily_loads(&mut tx, athlete_id, start, last_activity)
+                .await?;
             compute_days(&seed, start, &loads, &settings)
         } else {
             Vec::new()
@@ -85,12 +94,16 @@ impl Training {
 
     async fn daily_loads(
         &self,
+        tx: &mut crate::store::Tx,
         athlete_id: Uuid,
         from: NaiveDate,
         to: NaiveDate,
     ) -> AppResult<Vec<f64>> {
         let metric = self.settings.stats.load_metric;
-        let rows = self.store.activity_loads(athlete_id, from, to).await?;
+        let rows = self
+            .store
+            .activity_loads(Some(tx), athlete_id, from, to)
+            .await?;
         let loads: Vec<(NaiveDate, f64)> = rows
             .iter()
             .filter_map(|r| {
@@ -139,8 +152,11 @@ impl Training {
             return Ok(Vec::new());
         }
         let settings = self.settings.stats;
-        let mut days = self.store.stats_between(athlete_id, from, end).await?;
-        let Some((_, last_stored)) = self.store.stats_span(athlete_id).await? else {
+        let mut days = self
+            .store
+            .stats_between(None, athlete_id, from, end)
+            .await?;
+        let Some((_, last_stored)) = self.store.stats_span(None, athlete_id).await? else {
             return Ok(days);
         };
         if last_stored < end {
@@ -150,7 +166,7 @@ impl Training {
                 .unwrap_or(last_stored);
             let previous = self
                 .store
-                .stats_between(athlete_id, seed_from, last_stored)
+                .stats_between(None, athlete_id, seed_from, last_stored)
                 .await?;
             let seed = StatsSeed::from_previous(&previous, &settings);
             let first = last_stored.succ_opt().unwrap_or(last_stored);
@@ -194,7 +210,7 @@ impl Training {
         let metric = settings.load_metric;
         let activities: Vec<ActivityLoadRef> = self
             .store
-            .activity_loads(athlete_id, window_start, end)
+            .activity_loads(None, athlete_id, window_start, end)
             .await?
             .into_iter()
             .filter_map(|r| {

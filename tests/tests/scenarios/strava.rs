@@ -3,174 +3,15 @@
 //! the brake, refused records and the athlete's to-dos.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
-use stride::clock::{Clock, ManualClock};
-use stride::config::{PluginSettings, Secret};
-use stride_e2e::fake_strava::{FakeStrava, Faults, Limits};
-use stride_e2e::{Session, TestApp, test_epoch, wait_for};
-
-const VERIFY_TOKEN: &str = "stride-verify-token";
-
-struct World {
-    app: TestApp,
-    fake: FakeStrava,
-    clock: Arc<ManualClock>,
-    owner: Session,
-}
-
-async fn world(
-    page_size: u32,
-    read_limit: u32,
-    configure: impl FnOnce(&mut stride::config::Config),
-) -> World {
-    let clock = ManualClock::new(test_epoch());
-    let fake = FakeStrava::start(clock.clone()).await;
-    fake.set_limits(Limits {
-        overall: (200, 2_000),
-        read: (read_limit, 1_000),
-        window_s: 900,
-    });
-    let (client_id, client_secret) = fake.client();
-    let base = fake.url();
-    let app = TestApp::spawn_full(clock.clone(), move |c| {
-        c.plugins.allow_private_networks = true;
-        c.plugins.allow_plain_http = true;
-        let mut settings = PluginSettings {
-            extra_allowed_hosts: vec!["127.0.0.1".to_owned()],
-            oauth_client_id: Some(client_id),
-            oauth_client_secret: Some(Secret::new(client_secret)),
-            oauth_authorize_url: Some(format!("{base}/oauth/authorize")),
-            oauth_token_url: Some(format!("{base}/oauth/token")),
-            oauth_deauthorize_url: Some(format!("{base}/oauth/deauthorize")),
-            ..PluginSettings::default()
-        };
-        settings
-            .settings
-            .insert("api_base".to_owned(), base.clone());
-        settings
-            .settings
-            .insert("page_size".to_owned(), page_size.to_string());
-        settings
-            .secrets
-            .insert("verify_token".to_owned(), Secret::new(VERIFY_TOKEN));
-        settings
-            .rate_limits
-            .insert("read".to_owned(), vec![read_limit, 1_000]);
-        c.plugin.insert("strava".to_owned(), settings);
-        configure(c);
-    })
-    .await;
-    app.install_plugin("strava").await;
-    let owner = app.owner().await;
-    World {
-        app,
-        fake,
-        clock,
-        owner,
-    }
-}
-
-/// Connects `athlete` (a Stride session) to Strava athlete `strava_id` through the real
-/// redirect dance, and returns the callback's HTTP status.
-async fn connect(w: &World, athlete: &Session, strava_id: u64, scope: Option<&str>) -> u16 {
-    w.fake.log_in_as(strava_id, scope);
-    let link = w
-        .app
-        .gql(
-            Some(&athlete.token),
-            "mutation { connectProvider(provider: \"strava\") { authorizeUrl expiresAt } }",
-            json!({}),
-        )
-        .await;
-    let authorize = link.ok()["connectProvider"]["authorizeUrl"]
-        .as_str()
-        .expect("url")
-        .to_owned();
-    assert!(
-        authorize.contains("scope=read%2Cactivity%3Aread_all"),
-        "{authorize}"
-    );
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let redirect = browser
-        .get(&authorize)
-        .send()
-        .await
-        .expect("authorize page");
-    assert_eq!(redirect.status(), 303, "Strava redirects back");
-    let callback = redirect.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_owned();
-    assert!(
-        callback.starts_with(&w.app.url("/oauth/strava/callback")),
-        "{callback}"
-    );
-    browser
-        .get(&callback)
-        .send()
-        .await
-        .expect("callback")
-        .status()
-        .as_u16()
-}
-
-async fn athlete_activities(w: &World, who: &Session) -> Vec<Value> {
-    let mut all = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = w
-            .app
-            .gql(Some(&who.token), "query($a: String) { activities(first: 200, after: $a) { edges { node { externalId name source sport } } pageInfo { hasNextPage endCursor } } }", json!({ "a": after }))
-            .await;
-        let conn = page.ok()["activities"].clone();
-        all.extend(
-            conn["edges"]
-                .as_array()
-                .expect("edges")
-                .iter()
-                .map(|e| e["node"].clone()),
-        );
-        if conn["pageInfo"]["hasNextPage"] != json!(true) {
-            return all;
-        }
-        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
-    }
-}
-
-async fn backfill(w: &World, who: &Session) -> Value {
-    w.app.gql(Some(&who.token), "{ backfill(provider: \"strava\") { status pagesDone activitiesDone deferredUntil note } }", json!({})).await.ok()["backfill"].clone()
-}
-
-/// Waits until no job is queued or running for the athlete, advancing the clock to each
-/// deferral so waits for the provider's window happen at once.
-async fn settle(w: &World, who: &Session) {
-    let athlete: uuid::Uuid = who.id.parse().expect("uuid");
-    wait_for("the jobs to finish", 60, || async {
-        if !w
-            .app
-            .state
-            .store
-            .has_pending_jobs(Some(athlete))
-            .await
-            .expect("jobs")
-        {
-            return Some(());
-        }
-        if let Some(next) = w.app.state.store.next_job_time().await.expect("next")
-            && next > w.clock.now()
-        {
-            w.clock.set(next);
-        }
-        None
-    })
-    .await;
-}
+use stride::clock::Clock;
+use stride_e2e::fake_strava::Faults;
+use stride_e2e::strava_world::{
+    VERIFY_TOKEN, athlete_activities, backfill, connect, settle, world,
+};
+use stride_e2e::{test_epoch, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_and_backfill_500_activities_through_a_429_and_the_shared_budget() {
@@ -790,4 +631,68 @@ async fn backfill_progress_is_pushed_over_a_subscription_until_done() {
         "progress only moves forward: {activities:?}"
     );
     assert_eq!(activities.last(), Some(&100));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_concurrent_webhooks_is_acknowledged_and_stored_once() {
+    use futures::StreamExt;
+
+    // Regression: under a burst, transactions waiting on each other for connections (and
+    // requests cancelled mid-`BEGIN`) once wedged SQLite until the deliveries timed out.
+    let w = world(200, 10_000, |config| {
+        let strava = config.plugin.get_mut("strava").expect("strava settings");
+        strava
+            .rate_limits
+            .insert("read".to_owned(), vec![10_000, 100_000]);
+    })
+    .await;
+    w.fake.set_limits(stride_e2e::fake_strava::Limits {
+        overall: (10_000, 100_000),
+        read: (10_000, 100_000),
+        window_s: 900,
+    });
+    assert!(
+        w.fake
+            .subscribe(&w.app.url("/webhooks/strava"), VERIFY_TOKEN)
+            .await
+            .status()
+            .is_success()
+    );
+    let mut athletes = Vec::new();
+    for n in 0..4u64 {
+        let who = w
+            .app
+            .invite_user(&w.owner, "ATHLETE", &format!("b{n}@example.test"))
+            .await;
+        assert_eq!(connect(&w, &who, 7_000 + n, None).await, 200);
+        athletes.push(who);
+    }
+    let events: Vec<_> = (0..200i64)
+        .map(|i| {
+            let athlete = 7_000 + (i as u64 % 4);
+            let id = w.fake.create_activity(
+                athlete,
+                test_epoch() - TimeDelta::minutes(90 * i),
+                &format!("Burst {i}"),
+            );
+            w.fake.activity_event(athlete, id, "create", json!({}))
+        })
+        .collect();
+    let before = w.fake.deliveries().len();
+    let attempts: Vec<u32> = futures::stream::iter(events.iter())
+        .map(|event| w.fake.deliver(event))
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    assert!(
+        attempts.iter().all(|&a| a == 1),
+        "every event acknowledged on the first delivery: {:?}",
+        &w.fake.deliveries()[before..]
+    );
+    let mut stored = 0;
+    for who in &athletes {
+        settle(&w, who).await;
+        stored += athlete_activities(&w, who).await.len();
+    }
+    assert_eq!(stored, 200, "each event's activity stored once");
 }

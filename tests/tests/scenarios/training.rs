@@ -377,7 +377,7 @@ async fn twelve_weeks_of_training_give_the_right_stats_alerts_readiness_and_plan
     let incremental = app
         .state
         .store
-        .stats_between(athlete, first, day(2026, 12, 31))
+        .stats_between(None, athlete, first, day(2026, 12, 31))
         .await
         .expect("stats");
     app.state
@@ -388,7 +388,7 @@ async fn twelve_weeks_of_training_give_the_right_stats_alerts_readiness_and_plan
     let full = app
         .state
         .store
-        .stats_between(athlete, first, day(2026, 12, 31))
+        .stats_between(None, athlete, first, day(2026, 12, 31))
         .await
         .expect("stats");
     assert_eq!(incremental, full);
@@ -414,7 +414,7 @@ async fn a_past_edit_recomputes_only_what_it_affects_and_matches_a_full_recomput
         let incremental = app
             .state
             .store
-            .stats_between(athlete, day(2025, 1, 1), day(2027, 1, 1))
+            .stats_between(None, athlete, day(2025, 1, 1), day(2027, 1, 1))
             .await
             .expect("stats");
         app.state
@@ -425,7 +425,7 @@ async fn a_past_edit_recomputes_only_what_it_affects_and_matches_a_full_recomput
         let full = app
             .state
             .store
-            .stats_between(athlete, day(2025, 1, 1), day(2027, 1, 1))
+            .stats_between(None, athlete, day(2025, 1, 1), day(2027, 1, 1))
             .await
             .expect("stats");
         assert_eq!(incremental, full);

@@ -1,0 +1,193 @@
+//! Load generator: Strava webhooks and a history import against the fake Strava, through the
+//! real server, plugin, jobs and database (SQLite, or PostgreSQL when
+//! `STRIDE_TEST_DATABASE_URL` names one).
+//!
+//! 1. Webhook acknowledgement: `STRIDE_BENCH_WEBHOOKS` (default 2,000) activity-create events
+//!    for 20 connected athletes, delivered by the fake the way Strava does, 32 at a time.
+//!    Reports p50/p99/max of the time to Stride's 200, and how long until every activity is
+//!    fetched and stored (end-to-end activities per second).
+//! 2. Backfill: one athlete with `STRIDE_BENCH_HISTORY` (default 2,000) activities, 200 a
+//!    page: activities per second from connecting to "done".
+//!
+//! `cargo bench -p stride-e2e --bench ingest`
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::json;
+use stride_e2e::fake_strava::Limits;
+use stride_e2e::strava_world::{VERIFY_TOKEN, World, backfill, connect, world};
+use stride_e2e::test_epoch;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1_000.0
+}
+
+/// Waits until no job is queued or running anywhere.
+async fn drained(w: &World) {
+    loop {
+        if !w
+            .app
+            .state
+            .store
+            .has_pending_jobs(None)
+            .await
+            .expect("jobs")
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn stored_activities(w: &World) -> i64 {
+    let url = &w.app.database_url;
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.expect("database");
+        sqlx::query_scalar("SELECT COUNT(*) FROM activities")
+            .fetch_one(&pool)
+            .await
+            .expect("count")
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("database");
+        sqlx::query_scalar("SELECT COUNT(*) FROM activities")
+            .fetch_one(&pool)
+            .await
+            .expect("count")
+    }
+}
+
+fn main() {
+    let events = env_number("STRIDE_BENCH_WEBHOOKS", 2_000);
+    let history = env_number("STRIDE_BENCH_HISTORY", 2_000) as u64;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        // Limits far above the load, so the numbers measure Stride, not the rate governor.
+        let w = world(200, 100_000, |config| {
+            let strava = config.plugin.get_mut("strava").expect("strava settings");
+            strava
+                .rate_limits
+                .insert("read".to_owned(), vec![100_000, 1_000_000]);
+            strava
+                .rate_limits
+                .insert("overall".to_owned(), vec![100_000, 1_000_000]);
+            config.jobs.poll_ms = 20;
+        })
+        .await;
+        w.fake.set_limits(Limits {
+            overall: (100_000, 1_000_000),
+            read: (100_000, 1_000_000),
+            window_s: 900,
+        });
+        let backend = if w.app.database_url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        };
+        let subscribed = w
+            .fake
+            .subscribe(&w.app.url("/webhooks/strava"), VERIFY_TOKEN)
+            .await;
+        assert!(subscribed.status().is_success(), "webhook subscription");
+
+        let athletes = 20u64;
+        for n in 0..athletes {
+            let who = w
+                .app
+                .invite_user(&w.owner, "ATHLETE", &format!("a{n}@example.test"))
+                .await;
+            assert_eq!(connect(&w, &who, 1_000 + n, None).await, 200);
+        }
+        drained(&w).await;
+
+        // 1. Webhooks.
+        let created: Vec<_> = (0..events)
+            .map(|i| {
+                let athlete = 1_000 + i as u64 % athletes;
+                let start = test_epoch() - chrono::TimeDelta::minutes(90 * i as i64);
+                let id = w
+                    .fake
+                    .create_activity(athlete, start, &format!("Run {i}"));
+                w.fake.activity_event(athlete, id, "create", json!({}))
+            })
+            .collect();
+        let before = w.fake.deliveries().len();
+        let started = Instant::now();
+        let attempts: Vec<u32> = futures::stream::iter(created.iter())
+            .map(|event| w.fake.deliver(event))
+            .buffer_unordered(32)
+            .collect()
+            .await;
+        let delivered_in = started.elapsed();
+        drained(&w).await;
+        let stored_in = started.elapsed();
+        let stored = stored_activities(&w).await;
+        let deliveries = w.fake.deliveries();
+        let mut latencies: Vec<Duration> = deliveries[before..].iter().map(|(_, d)| *d).collect();
+        latencies.sort();
+        let failed = deliveries[before..]
+            .iter()
+            .filter(|(status, _)| *status != 200)
+            .count();
+        assert_eq!(stored, events as i64, "every event's activity is stored once");
+        println!("ingest/{backend}: {events} webhook events, 32 concurrent, {athletes} athletes");
+        println!(
+            "  acknowledgement: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} attempts, {} not 200",
+            ms(percentile(&latencies, 0.50)),
+            ms(percentile(&latencies, 0.99)),
+            ms(latencies[latencies.len() - 1]),
+            attempts.iter().sum::<u32>(),
+            failed
+        );
+        println!(
+            "  all acknowledged in {:.2} s ({:.0} events/s); all {} stored in {:.2} s ({:.0} activities/s end to end)",
+            delivered_in.as_secs_f64(),
+            events as f64 / delivered_in.as_secs_f64(),
+            stored,
+            stored_in.as_secs_f64(),
+            stored as f64 / stored_in.as_secs_f64()
+        );
+
+        // 2. Backfill.
+        let who = w
+            .app
+            .invite_user(&w.owner, "ATHLETE", "history@example.test")
+            .await;
+        w.fake
+            .add_history(9_000, history, test_epoch() - chrono::TimeDelta::days(1));
+        let started = Instant::now();
+        assert_eq!(connect(&w, &who, 9_000, None).await, 200);
+        loop {
+            let status = backfill(&w, &who).await;
+            if status["status"] == "done" {
+                assert_eq!(status["activitiesDone"], history);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        drained(&w).await;
+        let took = started.elapsed();
+        println!(
+            "  backfill of {history} activities (200 a page): {:.2} s ({:.0} activities/s)",
+            took.as_secs_f64(),
+            history as f64 / took.as_secs_f64()
+        );
+        w.app.stop().await;
+    });
+}

@@ -1,0 +1,185 @@
+//! Load generator: the nightly pass over a whole population. Every default rule is evaluated
+//! for `STRIDE_BENCH_ATHLETES` athletes (default 10,000), snapshot loading included, on SQLite
+//! and on PostgreSQL (`STRIDE_BENCH_POSTGRES_URL`, default the local server; `none` skips it).
+//!
+//! Each athlete has six weeks of training, two weeks of mornings and a plan; every third one
+//! had a poor morning today, so the traffic light files a proposal for them. The first pass
+//! files those proposals (through the gate, audited); the second finds nothing new.
+//!
+//! `cargo bench -p stride-e2e --bench rules`
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Weekday};
+use futures::StreamExt;
+use stride::clock::ManualClock;
+use stride::domain::plan::Availability;
+use stride::training::PlanInput;
+use stride_e2e::{TestApp, TestDatabase, seed, test_epoch};
+use uuid::Uuid;
+
+const CONCURRENCY: usize = 4;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1_000.0
+}
+
+async fn populate(app: &TestApp, athletes: usize) -> Vec<Uuid> {
+    let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
+    let ids: Vec<Uuid> = futures::stream::iter(0..athletes)
+        .map(|n| async move {
+            let user = seed::athlete(app, &format!("athlete{n}@example.test")).await;
+            seed::activities(app, user.id, &seed::history(today, 42, n as u64 + 1)).await;
+            let last = if n % 3 == 0 {
+                seed::poor_morning()
+            } else {
+                seed::good_morning()
+            };
+            seed::mornings(
+                app,
+                user.id,
+                today - chrono::Days::new(14),
+                today,
+                seed::good_morning(),
+                last,
+            )
+            .await;
+            let viewer = seed::viewer(&user);
+            app.state
+                .training
+                .create_plan(
+                    &viewer,
+                    None,
+                    PlanInput {
+                        name: None,
+                        goal_race_name: Some("Spring Half".to_owned()),
+                        goal_race_date: NaiveDate::from_ymd_opt(2026, 5, 10).expect("date"),
+                        goal_distance_m: 21_097.5,
+                        start_date: None,
+                        availability: Availability {
+                            days_per_week: 5,
+                            long_run_day: Weekday::Sun,
+                            unavailable_dates: Vec::new(),
+                            unavailable_weekdays: vec![Weekday::Fri],
+                        },
+                    },
+                )
+                .await
+                .expect("plan");
+            app.state
+                .training
+                .recompute_all_stats(user.id)
+                .await
+                .expect("stats");
+            user.id
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    ids
+}
+
+/// Evaluates every athlete's rules, `CONCURRENCY` at a time; returns the wall time, each
+/// evaluation's latency, proposals filed and failures.
+async fn pass(app: &TestApp, ids: &[Uuid]) -> (Duration, Vec<Duration>, usize, usize) {
+    let started = Instant::now();
+    let results: Vec<(Duration, usize, usize)> = futures::stream::iter(ids.iter().copied())
+        .map(|id| async move {
+            let t = Instant::now();
+            let report = app
+                .state
+                .rules
+                .evaluate(id, "benchmark")
+                .await
+                .expect("evaluated");
+            assert_eq!(report.rules, 3, "every default rule ran");
+            (t.elapsed(), report.proposals.len(), report.failures.len())
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let wall = started.elapsed();
+    let mut latencies: Vec<Duration> = results.iter().map(|r| r.0).collect();
+    latencies.sort();
+    let proposals = results.iter().map(|r| r.1).sum();
+    let failures = results.iter().map(|r| r.2).sum();
+    (wall, latencies, proposals, failures)
+}
+
+/// "rule: count" for every rule that filed proposals.
+async fn proposals_by_rule(app: &TestApp) -> String {
+    let sql = "SELECT source_ref, COUNT(*) FROM proposals GROUP BY source_ref ORDER BY source_ref";
+    let url = &app.database_url;
+    let rows: Vec<(String, i64)> = if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.expect("database");
+        sqlx::query_as(sql).fetch_all(&pool).await.expect("counts")
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("database");
+        sqlx::query_as(sql).fetch_all(&pool).await.expect("counts")
+    };
+    rows.iter()
+        .map(|(rule, n)| format!("{rule}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn run(backend: &str, postgres: Option<&str>, athletes: usize) {
+    let database = TestDatabase::create_on(postgres).await;
+    let app = TestApp::spawn_on(database, ManualClock::new(test_epoch()), |config| {
+        config.jobs.workers = 0;
+        config.database_max_connections = 8;
+    })
+    .await;
+    let started = Instant::now();
+    let ids = populate(&app, athletes).await;
+    println!(
+        "rules/{backend}: {athletes} athletes set up in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    for (name, expect_proposals) in [("first pass", true), ("second pass", false)] {
+        let (wall, latencies, proposals, failures) = pass(&app, &ids).await;
+        println!(
+            "  {name}: {:.1} s for {athletes} athletes ({:.0} athletes/s, {CONCURRENCY} at a time); \
+             per athlete p50 {:.2} ms, p99 {:.2} ms; {proposals} proposals filed, {failures} rule failures",
+            wall.as_secs_f64(),
+            athletes as f64 / wall.as_secs_f64(),
+            ms(percentile(&latencies, 0.50)),
+            ms(percentile(&latencies, 0.99)),
+        );
+        assert_eq!(failures, 0);
+        if expect_proposals {
+            println!("    by rule: {}", proposals_by_rule(&app).await);
+        }
+        if expect_proposals {
+            assert!(proposals >= athletes / 3, "the poor mornings were acted on");
+        } else {
+            assert_eq!(proposals, 0, "nothing is proposed twice");
+        }
+    }
+    app.stop().await;
+}
+
+fn main() {
+    let athletes = std::env::var("STRIDE_BENCH_ATHLETES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let postgres = std::env::var("STRIDE_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        run("SQLite", None, athletes).await;
+        if postgres != "none" {
+            run("PostgreSQL", Some(&postgres), athletes).await;
+        }
+    });
+}
