@@ -79,11 +79,15 @@ pub async fn world(
     }
 }
 
-/// Connects `athlete` (a Stride session) to Strava athlete `strava_id` through the real
-/// redirect dance, and returns the callback's HTTP status.
-/// Connects `athlete` to Strava athlete `strava_id` through the real OAuth redirect dance;
-/// returns the callback's status.
-pub async fn connect(w: &World, athlete: &Session, strava_id: u64, scope: Option<&str>) -> u16 {
+/// Runs the browser's half of the OAuth dance: asks Stride for a connect link as `athlete`,
+/// signs in at the fake Strava as `strava_id` (granting `scope`, or what was asked), and
+/// returns the callback URL Strava redirects back to.
+pub async fn authorize(
+    w: &World,
+    athlete: &Session,
+    strava_id: u64,
+    scope: Option<&str>,
+) -> String {
     w.fake.log_in_as(strava_id, scope);
     let link = w
         .app
@@ -101,11 +105,7 @@ pub async fn connect(w: &World, athlete: &Session, strava_id: u64, scope: Option
         authorize.contains("scope=read%2Cactivity%3Aread_all"),
         "{authorize}"
     );
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let redirect = browser
+    let redirect = browser()
         .get(&authorize)
         .send()
         .await
@@ -119,13 +119,28 @@ pub async fn connect(w: &World, athlete: &Session, strava_id: u64, scope: Option
         callback.starts_with(&w.app.url("/oauth/strava/callback")),
         "{callback}"
     );
-    browser
-        .get(&callback)
-        .send()
-        .await
-        .expect("callback")
-        .status()
-        .as_u16()
+    callback
+}
+
+/// Opens `url` the way a browser would (redirects not followed); returns status and page.
+pub async fn open(url: &str) -> (u16, String) {
+    let response = browser().get(url).send().await.expect("page");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Connects `athlete` to Strava athlete `strava_id` through the real OAuth redirect dance;
+/// returns the callback's status.
+pub async fn connect(w: &World, athlete: &Session, strava_id: u64, scope: Option<&str>) -> u16 {
+    let callback = authorize(w, athlete, strava_id, scope).await;
+    open(&callback).await.0
 }
 
 /// Every activity of `who`, through GraphQL pagination.

@@ -1,5 +1,5 @@
-//! Provider connections, generic over OAuth 2 providers: a signed, expiring state bound to
-//! the athlete; the code exchanged in the host; tokens encrypted at rest and refreshed ahead
+//! Provider connections, generic over OAuth 2 providers: a signed, expiring, single-use state
+//! bound to the athlete; the code exchanged in the host; tokens encrypted at rest and refreshed ahead
 //! of expiry; deauthorization (by the athlete here, or announced by the provider) that erases
 //! them. Plugins never see a token: the host attaches it to their requests.
 
@@ -310,6 +310,21 @@ impl Connections {
             .code
             .ok_or_else(|| AppError::bad_input("code", "is missing"))?;
         let client = self.client(provider)?;
+        // Single use: a replayed callback URL (from a browser history, a proxy log or a
+        // shared screen) is refused before its code reaches the provider.
+        let expires_at = DateTime::from_timestamp(claims.x, 0).unwrap_or_else(|| self.clock.now());
+        let mut tx = self.store.begin().await?;
+        let first_use = self
+            .store
+            .consume_oauth_state(&mut tx, &claims.n, claims.u, expires_at, self.clock.now())
+            .await?;
+        tx.commit().await?;
+        if !first_use {
+            return Err(AppError::bad_input(
+                "state",
+                "this link was already used; start connecting again",
+            ));
+        }
         let tokens = self
             .token_request(
                 &client,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError, StoreResult, Tx, on_conn, on_pool, on_tx};
+use super::{Store, StoreError, StoreResult, Tx, on_conn, on_pool, on_tx, on_write};
 
 /// A connection to a provider account.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -193,6 +193,34 @@ impl Store {
             .await?))
     }
 
+    /// Marks an OAuth state nonce used inside `tx`, forgetting nonces whose links have
+    /// expired; false when it was used before (a replayed callback).
+    pub async fn consume_oauth_state(
+        &self,
+        tx: &mut Tx,
+        nonce: &str,
+        user_id: Uuid,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        on_tx!(tx, conn => sqlx::query("DELETE FROM oauth_states_used WHERE expires_at < $1")
+            .bind(now)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
+        let affected = on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO oauth_states_used (nonce, user_id, expires_at, used_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(nonce)
+        .bind(user_id)
+        .bind(expires_at)
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected());
+        Ok(affected == 1)
+    }
+
     /// An athlete's connection to a provider.
     pub async fn connection(
         &self,
@@ -365,7 +393,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let limit = reported_limit.map_or(slot.limit, |l| l.min(slot.limit));
-        on_pool!(self, pool => sqlx::query(
+        on_write!(self, pool => sqlx::query(
             "INSERT INTO rate_windows (provider, budget, window_kind, window_start, usage, usage_limit, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (provider, budget, window_kind, window_start) DO UPDATE SET \
@@ -492,7 +520,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query(
+        on_write!(self, pool => sqlx::query(
             "INSERT INTO ingest_rejections (id, plugin_id, user_id, external_id, reason, at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(Uuid::now_v7())

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use stride::clock::Clock;
 use stride_e2e::fake_strava::Faults;
 use stride_e2e::strava_world::{
-    VERIFY_TOKEN, athlete_activities, backfill, connect, settle, world,
+    VERIFY_TOKEN, athlete_activities, authorize, backfill, connect, open, settle, world,
 };
 use stride_e2e::{test_epoch, wait_for};
 
@@ -366,6 +366,88 @@ async fn deauthorization_by_event_or_by_the_athlete_erases_the_tokens() {
         .gql(Some(&carol.token), "{ connections { status } }", json!({}))
         .await;
     assert_eq!(none.ok()["connections"], json!([]));
+}
+
+/// The callback URL with its `state` replaced by `f(state)`.
+fn with_state(callback: &str, f: impl Fn(&str) -> String) -> String {
+    let mut url = url::Url::parse(callback).expect("callback url");
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "state" { f(&v) } else { v.into_owned() };
+            (k.into_owned(), v)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_links_are_signed_single_use_and_expire() {
+    let w = world(50, 100, |_| {}).await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    let creates = |w: &stride_e2e::strava_world::World| {
+        let store = w.app.state.store.clone();
+        async move {
+            store
+                .audit_entries_from(0, 500)
+                .await
+                .expect("audit")
+                .into_iter()
+                .filter(|e| e.action == "connection.create")
+                .count()
+        }
+    };
+
+    let callback = authorize(&w, &ann, 9001, None).await;
+    assert_eq!(open(&callback).await.0, 200);
+    settle(&w, &ann).await;
+
+    // The same callback again (browser history, a proxy log): refused before the code is
+    // spent at Strava, and nothing about the connection changes.
+    let (status, page) = open(&callback).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("this link was already used"), "{page}");
+    assert_eq!(creates(&w).await, 1);
+
+    // A state Stride did not sign.
+    let fresh = authorize(&w, &ann, 9001, None).await;
+    let forged = with_state(&fresh, |state| {
+        let (body, signature) = state.split_once('.').expect("body.signature");
+        let mut body = body.to_owned();
+        let last = body.pop().expect("char");
+        body.push(if last == 'A' { 'B' } else { 'A' });
+        format!("{body}.{signature}")
+    });
+    let (status, page) = open(&forged).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("was not issued by this Stride"), "{page}");
+    let (status, page) = open(&with_state(&fresh, |_| "garbage".to_owned())).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("the state is malformed"), "{page}");
+    // The genuine link still works after the forgeries failed.
+    assert_eq!(open(&fresh).await.0, 200);
+    settle(&w, &ann).await;
+    assert_eq!(creates(&w).await, 2);
+
+    // A link opened after 15 minutes has expired.
+    let late = authorize(&w, &ann, 9001, None).await;
+    w.clock.advance(TimeDelta::minutes(16));
+    let (status, page) = open(&late).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("this link has expired"), "{page}");
+    assert_eq!(creates(&w).await, 2);
+    let connections = w
+        .app
+        .gql(Some(&ann.token), "{ connections { status } }", json!({}))
+        .await;
+    assert_eq!(
+        connections.ok()["connections"],
+        json!([{ "status": "active" }])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
