@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError, StoreResult, Tx, on_pool, on_tx, parse_enum, parse_json, to_json};
+use super::{
+    Store, StoreError, StoreResult, Tx, on_pool, on_tx, on_write, parse_enum, parse_json, to_json,
+};
 use crate::domain::people::{
     Baselines, GrantAccess, HrvKind, NotificationPrefs, Profile, Role, Sex, Units,
 };
@@ -335,7 +337,7 @@ impl Store {
              time_zone = $7, units = $8, notification_prefs = $9, updated_at = $10 WHERE id = $1 \
              RETURNING {USER_COLUMNS}"
         );
-        let row: UserDb = on_pool!(self, pool => sqlx::query_as(&sql)
+        let row: UserDb = on_write!(self, pool => sqlx::query_as(&sql)
             .bind(user_id)
             .bind(&profile.display_name)
             .bind(profile.birth_date)
@@ -444,7 +446,7 @@ impl Store {
         baselines: &Baselines,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query(
+        on_write!(self, pool => sqlx::query(
             "INSERT INTO athlete_baselines (user_id, resting_hr, hrv_ms, hrv_kind, max_hr, threshold_hr, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (user_id) DO UPDATE SET resting_hr = excluded.resting_hr, hrv_ms = excluded.hrv_ms, \
@@ -497,7 +499,7 @@ impl Store {
 
     /// Revokes one session.
     pub async fn revoke_session(&self, session_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        on_write!(self, pool => sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
             .bind(session_id)
             .bind(now)
             .execute(pool)

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Backend, Store, StoreResult, Tx, on_pool, on_tx};
+use super::{Backend, Store, StoreResult, Tx, on_pool, on_tx, on_write};
 
 /// A job to enqueue.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,7 +143,7 @@ impl Store {
              AND NOT held AND ($4 = FALSE OR plugin_id IS NULL) ORDER BY priority DESC, run_at, id LIMIT 1 {lock}) \
              RETURNING {JOB_COLUMNS}"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
+        Ok(on_write!(self, pool => sqlx::query_as(&sql)
             .bind(worker)
             .bind(lease_until)
             .bind(now)
@@ -159,7 +159,7 @@ impl Store {
         worker: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let affected = on_pool!(self, pool => sqlx::query(
+        let affected = on_write!(self, pool => sqlx::query(
             "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, deferred_reason = NULL, updated_at = $3 \
              WHERE id = $1 AND locked_by = $2 AND state = 'running'",
         )
@@ -182,7 +182,7 @@ impl Store {
         retry_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let affected = on_pool!(self, pool => sqlx::query(
+        let affected = on_write!(self, pool => sqlx::query(
             "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, \
              run_at = $4, last_error = $3, locked_by = NULL, locked_until = NULL, updated_at = $5 \
              WHERE id = $1 AND locked_by = $2 AND state = 'running'",
@@ -206,7 +206,7 @@ impl Store {
         error: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let affected = on_pool!(self, pool => sqlx::query(
+        let affected = on_write!(self, pool => sqlx::query(
             "UPDATE jobs SET state = 'failed', last_error = $3, locked_by = NULL, locked_until = NULL, updated_at = $4 \
              WHERE id = $1 AND locked_by = $2 AND state = 'running'",
         )
@@ -229,7 +229,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let affected = on_pool!(self, pool => sqlx::query(
+        let affected = on_write!(self, pool => sqlx::query(
             "UPDATE jobs SET state = 'queued', run_at = $3, deferred_reason = $4, attempts = attempts - 1, \
              locked_by = NULL, locked_until = NULL, updated_at = $5 WHERE id = $1 AND locked_by = $2 AND state = 'running'",
         )
@@ -313,7 +313,7 @@ impl Store {
     /// Deletes finished jobs last changed before `before`; returns how many.
     pub async fn purge_finished_jobs(&self, before: DateTime<Utc>) -> StoreResult<u64> {
         Ok(
-            on_pool!(self, pool => sqlx::query("DELETE FROM jobs WHERE state IN ('done', 'cancelled') AND updated_at < $1")
+            on_write!(self, pool => sqlx::query("DELETE FROM jobs WHERE state IN ('done', 'cancelled') AND updated_at < $1")
             .bind(before)
             .execute(pool)
             .await?

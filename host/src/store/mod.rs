@@ -128,6 +128,19 @@ macro_rules! on_pool {
     };
 }
 
+/// Runs a write outside a transaction with `$pool` bound to the pool writes use: on SQLite the
+/// writer connection, so autocommit writes queue with transactions for the one write lock
+/// instead of sleeping and polling for it; on PostgreSQL the pool.
+macro_rules! on_write {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match (&$store.pool, &$store.writer) {
+            ($crate::store::Pool::Sqlite(_), Some($pool)) => $body,
+            ($crate::store::Pool::Sqlite($pool), None) => $body,
+            ($crate::store::Pool::Postgres($pool), _) => $body,
+        }
+    };
+}
+
 /// Runs `$body` with `$conn` bound to the transaction's connection, whichever backend it is.
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
@@ -153,7 +166,7 @@ macro_rules! on_conn {
         }
     };
 }
-pub(crate) use {on_conn, on_pool, on_tx};
+pub(crate) use {on_conn, on_pool, on_tx, on_write};
 
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]

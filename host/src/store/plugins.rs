@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreResult, on_pool};
+use super::{Store, StoreResult, on_pool, on_write};
 
 /// A plugin failure as recorded for admins (shared by all replicas).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -53,7 +53,7 @@ impl Store {
         value: &[u8],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query(
+        on_write!(self, pool => sqlx::query(
             "INSERT INTO plugin_kv (plugin_id, scope, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (plugin_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         )
@@ -70,7 +70,7 @@ impl Store {
 
     /// Deletes a plugin's key.
     pub async fn plugin_kv_delete(&self, plugin: &str, scope: &str, key: &str) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM plugin_kv WHERE plugin_id = $1 AND scope = $2 AND key = $3")
+        on_write!(self, pool => sqlx::query("DELETE FROM plugin_kv WHERE plugin_id = $1 AND scope = $2 AND key = $3")
             .bind(plugin)
             .bind(scope)
             .bind(key)
@@ -114,7 +114,7 @@ impl Store {
 
     /// Records a failed plugin call.
     pub async fn record_plugin_failure(&self, failure: &PluginFailureRow) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query(
+        on_write!(self, pool => sqlx::query(
             "INSERT INTO plugin_failures (id, plugin_id, version, call, kind, message, backtrace, at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )

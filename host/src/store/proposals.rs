@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError, StoreResult, StoredWorkout, Tx, on_pool, on_tx};
+use super::{Store, StoreError, StoreResult, StoredWorkout, Tx, on_pool, on_tx, on_write};
 
 /// A proposal as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -280,7 +280,7 @@ impl Store {
         error: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query("INSERT INTO rule_failures (id, user_id, rule, version, error, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        on_write!(self, pool => sqlx::query("INSERT INTO rule_failures (id, user_id, rule, version, error, at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(Uuid::now_v7())
             .bind(user_id)
             .bind(rule)
@@ -315,7 +315,7 @@ impl Store {
         date: chrono::NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let affected = on_pool!(self, pool => sqlx::query(
+        let affected = on_write!(self, pool => sqlx::query(
             "INSERT INTO nightly_runs (user_id, date, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
         .bind(user_id)
