@@ -14,6 +14,7 @@ use chrono::{NaiveDate, Weekday};
 use futures::StreamExt;
 use stride::clock::ManualClock;
 use stride::domain::plan::Availability;
+use stride::rules::service::EvaluationReport;
 use stride::training::PlanInput;
 use stride_e2e::{TestApp, TestDatabase, seed, test_epoch};
 use uuid::Uuid;
@@ -84,11 +85,21 @@ async fn populate(app: &TestApp, athletes: usize) -> Vec<Uuid> {
     ids
 }
 
-/// Evaluates every athlete's rules, `CONCURRENCY` at a time; returns the wall time, each
-/// evaluation's latency, proposals filed and failures.
-async fn pass(app: &TestApp, ids: &[Uuid]) -> (Duration, Vec<Duration>, usize, usize) {
+/// One pass over the population.
+struct Pass {
+    wall: Duration,
+    /// Each evaluation's latency, sorted.
+    latencies: Vec<Duration>,
+    /// Each evaluation's snapshot, script and gate times, each sorted.
+    phases: [Vec<Duration>; 3],
+    proposals: usize,
+    failures: usize,
+}
+
+/// Evaluates every athlete's rules, `CONCURRENCY` at a time.
+async fn pass(app: &TestApp, ids: &[Uuid]) -> Pass {
     let started = Instant::now();
-    let results: Vec<(Duration, usize, usize)> = futures::stream::iter(ids.iter().copied())
+    let results: Vec<(Duration, EvaluationReport)> = futures::stream::iter(ids.iter().copied())
         .map(|id| async move {
             let t = Instant::now();
             let report = app
@@ -98,17 +109,28 @@ async fn pass(app: &TestApp, ids: &[Uuid]) -> (Duration, Vec<Duration>, usize, u
                 .await
                 .expect("evaluated");
             assert_eq!(report.rules, 3, "every default rule ran");
-            (t.elapsed(), report.proposals.len(), report.failures.len())
+            (t.elapsed(), report)
         })
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await;
     let wall = started.elapsed();
-    let mut latencies: Vec<Duration> = results.iter().map(|r| r.0).collect();
-    latencies.sort();
-    let proposals = results.iter().map(|r| r.1).sum();
-    let failures = results.iter().map(|r| r.2).sum();
-    (wall, latencies, proposals, failures)
+    let sorted = |f: &dyn Fn(&(Duration, EvaluationReport)) -> Duration| {
+        let mut v: Vec<Duration> = results.iter().map(f).collect();
+        v.sort();
+        v
+    };
+    Pass {
+        wall,
+        latencies: sorted(&|r| r.0),
+        phases: [
+            sorted(&|r| r.1.timings.snapshot),
+            sorted(&|r| r.1.timings.scripts),
+            sorted(&|r| r.1.timings.gate),
+        ],
+        proposals: results.iter().map(|r| r.1.proposals.len()).sum(),
+        failures: results.iter().map(|r| r.1.failures.len()).sum(),
+    }
 }
 
 /// "rule: count" for every rule that filed proposals.
@@ -142,7 +164,13 @@ async fn run(backend: &str, postgres: Option<&str>, athletes: usize) {
         started.elapsed().as_secs_f64()
     );
     for (name, expect_proposals) in [("first pass", true), ("second pass", false)] {
-        let (wall, latencies, proposals, failures) = pass(&app, &ids).await;
+        let Pass {
+            wall,
+            latencies,
+            phases,
+            proposals,
+            failures,
+        } = pass(&app, &ids).await;
         println!(
             "  {name}: {:.1} s for {athletes} athletes ({:.0} athletes/s, {CONCURRENCY} at a time); \
              per athlete p50 {:.2} ms, p99 {:.2} ms; {proposals} proposals filed, {failures} rule failures",
@@ -151,6 +179,13 @@ async fn run(backend: &str, postgres: Option<&str>, athletes: usize) {
             ms(percentile(&latencies, 0.50)),
             ms(percentile(&latencies, 0.99)),
         );
+        for (phase, times) in ["snapshot", "scripts", "gate"].iter().zip(&phases) {
+            println!(
+                "    {phase:<8} p50 {:.2} ms, p99 {:.2} ms",
+                ms(percentile(times, 0.50)),
+                ms(percentile(times, 0.99)),
+            );
+        }
         assert_eq!(failures, 0);
         if expect_proposals {
             println!("    by rule: {}", proposals_by_rule(&app).await);

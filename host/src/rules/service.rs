@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
@@ -69,6 +70,19 @@ pub struct EvaluationReport {
     pub proposals: Vec<Uuid>,
     /// Rules that failed, and why.
     pub failures: Vec<(String, String)>,
+    /// Where the time went.
+    pub timings: EvaluationTimings,
+}
+
+/// Wall time of each phase of one evaluation.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EvaluationTimings {
+    /// Loading the athlete, the snapshot and the rules in force.
+    pub snapshot: Duration,
+    /// Compiling (when not cached) and running the scripts.
+    pub scripts: Duration,
+    /// Filing the proposals through the gate.
+    pub gate: Duration,
 }
 
 /// Where a rule being saved applies.
@@ -347,6 +361,7 @@ impl Rules {
     /// Runs every rule in force for the athlete and files their proposals. A rule that fails
     /// is recorded and skipped; it never stops the others.
     pub async fn evaluate(&self, athlete_id: Uuid, trigger: &str) -> AppResult<EvaluationReport> {
+        let started = Instant::now();
         let athlete = self.store.user(athlete_id).await?;
         let snapshot = Arc::new(self.snapshot(&athlete).await?);
         let rules = self.effective_rules(athlete_id).await?;
@@ -354,12 +369,16 @@ impl Rules {
             rules: rules.len(),
             ..EvaluationReport::default()
         };
+        report.timings.snapshot = started.elapsed();
         for rule in rules {
             let engine = self.engine.clone();
             let (source, view) = (rule.source.clone(), snapshot.clone());
+            let scripts = Instant::now();
             let outcome = tokio::task::spawn_blocking(move || engine.evaluate(&source, &view))
                 .await
                 .unwrap_or_else(|e| Err(RuleError::Runtime(format!("the rule crashed: {e}"))));
+            report.timings.scripts += scripts.elapsed();
+            let filing = Instant::now();
             let drafts = match outcome {
                 Ok(drafts) => drafts,
                 Err(error) => {
@@ -403,6 +422,7 @@ impl Rules {
                     Err(e) => return Err(e),
                 }
             }
+            report.timings.gate += filing.elapsed();
         }
         Ok(report)
     }
