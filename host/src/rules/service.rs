@@ -175,24 +175,32 @@ impl Rules {
     /// What the athlete's rules see today.
     pub async fn snapshot(&self, athlete: &User) -> AppResult<Snapshot> {
         let today = self.training.today_for(athlete);
-        let baselines = self.store.baselines(athlete.id).await?;
-        let readiness = self.training.readiness_on(athlete, today).await?;
-        let metrics_rows = self
-            .store
-            .daily_metrics_between(athlete.id, today, today)
-            .await?;
-        let merged = crate::training::merge_by_day(metrics_rows)
-            .remove(&today)
-            .unwrap_or_default();
-        let stats = self.training.series(athlete.id, today, today).await?.pop();
         let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
-        let mut alerts = self
-            .training
-            .alerts_between(athlete.id, week_ago, today)
-            .await?;
-        alerts.reverse();
-        let plan = self.store.active_plan(athlete.id).await?;
         let fortnight_ago = today.checked_sub_days(Days::new(14)).unwrap_or(today);
+        let baselines = self.store.baselines(athlete.id).await?;
+        // Independent reads, run together.
+        let ((readiness, merged), (mut alerts, series), plan, activities) = tokio::try_join!(
+            self.training.readiness_with(athlete, today, baselines),
+            self.training.alerts_and_series(athlete.id, week_ago, today),
+            async { Ok::<_, AppError>(self.store.active_plan(athlete.id).await?) },
+            async {
+                Ok::<_, AppError>(
+                    self.store
+                        .list_activities(
+                            athlete.id,
+                            DateRange {
+                                from: Some(fortnight_ago),
+                                to: Some(today),
+                            },
+                            None,
+                            200,
+                        )
+                        .await?,
+                )
+            },
+        )?;
+        let stats = series.last().filter(|d| d.date == today).cloned();
+        alerts.reverse();
         let (today_workouts, week, misses) = match &plan {
             Some(plan) => {
                 let ahead = today.checked_add_days(Days::new(6)).unwrap_or(today);
@@ -223,18 +231,6 @@ impl Rules {
             }
             None => (Vec::new(), Vec::new(), Vec::new()),
         };
-        let activities = self
-            .store
-            .list_activities(
-                athlete.id,
-                DateRange {
-                    from: Some(fortnight_ago),
-                    to: Some(today),
-                },
-                None,
-                200,
-            )
-            .await?;
         Ok(Snapshot {
             athlete: AthleteView {
                 id: Some(athlete.id),
@@ -363,8 +359,9 @@ impl Rules {
     pub async fn evaluate(&self, athlete_id: Uuid, trigger: &str) -> AppResult<EvaluationReport> {
         let started = Instant::now();
         let athlete = self.store.user(athlete_id).await?;
-        let snapshot = Arc::new(self.snapshot(&athlete).await?);
-        let rules = self.effective_rules(athlete_id).await?;
+        let (snapshot, rules) =
+            tokio::try_join!(self.snapshot(&athlete), self.effective_rules(athlete_id))?;
+        let snapshot = Arc::new(snapshot);
         let mut report = EvaluationReport {
             rules: rules.len(),
             ..EvaluationReport::default()

@@ -15,7 +15,6 @@ use uuid::Uuid;
 
 pub use home::{Home, HomeCache, LoadStatus};
 pub use plans::{AppliedProposal, PlanChange, PlanInput, PlanView};
-pub(crate) use stats::merge_by_day;
 
 /// Something to do after an athlete's data changed: the rules service queues an evaluation.
 pub trait EvaluationTrigger: Send + Sync + std::fmt::Debug {

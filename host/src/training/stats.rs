@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::Training;
 use crate::auth::Viewer;
 use crate::domain::metrics::DailyValues;
-use crate::domain::people::GrantAccess;
+use crate::domain::people::{Baselines, GrantAccess};
 use crate::domain::readiness::{Readiness, ReadinessInputs, readiness};
 use crate::domain::stats::{
     ActivityLoadRef, DayStats, RiskAlert, StatsSeed, compute_days, daily_loads, risk_alerts,
@@ -199,8 +199,19 @@ impl Training {
         from: NaiveDate,
         end: NaiveDate,
     ) -> AppResult<Vec<RiskAlert>> {
+        Ok(self.alerts_and_series(athlete_id, from, end).await?.0)
+    }
+
+    /// Alerts on days in `from..=end`, and the stats series they were judged on (which starts
+    /// a chronic window earlier, for the receipts, and ends on `end`).
+    pub(crate) async fn alerts_and_series(
+        &self,
+        athlete_id: Uuid,
+        from: NaiveDate,
+        end: NaiveDate,
+    ) -> AppResult<(Vec<RiskAlert>, Vec<DayStats>)> {
         if from > end {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         let settings = self.settings.stats;
         // The receipts cite the whole chronic window before each alert.
@@ -223,10 +234,11 @@ impl Training {
                     })
             })
             .collect();
-        Ok(risk_alerts(&days, &settings, &activities)
+        let alerts = risk_alerts(&days, &settings, &activities)
             .into_iter()
             .filter(|a| a.date >= from)
-            .collect())
+            .collect();
+        Ok((alerts, days))
     }
 
     /// The readiness traffic light for `date` (default: the athlete's today).
@@ -246,27 +258,36 @@ impl Training {
         athlete: &crate::store::User,
         date: NaiveDate,
     ) -> AppResult<Readiness> {
+        let baselines = self.store.baselines(athlete.id).await?;
+        Ok(self.readiness_with(athlete, date, baselines).await?.0)
+    }
+
+    /// The readiness light for `date` judged against `baselines`, and that day's values
+    /// merged across sources.
+    pub(crate) async fn readiness_with(
+        &self,
+        athlete: &crate::store::User,
+        date: NaiveDate,
+        baselines: Baselines,
+    ) -> AppResult<(Readiness, DailyValues)> {
         let since = date
             .checked_sub_days(Days::new(READINESS_HISTORY_DAYS))
             .unwrap_or(date);
-        let rows = self
-            .store
-            .daily_metrics_between(athlete.id, since, date)
-            .await?;
+        let recent_since = date.checked_sub_days(Days::new(7)).unwrap_or(date);
+        let (rows, recent_rpes) = tokio::try_join!(
+            self.store.daily_metrics_between(athlete.id, since, date),
+            self.store.recent_rpes(athlete.id, recent_since, date),
+        )?;
         let mut by_day = merge_by_day(rows);
         let today = by_day.remove(&date).unwrap_or_default();
-        let recent_since = date.checked_sub_days(Days::new(7)).unwrap_or(date);
         let inputs = ReadinessInputs {
             date,
-            today,
+            today: today.clone(),
             history: by_day.into_iter().collect(),
-            baselines: self.store.baselines(athlete.id).await?,
-            recent_rpes: self
-                .store
-                .recent_rpes(athlete.id, recent_since, date)
-                .await?,
+            baselines,
+            recent_rpes,
         };
-        Ok(readiness(&inputs, &self.settings.readiness))
+        Ok((readiness(&inputs, &self.settings.readiness), today))
     }
 }
 
