@@ -917,3 +917,82 @@ async fn the_nightly_check_marks_a_missed_long_run_and_the_rule_moves_it_ahead_o
         assert!(long < intervals, "the long run comes first: {days:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rule_snapshot_shows_what_rules_see_to_those_who_may_read_it() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    let rob = app.invite_user(&owner, "COACH", "rob@example.test").await;
+    let sam = app.invite_user(&owner, "COACH", "sam@example.test").await;
+    let bea = app.invite_user(&owner, "ATHLETE", "bea@example.test").await;
+    app.gql(
+        Some(&ann.token),
+        "mutation($e: String!) { grantCoachAccess(coachEmail: $e, access: READ) { id } }",
+        json!({ "e": rob.email }),
+    )
+    .await
+    .ok();
+    for (start, minutes, rpe) in [
+        ("2026-02-26T07:00:00Z", 50, 5),
+        ("2026-02-28T07:00:00Z", 40, 4),
+        ("2026-03-01T08:00:00Z", 90, 6),
+    ] {
+        app.gql(
+            Some(&ann.token),
+            "mutation($i: ActivityInput!) { logActivity(input: $i) { id } }",
+            json!({ "i": { "sport": "RUN", "startTime": start, "durationSeconds": minutes * 60, "rpe": rpe } }),
+        )
+        .await
+        .ok();
+    }
+    poor_morning(&app, &ann).await;
+    const SNAPSHOT: &str = "query($a: ID) { ruleSnapshot(athleteId: $a) }";
+
+    let own = app.gql(Some(&ann.token), SNAPSHOT, json!({})).await;
+    let snap = own.ok()["ruleSnapshot"].clone();
+    assert_eq!(snap["today"], TODAY);
+    assert_eq!(snap["athlete"]["resting_hr"], 48);
+    assert_eq!(snap["athlete"]["max_hr"], 190);
+    assert_eq!(snap["athlete"]["hrv_kind"], "rmssd");
+    // This morning, merged from what she logged.
+    assert_eq!(snap["metrics"]["hrv_ms"], 40.0);
+    assert_eq!(snap["metrics"]["sleep_min"], 280);
+    assert_ne!(snap["readiness"]["light"], "green", "{}", snap["readiness"]);
+    // The same numbers the stats query gives for today.
+    let stats = app
+        .gql(
+            Some(&ann.token),
+            "query($f: NaiveDate!, $t: NaiveDate!) { trainingStats(from: $f, to: $t) { days { date acute chronic tsb } } }",
+            json!({ "f": TODAY, "t": TODAY }),
+        )
+        .await;
+    let today = &stats.ok()["trainingStats"]["days"][0];
+    assert_eq!(today["date"], TODAY);
+    assert!(today["acute"].as_f64().expect("acute") > 0.0);
+    assert_eq!(snap["stats"]["acute"], today["acute"]);
+    assert_eq!(snap["stats"]["chronic"], today["chronic"]);
+    assert_eq!(snap["stats"]["tsb"], today["tsb"]);
+    // Her plan: today's workout and the week ahead; her last fortnight's activities.
+    assert_eq!(snap["plan_version"], 1);
+    assert_eq!(snap["today_workouts"].as_array().map(Vec::len), Some(1));
+    assert_eq!(snap["week"].as_array().map(Vec::len), Some(7));
+    let recent = snap["recent_activities"].as_array().expect("activities");
+    assert_eq!(recent.len(), 3);
+    assert!(
+        recent
+            .iter()
+            .all(|a| a["load"].as_f64().unwrap_or(0.0) > 0.0)
+    );
+
+    // A coach she granted read access sees the same; nobody else does.
+    let coach = app
+        .gql(Some(&rob.token), SNAPSHOT, json!({ "a": ann.id }))
+        .await;
+    assert_eq!(coach.ok()["ruleSnapshot"], snap);
+    for stranger in [&sam, &bea] {
+        app.gql(Some(&stranger.token), SNAPSHOT, json!({ "a": ann.id }))
+            .await
+            .expect_code("FORBIDDEN");
+    }
+}

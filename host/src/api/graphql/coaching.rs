@@ -358,6 +358,23 @@ impl CoachingQuery {
             .collect())
     }
 
+    /// What an athlete's rules see right now, as JSON: the input of `simulateRule`, and the
+    /// shape of a rule fixture's `snapshot`, so real data can be copied into a fixture.
+    async fn rule_snapshot(
+        &self,
+        ctx: &Context<'_>,
+        athlete_id: Option<ID>,
+    ) -> async_graphql::Result<Json<crate::rules::snapshot::Snapshot>> {
+        let viewer = viewer(ctx)?;
+        let athlete = parse_opt_id(athlete_id.as_ref(), "athleteId")?.unwrap_or(viewer.id());
+        let athlete = state(ctx)
+            .training
+            .athlete(viewer, athlete, crate::domain::people::GrantAccess::Read)
+            .await?;
+        let snapshot = state(ctx).rules.snapshot(&athlete).await?;
+        Ok(Json(snapshot))
+    }
+
     /// Every version of a rule, newest first (rejected ones with their problems).
     async fn rule_versions(
         &self,
