@@ -4,14 +4,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{
-    Store, StoreError, StoreResult, Tx, on_conn, on_pool, on_tx, parse_enum, parse_json, to_json,
+    Backend, Store, StoreError, StoreResult, Tx, on_conn, on_pool, on_tx, parse_enum, parse_json,
+    to_json,
 };
 use crate::domain::matching::WorkoutState;
 use crate::domain::plan::{Plan, PlanRequest, PlannedWorkout, WorkoutKind};
 use crate::domain::stats::DayStats;
 
-/// Rows written per INSERT when storing many days (well under both backends' bind limits).
-const BATCH: usize = 400;
+/// Rows written per INSERT on PostgreSQL when storing many rows (well under its bind limit).
+const PG_BATCH_ROWS: usize = 400;
+
+/// Parameters per INSERT on SQLite. sqlx resolves every `$N` placeholder by name, and SQLite
+/// finds a name by scanning the statement's parameter list, so binding costs grow with the
+/// square of the parameters in one statement: 5,000 of them spent 78% of a full stats
+/// recomputation there. A few hundred keep it negligible.
+const SQLITE_BATCH_PARAMS: usize = 256;
 
 #[derive(sqlx::FromRow)]
 struct DayStatsDb {
@@ -197,6 +204,14 @@ pub struct PlanVersionRow {
 }
 
 impl Store {
+    /// Rows per multi-row INSERT with `params_per_row` parameters each.
+    fn batch_rows(&self, params_per_row: usize) -> usize {
+        match self.backend() {
+            Backend::Postgres => PG_BATCH_ROWS,
+            Backend::Sqlite => (SQLITE_BATCH_PARAMS / params_per_row.max(1)).max(1),
+        }
+    }
+
     /// Loads of an athlete's activities dated in `from..=to`, by date then id.
     pub async fn activity_loads(
         &self,
@@ -283,7 +298,7 @@ impl Store {
             .execute(&mut *conn)
             .await?
             .rows_affected());
-        for chunk in days.chunks(BATCH) {
+        for chunk in days.chunks(self.batch_rows(12)) {
             let mut sql = format!("INSERT INTO daily_stats (user_id, {STATS_COLUMNS}) VALUES ");
             for i in 0..chunk.len() {
                 let base = i * 12 + 2;
@@ -460,7 +475,7 @@ impl Store {
         workouts: &[PlannedWorkout],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        for chunk in workouts.chunks(BATCH) {
+        for chunk in workouts.chunks(self.batch_rows(7)) {
             let mut sql = "INSERT INTO scheduled_workouts (plan_id, user_id, plan_version, created_at, updated_at, id, date, kind, \
                  target_duration_s, target_distance_m, intensity_zone, description, state) VALUES "
                 .to_owned();
