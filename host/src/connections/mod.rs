@@ -43,7 +43,7 @@ struct StateClaims {
     p: String,
     /// Expiry, seconds since the epoch.
     x: i64,
-    /// A random value so every link differs.
+    /// A random value so every link differs; recorded when the link is used, so it works once.
     n: String,
 }
 

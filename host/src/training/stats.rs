@@ -293,7 +293,7 @@ impl Training {
 
 /// Merges each day's entries from several sources into one: values logged by hand win, then
 /// the first source alphabetically that has the value.
-pub(crate) fn merge_by_day(rows: Vec<DailyMetricsRecord>) -> BTreeMap<NaiveDate, DailyValues> {
+fn merge_by_day(rows: Vec<DailyMetricsRecord>) -> BTreeMap<NaiveDate, DailyValues> {
     let mut grouped: BTreeMap<NaiveDate, Vec<DailyMetricsRecord>> = BTreeMap::new();
     for row in rows {
         grouped.entry(row.date).or_default().push(row);
