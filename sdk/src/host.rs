@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::bindings::stride::plugin::{clock, config, http, kv, plans, secrets};
+use crate::bindings::stride::plugin::{clock, config, http, kv, plans, secrets, upload};
 use crate::{Header, HttpError, HttpRequest, HttpResponse, PlanProposal};
 
 /// Where key–value state lives.
@@ -159,5 +159,68 @@ impl Response {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, String> {
         serde_json::from_slice(&self.0.body)
             .map_err(|e| format!("response from the provider is not the JSON expected: {e}"))
+    }
+}
+
+/// The body of the upload being handled (in `receive_upload`), read in pieces: it implements
+/// [`std::io::Read`] and [`std::io::Seek`], so archive and file parsers can use it directly,
+/// and a large archive never has to fit in the plugin's memory.
+#[derive(Debug)]
+pub struct Upload {
+    size: u64,
+    position: u64,
+}
+
+/// The upload of this call.
+pub fn upload() -> Upload {
+    Upload {
+        size: upload::size(),
+        position: 0,
+    }
+}
+
+impl Upload {
+    /// Its size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The whole body (for small uploads, e.g. a relay's JSON).
+    pub fn read_all(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut all = Vec::with_capacity(usize::try_from(self.size).unwrap_or(0));
+        std::io::Read::read_to_end(self, &mut all)?;
+        Ok(all)
+    }
+}
+
+impl std::io::Read for Upload {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() || self.position >= self.size {
+            return Ok(0);
+        }
+        let want = u32::try_from(buf.len().min(1 << 20)).unwrap_or(1 << 20);
+        let piece = upload::read(self.position, want).map_err(std::io::Error::other)?;
+        let n = piece.len().min(buf.len());
+        buf[..n].copy_from_slice(&piece[..n]);
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Upload {
+    fn seek(&mut self, from: std::io::SeekFrom) -> std::io::Result<u64> {
+        let target = match from {
+            std::io::SeekFrom::Start(n) => i128::from(n),
+            std::io::SeekFrom::End(n) => i128::from(self.size) + i128::from(n),
+            std::io::SeekFrom::Current(n) => i128::from(self.position) + i128::from(n),
+        };
+        if target < 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "seek before the start of the upload",
+            ));
+        }
+        self.position = u64::try_from(target).unwrap_or(u64::MAX);
+        Ok(self.position)
     }
 }

@@ -1,7 +1,7 @@
 //! Write Stride integration plugins.
 //!
 //! A plugin is a WebAssembly component that the Stride host runs in a sandbox. It receives
-//! webhooks and runs jobs; it talks to the outside world only through the host (HTTP to the
+//! webhooks, runs jobs, imports athletes' history and reads their uploads; it talks to the outside world only through the host (HTTP to the
 //! hosts its manifest names, with tokens the host attaches), and it returns normalized
 //! records that the host validates and stores.
 //!
@@ -30,7 +30,8 @@ mod records;
 #[doc(hidden)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/since_v1.0.0",
+        // The newest frozen version; `API_VERSION` below says the same (a test checks).
+        path: "wit/since_v1.1.0",
         world: "plugin",
         pub_export_macro: true,
         default_bindings_module: "stride_plugin_sdk::bindings",
@@ -38,14 +39,32 @@ pub mod bindings {
 }
 
 pub use bindings::stride::plugin::types::{
-    Activity, ActivityUpdate, AthleteRef, DailyMetrics, Header, Hrv, HrvKind, HttpError,
-    HttpRequest, HttpResponse, JobOutcome, JobRequest, LogField, LogLevel, Manifest, NewJob,
-    OauthConfig, PlanProposal, PluginError, Progress, RateBudget, RateWindow, RecordItem, Samples,
-    Sleep, Sport, WebhookOutcome, WebhookReply, WebhookRequest,
+    Activity, ActivityUpdate, AthleteRef, DailySummary, Header, HistoryOutcome, HistoryRequest,
+    Hrv, HrvKind, HttpError, HttpRequest, HttpResponse, JobOutcome, JobRequest, Lap, LogField,
+    LogLevel, Manifest, Measure, Measurement, NewJob, Notice, OauthConfig, PlanProposal,
+    PluginError, Progress, RateBudget, RateWindow, RecordItem, Samples, Sleep, Sport, UploadKind,
+    UploadOutcome, UploadProblem, UploadRequest, WebhookOutcome, WebhookReply, WebhookRequest,
 };
 
-/// The plugin API version this SDK builds against: (major, minor, patch).
-pub const API_VERSION: (u16, u16, u16) = (1, 0, 0);
+/// The plugin API version this SDK builds against: (major, minor, patch). It is this crate's
+/// own version, the one place it is written (`Cargo.toml`); the WIT folder bound above must be
+/// `since_v{major}.{minor}.{patch}` (a test checks).
+pub const API_VERSION: (u16, u16, u16) = (
+    parse_u16(env!("CARGO_PKG_VERSION_MAJOR")),
+    parse_u16(env!("CARGO_PKG_VERSION_MINOR")),
+    parse_u16(env!("CARGO_PKG_VERSION_PATCH")),
+);
+
+const fn parse_u16(text: &str) -> u16 {
+    let bytes = text.as_bytes();
+    let mut value: u16 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        value = value * 10 + (bytes[i] - b'0') as u16;
+        i += 1;
+    }
+    value
+}
 
 /// [`API_VERSION`] as the six big-endian bytes of the `stride:api-version` custom section the
 /// host reads before it compiles a plugin.
@@ -78,8 +97,8 @@ pub trait Plugin {
         Ok(WebhookOutcome::text(404, "this plugin accepts no webhooks"))
     }
 
-    /// Runs one job (a backfill page, one activity's download, …) and returns the records it
-    /// produced, follow-up jobs, progress, or a deferral.
+    /// Runs one of the plugin's own jobs (one activity's download, a follow-up of an event)
+    /// and returns the records it produced, follow-up jobs, progress, or a deferral.
     ///
     /// The default fails permanently, naming the job kind.
     fn run_job(job: JobRequest) -> Result<JobOutcome, PluginError> {
@@ -88,15 +107,41 @@ pub trait Plugin {
             job.kind
         )))
     }
+
+    /// Imports one page of a newly connected athlete's history. The host calls it with page
+    /// 1 when the athlete connects (if the manifest sets `history_import`), then again with
+    /// each `next_cursor` the plugin returns, until it returns none. Progress is shown to the
+    /// athlete.
+    ///
+    /// The default imports nothing.
+    fn import_history(request: HistoryRequest) -> Result<HistoryOutcome, PluginError> {
+        let _ = request;
+        Ok(HistoryOutcome::done())
+    }
+
+    /// Reads something the athlete sent directly: an uploaded file, or a relay app's delivery
+    /// (if the manifest lists `uploads`). Read the body with [`host::upload`]; return the
+    /// records, what could not be used (per item, with a reason), and a cursor when there is
+    /// more to do in another call.
+    ///
+    /// The default refuses.
+    fn receive_upload(request: UploadRequest) -> Result<UploadOutcome, PluginError> {
+        let _ = request;
+        Err(PluginError::BadInput(
+            "this plugin accepts no uploads".to_owned(),
+        ))
+    }
 }
 
 /// Everything a plugin usually needs.
 pub mod prelude {
     pub use crate::host::{self, Request, Response, Scope};
     pub use crate::{
-        Activity, ActivityUpdate, AthleteRef, DailyMetrics, Hrv, HrvKind, HttpError, JobOutcome,
-        JobRequest, Manifest, NewJob, OauthConfig, PlanProposal, Plugin, PluginError, Progress,
-        RateBudget, RateWindow, RecordItem, Samples, Sleep, Sport, WebhookOutcome, WebhookRequest,
+        Activity, ActivityUpdate, AthleteRef, DailySummary, HistoryOutcome, HistoryRequest, Hrv,
+        HrvKind, HttpError, JobOutcome, JobRequest, Lap, Manifest, Measure, Measurement, NewJob,
+        Notice, OauthConfig, PlanProposal, Plugin, PluginError, Progress, RateBudget, RateWindow,
+        RecordItem, Samples, Sleep, Sport, UploadKind, UploadOutcome, UploadProblem, UploadRequest,
+        WebhookOutcome, WebhookRequest,
     };
 }
 
@@ -126,6 +171,20 @@ pub mod __private {
         crate::log_backend::install();
         P::run_job(job)
     }
+
+    /// Calls `P::import_history` with logging set up.
+    pub fn import_history<P: Plugin>(
+        request: HistoryRequest,
+    ) -> Result<HistoryOutcome, PluginError> {
+        crate::log_backend::install();
+        P::import_history(request)
+    }
+
+    /// Calls `P::receive_upload` with logging set up.
+    pub fn receive_upload<P: Plugin>(request: UploadRequest) -> Result<UploadOutcome, PluginError> {
+        crate::log_backend::install();
+        P::receive_upload(request)
+    }
 }
 
 /// Registers a type implementing [`Plugin`] as this component's exports and embeds the API
@@ -148,6 +207,14 @@ macro_rules! register_plugin {
             fn run_job(job: $crate::JobRequest) -> Result<$crate::JobOutcome, $crate::PluginError> {
                 $crate::__private::run_job::<$plugin>(job)
             }
+
+            fn import_history(request: $crate::HistoryRequest) -> Result<$crate::HistoryOutcome, $crate::PluginError> {
+                $crate::__private::import_history::<$plugin>(request)
+            }
+
+            fn receive_upload(request: $crate::UploadRequest) -> Result<$crate::UploadOutcome, $crate::PluginError> {
+                $crate::__private::receive_upload::<$plugin>(request)
+            }
         }
 
         $crate::bindings::export!(__StridePluginExports with_types_in $crate::bindings);
@@ -157,4 +224,30 @@ macro_rules! register_plugin {
         #[used]
         static __STRIDE_API_VERSION: [u8; 6] = $crate::API_VERSION_BYTES;
     };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bound_wit_folder_is_the_crate_version() {
+        // `bindings` binds `wit/since_v1.1.0`; that folder's package must carry the version
+        // the SDK embeds (from `Cargo.toml`).
+        let (major, minor, patch) = super::API_VERSION;
+        let folder = format!("wit/since_v{major}.{minor}.{patch}");
+        let world = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(&folder)
+                .join("world.wit"),
+        )
+        .unwrap_or_else(|e| panic!("{folder}/world.wit: {e}"));
+        assert!(
+            world.contains(&format!("package stride:plugin@{major}.{minor}.{patch};")),
+            "{folder}/world.wit declares another version"
+        );
+        let lib = include_str!("lib.rs");
+        assert!(
+            lib.contains(&format!("path: \"{folder}\"")),
+            "the bindings are not generated from {folder}"
+        );
+    }
 }

@@ -1,8 +1,8 @@
 //! Builders for the records a plugin returns, so plugin code reads like the domain.
 
 use crate::{
-    Activity, ActivityUpdate, Header, JobOutcome, Manifest, NewJob, Progress, RecordItem, Sport,
-    WebhookOutcome, WebhookReply,
+    Activity, ActivityUpdate, Header, HistoryOutcome, JobOutcome, Manifest, NewJob, Progress,
+    RecordItem, Sport, UploadOutcome, UploadProblem, WebhookOutcome, WebhookReply,
 };
 
 impl Manifest {
@@ -18,6 +18,8 @@ impl Manifest {
             webhook_kinds: Vec::new(),
             job_kinds: Vec::new(),
             secrets: Vec::new(),
+            history_import: false,
+            uploads: Vec::new(),
         }
     }
 }
@@ -34,6 +36,7 @@ impl Activity {
         Activity {
             external_id: external_id.into(),
             sport,
+            sport_detail: None,
             name: name.into(),
             start_ms,
             utc_offset_s: None,
@@ -43,9 +46,15 @@ impl Activity {
             elevation_gain_m: None,
             avg_hr: None,
             max_hr: None,
+            avg_power_w: None,
+            avg_cadence: None,
+            energy_kcal: None,
             rpe: None,
             private: false,
+            device: None,
+            parent_external_id: None,
             samples: None,
+            laps: Vec::new(),
         }
     }
 
@@ -204,6 +213,78 @@ impl JobOutcome {
     pub fn defer_until(mut self, until_ms: i64, reason: impl Into<String>) -> Self {
         self.defer_until_ms = Some(until_ms);
         self.defer_reason = Some(reason.into());
+        self
+    }
+}
+
+impl HistoryOutcome {
+    /// The last page: nothing more to import.
+    pub fn done() -> Self {
+        HistoryOutcome {
+            records: Vec::new(),
+            follow_ups: Vec::new(),
+            next_cursor: None,
+            progress: None,
+            defer_until_ms: None,
+            defer_reason: None,
+        }
+    }
+
+    /// Adds a record.
+    pub fn record(mut self, item: RecordItem) -> Self {
+        self.records.push(item);
+        self
+    }
+
+    /// Adds a follow-up job.
+    pub fn follow_up(mut self, job: NewJob) -> Self {
+        self.follow_ups.push(job);
+        self
+    }
+
+    /// Asks for another page, to be called with `cursor`.
+    pub fn next(mut self, cursor: impl Into<String>) -> Self {
+        self.next_cursor = Some(cursor.into());
+        self
+    }
+
+    /// Reports progress.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Asks to run this page again at `until_ms` (not a failure).
+    pub fn defer_until(mut self, until_ms: i64, reason: impl Into<String>) -> Self {
+        self.defer_until_ms = Some(until_ms);
+        self.defer_reason = Some(reason.into());
+        self
+    }
+}
+
+impl UploadOutcome {
+    /// Nothing read yet.
+    pub fn empty() -> Self {
+        UploadOutcome {
+            records: Vec::new(),
+            problems: Vec::new(),
+            items_done: 0,
+            next_cursor: None,
+        }
+    }
+
+    /// Adds a record.
+    pub fn record(mut self, item: RecordItem) -> Self {
+        self.records.push(item);
+        self
+    }
+
+    /// Records that `item` could not be used, and why.
+    pub fn problem(mut self, item: impl Into<String>, message: impl Into<String>) -> Self {
+        self.problems.push(UploadProblem {
+            item: item.into(),
+            message: message.into(),
+        });
         self
     }
 }

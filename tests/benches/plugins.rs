@@ -13,8 +13,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use stride::plugins::bindings::{JobOutcome, JobRequest, PluginError};
 use stride_e2e::TestApp;
+use stride_sandbox::contract::{JobOutcome, JobRequest, PluginError};
 
 fn ping_request() -> JobRequest {
     JobRequest {

@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Weekday};
 use futures::StreamExt;
-use stride::clock::ManualClock;
-use stride::domain::plan::Availability;
 use stride::rules::service::EvaluationReport;
 use stride::training::PlanInput;
+use stride_domain::clock::ManualClock;
+use stride_domain::plan::Availability;
 use stride_e2e::{TestApp, TestDatabase, seed, test_epoch};
 use uuid::Uuid;
 
@@ -73,7 +73,7 @@ async fn populate(app: &TestApp, athletes: usize) -> Vec<Uuid> {
                 .await
                 .expect("plan");
             app.state
-                .training
+                .records
                 .recompute_all_stats(user.id)
                 .await
                 .expect("stats");

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use stride::domain::stats::{StatsSeed, StatsSettings, compute_days, daily_loads};
+use stride_domain::stats::{StatsSeed, StatsSettings, compute_days, daily_loads};
 use stride_e2e::{TestApp, seed};
 
 /// Ten years up to the day before the harness's "today" (2 March 2026).
@@ -71,7 +71,7 @@ fn service(c: &mut Criterion) {
         let athlete = seed::athlete(&app, "ten-years@example.test").await;
         seed::activities(&app, athlete.id, &ten_years()).await;
         app.state
-            .training
+            .records
             .recompute_all_stats(athlete.id)
             .await
             .expect("stats");
@@ -88,7 +88,7 @@ fn service(c: &mut Criterion) {
     group.bench_function("full_10_years", |b| {
         b.to_async(&runtime).iter(|| async {
             app.state
-                .training
+                .records
                 .recompute_all_stats(athlete.id)
                 .await
                 .expect("recompute")

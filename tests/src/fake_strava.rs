@@ -29,7 +29,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use stride::clock::SharedClock;
+use stride_domain::clock::SharedClock;
 
 /// Access tokens last this long.
 const TOKEN_LIFETIME: i64 = 6 * 3600;

@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
-use stride::clock::ManualClock;
 use stride::config::{Config, DatabaseUrl};
 use stride::{AppState, Application};
+use stride_domain::clock::ManualClock;
 use tokio::sync::oneshot;
 
 /// The instant every test starts at, so dates in tests are fixed: Monday 2 March 2026, noon UTC.
@@ -309,7 +309,7 @@ impl TestApp {
 
     /// What the server's clock says now.
     pub fn clock_now(&self) -> DateTime<Utc> {
-        use stride::clock::Clock;
+        use stride_domain::clock::Clock;
         self.clock.now()
     }
 

@@ -4,10 +4,10 @@
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use stride::auth::Viewer;
-use stride::domain::activity::{ActivityDraft, Sport};
-use stride::domain::metrics::DailyValues;
-use stride::domain::people::{HrvKind, NotificationPrefs, Profile, Role, Units};
-use stride::store::{ActivityRecord, NewUser, User};
+use stride_domain::activity::{ActivityDraft, Sport};
+use stride_domain::metrics::DailyValues;
+use stride_domain::people::{HrvKind, NotificationPrefs, Profile, Role, Units};
+use stride_store::{ActivityRecord, NewUser, User};
 use uuid::Uuid;
 
 use crate::TestApp;
@@ -88,7 +88,7 @@ pub fn run_on(date: NaiveDate, load: f64) -> ActivityDraft {
 }
 
 /// Stores the activities in one transaction (stats are not recomputed: call
-/// `training.recompute_all_stats` once afterwards).
+/// `records.recompute_all_stats` once afterwards).
 pub async fn activities(app: &TestApp, user: Uuid, sessions: &[(NaiveDate, f64)]) {
     let store = &app.state.store;
     let now = app.clock_now();
@@ -109,6 +109,7 @@ pub async fn activities(app: &TestApp, user: Uuid, sessions: &[(NaiveDate, f64)]
                     load_rpe,
                     load_trimp: None,
                     load_detail: None,
+                    received_at: now,
                 },
                 now,
             )

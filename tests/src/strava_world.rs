@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use stride::clock::{Clock, ManualClock};
 use stride::config::{PluginSettings, Secret};
+use stride_domain::clock::{Clock, ManualClock};
 
 use crate::fake_strava::{FakeStrava, Limits};
 use crate::{Session, TestApp, test_epoch, wait_for};

@@ -95,7 +95,7 @@ impl Plugin for FeedImporter {
                 run.seconds,
             );
             activity.distance_m = run.meters;
-            activity.avg_hr = run.avg_hr;
+            activity.avg_hr = run.avg_hr.map(f64::from);
             activity.check().map_err(PluginError::BadInput)?;
             outcome = outcome.record(RecordItem::Activity(activity));
             cursor = cursor.max(run.start_ms);

@@ -5,8 +5,9 @@
 //!   event becomes a `sync-activity` job that fetches the activity's *current* state, so
 //!   duplicated and out-of-order deliveries converge on what Strava holds; a deauthorization
 //!   becomes a `revoke` job.
-//! - **Backfill**: one page of `GET /athlete/activities` per job, newest first, paging until an
-//!   empty page (Strava's pages can be short before the end).
+//! - **History**: one page of `GET /athlete/activities` per `import-history` call, newest
+//!   first, paging until an empty page (Strava's pages can be short before the end). The
+//!   cursor carries the next page number and the `before` bound.
 //! - **Rate limits**: the host keeps Strava's application-wide budget; when it (or Strava) says
 //!   "later", the job is deferred to the window's reset, never failed.
 
@@ -102,6 +103,14 @@ fn finish(result: Result<JobOutcome, Failure>) -> Result<JobOutcome, PluginError
     }
 }
 
+/// Where the next history page starts: its number and the `before` bound, if any.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct HistoryCursor {
+    page: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    before: Option<i64>,
+}
+
 fn json_body<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, Failure> {
     // A truncated or garbled body is worth retrying; it is not the data's fault.
     response
@@ -109,15 +118,23 @@ fn json_body<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, F
         .map_err(|e| Failure::Error(PluginError::Retryable(e)))
 }
 
-fn backfill(athlete: &AthleteRef, payload: &serde_json::Value) -> Result<JobOutcome, Failure> {
-    let page = payload["page"].as_u64().unwrap_or(1).max(1);
-    let before = payload["before"].as_i64();
+fn history_page(request: &HistoryRequest) -> Result<HistoryOutcome, Failure> {
+    let athlete = &request.athlete;
+    let cursor: HistoryCursor = request
+        .cursor
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok())
+        .unwrap_or(HistoryCursor {
+            page: u64::from(request.page),
+            before: None,
+        });
+    let page = cursor.page.max(1);
     let mut url = format!(
         "{}/api/v3/athlete/activities?page={page}&per_page={}",
         api_base(),
         page_size()
     );
-    if let Some(before) = before {
+    if let Some(before) = cursor.before {
         url.push_str(&format!("&before={before}"));
     }
     let response = send(Request::get(url).on_behalf_of(&athlete.id))?;
@@ -128,16 +145,15 @@ fn backfill(athlete: &AthleteRef, payload: &serde_json::Value) -> Result<JobOutc
         ))));
     }
     let activities: Vec<StravaActivity> = json_body(&response)?;
-    // Pages imported so far in this backfill run, by page, so a retried page counts once.
-    let run = payload["run"].as_str().unwrap_or("default").to_owned();
+    // Pages imported so far in this run, by page, so a retried page counts once.
     let scope = Scope::Athlete(athlete.id.clone());
-    let key = format!("backfill:{run}:pages");
+    let key = format!("backfill:{}:pages", request.run);
     let mut pages: std::collections::BTreeMap<u64, u32> =
         host::kv_get_json(&scope, &key).unwrap_or_default();
     pages.insert(page, activities.len() as u32);
     let _ = host::kv_set_json(&scope, &key, &pages);
     let total: u32 = pages.values().sum();
-    let mut outcome = JobOutcome::done().progress(Progress {
+    let mut outcome = HistoryOutcome::done().progress(Progress {
         pages_done: page as u32,
         items_done: total,
         total_hint: None,
@@ -154,15 +170,11 @@ fn backfill(athlete: &AthleteRef, payload: &serde_json::Value) -> Result<JobOutc
         }
     }
     if !activities.is_empty() {
-        let mut next = json!({ "page": page + 1, "run": run });
-        if let Some(before) = before {
-            next["before"] = json!(before);
-        }
-        outcome = outcome.follow_up(
-            NewJob::new("backfill", &next)
-                .for_athlete(athlete.external_id.clone())
-                .dedupe(format!("backfill:{}:{}", athlete.external_id, page + 1)),
-        );
+        let next = HistoryCursor {
+            page: page + 1,
+            before: cursor.before,
+        };
+        outcome = outcome.next(serde_json::to_string(&next).unwrap_or_default());
     }
     Ok(outcome)
 }
@@ -241,11 +253,8 @@ impl Plugin for Strava {
             "activity".to_owned(),
             "athlete".to_owned(),
         ];
-        manifest.job_kinds = vec![
-            "backfill".to_owned(),
-            "sync-activity".to_owned(),
-            "revoke".to_owned(),
-        ];
+        manifest.job_kinds = vec!["sync-activity".to_owned(), "revoke".to_owned()];
+        manifest.history_import = true;
         manifest.secrets = vec!["verify_token".to_owned()];
         manifest
     }
@@ -307,7 +316,6 @@ impl Plugin for Strava {
             PluginError::Permanent("Strava jobs need a connected athlete".to_owned())
         })?;
         match job.kind.as_str() {
-            "backfill" => finish(backfill(athlete, &payload)),
             "sync-activity" => finish(sync_activity(athlete, &payload)),
             "revoke" => {
                 let reason = payload["reason"]
@@ -319,6 +327,14 @@ impl Plugin for Strava {
             other => Err(PluginError::Permanent(format!(
                 "Strava runs no `{other}` jobs"
             ))),
+        }
+    }
+
+    fn import_history(request: HistoryRequest) -> Result<HistoryOutcome, PluginError> {
+        match history_page(&request) {
+            Ok(outcome) => Ok(outcome),
+            Err(Failure::Later(at, reason)) => Ok(HistoryOutcome::done().defer_until(at, reason)),
+            Err(Failure::Error(error)) => Err(error),
         }
     }
 }

@@ -214,13 +214,14 @@ impl StravaActivity {
             start_ms,
             self.elapsed_time,
         );
+        activity.sport_detail = Some(name.to_owned());
         activity.utc_offset_s = self.utc_offset.map(|o| o.round() as i32);
         activity.moving_time_s = self.moving_time;
         activity.distance_m = self.distance;
         activity.elevation_gain_m = self.total_elevation_gain;
         if self.has_heartrate != Some(false) {
-            activity.avg_hr = self.average_heartrate.map(|v| v.round() as i32);
-            activity.max_hr = self.max_heartrate.map(|v| v.round() as i32);
+            activity.avg_hr = self.average_heartrate;
+            activity.max_hr = self.max_heartrate;
         }
         activity.rpe = self
             .perceived_exertion

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
-use stride::clock::{SharedClock, SystemClock};
+use stride_domain::clock::{SharedClock, SystemClock};
 use stride_e2e::fake_strava::FakeStrava;
 
 fn arg(name: &str, default: &str) -> String {

@@ -776,9 +776,9 @@ async fn the_audit_log_is_filtered_and_paged_for_those_allowed_to_read_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugins_proposal_takes_the_same_path_and_only_for_the_athlete_of_its_job() {
-    use stride::plugins::CallError;
-    use stride::plugins::bindings::{JobRequest, PluginError};
-    use stride::plugins::services::CallAthlete;
+    use stride_sandbox::CallError;
+    use stride_sandbox::contract::{JobRequest, PluginError};
+    use stride_sandbox::services::CallAthlete;
 
     let app = TestApp::spawn().await;
     let owner = app.owner().await;

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use stride::plugins::bindings::{JobRequest, PluginError};
-use stride::plugins::health::FailureKind;
-use stride::plugins::{CallError, PluginHost};
 use stride_e2e::{TestApp, example_plugin};
+use stride_sandbox::contract::{JobRequest, PluginError};
+use stride_sandbox::health::FailureKind;
+use stride_sandbox::{CallError, PluginHost};
 
 fn job(kind: &str, payload: serde_json::Value) -> JobRequest {
     JobRequest {
@@ -30,7 +30,7 @@ async fn ping(host: &PluginHost) {
     );
 }
 
-fn plugin_error_text(result: &Result<stride::plugins::bindings::JobOutcome, CallError>) -> String {
+fn plugin_error_text(result: &Result<stride_sandbox::contract::JobOutcome, CallError>) -> String {
     match result {
         Err(CallError::Plugin(PluginError::Permanent(text))) => text.clone(),
         other => panic!("expected a permanent plugin error, got {other:?}"),
@@ -201,7 +201,7 @@ async fn a_plugin_for_another_api_version_is_refused_with_the_versions_named() {
         .position(|w| w == marker)
         .expect("the SDK embeds its version")
         + marker.len();
-    assert_eq!(&wasm[at..at + 6], &[0, 1, 0, 0, 0, 0], "built for 1.0.0");
+    assert_eq!(&wasm[at..at + 6], &[0, 1, 0, 1, 0, 0], "built for 1.1.0");
     wasm[at..at + 6].copy_from_slice(&[0, 2, 0, 1, 0, 0]);
     let path = app.plugin_dir.join("future.wasm");
     std::fs::write(&path, &wasm).expect("write");
@@ -211,7 +211,7 @@ async fn a_plugin_for_another_api_version_is_refused_with_the_versions_named() {
     let errors = app.state.plugins.load_errors();
     let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
     assert!(
-        messages.iter().any(|m| m.contains("future.wasm cannot be loaded: it was built for Stride plugin API 2.1.0; this host supports 1.0.x")),
+        messages.iter().any(|m| m.contains("future.wasm cannot be loaded: it was built for Stride plugin API 2.1.0; this host supports 1.0.x and 1.1.x")),
         "{messages:?}"
     );
     assert!(messages.iter().any(|m| m.contains("garbage.wasm cannot be loaded: not a valid WebAssembly component")), "{messages:?}");
@@ -298,7 +298,7 @@ async fn admins_see_health_open_breakers_and_switch_plugins() {
     let healthy = app.gql(Some(&admin.token), list, json!({})).await;
     let plugin = &healthy.ok()["plugins"][0];
     assert_eq!(plugin["id"], "test-hostile");
-    assert_eq!(plugin["apiVersion"], "1.0.0");
+    assert_eq!(plugin["apiVersion"], "1.1.0");
     assert_eq!(plugin["breaker"], "CLOSED");
     assert_eq!(plugin["capabilities"]["secrets"], json!(["known"]));
 
@@ -377,7 +377,7 @@ async fn admins_see_health_open_breakers_and_switch_plugins() {
 async fn the_guides_example_passes_its_fixtures_and_a_wrong_expectation_fails() {
     let fixtures =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/example/fixtures");
-    let results = stride::plugins::harness::run(&example_plugin("example"), &fixtures, false)
+    let results = stride_sandbox::harness::run(&example_plugin("example"), &fixtures, false)
         .await
         .expect("harness runs");
     assert_eq!(results.len(), 6);
@@ -411,7 +411,7 @@ async fn the_guides_example_passes_its_fixtures_and_a_wrong_expectation_fails() 
         expected.replace("Easy loop", "Hard loop"),
     )
     .expect("write");
-    let results = stride::plugins::harness::run(&example_plugin("example"), copy.path(), false)
+    let results = stride_sandbox::harness::run(&example_plugin("example"), copy.path(), false)
         .await
         .expect("harness runs");
     assert!(!results[0].passed);

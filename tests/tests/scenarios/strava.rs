@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
-use stride::clock::Clock;
+use stride_domain::clock::Clock;
 use stride_e2e::fake_strava::Faults;
 use stride_e2e::strava_world::{
     VERIFY_TOKEN, athlete_activities, authorize, backfill, connect, open, settle, world,
@@ -124,7 +124,7 @@ async fn connect_and_backfill_500_activities_through_a_429_and_the_shared_budget
         .await
         .expect("db")
         .expect("connection");
-    assert_eq!(connection.status, "active");
+    assert_eq!(connection.status, stride_store::ConnectionStatus::Active);
     assert_eq!(connection.scopes, "read,activity:read_all");
     let sealed = connection.access_token_enc.expect("stored");
     assert!(

@@ -381,7 +381,7 @@ async fn twelve_weeks_of_training_give_the_right_stats_alerts_readiness_and_plan
         .await
         .expect("stats");
     app.state
-        .training
+        .records
         .recompute_all_stats(athlete)
         .await
         .expect("recompute");
@@ -418,7 +418,7 @@ async fn a_past_edit_recomputes_only_what_it_affects_and_matches_a_full_recomput
             .await
             .expect("stats");
         app.state
-            .training
+            .records
             .recompute_all_stats(athlete)
             .await
             .expect("recompute");

@@ -1,0 +1,94 @@
+//! Administration: invites, users and roles. Every call checks an explicit permission.
+
+use async_graphql::{Context, ID, Object};
+
+use super::types::{Invite, InvitePayload, User};
+use super::{parse_id, state, viewer};
+use stride_domain::people::Role;
+
+/// Admin queries.
+#[derive(Default)]
+pub struct AdminQuery;
+
+#[Object]
+impl AdminQuery {
+    /// Every invite, newest first. Needs `INVITE_USERS`.
+    async fn invites(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Invite>> {
+        let invites = state(ctx).accounts.invites(viewer(ctx)?).await?;
+        Ok(invites.into_iter().map(Invite::from).collect())
+    }
+
+    /// Every account. Needs `MANAGE_USERS`.
+    async fn users(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<User>> {
+        let users = state(ctx).accounts.users(viewer(ctx)?).await?;
+        Ok(users.into_iter().map(User).collect())
+    }
+}
+
+/// Admin mutations.
+#[derive(Default)]
+pub struct AdminMutation;
+
+#[Object]
+impl AdminMutation {
+    /// Issues an invite; the token in the answer is shown only once. Inviting admins or owners
+    /// needs `MANAGE_ADMINS`.
+    async fn create_invite(
+        &self,
+        ctx: &Context<'_>,
+        role: Role,
+        email: Option<String>,
+        expires_in_hours: Option<i32>,
+    ) -> async_graphql::Result<InvitePayload> {
+        let ttl = expires_in_hours.map(|h| u32::try_from(h).unwrap_or(0));
+        let issued = state(ctx)
+            .accounts
+            .create_invite(viewer(ctx)?, role, email.as_deref(), ttl)
+            .await?;
+        Ok(InvitePayload {
+            token: issued.token,
+            invite: Invite::from(issued.invite),
+        })
+    }
+
+    /// Withdraws an unused invite.
+    async fn revoke_invite(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        let id = parse_id(&id, "id")?;
+        state(ctx).accounts.revoke_invite(viewer(ctx)?, id).await?;
+        Ok(true)
+    }
+
+    /// Changes a user's role. Needs `MANAGE_USERS`; admin and owner roles need `MANAGE_ADMINS`.
+    async fn set_user_role(
+        &self,
+        ctx: &Context<'_>,
+        user_id: ID,
+        role: Role,
+        reason: Option<String>,
+    ) -> async_graphql::Result<User> {
+        let id = parse_id(&user_id, "userId")?;
+        Ok(User(
+            state(ctx)
+                .accounts
+                .set_role(viewer(ctx)?, id, role, reason)
+                .await?,
+        ))
+    }
+
+    /// Disables or re-enables an account; disabling ends its sessions.
+    async fn set_user_disabled(
+        &self,
+        ctx: &Context<'_>,
+        user_id: ID,
+        disabled: bool,
+        reason: Option<String>,
+    ) -> async_graphql::Result<User> {
+        let id = parse_id(&user_id, "userId")?;
+        Ok(User(
+            state(ctx)
+                .accounts
+                .set_disabled(viewer(ctx)?, id, disabled, reason)
+                .await?,
+        ))
+    }
+}

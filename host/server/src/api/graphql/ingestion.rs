@@ -1,0 +1,408 @@
+//! Connections, backfill progress (a query and a subscription), the athlete's to-do list, and
+//! the admins' view of ingestion: the brake, the queue, rate budgets and refused records.
+
+use std::time::Duration;
+
+use async_graphql::{Context, ID, Object, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use futures::Stream;
+
+use super::types::Activity;
+use super::{state, viewer};
+use stride_store::{BackfillRow, Connection};
+
+/// A connected provider account.
+pub struct ProviderConnection(pub Connection, pub Option<BackfillRow>);
+
+/// How far a history import has come.
+#[derive(SimpleObject, Clone, PartialEq)]
+pub struct Backfill {
+    /// The provider.
+    pub provider: String,
+    /// queued, running, deferred, held, done, failed.
+    pub status: String,
+    /// Pages fetched.
+    pub pages_done: i32,
+    /// Activities imported.
+    pub activities_done: i32,
+    /// When a deferred import resumes (the provider's rate window resets).
+    pub deferred_until: Option<DateTime<Utc>>,
+    /// The latest note.
+    pub note: Option<String>,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// Last progress.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<BackfillRow> for Backfill {
+    fn from(row: BackfillRow) -> Self {
+        Backfill {
+            provider: row.provider,
+            status: row.status.as_str().to_owned(),
+            pages_done: row.pages_done,
+            activities_done: row.items_done,
+            deferred_until: row.deferred_until,
+            note: row.note,
+            started_at: row.started_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[Object]
+impl ProviderConnection {
+    /// The provider (plugin id).
+    async fn provider(&self) -> &str {
+        &self.0.provider
+    }
+
+    /// active, revoked or error.
+    async fn status(&self) -> &str {
+        self.0.status.as_str()
+    }
+
+    /// Scopes the athlete granted.
+    async fn scopes(&self) -> Vec<String> {
+        self.0
+            .scopes
+            .split([',', ' '])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The athlete's id at the provider.
+    async fn external_athlete_id(&self) -> &str {
+        &self.0.external_athlete_id
+    }
+
+    /// When it was first connected.
+    async fn connected_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The history import.
+    async fn backfill(&self) -> Option<Backfill> {
+        self.1.clone().map(Backfill::from)
+    }
+}
+
+/// A link to authorize Stride at the provider.
+#[derive(SimpleObject)]
+pub struct ConnectLink {
+    /// Open this in the browser.
+    pub authorize_url: String,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Something the athlete should do.
+pub struct AthleteTask(pub stride_store::TaskRow);
+
+#[Object]
+impl AthleteTask {
+    /// Task id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// `rate_activity`: tell Stride how hard an imported session felt (RPE).
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    /// When it appeared.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The activity concerned.
+    async fn activity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Activity>> {
+        let Some(id) = self.0.activity_id else {
+            return Ok(None);
+        };
+        let viewer = viewer(ctx)?;
+        Ok(Some(Activity(
+            state(ctx)
+                .training
+                .activity(viewer, id, stride_domain::people::GrantAccess::Read)
+                .await?,
+        )))
+    }
+}
+
+/// The ingestion brake.
+#[derive(SimpleObject)]
+pub struct IngestionBrake {
+    /// Whether new ingestion is held.
+    pub paused: bool,
+    /// Why.
+    pub reason: String,
+    /// Since when.
+    pub since: DateTime<Utc>,
+}
+
+/// Jobs by state.
+#[derive(SimpleObject)]
+pub struct JobCounts {
+    /// Waiting (deferred ones included).
+    pub queued: i64,
+    /// Held by the brake.
+    pub held: i64,
+    /// Running.
+    pub running: i64,
+    /// Failed for good.
+    pub failed: i64,
+}
+
+/// One provider rate window.
+#[derive(SimpleObject)]
+pub struct RateWindow {
+    /// Provider.
+    pub provider: String,
+    /// Budget (`overall`, `read`).
+    pub budget: String,
+    /// Window kind (`m15`, `day`).
+    pub window: String,
+    /// Window start.
+    pub starts_at: DateTime<Utc>,
+    /// Requests counted (ours and, as the provider reports, every replica's).
+    pub usage: i32,
+    /// Limit.
+    pub limit: i32,
+}
+
+/// A record a plugin delivered that validation refused.
+#[derive(SimpleObject)]
+pub struct IngestRejection {
+    /// Plugin.
+    pub plugin: String,
+    /// Athlete.
+    pub athlete_id: Option<ID>,
+    /// The provider's id of the record.
+    pub external_id: Option<String>,
+    /// Why, naming the field.
+    pub reason: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// The state of ingestion, for admins.
+#[derive(SimpleObject)]
+pub struct IngestionStatus {
+    /// The brake.
+    pub brake: IngestionBrake,
+    /// The queue.
+    pub jobs: JobCounts,
+    /// Rate windows of the last day, newest first.
+    pub rate_windows: Vec<RateWindow>,
+    /// The most recent refused records.
+    pub rejections: Vec<IngestRejection>,
+}
+
+async fn ingestion_status(
+    ctx: &Context<'_>,
+    provider: Option<String>,
+) -> async_graphql::Result<IngestionStatus> {
+    let report = state(ctx)
+        .ingest
+        .status(viewer(ctx)?, provider.as_deref())
+        .await?;
+    Ok(IngestionStatus {
+        brake: IngestionBrake {
+            paused: report.brake.paused,
+            reason: report.brake.reason,
+            since: report.brake.since,
+        },
+        jobs: JobCounts {
+            queued: report.jobs.queued,
+            held: report.jobs.held,
+            running: report.jobs.running,
+            failed: report.jobs.failed,
+        },
+        rate_windows: report
+            .rate_windows
+            .into_iter()
+            .map(|w| RateWindow {
+                provider: w.provider,
+                budget: w.budget,
+                window: w.window_kind,
+                starts_at: w.window_start,
+                usage: w.usage,
+                limit: w.usage_limit,
+            })
+            .collect(),
+        rejections: report
+            .rejections
+            .into_iter()
+            .map(|r| IngestRejection {
+                plugin: r.plugin_id,
+                athlete_id: r.user_id.map(|id| ID(id.to_string())),
+                external_id: r.external_id,
+                reason: r.reason,
+                at: r.at,
+            })
+            .collect(),
+    })
+}
+
+/// Ingestion queries.
+#[derive(Default)]
+pub struct IngestionQuery;
+
+#[Object]
+impl IngestionQuery {
+    /// The viewer's connected provider accounts, with their history imports.
+    async fn connections(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ProviderConnection>> {
+        let viewer = viewer(ctx)?;
+        let app = state(ctx);
+        let mut out = Vec::new();
+        for connection in app.connections.list(viewer).await? {
+            let backfill = app
+                .connections
+                .backfill(viewer, &connection.provider)
+                .await?;
+            out.push(ProviderConnection(connection, backfill));
+        }
+        Ok(out)
+    }
+
+    /// The viewer's history import from a provider.
+    async fn backfill(
+        &self,
+        ctx: &Context<'_>,
+        provider: String,
+    ) -> async_graphql::Result<Option<Backfill>> {
+        Ok(state(ctx)
+            .connections
+            .backfill(viewer(ctx)?, &provider)
+            .await?
+            .map(Backfill::from))
+    }
+
+    /// The viewer's open to-dos (e.g. rate an imported session's effort).
+    async fn my_tasks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AthleteTask>> {
+        Ok(state(ctx)
+            .training
+            .open_tasks(viewer(ctx)?)
+            .await?
+            .into_iter()
+            .map(AthleteTask)
+            .collect())
+    }
+
+    /// The brake, the queue, rate budgets and refused records. Needs `MANAGE_INGESTION`.
+    async fn ingestion(
+        &self,
+        ctx: &Context<'_>,
+        provider: Option<String>,
+    ) -> async_graphql::Result<IngestionStatus> {
+        ingestion_status(ctx, provider).await
+    }
+}
+
+/// Ingestion mutations.
+#[derive(Default)]
+pub struct IngestionMutation;
+
+#[Object]
+impl IngestionMutation {
+    /// A link to connect the viewer's account at a provider (e.g. `strava`).
+    async fn connect_provider(
+        &self,
+        ctx: &Context<'_>,
+        provider: String,
+    ) -> async_graphql::Result<ConnectLink> {
+        let link = state(ctx)
+            .connections
+            .connect_link(viewer(ctx)?, &provider)?;
+        Ok(ConnectLink {
+            authorize_url: link.authorize_url,
+            expires_at: link.expires_at,
+        })
+    }
+
+    /// Disconnects the viewer from a provider: deauthorizes there and erases the tokens here.
+    async fn disconnect_provider(
+        &self,
+        ctx: &Context<'_>,
+        provider: String,
+    ) -> async_graphql::Result<bool> {
+        state(ctx)
+            .connections
+            .disconnect(viewer(ctx)?, &provider)
+            .await?;
+        Ok(true)
+    }
+
+    /// Pulls (or releases) the emergency brake on ingestion. Needs `MANAGE_INGESTION`;
+    /// audited.
+    async fn set_ingestion_paused(
+        &self,
+        ctx: &Context<'_>,
+        paused: bool,
+        reason: String,
+    ) -> async_graphql::Result<IngestionBrake> {
+        let brake = state(ctx)
+            .jobs
+            .set_brake(viewer(ctx)?, paused, &reason)
+            .await?;
+        Ok(IngestionBrake {
+            paused: brake.paused,
+            reason: brake.reason,
+            since: brake.since,
+        })
+    }
+}
+
+/// Live updates.
+#[derive(Default)]
+pub struct IngestionSubscription;
+
+#[Subscription]
+impl IngestionSubscription {
+    /// The viewer's history import from `provider`, each time it moves, until it is done.
+    async fn backfill_progress(
+        &self,
+        ctx: &Context<'_>,
+        provider: String,
+    ) -> async_graphql::Result<impl Stream<Item = Backfill>> {
+        let viewer = viewer(ctx)?.clone();
+        let connections = state(ctx).connections.clone();
+        Ok(async_stream_poll(connections, viewer, provider))
+    }
+}
+
+fn async_stream_poll(
+    connections: crate::connections::Connections,
+    viewer: crate::auth::Viewer,
+    provider: String,
+) -> impl Stream<Item = Backfill> {
+    // Polling the shared row works the same whichever replica is running the import.
+    futures::stream::unfold(
+        (connections, None::<Backfill>, false),
+        move |(connections, last, finished)| {
+            let viewer = viewer.clone();
+            let provider = provider.clone();
+            async move {
+                if finished {
+                    return None;
+                }
+                loop {
+                    if let Ok(Some(row)) = connections.backfill(&viewer, &provider).await {
+                        let current = Backfill::from(row);
+                        if last.as_ref() != Some(&current) {
+                            let done = matches!(current.status.as_str(), "done" | "failed");
+                            return Some((current.clone(), (connections, Some(current), done)));
+                        }
+                    }
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        },
+    )
+}

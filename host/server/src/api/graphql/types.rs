@@ -1,0 +1,525 @@
+//! GraphQL output types. Each wraps a stored record and exposes it in the API's vocabulary
+//! (camelCase, explicit units in names).
+
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{state, viewer};
+use crate::auth::{Permission, permissions_of};
+use stride_domain::activity::Sport;
+use stride_domain::people::{GrantAccess, HrvKind, Role, Sex, Units};
+use stride_store as store;
+
+/// A Stride account.
+pub struct User(pub store::User);
+
+#[Object]
+impl User {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Login email.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// Name shown to others.
+    async fn display_name(&self) -> &str {
+        &self.0.profile.display_name
+    }
+
+    /// Role.
+    async fn role(&self) -> Role {
+        self.0.role
+    }
+
+    /// What the role allows beyond managing one's own data.
+    async fn permissions(&self) -> Vec<Permission> {
+        permissions_of(self.0.role).to_vec()
+    }
+
+    /// IANA time zone; defines the athlete's "today".
+    async fn time_zone(&self) -> &str {
+        self.0.profile.time_zone.name()
+    }
+
+    /// Display units.
+    async fn units(&self) -> Units {
+        self.0.profile.units
+    }
+
+    /// When the account was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When an admin disabled the account, if they did.
+    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.disabled_at
+    }
+
+    /// Personal details; only the user and coaches they granted access may read them.
+    async fn profile(&self, ctx: &Context<'_>) -> async_graphql::Result<AthleteProfile> {
+        let viewer = viewer(ctx)?;
+        state(ctx)
+            .accounts
+            .authorize_athlete(viewer, self.0.id, GrantAccess::Read)
+            .await?;
+        Ok(AthleteProfile(self.0.profile.clone()))
+    }
+
+    /// Physiological baselines; same access as `profile`.
+    async fn baselines(&self, ctx: &Context<'_>) -> async_graphql::Result<Baselines> {
+        let viewer = viewer(ctx)?;
+        Ok(Baselines(
+            state(ctx).training.baselines(viewer, self.0.id).await?,
+        ))
+    }
+}
+
+/// Personal details used by the formulas and the calendar.
+pub struct AthleteProfile(pub stride_domain::people::Profile);
+
+#[Object]
+impl AthleteProfile {
+    /// Birth date.
+    async fn birth_date(&self) -> Option<NaiveDate> {
+        self.0.birth_date
+    }
+
+    /// Sex for physiological formulas.
+    async fn sex(&self) -> Option<Sex> {
+        self.0.sex
+    }
+
+    /// Body weight, kg.
+    async fn weight_kg(&self) -> Option<f64> {
+        self.0.weight_kg
+    }
+
+    /// Height, cm.
+    async fn height_cm(&self) -> Option<f64> {
+        self.0.height_cm
+    }
+
+    /// Notification preferences.
+    async fn notifications(&self) -> NotificationPreferences {
+        NotificationPreferences {
+            proposals: self.0.notifications.proposals,
+            risk_alerts: self.0.notifications.risk_alerts,
+            weekly_summary: self.0.notifications.weekly_summary,
+        }
+    }
+}
+
+/// Which notifications the user wants.
+#[derive(SimpleObject)]
+pub struct NotificationPreferences {
+    /// Plan-change proposals.
+    pub proposals: bool,
+    /// Load and injury-risk alerts.
+    pub risk_alerts: bool,
+    /// A weekly summary.
+    pub weekly_summary: bool,
+}
+
+/// An athlete's reference values.
+pub struct Baselines(pub stride_domain::people::Baselines);
+
+#[Object]
+impl Baselines {
+    /// Resting heart rate, bpm.
+    async fn resting_heart_rate(&self) -> Option<i32> {
+        self.0.resting_hr
+    }
+
+    /// HRV baseline, ms.
+    async fn hrv_ms(&self) -> Option<f64> {
+        self.0.hrv.map(|(ms, _)| ms)
+    }
+
+    /// Which HRV statistic `hrvMs` is.
+    async fn hrv_kind(&self) -> Option<HrvKind> {
+        self.0.hrv.map(|(_, kind)| kind)
+    }
+
+    /// Maximum heart rate, bpm.
+    async fn max_heart_rate(&self) -> Option<i32> {
+        self.0.max_hr
+    }
+
+    /// Lactate-threshold heart rate, bpm.
+    async fn threshold_heart_rate(&self) -> Option<i32> {
+        self.0.threshold_hr
+    }
+}
+
+/// A new session.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// Bearer token for `Authorization: Bearer <token>`; shown only now.
+    pub token: String,
+    /// When the token stops working.
+    pub expires_at: DateTime<Utc>,
+    /// The logged-in user.
+    pub user: User,
+}
+
+/// Where an invite stands.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum InviteStatus {
+    /// Can still be used.
+    Pending,
+    /// Someone signed up with it.
+    Used,
+    /// Past its expiry.
+    Expired,
+    /// Withdrawn by an admin.
+    Revoked,
+}
+
+/// An invitation to sign up.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Invite {
+    /// Invite id.
+    pub id: ID,
+    /// The only email that may use it, if locked.
+    pub email: Option<String>,
+    /// Role the new account gets.
+    pub role: Role,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// When it was used.
+    pub used_at: Option<DateTime<Utc>>,
+    /// When it was withdrawn.
+    pub revoked_at: Option<DateTime<Utc>>,
+    #[graphql(skip)]
+    pub inner: store::Invite,
+}
+
+#[ComplexObject]
+impl Invite {
+    /// Pending, used, expired or revoked, as of now.
+    async fn status(&self, ctx: &Context<'_>) -> InviteStatus {
+        let now = state(ctx).clock.now();
+        if self.inner.revoked_at.is_some() {
+            InviteStatus::Revoked
+        } else if self.inner.used_at.is_some() {
+            InviteStatus::Used
+        } else if self.inner.expires_at <= now {
+            InviteStatus::Expired
+        } else {
+            InviteStatus::Pending
+        }
+    }
+}
+
+impl From<store::Invite> for Invite {
+    fn from(invite: store::Invite) -> Self {
+        Invite {
+            id: ID(invite.id.to_string()),
+            email: invite.email.clone(),
+            role: invite.role,
+            created_at: invite.created_at,
+            expires_at: invite.expires_at,
+            used_at: invite.used_at,
+            revoked_at: invite.revoked_at,
+            inner: invite,
+        }
+    }
+}
+
+/// A new invite with its token.
+#[derive(SimpleObject)]
+pub struct InvitePayload {
+    /// Give this to the invitee; it is shown only now.
+    pub token: String,
+    /// The invite.
+    pub invite: Invite,
+}
+
+/// Access an athlete gave a coach.
+pub struct CoachGrant(pub store::CoachGrant);
+
+#[Object]
+impl CoachGrant {
+    /// Grant id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Read or read-write.
+    async fn access(&self) -> GrantAccess {
+        self.0.access
+    }
+
+    /// When it was granted.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it was revoked, if it was.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+
+    /// The athlete who granted access.
+    async fn athlete(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        grant_party(ctx, self.0.athlete_id).await
+    }
+
+    /// The coach who holds it.
+    async fn coach(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        grant_party(ctx, self.0.coach_id).await
+    }
+}
+
+async fn grant_party(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<User> {
+    let loader =
+        ctx.data::<async_graphql::dataloader::DataLoader<super::loaders::GrantPartyLoader>>()?;
+    match loader.load_one(id).await? {
+        Some(user) => Ok(User(user)),
+        None => Err(crate::error::AppError::NotFound("user not found".to_owned()).into()),
+    }
+}
+
+/// Something the athlete did.
+pub struct Activity(pub store::StoredActivity);
+
+#[Object]
+impl Activity {
+    /// Activity id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Whose activity.
+    async fn athlete_id(&self) -> ID {
+        ID(self.0.record.user_id.to_string())
+    }
+
+    /// `manual` or the plugin that delivered it.
+    async fn source(&self) -> &str {
+        &self.0.record.source
+    }
+
+    /// The provider's id for it.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.record.external_id.as_deref()
+    }
+
+    /// Sport.
+    async fn sport(&self) -> Sport {
+        self.0.record.draft.sport
+    }
+
+    /// Title.
+    async fn name(&self) -> &str {
+        &self.0.record.draft.name
+    }
+
+    /// When it started.
+    async fn start_time(&self) -> DateTime<Utc> {
+        self.0.record.draft.start_time
+    }
+
+    /// The athlete's calendar day it started on.
+    async fn local_date(&self) -> NaiveDate {
+        self.0.record.local_date
+    }
+
+    /// Offset from UTC where and when it started, seconds.
+    async fn utc_offset_seconds(&self) -> i32 {
+        self.0.record.utc_offset_s
+    }
+
+    /// Elapsed time, seconds.
+    async fn duration_seconds(&self) -> i64 {
+        self.0.record.draft.duration_s
+    }
+
+    /// Moving time, seconds.
+    async fn moving_time_seconds(&self) -> Option<i64> {
+        self.0.record.draft.moving_time_s
+    }
+
+    /// Distance, metres.
+    async fn distance_meters(&self) -> Option<f64> {
+        self.0.record.draft.distance_m
+    }
+
+    /// Ascent, metres.
+    async fn elevation_gain_meters(&self) -> Option<f64> {
+        self.0.record.draft.elevation_gain_m
+    }
+
+    /// Average heart rate, bpm.
+    async fn average_heart_rate(&self) -> Option<i32> {
+        self.0.record.draft.avg_hr
+    }
+
+    /// Maximum heart rate, bpm.
+    async fn max_heart_rate(&self) -> Option<i32> {
+        self.0.record.draft.max_hr
+    }
+
+    /// Session RPE, CR-10.
+    async fn rpe(&self) -> Option<i32> {
+        self.0.record.draft.rpe
+    }
+
+    /// How it felt, 1–5.
+    async fn feeling(&self) -> Option<i32> {
+        self.0.record.draft.feeling
+    }
+
+    /// Notes.
+    async fn notes(&self) -> Option<&str> {
+        self.0.record.draft.notes.as_deref()
+    }
+
+    /// Hidden from coaches when true.
+    async fn private(&self) -> bool {
+        self.0.record.draft.private
+    }
+
+    /// Session load from RPE: RPE × minutes (Foster's session-RPE).
+    async fn rpe_load(&self) -> Option<f64> {
+        self.0.record.load_rpe
+    }
+
+    /// Banister TRIMP from heart rate.
+    async fn trimp(&self) -> Option<f64> {
+        self.0.record.load_trimp
+    }
+
+    /// How the loads were computed: the inputs, coefficients and minutes used, and notes on
+    /// anything missing.
+    async fn load_detail(&self) -> Option<async_graphql::Json<serde_json::Value>> {
+        self.0
+            .record
+            .load_detail
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .map(async_graphql::Json)
+    }
+
+    /// Whether time-series samples were recorded.
+    async fn has_samples(&self) -> bool {
+        self.0.has_samples
+    }
+
+    /// Efficiency factor and aerobic decoupling, when samples were recorded.
+    async fn efficiency(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<stride_domain::efficiency::Efficiency>> {
+        Ok(state(ctx).training.activity_efficiency(&self.0).await?)
+    }
+
+    /// First stored.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// How the athlete slept, recovered and felt on one day, from one source.
+pub struct DailyMetrics(pub store::DailyMetricsRecord);
+
+#[Object]
+impl DailyMetrics {
+    /// Entry id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Whose metrics.
+    async fn athlete_id(&self) -> ID {
+        ID(self.0.user_id.to_string())
+    }
+
+    /// The athlete's calendar day.
+    async fn date(&self) -> NaiveDate {
+        self.0.date
+    }
+
+    /// `manual` or the plugin that delivered them.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// Resting heart rate, bpm.
+    async fn resting_heart_rate(&self) -> Option<i32> {
+        self.0.values.resting_hr
+    }
+
+    /// Heart-rate variability, ms.
+    async fn hrv_ms(&self) -> Option<f64> {
+        self.0.values.hrv.map(|(ms, _)| ms)
+    }
+
+    /// Which HRV statistic `hrvMs` is.
+    async fn hrv_kind(&self) -> Option<HrvKind> {
+        self.0.values.hrv.map(|(_, kind)| kind)
+    }
+
+    /// Body weight, kg.
+    async fn weight_kg(&self) -> Option<f64> {
+        self.0.values.weight_kg
+    }
+
+    /// Sleep duration, minutes.
+    async fn sleep_duration_minutes(&self) -> Option<i32> {
+        self.0.values.sleep_duration_min
+    }
+
+    /// Sleep quality, 1–5.
+    async fn sleep_quality(&self) -> Option<i32> {
+        self.0.values.sleep_quality
+    }
+
+    /// Self-rated readiness, 1–10.
+    async fn readiness(&self) -> Option<i32> {
+        self.0.values.readiness
+    }
+
+    /// Muscle soreness, 1–10.
+    async fn soreness(&self) -> Option<i32> {
+        self.0.values.soreness
+    }
+
+    /// Life stress, 1–10.
+    async fn stress(&self) -> Option<i32> {
+        self.0.values.stress
+    }
+
+    /// Mood, 1–5.
+    async fn mood(&self) -> Option<i32> {
+        self.0.values.mood
+    }
+
+    /// Notes.
+    async fn notes(&self) -> Option<&str> {
+        self.0.values.notes.as_deref()
+    }
+
+    /// First stored.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,103 @@
+//! The HTTP endpoints providers call: webhooks and the OAuth callback.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::ApiState;
+use crate::connections::CallbackParams;
+use crate::error::AppError;
+use stride_sandbox::contract::{Header, WebhookRequest};
+
+/// Headers never handed to a plugin.
+const PRIVATE_HEADERS: &[&str] = &["authorization", "cookie", "proxy-authorization"];
+
+/// `GET|POST /webhooks/{plugin}`: the plugin verifies and names the event; the host records
+/// it once, enqueues its work and answers at once.
+pub async fn webhook(
+    State(state): State<ApiState>,
+    Path(plugin): Path<String>,
+    method: Method,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = WebhookRequest {
+        method: method.as_str().to_owned(),
+        path: String::new(),
+        query,
+        headers: headers
+            .iter()
+            .filter(|(name, _)| !PRIVATE_HEADERS.contains(&name.as_str()))
+            .filter_map(|(name, value)| {
+                value.to_str().ok().map(|v| Header {
+                    name: name.as_str().to_owned(),
+                    value: v.to_owned(),
+                })
+            })
+            .collect(),
+        body: body.to_vec(),
+    };
+    let reply = state.app.ingest.webhook(&plugin, request).await;
+    let mut response = (
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        reply.body,
+    )
+        .into_response();
+    for (name, value) in reply.headers {
+        if let (Ok(name), Ok(value)) = (
+            axum::http::HeaderName::try_from(name.as_str()),
+            axum::http::HeaderValue::try_from(value.as_str()),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+fn page(title: &str, message: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{0}</title></head>\
+         <body style=\"font-family: sans-serif; max-width: 36em; margin: 4em auto\"><h1>{0}</h1><p>{1}</p></body></html>",
+        escape(title),
+        escape(message)
+    )
+}
+
+/// `GET /oauth/{provider}/callback`: finishes connecting an athlete's account.
+pub async fn oauth_callback(
+    State(state): State<ApiState>,
+    Path(provider): Path<String>,
+    Query(params): Query<CallbackParams>,
+) -> Response {
+    match state.app.connections.complete(&provider, params).await {
+        Ok(_) => Html(page(
+            &format!("Connected to {provider}"),
+            "Stride is importing your history now; you can close this window and follow the progress in the app.",
+        ))
+        .into_response(),
+        Err(error) => {
+            let status = match &error {
+                AppError::BadInput(_) => StatusCode::BAD_REQUEST,
+                AppError::Forbidden(_) | AppError::Unauthenticated(_) => StatusCode::FORBIDDEN,
+                AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::NotFound(_) => StatusCode::NOT_FOUND,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let message = match &error {
+                AppError::Internal(detail) => {
+                    tracing::error!(error = ?detail, %provider, "connecting a provider failed");
+                    "Something went wrong on our side; please try again.".to_owned()
+                }
+                other => other.to_string(),
+            };
+            (status, Html(page("Not connected", &message))).into_response()
+        }
+    }
+}

@@ -1,0 +1,733 @@
+//! Accounts, sessions, roles and permissions, invites and coach grants.
+//!
+//! Every privileged action here writes an audit entry in the same transaction as the change.
+
+mod permissions;
+pub mod secrets;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+pub use permissions::{Permission, permissions_of, role_has};
+
+use crate::audit::{self, Actor, AuditEvent};
+use crate::config::AuthConfig;
+use crate::error::{AppError, AppResult};
+use stride_domain::clock::SharedClock;
+use stride_domain::people::{GrantAccess, NotificationPrefs, Profile, Role, Units};
+use stride_domain::validation::Checks;
+use stride_store::{CoachGrant, Invite, NewInvite, NewUser, Session, Store, StoreError, User};
+
+/// The authenticated user behind a request.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The account acting.
+    pub user: User,
+    /// The session used.
+    pub session_id: Uuid,
+    /// The admin acting as `user`, when impersonating.
+    pub impersonator_id: Option<Uuid>,
+}
+
+impl Viewer {
+    /// The viewer's user id.
+    pub fn id(&self) -> Uuid {
+        self.user.id
+    }
+
+    /// Whether the viewer's role carries `permission`.
+    pub fn has(&self, permission: Permission) -> bool {
+        role_has(self.user.role, permission)
+    }
+
+    /// Fails with `FORBIDDEN` unless the viewer has `permission`.
+    pub fn require(&self, permission: Permission) -> AppResult<()> {
+        if self.has(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "this needs the `{permission}` permission, which your role does not have"
+            )))
+        }
+    }
+
+    /// Who the audit log should name for this viewer's actions.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            real_user_id: Some(self.impersonator_id.unwrap_or(self.user.id)),
+        }
+    }
+}
+
+/// A new session: the token (shown once) and the user it belongs to.
+#[derive(Debug, Clone)]
+pub struct SessionGrant {
+    /// Bearer token; only its hash is stored.
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Whose session.
+    pub user: User,
+}
+
+/// A new invite and its token (shown once).
+#[derive(Debug, Clone)]
+pub struct IssuedInvite {
+    /// The token to hand to the invitee; only its hash is stored.
+    pub token: String,
+    /// The invite.
+    pub invite: Invite,
+}
+
+/// What signing up needs.
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    /// The invite token received.
+    pub invite_token: String,
+    /// Login email.
+    pub email: String,
+    /// Password in clear (hashed before storage).
+    pub password: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// IANA time zone name; `UTC` when not given.
+    pub time_zone: Option<String>,
+}
+
+/// Accounts and access: the operations behind sign-up, login and grants.
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    store: Store,
+    clock: SharedClock,
+    config: AuthConfig,
+}
+
+/// Normalizes and checks an email address (lower-cased; one `@`; no spaces).
+pub fn parse_email(raw: &str) -> AppResult<String> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !domain.starts_with('.')
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(AppError::bad_input(
+            "email",
+            format!("`{raw}` is not an email address"),
+        ))
+    }
+}
+
+impl Accounts {
+    /// Builds the service.
+    pub fn new(store: Store, clock: SharedClock, config: AuthConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config,
+        }
+    }
+
+    fn check_password(&self, field: &str, password: &str) -> AppResult<()> {
+        let mut checks = Checks::new();
+        let length = password.chars().count();
+        if length < self.config.min_password_length {
+            checks.fail(
+                field,
+                format!(
+                    "must be at least {} characters long",
+                    self.config.min_password_length
+                ),
+            );
+        } else if length > 1_024 {
+            checks.fail(field, "must be at most 1024 characters long");
+        }
+        Ok(checks.finish()?)
+    }
+
+    async fn open_session(
+        &self,
+        tx: &mut stride_store::Tx,
+        user: User,
+        impersonator_id: Option<Uuid>,
+    ) -> AppResult<SessionGrant> {
+        let now = self.clock.now();
+        let token = secrets::new_token("stride_s_");
+        let session = Session {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            impersonator_id,
+            created_at: now,
+            expires_at: now + TimeDelta::hours(i64::from(self.config.session_ttl_hours)),
+            revoked_at: None,
+        };
+        self.store
+            .insert_session(tx, &session, &secrets::token_hash(&token))
+            .await?;
+        Ok(SessionGrant {
+            token,
+            expires_at: session.expires_at,
+            user,
+        })
+    }
+
+    /// Creates an owner account directly (first start, or `stride admin create-owner`).
+    pub async fn create_owner(
+        &self,
+        email: &str,
+        password: &str,
+        display_name: &str,
+    ) -> AppResult<User> {
+        let email = parse_email(email)?;
+        self.check_password("password", password)?;
+        let hash = secrets::hash_password(password.to_owned()).await?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let user = self
+            .store
+            .insert_user(
+                &mut tx,
+                &new_user(email, hash, Role::Owner, display_name, chrono_tz::UTC),
+                now,
+            )
+            .await
+            .map_err(duplicate_email)?;
+        let event = AuditEvent::new(Actor::SYSTEM, "user.create_owner", "user", user.id)
+            .payload(json!({ "role": Role::Owner }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Signs up with an invite: checks it, creates the account with the invite's role, uses
+    /// the invite up and opens a session, all in one transaction.
+    pub async fn sign_up(&self, input: SignUp) -> AppResult<SessionGrant> {
+        let email = parse_email(&input.email)?;
+        self.check_password("password", &input.password)?;
+        let time_zone =
+            stride_domain::people::parse_time_zone(input.time_zone.as_deref().unwrap_or("UTC"))?;
+        let mut checks = Checks::new();
+        checks.text("displayName", Some(&input.display_name), 100, true);
+        checks.finish()?;
+        let hash = secrets::hash_password(input.password).await?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let invite = match self
+            .store
+            .invite_by_token_hash(&mut tx, &secrets::token_hash(&input.invite_token))
+            .await
+        {
+            Ok(invite) => invite,
+            Err(StoreError::NotFound) => {
+                return Err(AppError::bad_input(
+                    "inviteToken",
+                    "this invite does not exist",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(reason) = invite_unusable(&invite, now) {
+            return Err(AppError::bad_input("inviteToken", reason));
+        }
+        if let Some(locked) = &invite.email
+            && *locked != email
+        {
+            return Err(AppError::bad_input(
+                "email",
+                "this invite was issued for a different email address",
+            ));
+        }
+        let user = self
+            .store
+            .insert_user(
+                &mut tx,
+                &new_user(email, hash, invite.role, &input.display_name, time_zone),
+                now,
+            )
+            .await
+            .map_err(duplicate_email)?;
+        if !self
+            .store
+            .consume_invite(&mut tx, invite.id, user.id, now)
+            .await?
+        {
+            return Err(AppError::bad_input(
+                "inviteToken",
+                "this invite has already been used",
+            ));
+        }
+        let event = AuditEvent::new(Actor::user(user.id), "user.sign_up", "user", user.id)
+            .payload(json!({ "invite": invite.id, "role": invite.role }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        let session = self.open_session(&mut tx, user, None).await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// Logs in with email and password.
+    pub async fn login(&self, email: &str, password: &str) -> AppResult<SessionGrant> {
+        const WRONG: &str = "the email or password is wrong";
+        let email = email.trim().to_lowercase();
+        let (user, hash) = match self.store.user_with_password(&email).await {
+            Ok(found) => found,
+            Err(StoreError::NotFound) => {
+                // Spend the same time as a real check so timing does not reveal accounts.
+                let _ =
+                    secrets::verify_password(password.to_owned(), secrets::DUMMY_HASH.to_owned())
+                        .await;
+                return Err(AppError::Unauthenticated(WRONG.to_owned()));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if !secrets::verify_password(password.to_owned(), hash).await? {
+            return Err(AppError::Unauthenticated(WRONG.to_owned()));
+        }
+        if user.disabled_at.is_some() {
+            return Err(AppError::Unauthenticated(
+                "this account is disabled; ask an admin".to_owned(),
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        let session = self.open_session(&mut tx, user, None).await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// Resolves a bearer token to its viewer; fails when unknown, expired or revoked.
+    pub async fn authenticate(&self, token: &str) -> AppResult<Viewer> {
+        let session = match self
+            .store
+            .session_by_token_hash(&secrets::token_hash(token))
+            .await
+        {
+            Ok(session) => session,
+            Err(StoreError::NotFound) => {
+                return Err(AppError::Unauthenticated(
+                    "this session token is not valid".to_owned(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if session.revoked_at.is_some() {
+            return Err(AppError::Unauthenticated(
+                "this session was ended; log in again".to_owned(),
+            ));
+        }
+        if session.expires_at <= self.clock.now() {
+            return Err(AppError::Unauthenticated(
+                "this session has expired; log in again".to_owned(),
+            ));
+        }
+        let user = self.store.user(session.user_id).await?;
+        if user.disabled_at.is_some() {
+            return Err(AppError::Unauthenticated(
+                "this account is disabled; ask an admin".to_owned(),
+            ));
+        }
+        Ok(Viewer {
+            user,
+            session_id: session.id,
+            impersonator_id: session.impersonator_id,
+        })
+    }
+
+    /// Ends the viewer's current session.
+    pub async fn logout(&self, viewer: &Viewer) -> AppResult<()> {
+        self.store
+            .revoke_session(viewer.session_id, self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Changes the viewer's password after checking the current one; ends every session of
+    /// the account (stolen tokens die with the old password) and opens a fresh one.
+    pub async fn change_password(
+        &self,
+        viewer: &Viewer,
+        current: &str,
+        new: &str,
+    ) -> AppResult<SessionGrant> {
+        self.check_password("newPassword", new)?;
+        let stored = self.store.password_hash(viewer.id()).await?;
+        if !secrets::verify_password(current.to_owned(), stored).await? {
+            return Err(AppError::bad_input(
+                "currentPassword",
+                "is not your current password",
+            ));
+        }
+        let hash = secrets::hash_password(new.to_owned()).await?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.store
+            .set_password_hash(&mut tx, viewer.id(), &hash, now)
+            .await?;
+        let revoked = self
+            .store
+            .revoke_user_sessions(&mut tx, viewer.id(), now)
+            .await?;
+        let event = AuditEvent::new(viewer.actor(), "user.change_password", "user", viewer.id())
+            .payload(json!({ "sessions_revoked": revoked }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        let session = self
+            .open_session(&mut tx, viewer.user.clone(), viewer.impersonator_id)
+            .await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// Issues an invite for `role`, optionally locked to one email, valid for `ttl_hours`.
+    pub async fn create_invite(
+        &self,
+        viewer: &Viewer,
+        role: Role,
+        email: Option<&str>,
+        ttl_hours: Option<u32>,
+    ) -> AppResult<IssuedInvite> {
+        viewer.require(Permission::InviteUsers)?;
+        if matches!(role, Role::Admin | Role::Owner) {
+            viewer.require(Permission::ManageAdmins)?;
+        }
+        let ttl = ttl_hours.unwrap_or(self.config.invite_ttl_hours);
+        if !(1..=24 * 90).contains(&ttl) {
+            return Err(AppError::bad_input(
+                "expiresInHours",
+                "must be between 1 and 2160 hours (90 days)",
+            ));
+        }
+        let email = email.map(parse_email).transpose()?;
+        let now = self.clock.now();
+        let token = secrets::new_token("stride_i_");
+        let mut tx = self.store.begin().await?;
+        let invite = self
+            .store
+            .insert_invite(
+                &mut tx,
+                &NewInvite {
+                    token_hash: secrets::token_hash(&token),
+                    email,
+                    role,
+                    created_by: viewer.id(),
+                    expires_at: now + TimeDelta::hours(i64::from(ttl)),
+                },
+                now,
+            )
+            .await?;
+        let event = AuditEvent::new(viewer.actor(), "invite.create", "invite", invite.id)
+            .payload(json!({ "role": role, "email_locked": invite.email.is_some(), "expires_at": invite.expires_at }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(IssuedInvite { token, invite })
+    }
+
+    /// Withdraws an unused invite.
+    pub async fn revoke_invite(&self, viewer: &Viewer, invite_id: Uuid) -> AppResult<()> {
+        viewer.require(Permission::InviteUsers)?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        if !self.store.revoke_invite(&mut tx, invite_id, now).await? {
+            return Err(AppError::Conflict(
+                "that invite does not exist, was used, or was already withdrawn".to_owned(),
+            ));
+        }
+        audit::record(
+            &self.store,
+            &mut tx,
+            AuditEvent::new(viewer.actor(), "invite.revoke", "invite", invite_id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every invite (admins).
+    pub async fn invites(&self, viewer: &Viewer) -> AppResult<Vec<Invite>> {
+        viewer.require(Permission::InviteUsers)?;
+        Ok(self.store.list_invites().await?)
+    }
+
+    /// The coaches the viewer (as an athlete) has granted access to.
+    pub async fn my_coaches(&self, viewer: &Viewer) -> AppResult<Vec<CoachGrant>> {
+        Ok(self.store.grants_by_athlete(viewer.id()).await?)
+    }
+
+    /// The athletes who granted the viewer (as a coach) access.
+    pub async fn my_athletes(&self, viewer: &Viewer) -> AppResult<Vec<CoachGrant>> {
+        Ok(self.store.grants_to_coach(viewer.id()).await?)
+    }
+
+    /// The public face (name, email, role) of the users behind grants the viewer is party to,
+    /// by id, in one query. Ids the viewer shares no grant with are left out.
+    pub async fn grant_parties(
+        &self,
+        viewer: &Viewer,
+        ids: &[Uuid],
+    ) -> AppResult<std::collections::HashMap<Uuid, User>> {
+        let mut visible: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+        visible.insert(viewer.id());
+        for grant in self.store.grants_by_athlete(viewer.id()).await? {
+            visible.insert(grant.coach_id);
+        }
+        for grant in self.store.grants_to_coach(viewer.id()).await? {
+            visible.insert(grant.athlete_id);
+        }
+        let wanted: Vec<Uuid> = ids
+            .iter()
+            .copied()
+            .filter(|id| visible.contains(id) || viewer.has(Permission::ManageUsers))
+            .collect();
+        Ok(self
+            .store
+            .users_by_ids(&wanted)
+            .await?
+            .into_iter()
+            .map(|user| (user.id, user))
+            .collect())
+    }
+
+    /// Every account (admins).
+    pub async fn users(&self, viewer: &Viewer) -> AppResult<Vec<User>> {
+        viewer.require(Permission::ManageUsers)?;
+        Ok(self.store.list_users().await?)
+    }
+
+    /// Changes another user's role. Admin and owner roles (given or taken) need
+    /// `ManageAdmins`; nobody changes their own role, so a deployment always keeps an owner.
+    pub async fn set_role(
+        &self,
+        viewer: &Viewer,
+        user_id: Uuid,
+        role: Role,
+        reason: Option<String>,
+    ) -> AppResult<User> {
+        viewer.require(Permission::ManageUsers)?;
+        if user_id == viewer.id() {
+            return Err(AppError::Forbidden(
+                "you cannot change your own role".to_owned(),
+            ));
+        }
+        let target = self
+            .store
+            .user(user_id)
+            .await
+            .map_err(|e| not_found(e, "user"))?;
+        if matches!(role, Role::Admin | Role::Owner)
+            || matches!(target.role, Role::Admin | Role::Owner)
+        {
+            viewer.require(Permission::ManageAdmins)?;
+        }
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.store.set_role(&mut tx, user_id, role, now).await?;
+        let mut event = AuditEvent::new(viewer.actor(), "user.set_role", "user", user_id)
+            .payload(json!({ "from": target.role, "to": role }));
+        event.reason = reason;
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(self.store.user(user_id).await?)
+    }
+
+    /// Disables or re-enables another account; disabling ends its sessions.
+    pub async fn set_disabled(
+        &self,
+        viewer: &Viewer,
+        user_id: Uuid,
+        disabled: bool,
+        reason: Option<String>,
+    ) -> AppResult<User> {
+        viewer.require(Permission::ManageUsers)?;
+        if user_id == viewer.id() {
+            return Err(AppError::Forbidden(
+                "you cannot disable your own account".to_owned(),
+            ));
+        }
+        let target = self
+            .store
+            .user(user_id)
+            .await
+            .map_err(|e| not_found(e, "user"))?;
+        if matches!(target.role, Role::Admin | Role::Owner) {
+            viewer.require(Permission::ManageAdmins)?;
+        }
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.store
+            .set_disabled(&mut tx, user_id, disabled.then_some(now), now)
+            .await?;
+        if disabled {
+            self.store
+                .revoke_user_sessions(&mut tx, user_id, now)
+                .await?;
+        }
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        let mut event = AuditEvent::new(viewer.actor(), action, "user", user_id);
+        event.reason = reason;
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(self.store.user(user_id).await?)
+    }
+
+    /// The viewer (an athlete) grants a coach access to their data.
+    pub async fn grant_coach(
+        &self,
+        viewer: &Viewer,
+        coach_email: &str,
+        access: GrantAccess,
+    ) -> AppResult<CoachGrant> {
+        let email = parse_email(coach_email)?;
+        let coach = match self.store.user_by_email(&email).await {
+            Ok(coach) => coach,
+            Err(StoreError::NotFound) => {
+                return Err(AppError::bad_input(
+                    "coachEmail",
+                    "no account has this email",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if coach.id == viewer.id() {
+            return Err(AppError::bad_input(
+                "coachEmail",
+                "you cannot grant access to yourself",
+            ));
+        }
+        if !role_has(coach.role, Permission::CoachAthletes) || coach.disabled_at.is_some() {
+            return Err(AppError::bad_input(
+                "coachEmail",
+                "this account is not an active coach",
+            ));
+        }
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let grant = match self
+            .store
+            .insert_grant(&mut tx, viewer.id(), coach.id, access, now)
+            .await
+        {
+            Ok(grant) => grant,
+            Err(StoreError::Conflict(_)) => {
+                return Err(AppError::Conflict(
+                    "this coach already has access; revoke it first to change the level".to_owned(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let event = AuditEvent::new(viewer.actor(), "grant.create", "grant", grant.id)
+            .payload(json!({ "athlete": viewer.id(), "coach": coach.id, "access": access }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(grant)
+    }
+
+    /// Revokes a grant. The athlete who gave it, or the coach who holds it, may revoke.
+    pub async fn revoke_grant(&self, viewer: &Viewer, grant_id: Uuid) -> AppResult<CoachGrant> {
+        let grant = self
+            .store
+            .grant(grant_id)
+            .await
+            .map_err(|e| not_found(e, "grant"))?;
+        if grant.athlete_id != viewer.id() && grant.coach_id != viewer.id() {
+            return Err(AppError::NotFound("grant not found".to_owned()));
+        }
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        if !self.store.revoke_grant(&mut tx, grant_id, now).await? {
+            return Err(AppError::Conflict(
+                "this grant was already revoked".to_owned(),
+            ));
+        }
+        let event = AuditEvent::new(viewer.actor(), "grant.revoke", "grant", grant_id)
+            .payload(json!({ "athlete": grant.athlete_id, "coach": grant.coach_id }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(self.store.grant(grant_id).await?)
+    }
+
+    /// Fails unless the viewer may read (or, with `ReadWrite`, change) `athlete_id`'s data:
+    /// it is their own, or they are a coach holding a live grant that allows it.
+    pub async fn authorize_athlete(
+        &self,
+        viewer: &Viewer,
+        athlete_id: Uuid,
+        needed: GrantAccess,
+    ) -> AppResult<()> {
+        if viewer.id() == athlete_id {
+            return Ok(());
+        }
+        let denied =
+            || AppError::Forbidden("you do not have access to this athlete's data".to_owned());
+        if !viewer.has(Permission::CoachAthletes) {
+            return Err(denied());
+        }
+        match self.store.live_grant(athlete_id, viewer.id()).await? {
+            Some(grant) if grant.access.allows(needed) => Ok(()),
+            Some(_) => Err(AppError::Forbidden(
+                "this athlete gave you read-only access; changing their data needs read-write access".to_owned(),
+            )),
+            None => Err(denied()),
+        }
+    }
+}
+
+fn new_user(
+    email: String,
+    password_hash: String,
+    role: Role,
+    display_name: &str,
+    time_zone: chrono_tz::Tz,
+) -> NewUser {
+    NewUser {
+        email,
+        password_hash,
+        role,
+        profile: Profile {
+            display_name: display_name.trim().to_owned(),
+            birth_date: None,
+            sex: None,
+            weight_kg: None,
+            height_cm: None,
+            time_zone,
+            units: Units::Metric,
+            notifications: NotificationPrefs::default(),
+        },
+    }
+}
+
+fn invite_unusable(invite: &Invite, now: DateTime<Utc>) -> Option<&'static str> {
+    if invite.revoked_at.is_some() {
+        Some("this invite was withdrawn")
+    } else if invite.used_at.is_some() {
+        Some("this invite has already been used")
+    } else if invite.expires_at <= now {
+        Some("this invite has expired; ask for a new one")
+    } else {
+        None
+    }
+}
+
+fn duplicate_email(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict(_) => {
+            AppError::Conflict("an account with this email already exists".to_owned())
+        }
+        other => other.into(),
+    }
+}
+
+fn not_found(error: StoreError, what: &str) -> AppError {
+    match error {
+        StoreError::NotFound => AppError::NotFound(format!("{what} not found")),
+        other => other.into(),
+    }
+}

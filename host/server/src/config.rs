@@ -1,0 +1,324 @@
+//! Typed configuration: defaults, then an optional TOML file, then `STRIDE_*` environment
+//! variables (nested keys joined with `__`, e.g. `STRIDE_GRAPHQL__INTROSPECTION=false`), then
+//! command-line flags.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+pub use stride_sandbox::config::{PluginSettings, PluginsConfig, Secret};
+
+/// Everything the host can be configured with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://path/to/file.db` (the default, created on first start) or `postgres://…`.
+    pub database_url: DatabaseUrl,
+    /// Largest number of pooled database connections.
+    pub database_max_connections: u32,
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// The URL users reach this host at (for links and OAuth redirects).
+    pub public_url: String,
+    /// `pretty` for a terminal, `json` for log collectors.
+    pub log_format: LogFormat,
+    /// Default tracing filter; `RUST_LOG` overrides it.
+    pub log_filter: String,
+    /// GraphQL limits and developer conveniences.
+    pub graphql: GraphqlConfig,
+    /// Accounts, sessions and invites.
+    pub auth: AuthConfig,
+    /// Where Stride keeps files of its own (the compiled-plugin cache).
+    pub data_dir: PathBuf,
+    /// The plugin runtime: where plugins live and the limits every call runs under.
+    pub plugins: PluginsConfig,
+    /// Per-plugin deployment settings, keyed by plugin id (`[plugin.strava]`).
+    pub plugin: BTreeMap<String, PluginSettings>,
+    /// Training-science conventions and thresholds.
+    pub training: TrainingConfig,
+    /// Encryption and signing keys.
+    pub secrets: SecretsConfig,
+    /// Background jobs.
+    pub jobs: JobsConfig,
+    /// The limits every rule script runs under.
+    pub rules: crate::rules::RuleLimits,
+}
+
+/// Training-science settings. Other tools use other conventions; these are named in the API's
+/// answers so coaches can compare.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainingConfig {
+    /// Rolling stats: EWMA convention, windows, SD convention, alert thresholds, load metric.
+    pub stats: stride_domain::stats::StatsSettings,
+    /// Readiness thresholds.
+    pub readiness: stride_domain::readiness::ReadinessSettings,
+    /// Plan progression.
+    pub plan: stride_domain::plan::PlanSettings,
+    /// Efficiency factor and decoupling.
+    pub efficiency: stride_domain::efficiency::EfficiencySettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: DatabaseUrl("sqlite://stride.db".to_owned()),
+            database_max_connections: 16,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            log_format: LogFormat::Pretty,
+            log_filter: "info,sqlx=warn,wasmtime=warn,cranelift=warn".to_owned(),
+            graphql: GraphqlConfig::default(),
+            auth: AuthConfig::default(),
+            data_dir: PathBuf::from("stride-data"),
+            plugins: PluginsConfig::default(),
+            plugin: BTreeMap::new(),
+            training: TrainingConfig::default(),
+            secrets: SecretsConfig::default(),
+            jobs: JobsConfig::default(),
+            rules: crate::rules::RuleLimits::default(),
+        }
+    }
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable, for a terminal.
+    Pretty,
+    /// One JSON object per line, for production.
+    Json,
+}
+
+/// GraphQL settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GraphqlConfig {
+    /// Whether `__schema` introspection is answered (switch off in production if wanted).
+    pub introspection: bool,
+    /// Whether GET `/graphql` serves the GraphiQL IDE.
+    pub graphiql: bool,
+    /// Deepest selection nesting accepted.
+    pub max_depth: usize,
+    /// Largest query complexity accepted (each field costs 1, lists multiply by `first`).
+    pub max_complexity: usize,
+    /// Largest request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for GraphqlConfig {
+    fn default() -> Self {
+        Self {
+            introspection: true,
+            graphiql: true,
+            max_depth: 16,
+            max_complexity: 5_000,
+            max_body_bytes: 1 << 20,
+        }
+    }
+}
+
+/// Account and session settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// How long a login lasts, in hours.
+    pub session_ttl_hours: u32,
+    /// How long an invite can be used, in hours (the default for new invites).
+    pub invite_ttl_hours: u32,
+    /// Shortest password accepted.
+    pub min_password_length: usize,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl_hours: 24 * 30,
+            invite_ttl_hours: 24 * 7,
+            min_password_length: 10,
+        }
+    }
+}
+
+/// Keys for tokens at rest and for signing OAuth state. When none are configured, Stride
+/// creates them in `<data_dir>/keys.json` (readable by its owner only) on first start.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// Token-encryption keys by id: 32 bytes, base64.
+    pub token_keys: BTreeMap<String, Secret>,
+    /// The key new tokens are encrypted with (default: the last id).
+    pub active_token_key: Option<String>,
+    /// Key for signing OAuth state: 32 bytes, base64.
+    pub state_key: Option<Secret>,
+}
+
+/// Background work.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Workers per host process (0: this replica serves the API and runs no jobs).
+    pub workers: u32,
+    /// How often an idle worker looks for work, ms.
+    pub poll_ms: u64,
+    /// How long a claimed job is a worker's before another may take it over, seconds.
+    pub lease_s: u64,
+    /// Attempts before a job fails for good.
+    pub max_attempts: i32,
+    /// Attempts per job kind, overriding `max_attempts` (e.g. `"rules.evaluate" = 5`).
+    pub attempts: BTreeMap<String, i32>,
+    /// First retry delay, seconds (doubles each attempt, with jitter).
+    pub backoff_base_s: u64,
+    /// Longest retry delay, seconds.
+    pub backoff_max_s: u64,
+    /// How often each replica looks for athletes whose local day has begun (to queue their
+    /// nightly check: misses, expiries, rules), seconds.
+    pub nightly_check_s: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            workers: 2,
+            poll_ms: 500,
+            lease_s: 120,
+            max_attempts: 8,
+            attempts: BTreeMap::from([
+                ("rules.evaluate".to_owned(), 5),
+                ("athlete.nightly".to_owned(), 5),
+            ]),
+            backoff_base_s: 5,
+            backoff_max_s: 3_600,
+            nightly_check_s: 60,
+        }
+    }
+}
+
+/// A database URL whose password never appears in `Debug` or logs.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(pub String);
+
+impl DatabaseUrl {
+    /// The URL itself, for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced, safe to print.
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("redacted"));
+                url.to_string()
+            }
+            _ => self.0.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Configuration could not be read or did not make sense.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Checks values that parse but make no sense (windows, thresholds).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let t = &self.training;
+        t.stats
+            .validate()
+            .map_err(|e| ConfigError(format!("training.stats: {e}")))?;
+        t.readiness
+            .validate()
+            .map_err(|e| ConfigError(format!("training.readiness: {e}")))?;
+        t.plan
+            .validate()
+            .map_err(|e| ConfigError(format!("training.plan: {e}")))?;
+        Ok(())
+    }
+
+    /// Loads defaults, then `file` (if given, it must exist), then `STRIDE_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment
+            // `STRIDE_TEST_*` belongs to the test harness, not to the server.
+            .merge(
+                Env::prefixed("STRIDE_")
+                    .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
+                    .split("__"),
+            )
+            .extract::<Config>()
+            .map_err(|e| ConfigError(e.to_string()))
+            .and_then(|config| config.validate().map(|()| config))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_passwords_never_reach_debug_output() {
+        let url = DatabaseUrl("postgres://stride:hunter2@db:5432/stride".to_owned());
+        let shown = format!("{url:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("redacted"));
+        assert_eq!(format!("{:?}", Secret::new("s3cret")), "[redacted]");
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail closures return figment's own error"
+    )]
+    fn file_then_environment_override_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "stride.toml",
+                "listen = \"0.0.0.0:9000\"\n[graphql]\nmax_depth = 7\n",
+            )?;
+            jail.set_env("STRIDE_GRAPHQL__MAX_DEPTH", "9");
+            let config = Config::load(Some(Path::new("stride.toml")))
+                .map_err(|e| figment::Error::from(e.to_string()))?;
+            assert_eq!(config.listen.port(), 9000);
+            assert_eq!(config.graphql.max_depth, 9);
+            assert!(config.graphql.introspection);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail closures return figment's own error"
+    )]
+    fn unknown_keys_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("stride.toml", "lisen = \"0.0.0.0:9000\"\n")?;
+            let err = Config::load(Some(Path::new("stride.toml"))).expect_err("typo");
+            assert!(err.to_string().contains("lisen"), "{err}");
+            Ok(())
+        });
+    }
+}

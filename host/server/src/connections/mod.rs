@@ -1,0 +1,697 @@
+//! Provider connections, generic over OAuth 2 providers: a signed, expiring, single-use state
+//! bound to the athlete; the code exchanged in the host; tokens encrypted at rest and refreshed ahead
+//! of expiry; deauthorization (by the athlete here, or announced by the provider) that erases
+//! them. Plugins never see a token: the host attaches it to their requests.
+
+pub mod keys;
+pub mod rate;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use self::keys::KeyRing;
+use crate::audit::{self, Actor, AuditEvent};
+use crate::auth::Viewer;
+use crate::config::{PluginSettings, Secret};
+use crate::error::{AppError, AppResult};
+use crate::jobs::Jobs;
+use stride_domain::clock::SharedClock;
+use stride_sandbox::PluginHost;
+use stride_sandbox::contract::{HttpError, OauthConfig};
+use stride_sandbox::net::{Outbound, OutboundRequest};
+use stride_sandbox::services::{BoxFuture, TokenSource};
+use stride_store::{
+    Backend, Connection, ConnectionStatus, NewConnection, SealedTokens, Store, StoreError,
+};
+
+/// How long a connect link stays valid.
+const STATE_TTL: TimeDelta = TimeDelta::minutes(15);
+
+/// Refresh a token when it has less than this left.
+const REFRESH_AHEAD: TimeDelta = TimeDelta::minutes(10);
+
+/// What the signed OAuth state carries.
+#[derive(Debug, Serialize, Deserialize)]
+struct StateClaims {
+    /// The athlete who started the flow.
+    u: Uuid,
+    /// The provider.
+    p: String,
+    /// Expiry, seconds since the epoch.
+    x: i64,
+    /// A random value so every link differs; recorded when the link is used, so it works once.
+    n: String,
+}
+
+/// A connect link for the athlete to open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectLink {
+    /// The provider's authorize URL with our parameters.
+    pub authorize_url: String,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The provider's answer on the callback URL.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CallbackParams {
+    /// The authorization code.
+    pub code: Option<String>,
+    /// Our signed state, returned.
+    pub state: Option<String>,
+    /// The scopes the athlete actually granted (they may untick some).
+    pub scope: Option<String>,
+    /// Set when the athlete declined (`access_denied`).
+    pub error: Option<String>,
+}
+
+/// The provider's OAuth settings for this deployment: the manifest's, with overrides.
+#[derive(Debug, Clone)]
+struct OauthClient {
+    config: OauthConfig,
+    client_id: String,
+    client_secret: Secret,
+}
+
+/// Connections and their tokens.
+#[derive(Clone)]
+pub struct Connections {
+    store: Store,
+    clock: SharedClock,
+    keys: Arc<KeyRing>,
+    plugins: Arc<PluginHost>,
+    outbound: Outbound,
+    settings: Arc<BTreeMap<String, PluginSettings>>,
+    public_url: String,
+    jobs: Jobs,
+    refresh_locks: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for Connections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connections")
+            .field("keys", &self.keys)
+            .finish()
+    }
+}
+
+/// The token endpoint's answer (RFC 6749 §5.1, plus the provider's extra fields).
+#[derive(Debug, Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_at: Option<i64>,
+    expires_in: Option<i64>,
+    scope: Option<String>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Value>,
+}
+
+impl Connections {
+    /// The connection service.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the service's collaborators, wired once at start"
+    )]
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        keys: Arc<KeyRing>,
+        plugins: Arc<PluginHost>,
+        outbound: Outbound,
+        settings: BTreeMap<String, PluginSettings>,
+        public_url: String,
+        jobs: Jobs,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            keys,
+            plugins,
+            outbound,
+            settings: Arc::new(settings),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            jobs,
+            refresh_locks: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    fn client(&self, provider: &str) -> AppResult<OauthClient> {
+        let plugin = self
+            .plugins
+            .get(provider)
+            .ok_or_else(|| AppError::NotFound(format!("no provider `{provider}` is installed")))?;
+        let mut config = plugin.manifest.oauth.clone().ok_or_else(|| {
+            AppError::bad_input(
+                "provider",
+                format!("`{provider}` does not connect accounts"),
+            )
+        })?;
+        let settings = self.settings.get(provider).cloned().unwrap_or_default();
+        if let Some(url) = settings.oauth_authorize_url {
+            config.authorize_url = url;
+        }
+        if let Some(url) = settings.oauth_token_url {
+            config.token_url = url;
+        }
+        if let Some(url) = settings.oauth_deauthorize_url {
+            config.deauthorize_url = Some(url);
+        }
+        match (settings.oauth_client_id, settings.oauth_client_secret) {
+            (Some(client_id), Some(client_secret)) => Ok(OauthClient {
+                config,
+                client_id,
+                client_secret,
+            }),
+            _ => Err(AppError::Conflict(format!(
+                "`{provider}` is not set up on this Stride: an admin must configure plugin.{provider}.oauth_client_id and oauth_client_secret"
+            ))),
+        }
+    }
+
+    fn redirect_uri(&self, provider: &str) -> String {
+        format!("{}/oauth/{provider}/callback", self.public_url)
+    }
+
+    /// A link that asks the provider to authorize Stride for the viewer.
+    pub fn connect_link(&self, viewer: &Viewer, provider: &str) -> AppResult<ConnectLink> {
+        let client = self.client(provider)?;
+        let expires_at = self.clock.now() + STATE_TTL;
+        let mut nonce = [0u8; 12];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut nonce);
+        let state = self.keys.sign(&StateClaims {
+            u: viewer.id(),
+            p: provider.to_owned(),
+            x: expires_at.timestamp(),
+            n: hex::encode(nonce),
+        })?;
+        let mut url = url::Url::parse(&client.config.authorize_url).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!("the authorize URL is invalid: {e}"))
+        })?;
+        url.query_pairs_mut()
+            .append_pair("client_id", &client.client_id)
+            .append_pair("redirect_uri", &self.redirect_uri(provider))
+            .append_pair("response_type", "code")
+            .append_pair("approval_prompt", "auto")
+            .append_pair(
+                "scope",
+                &client.config.scopes.join(&client.config.scope_separator),
+            )
+            .append_pair("state", &state);
+        Ok(ConnectLink {
+            authorize_url: url.to_string(),
+            expires_at,
+        })
+    }
+
+    async fn token_request(
+        &self,
+        client: &OauthClient,
+        form: &[(&str, &str)],
+    ) -> Result<TokenResponse, AppError> {
+        let url = url::Url::parse(&client.config.token_url)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("token URL: {e}")))?;
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = OutboundRequest {
+            method: reqwest::Method::POST,
+            url,
+            headers: vec![
+                (
+                    "Content-Type".to_owned(),
+                    "application/x-www-form-urlencoded".to_owned(),
+                ),
+                ("Accept".to_owned(), "application/json".to_owned()),
+            ],
+            body: Some(body.into_bytes()),
+            timeout: Duration::from_secs(15),
+        };
+        let response = self.outbound.send(request, &[host]).await.map_err(|e| {
+            AppError::Internal(anyhow::anyhow!("the provider's token endpoint failed: {e}"))
+        })?;
+        if response.status == 400 || response.status == 401 {
+            return Err(AppError::Unauthenticated(format!(
+                "the provider refused the authorization ({}); connect again",
+                String::from_utf8_lossy(&response.body)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            )));
+        }
+        if response.status != 200 {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "the provider's token endpoint answered {}",
+                response.status
+            )));
+        }
+        serde_json::from_slice(&response.body)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("unreadable token response: {e}")))
+    }
+
+    fn seal(
+        &self,
+        tokens: &TokenResponse,
+        fallback_refresh: Option<&str>,
+    ) -> AppResult<SealedTokens> {
+        let (access, key_id) = self.keys.seal(&tokens.access_token)?;
+        let refresh = match tokens.refresh_token.as_deref().or(fallback_refresh) {
+            Some(refresh) => Some(self.keys.seal(refresh)?.0),
+            None => None,
+        };
+        let now = self.clock.now();
+        let expires_at = tokens
+            .expires_at
+            .and_then(|s| DateTime::from_timestamp(s, 0))
+            .or_else(|| tokens.expires_in.map(|s| now + TimeDelta::seconds(s)));
+        Ok(SealedTokens {
+            access,
+            refresh,
+            key_id,
+            expires_at,
+        })
+    }
+
+    /// Completes the flow on the callback URL: checks the state, exchanges the code, stores
+    /// the encrypted tokens, audits, and queues the history backfill. Returns the athlete and
+    /// what was granted.
+    pub async fn complete(&self, provider: &str, params: CallbackParams) -> AppResult<Connection> {
+        if let Some(error) = params.error {
+            return Err(AppError::Forbidden(match error.as_str() {
+                "access_denied" => "you declined access, so nothing was connected".to_owned(),
+                other => format!("the provider reported `{other}`"),
+            }));
+        }
+        let state = params
+            .state
+            .ok_or_else(|| AppError::bad_input("state", "is missing"))?;
+        let claims: StateClaims = self
+            .keys
+            .verify(&state)
+            .map_err(|e| AppError::bad_input("state", e.to_string()))?;
+        if claims.p != provider {
+            return Err(AppError::bad_input(
+                "state",
+                "was issued for another provider",
+            ));
+        }
+        if claims.x < self.clock.now().timestamp() {
+            return Err(AppError::bad_input(
+                "state",
+                "this link has expired; start connecting again",
+            ));
+        }
+        let code = params
+            .code
+            .ok_or_else(|| AppError::bad_input("code", "is missing"))?;
+        let client = self.client(provider)?;
+        // Single use: a replayed callback URL (from a browser history, a proxy log or a
+        // shared screen) is refused before its code reaches the provider.
+        let expires_at = DateTime::from_timestamp(claims.x, 0).unwrap_or_else(|| self.clock.now());
+        let mut tx = self.store.begin().await?;
+        let first_use = self
+            .store
+            .consume_oauth_state(&mut tx, &claims.n, claims.u, expires_at, self.clock.now())
+            .await?;
+        tx.commit().await?;
+        if !first_use {
+            return Err(AppError::bad_input(
+                "state",
+                "this link was already used; start connecting again",
+            ));
+        }
+        let tokens = self
+            .token_request(
+                &client,
+                &[
+                    ("client_id", client.client_id.as_str()),
+                    ("client_secret", client.client_secret.expose()),
+                    ("code", code.as_str()),
+                    ("grant_type", "authorization_code"),
+                    ("redirect_uri", &self.redirect_uri(provider)),
+                ],
+            )
+            .await?;
+        let external_id = client
+            .config
+            .athlete_id_pointer
+            .as_deref()
+            .and_then(|pointer| {
+                let extra = Value::Object(tokens.extra.clone().into_iter().collect());
+                extra.pointer(pointer).map(|v| {
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string())
+                })
+            })
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!(
+                    "the token response does not name the athlete"
+                ))
+            })?;
+        let scopes = params
+            .scope
+            .or_else(|| tokens.scope.clone())
+            .unwrap_or_default();
+        let sealed = self.seal(&tokens, None)?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let connection = match self
+            .store
+            .upsert_connection(
+                &mut tx,
+                &NewConnection {
+                    user_id: claims.u,
+                    provider,
+                    external_athlete_id: &external_id,
+                    scopes: &scopes,
+                    tokens: &sealed,
+                },
+                now,
+            )
+            .await
+        {
+            Ok(connection) => connection,
+            Err(StoreError::Conflict(_)) => {
+                return Err(AppError::Conflict(format!(
+                    "this {provider} account is already connected to another Stride athlete"
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let event = AuditEvent::new(
+            Actor::user(claims.u),
+            "connection.create",
+            "connection",
+            connection.id,
+        )
+        .payload(json!({ "provider": provider, "scopes": scopes, "key_id": sealed.key_id }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        if self
+            .plugins
+            .get(provider)
+            .is_some_and(|plugin| plugin.manifest.history_import)
+        {
+            crate::ingest::Ingest::start_history(
+                &self.jobs,
+                &self.store,
+                &mut tx,
+                claims.u,
+                provider,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.jobs.wake();
+        Ok(connection)
+    }
+
+    /// The viewer's connections.
+    pub async fn list(&self, viewer: &Viewer) -> AppResult<Vec<Connection>> {
+        Ok(self.store.connections_of(viewer.id()).await?)
+    }
+
+    /// The viewer's history import from `provider`, if there was one.
+    pub async fn backfill(
+        &self,
+        viewer: &Viewer,
+        provider: &str,
+    ) -> AppResult<Option<stride_store::BackfillRow>> {
+        Ok(self.store.backfill(viewer.id(), provider).await?)
+    }
+
+    /// Disconnects the viewer from a provider: asks the provider to deauthorize (best
+    /// effort), then erases the tokens. Audited.
+    pub async fn disconnect(&self, viewer: &Viewer, provider: &str) -> AppResult<()> {
+        let connection = self
+            .store
+            .connection(viewer.id(), provider)
+            .await?
+            .filter(|c| c.status != ConnectionStatus::Revoked)
+            .ok_or_else(|| AppError::NotFound(format!("you are not connected to {provider}")))?;
+        if let Ok(client) = self.client(provider)
+            && let Some(url) = client.config.deauthorize_url.as_deref()
+            && let (Some(sealed), Some(key_id)) = (&connection.access_token_enc, &connection.key_id)
+            && let Ok(token) = self.keys.open(key_id, sealed)
+        {
+            let deauthorized = self.deauthorize_at_provider(url, token.expose()).await;
+            if let Err(error) = deauthorized {
+                tracing::warn!(provider, %error, "the provider's deauthorize call failed; revoking locally anyway");
+            }
+        }
+        self.revoke(connection, viewer.actor(), "disconnected by the athlete")
+            .await
+    }
+
+    async fn deauthorize_at_provider(&self, url: &str, access_token: &str) -> anyhow::Result<()> {
+        let url = url::Url::parse(url)?;
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("access_token", access_token)
+            .finish();
+        let request = OutboundRequest {
+            method: reqwest::Method::POST,
+            url,
+            headers: vec![
+                (
+                    "Content-Type".to_owned(),
+                    "application/x-www-form-urlencoded".to_owned(),
+                ),
+                ("Authorization".to_owned(), format!("Bearer {access_token}")),
+            ],
+            body: Some(body.into_bytes()),
+            timeout: Duration::from_secs(10),
+        };
+        let response = self.outbound.send(request, &[host]).await?;
+        anyhow::ensure!(response.status < 500, "answered {}", response.status);
+        Ok(())
+    }
+
+    /// Revokes a connection the provider says is no longer authorized (its event arrived).
+    pub async fn revoked_by_provider(
+        &self,
+        athlete_id: Uuid,
+        provider: &str,
+        reason: &str,
+    ) -> AppResult<()> {
+        match self.store.connection(athlete_id, provider).await? {
+            Some(connection) if connection.status != ConnectionStatus::Revoked => {
+                self.revoke(connection, Actor::SYSTEM, reason).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn revoke(&self, connection: Connection, actor: Actor, reason: &str) -> AppResult<()> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        if self
+            .store
+            .revoke_connection(&mut tx, connection.id, now)
+            .await?
+        {
+            let event = AuditEvent::new(actor, "connection.revoke", "connection", connection.id)
+                .reason(reason)
+                .payload(json!({ "provider": connection.provider, "athlete": connection.user_id }));
+            audit::record(&self.store, &mut tx, event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A valid access token for `athlete` at `provider`, refreshed first when it expires within
+    /// ten minutes (one refresh at a time: providers invalidate the old refresh token at once).
+    async fn access_token(&self, provider: &str, athlete: Uuid) -> Result<Secret, HttpError> {
+        let not_connected =
+            || HttpError::NotConnected(format!("the athlete is not connected to {provider}"));
+        let connection = self
+            .store
+            .connection(athlete, provider)
+            .await
+            .map_err(|e| HttpError::Connection(e.to_string()))?
+            .filter(|c| c.status == ConnectionStatus::Active)
+            .ok_or_else(not_connected)?;
+        let fresh = |c: &Connection| {
+            c.expires_at
+                .is_none_or(|at| at - self.clock.now() > REFRESH_AHEAD)
+        };
+        if fresh(&connection) {
+            return self.open_access(&connection).ok_or_else(not_connected);
+        }
+        let _one_at_a_time = self.refresh_locks.lock().await;
+        let refresh = async {
+            // On PostgreSQL the row lock serializes refreshes across replicas. SQLite has one
+            // host process (the mutex above serializes) and its lock covers the whole
+            // database, so it is not held while the provider answers.
+            let mut locked = match self.store.backend() {
+                Backend::Postgres => Some(self.store.begin().await?),
+                Backend::Sqlite => None,
+            };
+            // Another replica may have refreshed it while we waited for the row.
+            let current = match locked.as_mut() {
+                Some(tx) => self.store.lock_connection(tx, connection.id).await?,
+                None => self
+                    .store
+                    .connection(connection.user_id, provider)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Unauthenticated("the connection was removed".to_owned())
+                    })?,
+            };
+            if current.status != ConnectionStatus::Active {
+                return Err(AppError::Unauthenticated(
+                    "the connection was revoked".to_owned(),
+                ));
+            }
+            if fresh(&current) {
+                return Ok(current);
+            }
+            let client = self.client(provider)?;
+            let (Some(refresh_enc), Some(key_id)) = (&current.refresh_token_enc, &current.key_id)
+            else {
+                return Err(AppError::Unauthenticated(
+                    "no refresh token is stored".to_owned(),
+                ));
+            };
+            let refresh_token = self.keys.open(key_id, refresh_enc)?;
+            let tokens = self
+                .token_request(
+                    &client,
+                    &[
+                        ("client_id", client.client_id.as_str()),
+                        ("client_secret", client.client_secret.expose()),
+                        ("grant_type", "refresh_token"),
+                        ("refresh_token", refresh_token.expose()),
+                    ],
+                )
+                .await?;
+            let sealed = self.seal(&tokens, Some(refresh_token.expose()))?;
+            let mut tx = match locked {
+                Some(tx) => tx,
+                None => self.store.begin().await?,
+            };
+            if !self
+                .store
+                .set_connection_tokens(&mut tx, current.id, &sealed, self.clock.now())
+                .await?
+            {
+                return Err(AppError::Unauthenticated(
+                    "the connection was revoked".to_owned(),
+                ));
+            }
+            tx.commit().await?;
+            Ok(Connection {
+                access_token_enc: Some(sealed.access),
+                refresh_token_enc: sealed.refresh,
+                key_id: Some(sealed.key_id),
+                expires_at: sealed.expires_at,
+                ..current
+            })
+        };
+        match refresh.await {
+            Ok(current) => self.open_access(&current).ok_or_else(not_connected),
+            Err(AppError::Unauthenticated(why)) => Err(HttpError::NotConnected(why)),
+            Err(error) => Err(HttpError::Connection(format!(
+                "refreshing the token failed: {error}"
+            ))),
+        }
+    }
+
+    fn open_access(&self, connection: &Connection) -> Option<Secret> {
+        let (sealed, key_id) = (
+            connection.access_token_enc.as_ref()?,
+            connection.key_id.as_ref()?,
+        );
+        match self.keys.open(key_id, sealed) {
+            Ok(token) => Some(token),
+            Err(error) => {
+                tracing::error!(%error, connection = %connection.id, "a stored token cannot be decrypted");
+                None
+            }
+        }
+    }
+
+    /// Marks an athlete's token as needing a refresh before its next use (after the provider
+    /// refused it).
+    pub async fn expire_token(&self, athlete: Uuid, provider: &str) -> AppResult<()> {
+        if let Some(connection) = self.store.connection(athlete, provider).await? {
+            let mut tx = self.store.begin().await?;
+            let current = self.store.lock_connection(&mut tx, connection.id).await?;
+            if let (Some(access), Some(key_id)) =
+                (current.access_token_enc.clone(), current.key_id.clone())
+            {
+                let sealed = SealedTokens {
+                    access,
+                    refresh: current.refresh_token_enc.clone(),
+                    key_id,
+                    expires_at: Some(self.clock.now()),
+                };
+                self.store
+                    .set_connection_tokens(&mut tx, current.id, &sealed, self.clock.now())
+                    .await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Re-encrypts every stored token with the active key (after a rotation); returns how many
+/// connections were rewritten. Each is rewritten under its row lock.
+pub async fn reencrypt_all(store: &Store, keys: &KeyRing, clock: &SharedClock) -> AppResult<usize> {
+    let mut count = 0;
+    for connection in store.connections_with_tokens().await? {
+        if connection.key_id.as_deref() == Some(keys.active_key()) {
+            continue;
+        }
+        let mut tx = store.begin().await?;
+        let current = store.lock_connection(&mut tx, connection.id).await?;
+        let (Some(access), Some(key_id)) = (&current.access_token_enc, &current.key_id) else {
+            continue;
+        };
+        let access = keys.open(key_id, access)?;
+        let refresh = current
+            .refresh_token_enc
+            .as_ref()
+            .map(|r| keys.open(key_id, r))
+            .transpose()?;
+        let (access_enc, new_key) = keys.seal(access.expose())?;
+        let refresh_enc = refresh
+            .map(|r| keys.seal(r.expose()).map(|sealed| sealed.0))
+            .transpose()?;
+        let sealed = SealedTokens {
+            access: access_enc,
+            refresh: refresh_enc,
+            key_id: new_key,
+            expires_at: current.expires_at,
+        };
+        store
+            .set_connection_tokens(&mut tx, current.id, &sealed, clock.now())
+            .await?;
+        tx.commit().await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+impl TokenSource for Connections {
+    fn authorization<'a>(
+        &'a self,
+        provider: &'a str,
+        athlete: Uuid,
+    ) -> BoxFuture<'a, Result<String, HttpError>> {
+        Box::pin(async move {
+            self.access_token(provider, athlete)
+                .await
+                .map(|token| format!("Bearer {}", token.expose()))
+        })
+    }
+}

@@ -1,0 +1,255 @@
+//! The providers' application-wide rate budgets, shared by every replica through the
+//! database: a request reserves a slot in each of its budget's windows before it is sent (so
+//! replicas together never exceed a limit), and the provider's own usage headers correct the
+//! count afterwards. A full window makes the request wait for its reset instead of failing.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Weak};
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+
+use crate::config::PluginSettings;
+use stride_domain::clock::SharedClock;
+use stride_sandbox::PluginHost;
+use stride_sandbox::contract::{RateBudget, RateWindow};
+use stride_sandbox::net::InboundResponse;
+use stride_sandbox::services::{BoxFuture, RateGovernor};
+use stride_store::{RateSlot, Store};
+
+/// Budgets kept in the database.
+pub struct SharedRateBudget {
+    store: Store,
+    clock: SharedClock,
+    plugins: Weak<PluginHost>,
+    settings: Arc<BTreeMap<String, PluginSettings>>,
+}
+
+/// A window of a budget at an instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowAt {
+    /// Stored kind label (`m15`, `day`, `s10`).
+    pub kind: String,
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End (the reset).
+    pub end: DateTime<Utc>,
+}
+
+/// The window containing `now`: aligned to the epoch (so 15-minute windows reset at :00,
+/// :15, :30 and :45 UTC, and days at midnight UTC), or `override_s` seconds long.
+pub fn window_at(window: &RateWindow, override_s: Option<u64>, now: DateTime<Utc>) -> WindowAt {
+    let (kind, length) = match (override_s, window) {
+        (Some(seconds), _) => (format!("s{seconds}"), seconds.max(1) as i64),
+        (None, RateWindow::AlignedMinutes(minutes)) => {
+            (format!("m{minutes}"), i64::from((*minutes).max(1)) * 60)
+        }
+        (None, RateWindow::UtcDay) => ("day".to_owned(), 86_400),
+    };
+    let epoch = now.timestamp();
+    let start = epoch - epoch.rem_euclid(length);
+    let at = |s: i64| Utc.timestamp_opt(s, 0).single().unwrap_or(now);
+    WindowAt {
+        kind,
+        start: at(start),
+        end: at(start + length),
+    }
+}
+
+/// Parses a provider's comma-separated per-window numbers ("37,1250").
+pub fn parse_counts(value: &str) -> Vec<Option<i32>> {
+    value
+        .split(',')
+        .map(|part| part.trim().parse::<i32>().ok())
+        .collect()
+}
+
+impl SharedRateBudget {
+    /// Budgets for the plugins of `plugins`, with deployment overrides from `settings`.
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        plugins: Weak<PluginHost>,
+        settings: BTreeMap<String, PluginSettings>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            plugins,
+            settings: Arc::new(settings),
+        }
+    }
+
+    fn budgets(&self, provider: &str, method: &str) -> Vec<RateBudget> {
+        let Some(host) = self.plugins.upgrade() else {
+            return Vec::new();
+        };
+        let Some(plugin) = host.get(provider) else {
+            return Vec::new();
+        };
+        let read = method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD");
+        plugin
+            .manifest
+            .rate_budgets
+            .iter()
+            .filter(|b| read || !b.reads_only)
+            .cloned()
+            .collect()
+    }
+
+    fn slots(
+        &self,
+        provider: &str,
+        budget: &RateBudget,
+        now: DateTime<Utc>,
+    ) -> Vec<(RateSlot, DateTime<Utc>)> {
+        let settings = self.settings.get(provider);
+        budget
+            .windows
+            .iter()
+            .enumerate()
+            .map(|(i, window)| {
+                let override_s = settings
+                    .and_then(|s| s.rate_window_seconds.get(&budget.name))
+                    .and_then(|w| w.get(i).copied());
+                let at = window_at(window, override_s, now);
+                let limit = settings
+                    .and_then(|s| s.rate_limits.get(&budget.name))
+                    .and_then(|l| l.get(i).copied())
+                    .or_else(|| budget.default_limits.get(i).copied())
+                    .unwrap_or(u32::MAX);
+                let slot = RateSlot {
+                    budget: budget.name.clone(),
+                    window_kind: at.kind,
+                    window_start: at.start,
+                    limit: i32::try_from(limit).unwrap_or(i32::MAX),
+                };
+                (slot, at.end)
+            })
+            .collect()
+    }
+}
+
+impl RateGovernor for SharedRateBudget {
+    fn admit<'a>(&'a self, provider: &'a str, method: &'a str) -> BoxFuture<'a, Result<(), i64>> {
+        Box::pin(async move {
+            let now = self.clock.now();
+            let mut slots = Vec::new();
+            let mut ends = Vec::new();
+            for budget in self.budgets(provider, method) {
+                for (slot, end) in self.slots(provider, &budget, now) {
+                    slots.push(slot);
+                    ends.push(end);
+                }
+            }
+            if slots.is_empty() {
+                return Ok(());
+            }
+            match self.store.reserve_rate(provider, &slots, now).await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(full)) => {
+                    let reset = ends
+                        .get(full)
+                        .copied()
+                        .unwrap_or(now + TimeDelta::minutes(15));
+                    tracing::info!(provider, budget = %slots[full].budget, window = %slots[full].window_kind, %reset, "holding back: rate window full");
+                    Err(reset.timestamp_millis())
+                }
+                Err(error) => {
+                    // Without the shared count we cannot promise to stay within the limit.
+                    tracing::warn!(provider, %error, "rate budget unavailable; holding requests back");
+                    Err((now + TimeDelta::seconds(30)).timestamp_millis())
+                }
+            }
+        })
+    }
+
+    fn observe<'a>(
+        &'a self,
+        provider: &'a str,
+        method: &'a str,
+        response: &'a InboundResponse,
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let now = self.clock.now();
+            let header = |name: &str| {
+                response
+                    .headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.as_str())
+            };
+            for budget in self.budgets(provider, method) {
+                let usage = header(&budget.usage_header)
+                    .map(parse_counts)
+                    .unwrap_or_default();
+                let limits = header(&budget.limit_header)
+                    .map(parse_counts)
+                    .unwrap_or_default();
+                for (i, (slot, _)) in self.slots(provider, &budget, now).into_iter().enumerate() {
+                    let reported_limit = limits.get(i).copied().flatten();
+                    let reported_usage = match (usage.get(i).copied().flatten(), response.status) {
+                        (Some(used), _) => Some(used),
+                        // A 429 without usage headers: treat the window as spent.
+                        (None, 429) => Some(reported_limit.unwrap_or(slot.limit)),
+                        (None, _) => None,
+                    };
+                    if let Some(used) = reported_usage
+                        && let Err(error) = self
+                            .store
+                            .observe_rate(provider, &slot, used, reported_limit, now)
+                            .await
+                    {
+                        tracing::warn!(provider, %error, "could not record the provider's rate usage");
+                    }
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fifteen_minute_windows_reset_on_the_quarter_hour_and_days_at_midnight() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 2, 10, 22, 41)
+            .single()
+            .expect("instant");
+        let quarter = window_at(&RateWindow::AlignedMinutes(15), None, now);
+        assert_eq!(
+            quarter.start,
+            Utc.with_ymd_and_hms(2026, 3, 2, 10, 15, 0)
+                .single()
+                .expect("t")
+        );
+        assert_eq!(
+            quarter.end,
+            Utc.with_ymd_and_hms(2026, 3, 2, 10, 30, 0)
+                .single()
+                .expect("t")
+        );
+        assert_eq!(quarter.kind, "m15");
+        let day = window_at(&RateWindow::UtcDay, None, now);
+        assert_eq!(
+            day.start,
+            Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0)
+                .single()
+                .expect("t")
+        );
+        assert_eq!(
+            day.end,
+            Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0)
+                .single()
+                .expect("t")
+        );
+        assert_eq!(window_at(&RateWindow::UtcDay, Some(10), now).kind, "s10");
+    }
+
+    #[test]
+    fn strava_usage_headers_parse_per_window() {
+        assert_eq!(parse_counts("37,1250"), vec![Some(37), Some(1250)]);
+        assert_eq!(parse_counts("x, 5"), vec![None, Some(5)]);
+    }
+}

@@ -1,0 +1,185 @@
+//! What happened, told to whoever is listening on this replica and on every other one.
+//!
+//! A service publishes an [`Event`] after its transaction commits. Listeners on this process
+//! receive it at once through an in-process broadcast; on PostgreSQL the event also goes out
+//! with `NOTIFY`, and every other replica's follower re-broadcasts it to its own listeners.
+//! (On SQLite one process owns the database, so the broadcast is everything.) Subscriptions,
+//! the home-screen cache and anything else that must react to a change listen here instead of
+//! polling the database.
+//!
+//! Delivery is best effort and at most once: a listener that falls behind, or a replica whose
+//! connection to PostgreSQL drops, is told it lagged ([`Received::Lagged`]) and must resync
+//! from the database.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use stride_store::Store;
+
+/// The PostgreSQL channel replicas exchange events on.
+pub const CHANNEL: &str = "stride_events";
+
+/// Something that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// An athlete's activities, metrics, plan or profile changed: their home screen is stale.
+    AthleteChanged {
+        /// Whose data.
+        athlete: Uuid,
+    },
+    /// A proposal was filed for an athlete.
+    ProposalFiled {
+        /// Whose plan.
+        athlete: Uuid,
+        /// The proposal.
+        proposal: Uuid,
+    },
+    /// A proposal was confirmed, applied, rejected, expired or went stale.
+    ProposalDecided {
+        /// Whose plan.
+        athlete: Uuid,
+        /// The proposal.
+        proposal: Uuid,
+    },
+    /// An athlete's history import moved on.
+    BackfillMoved {
+        /// Whose import.
+        athlete: Uuid,
+        /// From which provider.
+        provider: String,
+    },
+    /// A coach's access to an athlete ended (revoked, or the coach lost the role).
+    AccessEnded {
+        /// The athlete.
+        athlete: Uuid,
+        /// The coach.
+        coach: Uuid,
+    },
+    /// A user's sessions ended (logout, password change, account disabled).
+    SessionsEnded {
+        /// Whose sessions.
+        user: Uuid,
+        /// One session, or all of the user's when `None`.
+        session: Option<Uuid>,
+    },
+}
+
+/// What a listener receives.
+#[derive(Debug, Clone)]
+pub enum Received {
+    /// An event.
+    Event(Arc<Event>),
+    /// Events were missed (the listener fell behind, or a replica's link dropped): whatever the
+    /// listener derives from events must be re-read from the database.
+    Lagged,
+}
+
+/// The event bus of this replica.
+#[derive(Clone)]
+pub struct Events {
+    local: broadcast::Sender<Received>,
+    store: Store,
+    origin: Uuid,
+}
+
+impl std::fmt::Debug for Events {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events")
+            .field("listeners", &self.local.receiver_count())
+            .finish()
+    }
+}
+
+/// An event as it travels between replicas, stamped with the replica that sent it.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    origin: Uuid,
+    #[serde(flatten)]
+    event: Event,
+}
+
+impl Events {
+    /// A bus over `store` (for `NOTIFY` on PostgreSQL).
+    pub fn new(store: Store) -> Self {
+        let (local, _) = broadcast::channel(4_096);
+        Self {
+            local,
+            store,
+            origin: Uuid::new_v4(),
+        }
+    }
+
+    /// Tells every listener here at once, and every other replica.
+    pub async fn publish(&self, event: Event) {
+        let envelope = Envelope {
+            origin: self.origin,
+            event,
+        };
+        if let Ok(text) = serde_json::to_string(&envelope)
+            && let Err(error) = self.store.notify(CHANNEL, &text).await
+        {
+            tracing::warn!(%error, "could not tell other replicas about an event");
+        }
+        // No listener is not an error.
+        let _ = self.local.send(Received::Event(Arc::new(envelope.event)));
+    }
+
+    /// Listens from now on.
+    pub fn subscribe(&self) -> Listener {
+        Listener {
+            inner: self.local.subscribe(),
+        }
+    }
+
+    /// Re-broadcasts other replicas' events here (PostgreSQL only; returns at once on SQLite).
+    /// Runs until the process ends, reconnecting when the link drops.
+    pub async fn follow_replicas(self) {
+        loop {
+            let Some(mut listener) = self.store.listen(CHANNEL).await else {
+                return;
+            };
+            loop {
+                match listener.recv().await {
+                    Ok(notification) => {
+                        match serde_json::from_str::<Envelope>(notification.payload()) {
+                            Ok(envelope) if envelope.origin == self.origin => {}
+                            Ok(envelope) => {
+                                let _ = self.local.send(Received::Event(Arc::new(envelope.event)));
+                            }
+                            Err(error) => {
+                                tracing::warn!(%error, "ignoring an unreadable event");
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "lost the link to other replicas' events");
+                        let _ = self.local.send(Received::Lagged);
+                        break;
+                    }
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+}
+
+/// One listener's view of the bus.
+#[derive(Debug)]
+pub struct Listener {
+    inner: broadcast::Receiver<Received>,
+}
+
+impl Listener {
+    /// The next event; `None` when the bus is gone.
+    pub async fn next(&mut self) -> Option<Received> {
+        match self.inner.recv().await {
+            Ok(received) => Some(received),
+            Err(broadcast::error::RecvError::Lagged(_)) => Some(Received::Lagged),
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! The durable jobs of ingestion: a plugin's own job, and one page of a history import.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use stride_sandbox::contract::{AthleteRef, HistoryRequest, JobRequest, NewJob, PluginError};
+use stride_sandbox::services::{BoxFuture, CallAthlete};
+use stride_sandbox::{CallError, CallReport};
+use stride_store::{BackfillStatus, ConnectionStatus, User};
+
+use super::{Ingest, defer_instant, payload_json};
+use crate::jobs::{Handler, JobKind, JobMeta, Verdict};
+
+/// A job of a plugin's own (fetching one activity, following up an event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PluginJob {
+    /// The plugin that runs it (older queued jobs carry it only in the queue's row).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub plugin: String,
+    /// The plugin's own job kind.
+    pub kind: String,
+    /// The plugin's payload.
+    pub payload: Value,
+    /// The plugin's dedupe key, if it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedupe: Option<String>,
+    /// Not before this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<DateTime<Utc>>,
+}
+
+impl PluginJob {
+    /// The job a plugin asked for.
+    pub fn from_new_job(plugin: &str, job: &NewJob) -> Self {
+        Self {
+            plugin: plugin.to_owned(),
+            kind: job.kind.clone(),
+            payload: payload_json(&job.payload),
+            dedupe: job.dedupe_key.clone(),
+            not_before: defer_instant(job.not_before_ms),
+        }
+    }
+}
+
+impl JobKind for PluginJob {
+    const NAME: &'static str = "plugin";
+    const INGESTION: bool = true;
+
+    fn dedupe_key(&self, _athlete: Option<Uuid>) -> Option<String> {
+        self.dedupe
+            .as_ref()
+            .map(|key| format!("{}:{key}", self.plugin))
+    }
+
+    fn plugin(&self) -> Option<&str> {
+        Some(&self.plugin)
+    }
+
+    fn not_before(&self) -> Option<DateTime<Utc>> {
+        self.not_before
+    }
+}
+
+/// One page of an athlete's history import from a plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    /// The plugin importing.
+    pub plugin: String,
+    /// The import run.
+    pub run: Uuid,
+    /// 1 for the first page.
+    pub page: u32,
+    /// The previous page's cursor.
+    pub cursor: Option<String>,
+}
+
+impl JobKind for HistoryPage {
+    const NAME: &'static str = "history.page";
+    // Below live events: a long import never delays today's activity.
+    const PRIORITY: i32 = 0;
+    const INGESTION: bool = true;
+
+    fn dedupe_key(&self, athlete: Option<Uuid>) -> Option<String> {
+        athlete.map(|a| format!("history:{}:{a}:{}:{}", self.plugin, self.run, self.page))
+    }
+
+    fn plugin(&self) -> Option<&str> {
+        Some(&self.plugin)
+    }
+}
+
+/// Why a plugin call did not give its answer, as a job verdict.
+fn call_failed<'a>(
+    ingest: &'a Ingest,
+    plugin: &str,
+    athlete: Uuid,
+    error: CallError,
+) -> BoxFuture<'a, Verdict> {
+    let plugin = plugin.to_owned();
+    Box::pin(async move {
+        let now = ingest.clock.now();
+        match error {
+            CallError::Plugin(PluginError::Unauthorized(why)) => {
+                // Refresh before the next attempt; if the athlete revoked access, the provider's
+                // event (or the refresh) will end the connection.
+                let _ = ingest.connections.expire_token(athlete, &plugin).await;
+                Verdict::Retry(format!("the provider refused the credentials: {why}"))
+            }
+            CallError::Plugin(PluginError::Retryable(why)) => Verdict::Retry(why),
+            CallError::Plugin(PluginError::Permanent(why) | PluginError::BadInput(why)) => {
+                Verdict::Fail(why)
+            }
+            CallError::BreakerOpen { until, .. } => {
+                Verdict::Defer(until, format!("{plugin} is paused after repeated failures"))
+            }
+            CallError::Disabled(_) => Verdict::Defer(
+                now + TimeDelta::minutes(5),
+                format!("{plugin} is disabled by an admin"),
+            ),
+            CallError::NotFound(_) => Verdict::Defer(
+                now + TimeDelta::minutes(5),
+                format!("{plugin} is not loaded"),
+            ),
+            CallError::Failed(failure) => Verdict::Retry(failure.message),
+        }
+    })
+}
+
+impl Ingest {
+    /// The athlete of a plugin job and their connection, or the verdict when there is none.
+    async fn connected(
+        &self,
+        plugin: &str,
+        meta: &JobMeta,
+    ) -> Result<(User, CallAthlete), Verdict> {
+        let Some(athlete_id) = meta.athlete else {
+            return Err(Verdict::Fail("a plugin job needs an athlete".to_owned()));
+        };
+        let athlete = self
+            .store
+            .user(athlete_id)
+            .await
+            .map_err(|e| Verdict::Retry(e.to_string()))?;
+        let connection = match self.store.connection(athlete_id, plugin).await {
+            Ok(Some(connection)) if connection.status == ConnectionStatus::Active => connection,
+            Ok(_) => {
+                return Err(Verdict::Fail(format!(
+                    "the athlete is no longer connected to {plugin}"
+                )));
+            }
+            Err(e) => return Err(Verdict::Retry(e.to_string())),
+        };
+        let call_athlete = CallAthlete {
+            id: athlete_id,
+            external_id: connection.external_athlete_id.clone(),
+            time_zone: athlete.profile.time_zone.name().to_owned(),
+        };
+        Ok((athlete, call_athlete))
+    }
+
+    async fn run_plugin_job(&self, job: PluginJob, meta: &JobMeta) -> Verdict {
+        let plugin = if job.plugin.is_empty() {
+            meta.plugin.clone().unwrap_or_default()
+        } else {
+            job.plugin.clone()
+        };
+        // Jobs queued by an older Stride for a history page.
+        if job.kind == "backfill"
+            && let Some(run) = job.payload["run"].as_str().and_then(|r| r.parse().ok())
+        {
+            let page = HistoryPage {
+                plugin,
+                run,
+                page: job.payload["page"]
+                    .as_u64()
+                    .unwrap_or(1)
+                    .clamp(1, u64::from(u32::MAX)) as u32,
+                cursor: Some(job.payload.to_string()),
+            };
+            return self.run_history_page(page, meta).await;
+        }
+        let (athlete, call_athlete) = match self.connected(&plugin, meta).await {
+            Ok(found) => found,
+            Err(verdict) => return verdict,
+        };
+        let request = JobRequest {
+            kind: job.kind.clone(),
+            payload: job.payload.to_string(),
+            athlete: Some(athlete_ref(&call_athlete)),
+            attempt: u32::try_from(meta.attempt).unwrap_or(1),
+        };
+        let report = self
+            .plugins
+            .run_job(&plugin, request, Some(call_athlete))
+            .await;
+        let outcome = match report.result {
+            Ok(outcome) => outcome,
+            Err(error) => return call_failed(self, &plugin, athlete.id, error).await,
+        };
+        let stored = async {
+            let summary = self.deliver(&plugin, &athlete, outcome.records).await?;
+            let mut tx = self.store.begin().await?;
+            let queued = self
+                .queue_follow_ups(&mut tx, &plugin, athlete.id, outcome.follow_ups)
+                .await?;
+            tx.commit().await?;
+            if queued > 0 {
+                self.jobs.wake();
+            }
+            tracing::info!(plugin, job = %meta.id, ?summary, "plugin job stored its records");
+            crate::error::AppResult::Ok(())
+        };
+        if let Err(error) = stored.await {
+            return Verdict::Retry(format!("storing the results failed: {error}"));
+        }
+        match defer_instant(outcome.defer_until_ms) {
+            Some(until) => Verdict::Defer(
+                until.max(self.clock.now()),
+                outcome
+                    .defer_reason
+                    .unwrap_or_else(|| "the provider asked to wait".to_owned()),
+            ),
+            None => Verdict::Done,
+        }
+    }
+
+    async fn run_history_page(&self, page: HistoryPage, meta: &JobMeta) -> Verdict {
+        let plugin = page.plugin.clone();
+        let (athlete, call_athlete) = match self.connected(&plugin, meta).await {
+            Ok(found) => found,
+            Err(verdict) => {
+                if let (Some(athlete), Verdict::Fail(why)) = (meta.athlete, &verdict) {
+                    self.set_history_status(
+                        athlete,
+                        &plugin,
+                        page.run,
+                        BackfillStatus::Failed,
+                        Some(why),
+                    )
+                    .await;
+                }
+                return verdict;
+            }
+        };
+        self.set_history_status(athlete.id, &plugin, page.run, BackfillStatus::Running, None)
+            .await;
+        let request = HistoryRequest {
+            athlete: athlete_ref(&call_athlete),
+            run: page.run.to_string(),
+            page: page.page,
+            cursor: page.cursor.clone(),
+            attempt: u32::try_from(meta.attempt).unwrap_or(1),
+        };
+        let report: CallReport<_> = self
+            .plugins
+            .import_history(&plugin, request, call_athlete)
+            .await;
+        let outcome = match report.result {
+            Ok(outcome) => outcome,
+            Err(error) => return call_failed(self, &plugin, athlete.id, error).await,
+        };
+        let deferred = defer_instant(outcome.defer_until_ms);
+        let stored = async {
+            let summary = self.deliver(&plugin, &athlete, outcome.records).await?;
+            tracing::info!(plugin, job = %meta.id, page = page.page, ?summary, "history page stored its records");
+            let now = self.clock.now();
+            let mut tx = self.store.begin().await?;
+            self.queue_follow_ups(&mut tx, &plugin, athlete.id, outcome.follow_ups)
+                .await?;
+            let next = match (&deferred, &outcome.next_cursor) {
+                (None, Some(cursor)) => Some(HistoryPage {
+                    plugin: plugin.clone(),
+                    run: page.run,
+                    page: page.page + 1,
+                    cursor: Some(cursor.clone()),
+                }),
+                _ => None,
+            };
+            // The run's status moves in the same transaction that queues the next page, so a
+            // next page that finishes first cannot have its status overwritten by this one.
+            let status = match (&deferred, &next) {
+                (Some(_), _) => BackfillStatus::Deferred,
+                (None, Some(_)) => BackfillStatus::Running,
+                (None, None) => BackfillStatus::Done,
+            };
+            if let Some(next) = &next {
+                self.jobs
+                    .enqueue(&mut tx, Some(athlete.id), next, now)
+                    .await?;
+            }
+            let progress = outcome.progress.as_ref().map(|p| {
+                (
+                    i32::try_from(p.pages_done).unwrap_or(i32::MAX),
+                    i32::try_from(p.items_done).unwrap_or(i32::MAX),
+                )
+            });
+            let note = outcome
+                .defer_reason
+                .as_deref()
+                .or(outcome.progress.as_ref().and_then(|p| p.note.as_deref()));
+            self.store
+                .update_backfill(
+                    &mut tx, athlete.id, &plugin, page.run, status, progress, deferred, note, now,
+                )
+                .await?;
+            tx.commit().await?;
+            self.jobs.wake();
+            crate::error::AppResult::Ok(())
+        };
+        if let Err(error) = stored.await {
+            return Verdict::Retry(format!("storing the results failed: {error}"));
+        }
+        self.events_backfill(athlete.id, &plugin).await;
+        match deferred {
+            Some(until) => Verdict::Defer(
+                until.max(self.clock.now()),
+                outcome
+                    .defer_reason
+                    .unwrap_or_else(|| "the provider asked to wait".to_owned()),
+            ),
+            None => Verdict::Done,
+        }
+    }
+
+    /// Best effort: the page's own outcome writes the status that matters.
+    async fn set_history_status(
+        &self,
+        athlete: Uuid,
+        plugin: &str,
+        run: Uuid,
+        status: BackfillStatus,
+        note: Option<&str>,
+    ) {
+        let update = async {
+            let mut tx = self.store.begin().await?;
+            self.store
+                .update_backfill(
+                    &mut tx,
+                    athlete,
+                    plugin,
+                    run,
+                    status,
+                    None,
+                    None,
+                    note,
+                    self.clock.now(),
+                )
+                .await?;
+            tx.commit().await
+        };
+        if let Err(error) = update.await {
+            tracing::warn!(%error, "could not update a history import's status");
+        }
+        self.events_backfill(athlete, plugin).await;
+    }
+
+    async fn events_backfill(&self, athlete: Uuid, plugin: &str) {
+        self.events
+            .publish(crate::events::Event::BackfillMoved {
+                athlete,
+                provider: plugin.to_owned(),
+            })
+            .await;
+    }
+}
+
+fn athlete_ref(athlete: &CallAthlete) -> AthleteRef {
+    AthleteRef {
+        id: athlete.id.to_string(),
+        external_id: athlete.external_id.clone(),
+        time_zone: athlete.time_zone.clone(),
+    }
+}
+
+impl Handler<PluginJob> for Ingest {
+    fn run<'a>(&'a self, job: PluginJob, meta: &'a JobMeta) -> BoxFuture<'a, Verdict> {
+        Box::pin(self.run_plugin_job(job, meta))
+    }
+}
+
+impl Handler<HistoryPage> for Ingest {
+    fn run<'a>(&'a self, job: HistoryPage, meta: &'a JobMeta) -> BoxFuture<'a, Verdict> {
+        Box::pin(self.run_history_page(job, meta))
+    }
+}

@@ -1,0 +1,394 @@
+//! Durable background work: enqueued in the same transaction as its cause, run by workers in
+//! every host process, retried with exponential backoff and jitter, deferred (not failed) when
+//! told to wait, and taken over from a worker that died (its lease runs out). Handlers must be
+//! idempotent: a job runs at least once.
+//!
+//! The ingestion brake (`system.ingestion_paused`) holds new ingestion jobs (recorded, not run)
+//! and keeps workers from starting plugin jobs until it is released.
+//!
+//! **Typed jobs.** A kind of job is a type implementing [`JobKind`]: its name in the queue and
+//! its arguments, serialized by serde. A [`Registry`] built once at start (see `app.rs`) maps
+//! each kind to its handler; [`Jobs::enqueue`] takes the typed value, so no payload is ever
+//! built by hand and no handler parses another kind's arguments. Attempts come from
+//! configuration (`jobs.max_attempts`, per kind `jobs.attempts.<name>`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::Rng;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEvent};
+use crate::auth::{Permission, Viewer};
+use crate::config::JobsConfig;
+use crate::error::AppResult;
+use stride_domain::clock::SharedClock;
+use stride_sandbox::services::BoxFuture;
+use stride_store::{JobRow, NewJob, Store, Tx};
+
+/// A kind of durable job: its name in the queue and its arguments.
+pub trait JobKind: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The name jobs of this kind are queued under. Stable: renaming it orphans queued jobs.
+    const NAME: &'static str;
+    /// Higher runs first.
+    const PRIORITY: i32 = 10;
+    /// Ingestion work: held (recorded, not run) while the brake is on.
+    const INGESTION: bool = false;
+
+    /// Jobs with the same key are queued once: a job enqueued while another with its key is
+    /// still waiting joins it.
+    fn dedupe_key(&self, athlete: Option<Uuid>) -> Option<String> {
+        let _ = athlete;
+        None
+    }
+
+    /// The plugin it runs in, when it does (for admins' view of the queue).
+    fn plugin(&self) -> Option<&str> {
+        None
+    }
+
+    /// Not before this instant.
+    fn not_before(&self) -> Option<DateTime<Utc>> {
+        None
+    }
+}
+
+/// What a handler knows about the job it runs besides its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobMeta {
+    /// Job id.
+    pub id: Uuid,
+    /// The athlete it concerns.
+    pub athlete: Option<Uuid>,
+    /// The plugin it runs in.
+    pub plugin: Option<String>,
+    /// 1 on the first run.
+    pub attempt: i32,
+}
+
+/// Runs the jobs of kind `K`.
+pub trait Handler<K: JobKind>: Send + Sync {
+    /// Runs one job.
+    fn run<'a>(&'a self, job: K, meta: &'a JobMeta) -> BoxFuture<'a, Verdict>;
+}
+
+trait ErasedHandler: Send + Sync {
+    fn run<'a>(&'a self, job: &'a JobRow) -> BoxFuture<'a, Verdict>;
+}
+
+struct Typed<K, H> {
+    handler: H,
+    kind: std::marker::PhantomData<fn() -> K>,
+}
+
+impl<K: JobKind, H: Handler<K>> ErasedHandler for Typed<K, H> {
+    fn run<'a>(&'a self, job: &'a JobRow) -> BoxFuture<'a, Verdict> {
+        Box::pin(async move {
+            let args: K = match serde_json::from_str(&job.payload) {
+                Ok(args) => args,
+                Err(e) => {
+                    return Verdict::Fail(format!(
+                        "the arguments of this `{}` job are unreadable: {e}",
+                        K::NAME
+                    ));
+                }
+            };
+            let meta = JobMeta {
+                id: job.id,
+                athlete: job.user_id,
+                plugin: job.plugin_id.clone(),
+                attempt: job.attempts,
+            };
+            self.handler.run(args, &meta).await
+        })
+    }
+}
+
+/// The job kinds this application runs and their handlers, registered once at start.
+#[derive(Default)]
+pub struct Registry {
+    handlers: HashMap<&'static str, Box<dyn ErasedHandler>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.handlers.keys()).finish()
+    }
+}
+
+impl Registry {
+    /// Registers the handler of kind `K`.
+    pub fn register<K: JobKind>(mut self, handler: impl Handler<K> + 'static) -> Self {
+        self.handlers.insert(
+            K::NAME,
+            Box::new(Typed {
+                handler,
+                kind: std::marker::PhantomData,
+            }),
+        );
+        self
+    }
+
+    /// Runs a claimed job with its kind's handler.
+    pub async fn run(&self, job: &JobRow) -> Verdict {
+        match self.handlers.get(job.kind.as_str()) {
+            Some(handler) => handler.run(job).await,
+            None => Verdict::Fail(format!("no handler for `{}` jobs", job.kind)),
+        }
+    }
+}
+
+/// The system setting that holds the brake.
+const BRAKE_KEY: &str = "system.ingestion_paused";
+
+/// What a handler says about a job it ran.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Finished.
+    Done,
+    /// A passing failure: try again after the backoff.
+    Retry(String),
+    /// Not now: run it again at this time; not a failure.
+    Defer(DateTime<Utc>, String),
+    /// Will never succeed.
+    Fail(String),
+}
+
+/// Whether the brake is on, why, and since when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Brake {
+    /// On or off.
+    pub paused: bool,
+    /// Why.
+    pub reason: String,
+    /// When it last changed.
+    pub since: DateTime<Utc>,
+}
+
+/// The job queue and its workers.
+#[derive(Clone)]
+pub struct Jobs {
+    store: Store,
+    clock: SharedClock,
+    config: JobsConfig,
+    wake: Arc<Notify>,
+}
+
+impl std::fmt::Debug for Jobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Jobs")
+            .field("workers", &self.config.workers)
+            .finish()
+    }
+}
+
+impl Jobs {
+    /// The queue over `store`.
+    pub fn new(store: Store, clock: SharedClock, config: JobsConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Wakes idle workers on this host (after enqueueing).
+    pub fn wake(&self) {
+        self.wake.notify_waiters();
+    }
+
+    /// The brake's state.
+    pub async fn brake(&self) -> AppResult<Brake> {
+        self.brake_in(None).await
+    }
+
+    /// The brake as `tx` sees it (on the pool when `None`).
+    pub(crate) async fn brake_in(&self, tx: Option<&mut Tx>) -> AppResult<Brake> {
+        Ok(match self.store.setting(tx, BRAKE_KEY).await? {
+            Some(text) => serde_json::from_str(&text).unwrap_or(Brake {
+                paused: true,
+                reason: "unreadable setting".to_owned(),
+                since: self.clock.now(),
+            }),
+            None => Brake {
+                paused: false,
+                reason: String::new(),
+                since: DateTime::<Utc>::UNIX_EPOCH,
+            },
+        })
+    }
+
+    /// Pulls or releases the brake. Releasing lets every held job run. Audited.
+    pub async fn set_brake(&self, viewer: &Viewer, paused: bool, reason: &str) -> AppResult<Brake> {
+        viewer.require(Permission::ManageIngestion)?;
+        let now = self.clock.now();
+        let brake = Brake {
+            paused,
+            reason: reason.to_owned(),
+            since: now,
+        };
+        let mut tx = self.store.begin().await?;
+        self.store
+            .set_setting(
+                &mut tx,
+                BRAKE_KEY,
+                &serde_json::to_string(&brake).unwrap_or_default(),
+                now,
+            )
+            .await?;
+        let released = if paused {
+            0
+        } else {
+            self.store.release_held_jobs(&mut tx, now).await?
+        };
+        let action = if paused {
+            "ingestion.pause"
+        } else {
+            "ingestion.resume"
+        };
+        let event = AuditEvent::new(viewer.actor(), action, "system", "ingestion")
+            .reason(reason)
+            .payload(json!({ "released_jobs": released }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        self.wake();
+        Ok(brake)
+    }
+
+    /// Enqueues a job inside `tx`, so it exists if and only if its cause commits. `None` when
+    /// an identical job (same dedupe key) is already waiting. Ingestion jobs are held while
+    /// the brake is on.
+    pub async fn enqueue<K: JobKind>(
+        &self,
+        tx: &mut Tx,
+        athlete: Option<Uuid>,
+        job: &K,
+        now: DateTime<Utc>,
+    ) -> AppResult<Option<Uuid>> {
+        // Read inside the transaction: it must not wait for a second connection.
+        let held = K::INGESTION && self.brake_in(Some(&mut *tx)).await?.paused;
+        let row = NewJob {
+            kind: K::NAME.to_owned(),
+            plugin_id: job.plugin().map(str::to_owned),
+            user_id: athlete,
+            payload: serde_json::to_string(job).map_err(anyhow::Error::from)?,
+            priority: K::PRIORITY,
+            run_at: job.not_before().unwrap_or(now).max(now),
+            dedupe_key: job.dedupe_key(athlete),
+            max_attempts: self.attempts_of(K::NAME),
+            held,
+        };
+        Ok(self.store.enqueue_job(tx, &row, now).await?)
+    }
+
+    /// Attempts a job of `kind` gets before it fails for good.
+    fn attempts_of(&self, kind: &str) -> i32 {
+        self.config
+            .attempts
+            .get(kind)
+            .copied()
+            .unwrap_or(self.config.max_attempts)
+            .max(1)
+    }
+
+    fn backoff(&self, attempts: i32) -> TimeDelta {
+        let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(0);
+        let base = self
+            .config
+            .backoff_base_s
+            .saturating_mul(1u64 << exponent)
+            .min(self.config.backoff_max_s);
+        let jitter = rand::thread_rng().gen_range(0.8..1.2);
+        TimeDelta::milliseconds((base as f64 * 1000.0 * jitter) as i64)
+    }
+
+    /// Starts this host's workers; they stop when their handles are aborted.
+    pub fn spawn_workers(&self, handler: Arc<Registry>) -> Vec<tokio::task::JoinHandle<()>> {
+        let host = format!(
+            "{}-{}",
+            std::process::id(),
+            &Uuid::new_v4().simple().to_string()[..8]
+        );
+        (0..self.config.workers)
+            .map(|n| {
+                let jobs = self.clone();
+                let handler = handler.clone();
+                let worker = format!("{host}-{n}");
+                tokio::spawn(async move { jobs.work(worker, handler).await })
+            })
+            .collect()
+    }
+
+    async fn work(self, worker: String, handler: Arc<Registry>) {
+        let poll = Duration::from_millis(self.config.poll_ms.max(10));
+        loop {
+            let ran = match self.run_one(&worker, handler.as_ref()).await {
+                Ok(ran) => ran,
+                Err(error) => {
+                    tracing::warn!(%worker, %error, "job worker error");
+                    false
+                }
+            };
+            if !ran {
+                tokio::select! {
+                    () = tokio::time::sleep(poll) => {},
+                    () = self.wake.notified() => {},
+                }
+            }
+        }
+    }
+
+    /// Claims and runs one job; false when there was none.
+    pub async fn run_one(&self, worker: &str, handler: &Registry) -> AppResult<bool> {
+        let now = self.clock.now();
+        let paused = self.brake().await?.paused;
+        let lease = now + TimeDelta::seconds(i64::try_from(self.config.lease_s).unwrap_or(120));
+        let Some(job) = self.store.claim_job(worker, now, lease, paused).await? else {
+            return Ok(false);
+        };
+        if job.attempts > job.max_attempts {
+            self.store
+                .fail_job(
+                    job.id,
+                    worker,
+                    "gave up: the job was interrupted on every attempt",
+                    now,
+                )
+                .await?;
+            return Ok(true);
+        }
+        let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, plugin = job.plugin_id.as_deref().unwrap_or(""), attempt = job.attempts);
+        let verdict = tracing::Instrument::instrument(handler.run(&job), span).await;
+        let now = self.clock.now();
+        match verdict {
+            Verdict::Done => {
+                self.store.finish_job(job.id, worker, now).await?;
+            }
+            Verdict::Defer(until, reason) => {
+                tracing::info!(%until, %reason, "job deferred");
+                self.store
+                    .defer_job(job.id, worker, until, &reason, now)
+                    .await?;
+            }
+            Verdict::Retry(error) => {
+                let at = now + self.backoff(job.attempts);
+                tracing::warn!(%error, retry_at = %at, "job failed; will retry");
+                self.store
+                    .retry_job(job.id, worker, &error, at, now)
+                    .await?;
+            }
+            Verdict::Fail(error) => {
+                tracing::warn!(%error, "job failed for good");
+                self.store.fail_job(job.id, worker, &error, now).await?;
+            }
+        }
+        Ok(true)
+    }
+}

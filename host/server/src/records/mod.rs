@@ -1,0 +1,816 @@
+//! The one write path for athlete data.
+//!
+//! Every record about an athlete's training, whoever sends it (the athlete or a coach through
+//! GraphQL, a provider's plugin, a file import, a phone relay), is written here and nowhere
+//! else, in the same steps:
+//!
+//! 1. **validate** through the domain (impossible values are refused with a reason; a
+//!    delivery's refusals are recorded for admins, never stored silently);
+//! 2. **store with provenance**: the source (`manual` or the plugin's id), the provider's
+//!    external id, and when it was received; deliveries upsert by (source, external id);
+//! 3. **re-match the plan**: the scheduled workout an activity fulfils is completed, and the
+//!    one an edited or deleted activity had completed is released;
+//! 4. **update stats incrementally** from the earliest changed day;
+//! 5. **invalidate the home screen** here and on every replica;
+//! 6. **queue one rules evaluation** (coalesced: a burst of writes is one evaluation);
+//! 7. **publish the event** for live subscribers.
+//!
+//! Steps 4–7 run once per call, however many records it carried. Callers authorize first:
+//! this service trusts that the athlete is the right one.
+
+mod stats;
+
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, Offset};
+use uuid::Uuid;
+
+use stride_domain::activity::{ActivityDraft, Sport};
+use stride_domain::clock::SharedClock;
+use stride_domain::efficiency::Samples;
+use stride_domain::ids::PluginId;
+use stride_domain::load::{HeartRateContext, activity_loads};
+use stride_domain::matching::{ActivityRef, ScheduledRef, WorkoutState, match_activity};
+use stride_domain::metrics::{DailyValues, DailyValuesPatch};
+use stride_store::{
+    ActivityRecord, DailyMetricsRecord, Store, StoreError, StoredActivity, Tx, User, to_json,
+};
+
+use crate::audit::{self, AuditEvent};
+use crate::config::TrainingConfig;
+use crate::error::{AppError, AppResult};
+use crate::jobs::Jobs;
+use crate::rules::jobs::EvaluateRules;
+use crate::training::HomeCache;
+
+/// The source name of data entered by hand.
+pub const MANUAL_SOURCE: &str = "manual";
+
+/// Who delivered a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The athlete (or their coach) in Stride.
+    Manual,
+    /// A plugin: a provider, a file import, a relay.
+    Plugin(PluginId),
+}
+
+impl Source {
+    /// The stored form: `manual` or the plugin's id.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Source::Manual => MANUAL_SOURCE,
+            Source::Plugin(id) => id.as_str(),
+        }
+    }
+}
+
+/// A record a plugin delivered, already in Stride's terms (the plugin's wire types are
+/// converted by the caller).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivered {
+    /// An activity, new or changed at the provider (boxed: it is by far the largest record).
+    Activity(Box<DeliveredActivity>),
+    /// The provider changed an activity's title, sport or privacy.
+    ActivityUpdate {
+        /// The provider's id.
+        external_id: String,
+        /// New title.
+        name: Option<String>,
+        /// New sport.
+        sport: Option<Sport>,
+        /// New privacy.
+        private: Option<bool>,
+    },
+    /// The provider deleted an activity.
+    ActivityDeleted {
+        /// The provider's id.
+        external_id: String,
+    },
+    /// Values for one of the athlete's days (a device's daily summary, a night's sleep, HRV).
+    /// Values given replace what this source stored for that day; others stay.
+    Day {
+        /// The athlete's calendar day, as the plugin wrote it (`YYYY-MM-DD`).
+        date: String,
+        /// The values.
+        values: DailyValues,
+    },
+    /// Something the athlete should know or do (a to-do).
+    Notice {
+        /// Stable kind: a newer notice of the same kind replaces the older.
+        kind: String,
+        /// The message.
+        message: String,
+    },
+}
+
+/// An activity as a plugin delivered it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveredActivity {
+    /// The provider's id.
+    pub external_id: String,
+    /// Its fields. `rpe`, `feeling` and `notes` are taken from what the athlete entered in
+    /// Stride when the provider has none.
+    pub draft: ActivityDraft,
+    /// Offset from UTC where it happened, when the provider knows it.
+    pub utc_offset_s: Option<i32>,
+    /// Recorded series.
+    pub samples: Option<Samples>,
+}
+
+/// What a delivery did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliverySummary {
+    /// Activities created or updated.
+    pub activities: u32,
+    /// Activities deleted.
+    pub deleted: u32,
+    /// Days of metrics stored.
+    pub metrics: u32,
+    /// Records refused (each recorded with its reason).
+    pub rejected: u32,
+    /// Notices filed.
+    pub notices: u32,
+}
+
+/// What a write changed, so what has to follow it.
+#[derive(Debug, Default)]
+struct Effects {
+    /// Days whose activities changed: stats are recomputed from the earliest.
+    activity_days: BTreeSet<NaiveDate>,
+    /// Anything the home screen or the rules see changed.
+    changed: bool,
+    /// What to tell the rules evaluation.
+    why: Option<&'static str>,
+}
+
+impl Effects {
+    fn activity(&mut self, days: impl IntoIterator<Item = NaiveDate>) {
+        self.activity_days.extend(days);
+        self.changed = true;
+        self.why = Some("activity");
+    }
+
+    fn metrics(&mut self) {
+        self.changed = true;
+        self.why.get_or_insert("metrics");
+    }
+}
+
+/// The records service.
+#[derive(Clone)]
+pub struct Records {
+    store: Store,
+    clock: SharedClock,
+    settings: std::sync::Arc<TrainingConfig>,
+    home: HomeCache,
+    jobs: Jobs,
+}
+
+impl std::fmt::Debug for Records {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Records")
+    }
+}
+
+fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+impl Records {
+    /// The service.
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        settings: std::sync::Arc<TrainingConfig>,
+        home: HomeCache,
+        jobs: Jobs,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            settings,
+            home,
+            jobs,
+        }
+    }
+
+    /// The athlete's today, in their own time zone.
+    pub fn today_for(&self, athlete: &User) -> NaiveDate {
+        self.clock
+            .now()
+            .with_timezone(&athlete.profile.time_zone)
+            .date_naive()
+    }
+
+    /// Validates a draft for `athlete` and derives its local day and loads. `utc_offset_s` is
+    /// the offset where it happened when the source knows it; otherwise the athlete's zone.
+    async fn record_for(
+        &self,
+        athlete: &User,
+        source: &str,
+        external_id: Option<String>,
+        draft: ActivityDraft,
+        utc_offset_s: Option<i32>,
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<ActivityRecord> {
+        let offset = match utc_offset_s.and_then(chrono::FixedOffset::east_opt) {
+            Some(offset) => offset,
+            None => draft
+                .start_time
+                .with_timezone(&athlete.profile.time_zone)
+                .offset()
+                .fix(),
+        };
+        let local_date = draft.start_time.with_timezone(&offset).date_naive();
+        draft.validate(local_date, self.today_for(athlete))?;
+        let baselines = self.store.baselines(athlete.id).await?;
+        let loads = activity_loads(
+            &draft,
+            &HeartRateContext::from_baselines(&baselines, athlete.profile.sex),
+        );
+        Ok(ActivityRecord {
+            user_id: athlete.id,
+            source: source.to_owned(),
+            external_id,
+            local_date,
+            utc_offset_s: offset.local_minus_utc(),
+            load_rpe: loads.srpe,
+            load_trimp: loads.trimp,
+            load_detail: Some(to_json(&loads.detail)),
+            draft,
+            received_at,
+        })
+    }
+
+    /// Completes the planned workout an activity fulfils, and releases the one `previous`
+    /// completed before (when it was edited or deleted), inside `tx`.
+    async fn match_workout(
+        &self,
+        tx: &mut Tx,
+        athlete: &User,
+        activity: Option<&StoredActivity>,
+        previous: Option<Uuid>,
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        if let Some(previous) = previous
+            && let Some(workout) = self.store.workout_of_activity(tx, previous).await?
+        {
+            let state = if workout.workout.date < self.today_for(athlete) {
+                WorkoutState::Missed
+            } else {
+                WorkoutState::Planned
+            };
+            self.store
+                .set_workout_state(tx, workout.id, state, None, now)
+                .await?;
+        }
+        let Some(activity) = activity else {
+            return Ok(());
+        };
+        let candidates = self
+            .store
+            .workouts_on(tx, athlete.id, activity.record.local_date)
+            .await?;
+        let refs: Vec<ScheduledRef> = candidates
+            .iter()
+            .map(|w| ScheduledRef {
+                id: w.id,
+                date: w.workout.date,
+                kind: w.workout.kind,
+                target_duration_s: w.workout.target_duration_s,
+                state: w.state,
+            })
+            .collect();
+        let reference = ActivityRef::from_draft(&activity.record.draft, activity.record.local_date);
+        if let Some(workout) = match_activity(&reference, &refs) {
+            self.store
+                .set_workout_state(tx, workout, WorkoutState::Completed, Some(activity.id), now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Writes an audit entry inside `tx` when there is one to write.
+    async fn audit(&self, tx: &mut Tx, event: Option<AuditEvent>) -> AppResult<()> {
+        if let Some(event) = event {
+            audit::record(&self.store, tx, event, self.clock.now()).await?;
+        }
+        Ok(())
+    }
+
+    /// Everything that follows a write, once per call: stats, home, rules, event.
+    async fn follow(&self, athlete: Uuid, effects: Effects) -> AppResult<()> {
+        if !effects.activity_days.is_empty() {
+            let days: Vec<NaiveDate> = effects.activity_days.into_iter().collect();
+            self.recompute_stats(athlete, &days).await?;
+        }
+        if effects.changed {
+            // Drops the home screen here and publishes the change to every replica's
+            // listeners (live subscriptions, other replicas' caches).
+            self.home.invalidate(athlete).await;
+            let now = self.clock.now();
+            let mut tx = self.store.begin().await?;
+            self.jobs
+                .enqueue(
+                    &mut tx,
+                    Some(athlete),
+                    &EvaluateRules {
+                        trigger: effects.why.unwrap_or("change").to_owned(),
+                    },
+                    now,
+                )
+                .await?;
+            tx.commit().await?;
+            self.jobs.wake();
+        }
+        Ok(())
+    }
+
+    // ----- Entered in Stride -----
+
+    /// Stores an activity entered by hand, with its samples when there are any. `audit` is
+    /// written with it (when someone acts on the athlete's behalf).
+    pub async fn create_activity(
+        &self,
+        athlete: &User,
+        draft: ActivityDraft,
+        samples: Option<Samples>,
+        audit: Option<AuditEvent>,
+    ) -> AppResult<StoredActivity> {
+        if let Some(samples) = &samples {
+            samples.validate()?;
+        }
+        let record = self
+            .record_for(athlete, MANUAL_SOURCE, None, draft, None, self.clock.now())
+            .await?;
+        let mut tx = self.store.begin().await?;
+        let mut stored = self
+            .store
+            .insert_activity(&mut tx, &record, self.clock.now())
+            .await?;
+        if let Some(samples) = &samples {
+            self.store
+                .set_activity_samples(&mut tx, stored.id, Some(&to_json(samples)))
+                .await?;
+            stored.has_samples = true;
+        }
+        self.match_workout(&mut tx, athlete, Some(&stored), None)
+            .await?;
+        let audit = audit.map(|event| event.target_id_uuid(stored.id));
+        self.audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        let mut effects = Effects::default();
+        effects.activity([stored.record.local_date]);
+        self.follow(athlete.id, effects).await?;
+        Ok(stored)
+    }
+
+    /// Replaces an activity's fields (an edit in Stride, of any source's activity).
+    pub async fn edit_activity(
+        &self,
+        athlete: &User,
+        current: &StoredActivity,
+        draft: ActivityDraft,
+        audit: Option<AuditEvent>,
+    ) -> AppResult<StoredActivity> {
+        let offset =
+            (current.record.source != MANUAL_SOURCE).then_some(current.record.utc_offset_s);
+        let record = self
+            .record_for(
+                athlete,
+                &current.record.source,
+                current.record.external_id.clone(),
+                draft,
+                offset,
+                current.record.received_at,
+            )
+            .await?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let stored = self
+            .store
+            .update_activity(&mut tx, current.id, &record, now)
+            .await?;
+        if stored.record.draft.rpe.is_some() {
+            self.store
+                .close_activity_tasks(&mut tx, current.id, now)
+                .await?;
+        }
+        self.match_workout(&mut tx, athlete, Some(&stored), Some(current.id))
+            .await?;
+        self.audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        let mut effects = Effects::default();
+        effects.activity([current.record.local_date, stored.record.local_date]);
+        self.follow(athlete.id, effects).await?;
+        Ok(stored)
+    }
+
+    /// Deletes an activity.
+    pub async fn delete_activity(
+        &self,
+        athlete: &User,
+        current: &StoredActivity,
+        audit: Option<AuditEvent>,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        self.match_workout(&mut tx, athlete, None, Some(current.id))
+            .await?;
+        self.store.delete_activity(&mut tx, current.id).await?;
+        self.audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        let mut effects = Effects::default();
+        effects.activity([current.record.local_date]);
+        self.follow(athlete.id, effects).await
+    }
+
+    /// Logs (or amends) one day's values by hand: given values replace, cleared values are
+    /// removed, others stay.
+    pub async fn log_day(
+        &self,
+        athlete: &User,
+        date: NaiveDate,
+        patch: DailyValuesPatch,
+        audit: Option<AuditEvent>,
+    ) -> AppResult<DailyMetricsRecord> {
+        let mut tx = self.store.begin().await?;
+        let mut values = self
+            .store
+            .daily_metrics_on(&mut tx, athlete.id, date, MANUAL_SOURCE)
+            .await?
+            .map(|existing| existing.values)
+            .unwrap_or_default();
+        patch.apply(&mut values);
+        values.validate(date, self.today_for(athlete))?;
+        let stored = self
+            .store
+            .upsert_daily_metrics(
+                &mut tx,
+                athlete.id,
+                date,
+                MANUAL_SOURCE,
+                &values,
+                self.clock.now(),
+            )
+            .await?;
+        let audit = audit.map(|event| event.target_id_uuid(stored.id));
+        self.audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        let mut effects = Effects::default();
+        effects.metrics();
+        self.follow(athlete.id, effects).await?;
+        Ok(stored)
+    }
+
+    /// Deletes one day's entry of one source.
+    pub async fn delete_day(
+        &self,
+        athlete: Uuid,
+        entry: Uuid,
+        audit: Option<AuditEvent>,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        self.store.delete_daily_metrics(&mut tx, entry).await?;
+        self.audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        let mut effects = Effects::default();
+        effects.metrics();
+        self.follow(athlete, effects).await
+    }
+
+    // ----- Delivered by plugins -----
+
+    /// Validates and stores what `source` delivered for `athlete`, then brings everything
+    /// that depends on it up to date once.
+    pub async fn deliver(
+        &self,
+        athlete: &User,
+        source: &PluginId,
+        records: Vec<Delivered>,
+    ) -> AppResult<DeliverySummary> {
+        let mut summary = DeliverySummary::default();
+        let mut effects = Effects::default();
+        for record in records {
+            match record {
+                Delivered::Activity(activity) => {
+                    match self.upsert_activity(athlete, source, *activity).await? {
+                        Some(days) => {
+                            summary.activities += 1;
+                            effects.activity(days);
+                        }
+                        None => summary.rejected += 1,
+                    }
+                }
+                Delivered::ActivityUpdate {
+                    external_id,
+                    name,
+                    sport,
+                    private,
+                } => {
+                    if let Some(days) = self
+                        .amend_activity(athlete, source, &external_id, name, sport, private)
+                        .await?
+                    {
+                        summary.activities += 1;
+                        effects.activity(days);
+                    }
+                }
+                Delivered::ActivityDeleted { external_id } => {
+                    if let Some(day) = self
+                        .delete_delivered_activity(athlete, source, &external_id)
+                        .await?
+                    {
+                        summary.deleted += 1;
+                        effects.activity([day]);
+                    }
+                }
+                Delivered::Day { date, values } => {
+                    if self.merge_day(athlete, source, &date, values).await? {
+                        summary.metrics += 1;
+                        effects.metrics();
+                    } else {
+                        summary.rejected += 1;
+                    }
+                }
+                Delivered::Notice { kind, message } => {
+                    let now = self.clock.now();
+                    let mut tx = self.store.begin().await?;
+                    self.store
+                        .open_notice(&mut tx, athlete.id, source.as_str(), &kind, &message, now)
+                        .await?;
+                    tx.commit().await?;
+                    summary.notices += 1;
+                }
+            }
+        }
+        self.follow(athlete.id, effects).await?;
+        Ok(summary)
+    }
+
+    async fn reject(
+        &self,
+        source: &PluginId,
+        athlete: &User,
+        external_id: Option<&str>,
+        reason: &str,
+    ) -> AppResult<()> {
+        tracing::info!(plugin = %source, external_id, %reason, "record refused");
+        self.store
+            .record_rejection(
+                source.as_str(),
+                Some(athlete.id),
+                external_id,
+                reason,
+                self.clock.now(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Stores one delivered activity; `None` when validation refused it (recorded as a
+    /// rejection). Returns the days whose stats it changed.
+    async fn upsert_activity(
+        &self,
+        athlete: &User,
+        source: &PluginId,
+        activity: DeliveredActivity,
+    ) -> AppResult<Option<Vec<NaiveDate>>> {
+        if let Some(samples) = &activity.samples
+            && let Err(e) = samples.validate()
+        {
+            self.reject(
+                source,
+                athlete,
+                Some(&activity.external_id),
+                &format!("samples: {e}"),
+            )
+            .await?;
+            return Ok(None);
+        }
+        // Two attempts: a history import and a webhook job may insert the same activity at
+        // once; the loser reads the winner's row and updates it.
+        for attempt in 0..2 {
+            let existing = self
+                .store
+                .activity_by_external(source.as_str(), &activity.external_id)
+                .await?;
+            if let Some(existing) = &existing
+                && existing.record.user_id != athlete.id
+            {
+                self.reject(
+                    source,
+                    athlete,
+                    Some(&activity.external_id),
+                    "this activity belongs to another athlete",
+                )
+                .await?;
+                return Ok(None);
+            }
+            let mut draft = activity.draft.clone();
+            if let Some(previous) = existing.as_ref().map(|e| &e.record.draft) {
+                // What the athlete entered in Stride stays unless the provider supplies it.
+                draft.rpe = draft.rpe.or(previous.rpe);
+                draft.feeling = draft.feeling.or(previous.feeling);
+                draft.notes = draft.notes.or_else(|| previous.notes.clone());
+            }
+            let record = match self
+                .record_for(
+                    athlete,
+                    source.as_str(),
+                    Some(activity.external_id.clone()),
+                    draft,
+                    activity.utc_offset_s,
+                    self.clock.now(),
+                )
+                .await
+            {
+                Ok(record) => record,
+                Err(AppError::BadInput(e)) => {
+                    self.reject(source, athlete, Some(&activity.external_id), &e.to_string())
+                        .await?;
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            };
+            let now = self.clock.now();
+            let mut tx = self.store.begin().await?;
+            let stored = match &existing {
+                Some(existing) => {
+                    self.store
+                        .update_activity(&mut tx, existing.id, &record, now)
+                        .await?
+                }
+                None => match self.store.insert_activity(&mut tx, &record, now).await {
+                    Ok(stored) => stored,
+                    Err(StoreError::Conflict(_)) if attempt == 0 => continue,
+                    Err(e) => return Err(e.into()),
+                },
+            };
+            if let Some(samples) = &activity.samples {
+                self.store
+                    .set_activity_samples(&mut tx, stored.id, Some(&to_json(samples)))
+                    .await?;
+            }
+            self.match_workout(
+                &mut tx,
+                athlete,
+                Some(&stored),
+                existing.as_ref().map(|e| e.id),
+            )
+            .await?;
+            if stored.record.draft.rpe.is_none() {
+                self.store
+                    .open_task(&mut tx, athlete.id, "rate_activity", stored.id, now)
+                    .await?;
+            } else {
+                self.store
+                    .close_activity_tasks(&mut tx, stored.id, now)
+                    .await?;
+            }
+            tx.commit().await?;
+            let old_date = existing.map(|e| e.record.local_date);
+            return Ok(Some(
+                old_date
+                    .into_iter()
+                    .chain([stored.record.local_date])
+                    .collect(),
+            ));
+        }
+        Err(AppError::Conflict(format!(
+            "activity {} kept changing while it was stored",
+            activity.external_id
+        )))
+    }
+
+    /// Applies a provider's partial update; `None` when the activity is unknown here or the
+    /// result is refused. An edit can move an activity to another sport or day, so the plan
+    /// is re-matched.
+    async fn amend_activity(
+        &self,
+        athlete: &User,
+        source: &PluginId,
+        external_id: &str,
+        name: Option<String>,
+        sport: Option<Sport>,
+        private: Option<bool>,
+    ) -> AppResult<Option<Vec<NaiveDate>>> {
+        let Some(existing) = self
+            .store
+            .activity_by_external(source.as_str(), external_id)
+            .await?
+            .filter(|e| e.record.user_id == athlete.id)
+        else {
+            return Ok(None);
+        };
+        let mut draft = existing.record.draft.clone();
+        if let Some(name) = name {
+            draft.name = name;
+        }
+        if let Some(sport) = sport {
+            draft.sport = sport;
+        }
+        if let Some(private) = private {
+            draft.private = private;
+        }
+        let record = match self
+            .record_for(
+                athlete,
+                source.as_str(),
+                existing.record.external_id.clone(),
+                draft,
+                Some(existing.record.utc_offset_s),
+                self.clock.now(),
+            )
+            .await
+        {
+            Ok(record) => record,
+            Err(AppError::BadInput(e)) => {
+                self.reject(source, athlete, Some(external_id), &e.to_string())
+                    .await?;
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        let mut tx = self.store.begin().await?;
+        let stored = self
+            .store
+            .update_activity(&mut tx, existing.id, &record, self.clock.now())
+            .await?;
+        self.match_workout(&mut tx, athlete, Some(&stored), Some(existing.id))
+            .await?;
+        tx.commit().await?;
+        Ok(Some(vec![
+            existing.record.local_date,
+            stored.record.local_date,
+        ]))
+    }
+
+    async fn delete_delivered_activity(
+        &self,
+        athlete: &User,
+        source: &PluginId,
+        external_id: &str,
+    ) -> AppResult<Option<NaiveDate>> {
+        let Some(existing) = self
+            .store
+            .activity_by_external(source.as_str(), external_id)
+            .await?
+            .filter(|e| e.record.user_id == athlete.id)
+        else {
+            return Ok(None);
+        };
+        let mut tx = self.store.begin().await?;
+        self.match_workout(&mut tx, athlete, None, Some(existing.id))
+            .await?;
+        self.store.delete_activity(&mut tx, existing.id).await?;
+        tx.commit().await?;
+        Ok(Some(existing.record.local_date))
+    }
+
+    /// Merges a day's delivered values into what this source stored for that day; false when
+    /// refused (recorded as a rejection).
+    async fn merge_day(
+        &self,
+        athlete: &User,
+        source: &PluginId,
+        date: &str,
+        values: DailyValues,
+    ) -> AppResult<bool> {
+        let Some(day) = parse_day(date) else {
+            self.reject(
+                source,
+                athlete,
+                None,
+                &format!("date: `{date}` is not YYYY-MM-DD"),
+            )
+            .await?;
+            return Ok(false);
+        };
+        let mut tx = self.store.begin().await?;
+        let mut merged = self
+            .store
+            .daily_metrics_on(&mut tx, athlete.id, day, source.as_str())
+            .await?
+            .map(|m| m.values)
+            .unwrap_or_default();
+        merged.overlay(values);
+        if let Err(e) = merged.validate(day, self.today_for(athlete)) {
+            drop(tx);
+            self.reject(source, athlete, None, &e.to_string()).await?;
+            return Ok(false);
+        }
+        self.store
+            .upsert_daily_metrics(
+                &mut tx,
+                athlete.id,
+                day,
+                source.as_str(),
+                &merged,
+                self.clock.now(),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

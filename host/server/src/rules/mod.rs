@@ -1,0 +1,456 @@
+//! Adaptation rules: rhai scripts that read a snapshot of one athlete and return proposals.
+//!
+//! The sandbox is hard: a bounded number of operations, call depth, expression depth and
+//! string/array/map sizes, a wall-clock limit, no modules (`import` does not exist), no
+//! `eval`, and no function that touches files, the network or the environment. A script that
+//! errors or hits a limit fails alone with a message that says which limit. Scripts compile
+//! once; compiled rules are cached by their source.
+//!
+//! The script contract: read the constants `athlete`, `today`, `readiness`, `metrics`,
+//! `stats`, `alerts`, `plan_version`, `today_workouts`, `week`, `recent_activities` and
+//! `misses` (see [`snapshot::Snapshot`]), and evaluate to an array of proposals built with
+//! `change_workout(workout, changes, reason, receipts)`, `rest_instead(workout, reason,
+//! receipts)`, `regenerate_plan(adjustment, reason, receipts)` and `receipt(label, value)`.
+
+pub mod defaults;
+pub mod jobs;
+pub mod service;
+pub mod snapshot;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rhai::{AST, Array, Dynamic, Engine, EvalAltResult, Map, Scope};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use self::snapshot::Snapshot;
+use crate::gate::draft::ProposalDraft;
+
+/// The limits every rule runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RuleLimits {
+    /// Operations one run may perform.
+    pub max_operations: u64,
+    /// Deepest function-call nesting.
+    pub max_call_levels: usize,
+    /// Longest string, bytes.
+    pub max_string_size: usize,
+    /// Largest array.
+    pub max_array_size: usize,
+    /// Largest map.
+    pub max_map_size: usize,
+    /// Wall-clock limit of one run, ms.
+    pub timeout_ms: u64,
+}
+
+impl Default for RuleLimits {
+    fn default() -> Self {
+        Self {
+            max_operations: 500_000,
+            max_call_levels: 32,
+            max_string_size: 16 * 1024,
+            max_array_size: 2_000,
+            max_map_size: 500,
+            timeout_ms: 250,
+        }
+    }
+}
+
+/// Why a rule produced no proposals.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    /// The source does not compile.
+    #[error("the rule does not compile: {0}")]
+    Compile(String),
+    /// It stopped at one of the sandbox's limits.
+    #[error("the rule was stopped: {0}")]
+    Limit(String),
+    /// It failed while running.
+    #[error("the rule failed: {0}")]
+    Runtime(String),
+    /// It returned something that is not a list of proposals.
+    #[error("the rule returned an invalid result: {0}")]
+    Output(String),
+}
+
+thread_local! {
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    static PRINTED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Lines a rule may print per run (`print`/`debug`); more are dropped.
+const MAX_PRINTED: usize = 50;
+
+/// The rhai engine with Stride's sandbox and helpers.
+pub struct RuleEngine {
+    engine: Engine,
+    limits: RuleLimits,
+    cache: Mutex<HashMap<[u8; 32], Arc<AST>>>,
+}
+
+impl std::fmt::Debug for RuleEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleEngine")
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+fn receipt(label: &str, value: Dynamic) -> Map {
+    let mut map = Map::new();
+    map.insert("label".into(), label.into());
+    map.insert("value".into(), value);
+    map
+}
+
+fn proposal(kind: &str, reason: &str, receipts: Array) -> Map {
+    let mut map = Map::new();
+    map.insert("type".into(), kind.into());
+    map.insert("reason".into(), reason.into());
+    map.insert("receipts".into(), receipts.into());
+    map
+}
+
+fn change_workout(workout: Map, changes: Map, reason: &str, receipts: Array) -> Map {
+    let mut map = proposal("workout_change", reason, receipts);
+    map.insert(
+        "workout_id".into(),
+        workout.get("id").cloned().unwrap_or(Dynamic::UNIT),
+    );
+    map.insert("changes".into(), changes.into());
+    map
+}
+
+fn rest_instead(workout: Map, reason: &str, receipts: Array) -> Map {
+    let mut changes = Map::new();
+    changes.insert("kind".into(), "rest".into());
+    changes.insert(
+        "description".into(),
+        format!("Rest day instead: {reason}").into(),
+    );
+    change_workout(workout, changes, reason, receipts)
+}
+
+fn regenerate_plan(adjustment: Map, reason: &str, receipts: Array) -> Map {
+    let mut map = proposal("plan_regenerate", reason, receipts);
+    map.insert("adjustment".into(), adjustment.into());
+    map
+}
+
+/// The snapshot's fields in a scope: read-only constants to run with, plain variables to
+/// compile against.
+fn snapshot_scope(snapshot: &Snapshot, constant: bool) -> Result<Scope<'static>, RuleError> {
+    let value = rhai::serde::to_dynamic(snapshot)
+        .map_err(|e| RuleError::Runtime(format!("snapshot: {e}")))?;
+    let Some(fields) = value.try_cast::<Map>() else {
+        return Err(RuleError::Runtime("the snapshot is not a map".to_owned()));
+    };
+    let mut scope = Scope::new();
+    for (name, value) in fields {
+        if constant {
+            scope.push_constant_dynamic(name.to_string(), value);
+        } else {
+            scope.push_dynamic(name.to_string(), value);
+        }
+    }
+    Ok(scope)
+}
+
+/// Translates rhai's errors into what a coach can act on.
+fn describe(error: &EvalAltResult, limits: &RuleLimits) -> RuleError {
+    match error {
+        EvalAltResult::ErrorTooManyOperations(_) => RuleError::Limit(format!(
+            "it ran more than {} operations (an endless loop?)",
+            limits.max_operations
+        )),
+        EvalAltResult::ErrorStackOverflow(_) => RuleError::Limit(format!(
+            "it nested calls deeper than {} (runaway recursion?)",
+            limits.max_call_levels
+        )),
+        EvalAltResult::ErrorDataTooLarge(what, _) => RuleError::Limit(format!(
+            "it built {} over the limit (strings {} bytes, arrays {} items, maps {} keys)",
+            data_kind(what),
+            limits.max_string_size,
+            limits.max_array_size,
+            limits.max_map_size
+        )),
+        EvalAltResult::ErrorTerminated(..) => {
+            RuleError::Limit(format!("it ran longer than {} ms", limits.timeout_ms))
+        }
+        EvalAltResult::ErrorFunctionNotFound(name, position) => RuleError::Runtime(format!(
+            "`{}` is not available to rules (at {position})",
+            name.split(" (").next().unwrap_or(name)
+        )),
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => describe(inner, limits),
+        other => RuleError::Runtime(other.to_string()),
+    }
+}
+
+impl RuleEngine {
+    /// An engine with the given limits.
+    pub fn new(limits: RuleLimits) -> Self {
+        let mut engine = Engine::new();
+        engine
+            .set_max_operations(limits.max_operations)
+            .set_max_call_levels(limits.max_call_levels)
+            .set_max_expr_depths(64, 32)
+            .set_max_string_size(limits.max_string_size)
+            .set_max_array_size(limits.max_array_size)
+            .set_max_map_size(limits.max_map_size)
+            .set_max_variables(500)
+            .set_max_functions(100)
+            .set_strict_variables(true);
+        engine.disable_symbol("eval");
+        engine.on_progress(|_| {
+            let late = DEADLINE.with(|d| d.get().is_some_and(|deadline| Instant::now() > deadline));
+            late.then(|| Dynamic::from("time limit"))
+        });
+        engine.on_print(|text| {
+            PRINTED.with(|p| {
+                let mut p = p.borrow_mut();
+                if p.len() < MAX_PRINTED {
+                    p.push(text.chars().take(500).collect());
+                }
+            });
+        });
+        engine.on_debug(|text, _, _| {
+            PRINTED.with(|p| {
+                let mut p = p.borrow_mut();
+                if p.len() < MAX_PRINTED {
+                    p.push(text.chars().take(500).collect());
+                }
+            });
+        });
+        engine
+            .register_fn("receipt", receipt)
+            .register_fn("change_workout", change_workout)
+            .register_fn("rest_instead", rest_instead)
+            .register_fn("regenerate_plan", regenerate_plan);
+        Self {
+            engine,
+            limits,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> RuleLimits {
+        self.limits
+    }
+
+    /// Compiles a script, or returns the cached compilation of the same source.
+    pub fn compile(&self, source: &str) -> Result<Arc<AST>, RuleError> {
+        let key: [u8; 32] = Sha256::digest(source.as_bytes()).into();
+        if let Some(ast) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Ok(ast.clone());
+        }
+        // The snapshot's names are known at compile time, so a misspelt variable is a compile
+        // error rather than a surprise on some athlete's data.
+        // Declared as variables, not constants: the optimizer must not fold defaults in.
+        let scope = snapshot_scope(&Snapshot::default(), false)?;
+        let ast = Arc::new(
+            self.engine
+                .compile_with_scope(&scope, source)
+                .map_err(|e| RuleError::Compile(e.to_string()))?,
+        );
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(key, ast.clone());
+        Ok(ast)
+    }
+
+    /// Runs a compiled rule against `snapshot`; returns its proposals and what it printed.
+    pub fn run(
+        &self,
+        ast: &AST,
+        snapshot: &Snapshot,
+    ) -> Result<(Vec<ProposalDraft>, Vec<String>), RuleError> {
+        let mut scope = snapshot_scope(snapshot, true)?;
+        DEADLINE.with(|d| {
+            d.set(Some(
+                Instant::now() + Duration::from_millis(self.limits.timeout_ms),
+            ))
+        });
+        PRINTED.with(|p| p.borrow_mut().clear());
+        let result = self.engine.eval_ast_with_scope::<Dynamic>(&mut scope, ast);
+        DEADLINE.with(|d| d.set(None));
+        let printed = PRINTED.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        let value = result.map_err(|e| describe(&e, &self.limits))?;
+        if value.is_unit() {
+            return Ok((Vec::new(), printed));
+        }
+        let Some(items) = value.try_cast::<Array>() else {
+            return Err(RuleError::Output(
+                "a rule must evaluate to an array of proposals".to_owned(),
+            ));
+        };
+        let mut proposals = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let draft: ProposalDraft = rhai::serde::from_dynamic(&item)
+                .map_err(|e| RuleError::Output(format!("proposal {}: {e}", i + 1)))?;
+            if draft.reason().trim().is_empty() {
+                return Err(RuleError::Output(format!(
+                    "proposal {} gives no reason",
+                    i + 1
+                )));
+            }
+            proposals.push(draft);
+        }
+        Ok((proposals, printed))
+    }
+
+    /// Compiles and runs a source in one step.
+    pub fn evaluate(
+        &self,
+        source: &str,
+        snapshot: &Snapshot,
+    ) -> Result<Vec<ProposalDraft>, RuleError> {
+        let ast = self.compile(source)?;
+        self.run(&ast, snapshot).map(|(proposals, _)| proposals)
+    }
+}
+
+/// One fixture: a snapshot and the proposals the rule must return for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fixture {
+    /// What the case is about.
+    pub name: String,
+    /// The athlete's state.
+    pub snapshot: Snapshot,
+    /// The proposals expected, in order.
+    pub expected: Vec<ProposalDraft>,
+}
+
+/// How a rule did on its fixtures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FixtureReport {
+    /// Cases run.
+    pub cases: usize,
+    /// Failures: case name and what went wrong.
+    pub failures: Vec<(String, String)>,
+}
+
+impl FixtureReport {
+    /// Whether every case passed (and there was at least one).
+    pub fn passed(&self) -> bool {
+        self.cases > 0 && self.failures.is_empty()
+    }
+}
+
+/// Parses fixtures from JSON (an array of cases).
+pub fn parse_fixtures(json: &str) -> Result<Vec<Fixture>, RuleError> {
+    serde_json::from_str(json)
+        .map_err(|e| RuleError::Output(format!("the fixtures are not valid: {e}")))
+}
+
+/// Runs `source` against each fixture and compares the proposals.
+pub fn check_fixtures(
+    engine: &RuleEngine,
+    source: &str,
+    fixtures: &[Fixture],
+) -> Result<FixtureReport, RuleError> {
+    let ast = engine.compile(source)?;
+    let mut report = FixtureReport {
+        cases: fixtures.len(),
+        failures: Vec::new(),
+    };
+    for fixture in fixtures {
+        match engine.run(&ast, &fixture.snapshot) {
+            Ok((actual, _)) if actual == fixture.expected => {}
+            Ok((actual, _)) => report.failures.push((
+                fixture.name.clone(),
+                format!(
+                    "expected {}, got {}",
+                    serde_json::to_string(&fixture.expected).unwrap_or_default(),
+                    serde_json::to_string(&actual).unwrap_or_default()
+                ),
+            )),
+            Err(error) => report
+                .failures
+                .push((fixture.name.clone(), error.to_string())),
+        }
+    }
+    Ok(report)
+}
+
+/// Names the kind of value rhai's `ErrorDataTooLarge` complains about ("Length of string",
+/// "Size of array/BLOB", "Size of object map").
+fn data_kind(what: &str) -> &'static str {
+    let what = what.to_ascii_lowercase();
+    if what.contains("string") {
+        "a string"
+    } else if what.contains("map") {
+        "a map"
+    } else if what.contains("array") {
+        "an array"
+    } else {
+        "a value"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> RuleEngine {
+        RuleEngine::new(RuleLimits::default())
+    }
+
+    #[test]
+    fn hostile_scripts_are_stopped_with_a_clear_error() {
+        let engine = engine();
+        let snapshot = Snapshot::default();
+        let cases = [
+            ("loop { }", "more than 500000 operations"),
+            ("let s = \"xx\"; loop { s += s; }", "string over the limit"),
+            ("fn down(n) { down(n + 1) } down(0)", "deeper than 32"),
+            ("let a = []; loop { a.push(1); }", "array over the limit"),
+            ("open(\"/etc/passwd\")", "`open` is not available to rules"),
+            ("eval(\"1 + 1\")", "eval"),
+        ];
+        for (source, expected) in cases {
+            let error = engine.evaluate(source, &snapshot).expect_err(source);
+            assert!(error.to_string().contains(expected), "{source}: {error}");
+        }
+        let import = engine
+            .evaluate("import \"std\" as s; []", &snapshot)
+            .expect_err("no modules");
+        assert!(matches!(import, RuleError::Compile(_)), "{import}");
+        // The engine still works after each of them.
+        assert_eq!(engine.evaluate("[]", &snapshot), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn output_must_be_proposals() {
+        let engine = engine();
+        let snapshot = Snapshot::default();
+        assert!(matches!(
+            engine.evaluate("42", &snapshot),
+            Err(RuleError::Output(_))
+        ));
+        let missing = engine
+            .evaluate("[#{ type: \"workout_change\" }]", &snapshot)
+            .expect_err("incomplete");
+        assert!(missing.to_string().contains("proposal 1"), "{missing}");
+        assert_eq!(engine.evaluate("()", &snapshot), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn snapshot_values_are_read_only() {
+        let error = engine()
+            .evaluate("today_workouts.push(1); []", &Snapshot::default())
+            .expect_err("constant");
+        assert!(error.to_string().contains("constant"), "{error}");
+    }
+}

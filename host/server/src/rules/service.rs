@@ -1,0 +1,606 @@
+//! Rules at work: the snapshot an athlete's rules see, the rule set in force (defaults,
+//! overridden by name by a coach's team rules and then by the athlete's own), evaluation on
+//! every trigger, the nightly check, simulation of drafts, and versioned, validated editing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::defaults::{DEFAULT_RULES, version_of};
+use super::jobs::NightlyCheck;
+use super::snapshot::{
+    ActivityView, AlertView, AthleteView, MetricsView, ReadinessView, SignalView, Snapshot,
+    StatsView, WorkoutView,
+};
+use super::{FixtureReport, RuleEngine, RuleError, check_fixtures, parse_fixtures};
+use crate::audit::{self, AuditEvent};
+use crate::auth::{Accounts, Permission, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::gate::{Gate, ProposalDraft, Source, SourceKind};
+use crate::jobs::Jobs;
+use crate::training::Training;
+use stride_domain::clock::SharedClock;
+use stride_domain::people::GrantAccess;
+use stride_store::{DateRange, RuleRow, RuleVersionRow, Store, StoredWorkout, User, to_json};
+
+/// Where a rule in force comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Origin {
+    /// Shipped with Stride.
+    Default,
+    /// A coach's team rule.
+    Team(Uuid),
+    /// The athlete's own rule.
+    Athlete(Uuid),
+}
+
+/// A rule in force for an athlete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveRule {
+    /// Name.
+    pub name: String,
+    /// Where it comes from.
+    pub origin: Origin,
+    /// The rule's id (none for defaults).
+    pub rule_id: Option<Uuid>,
+    /// Version label.
+    pub version: String,
+    /// Source.
+    pub source: String,
+}
+
+/// What one evaluation did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvaluationReport {
+    /// Rules run.
+    pub rules: usize,
+    /// Proposals filed.
+    pub proposals: Vec<Uuid>,
+    /// Rules that failed, and why.
+    pub failures: Vec<(String, String)>,
+    /// Where the time went.
+    pub timings: EvaluationTimings,
+}
+
+/// Wall time of each phase of one evaluation.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EvaluationTimings {
+    /// Loading the athlete, the snapshot and the rules in force.
+    pub snapshot: Duration,
+    /// Compiling (when not cached) and running the scripts.
+    pub scripts: Duration,
+    /// Filing the proposals through the gate.
+    pub gate: Duration,
+}
+
+/// Where a rule being saved applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleScope {
+    /// One athlete.
+    Athlete(Uuid),
+    /// The saving coach's team (athletes who gave them read-write access).
+    Team,
+}
+
+/// The result of saving a rule version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedRule {
+    /// The rule.
+    pub rule: RuleRow,
+    /// The version just stored.
+    pub version: RuleVersionRow,
+    /// Whether it is now in force (it compiled and passed its fixtures).
+    pub accepted: bool,
+    /// What failed, when it did not.
+    pub problems: Vec<String>,
+}
+
+/// The rules service.
+#[derive(Clone)]
+pub struct Rules {
+    store: Store,
+    clock: SharedClock,
+    engine: Arc<RuleEngine>,
+    training: Training,
+    gate: Gate,
+    accounts: Accounts,
+    jobs: Jobs,
+}
+
+impl std::fmt::Debug for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Rules")
+    }
+}
+
+fn valid_rule_name(name: &str) -> bool {
+    (1..=60).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn workout_view(w: &StoredWorkout) -> WorkoutView {
+    WorkoutView {
+        id: Some(w.id),
+        date: Some(w.workout.date),
+        kind: w.workout.kind.as_str().to_owned(),
+        target_duration_s: w.workout.target_duration_s,
+        target_distance_m: w.workout.target_distance_m,
+        intensity_zone: w.workout.intensity_zone,
+        description: w.workout.description.clone(),
+        state: w.state.as_str().to_owned(),
+    }
+}
+
+impl Rules {
+    /// The service.
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        engine: Arc<RuleEngine>,
+        training: Training,
+        gate: Gate,
+        accounts: Accounts,
+        jobs: Jobs,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            engine,
+            training,
+            gate,
+            accounts,
+            jobs,
+        }
+    }
+
+    /// Rules that failed while evaluating an athlete, newest first: (rule, version, error, when).
+    pub async fn failures(
+        &self,
+        viewer: &Viewer,
+        athlete: Uuid,
+    ) -> AppResult<Vec<(String, String, String, chrono::DateTime<chrono::Utc>)>> {
+        self.accounts
+            .authorize_athlete(viewer, athlete, GrantAccess::Read)
+            .await?;
+        Ok(self.store.rule_failures(athlete, 50).await?)
+    }
+
+    /// The engine (for simulations and tools).
+    pub fn engine(&self) -> &RuleEngine {
+        &self.engine
+    }
+
+    /// What the athlete's rules see today.
+    pub async fn snapshot(&self, athlete: &User) -> AppResult<Snapshot> {
+        let today = self.training.today_for(athlete);
+        let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
+        let fortnight_ago = today.checked_sub_days(Days::new(14)).unwrap_or(today);
+        let baselines = self.store.baselines(athlete.id).await?;
+        // Independent reads, run together.
+        let ((readiness, merged), (mut alerts, series), plan, activities) = tokio::try_join!(
+            self.training.readiness_with(athlete, today, baselines),
+            self.training.alerts_and_series(athlete.id, week_ago, today),
+            async { Ok::<_, AppError>(self.store.active_plan(athlete.id).await?) },
+            async {
+                Ok::<_, AppError>(
+                    self.store
+                        .list_activities(
+                            athlete.id,
+                            DateRange {
+                                from: Some(fortnight_ago),
+                                to: Some(today),
+                            },
+                            None,
+                            200,
+                        )
+                        .await?,
+                )
+            },
+        )?;
+        let stats = series.last().filter(|d| d.date == today).cloned();
+        alerts.reverse();
+        let (today_workouts, week, misses) = match &plan {
+            Some(plan) => {
+                let ahead = today.checked_add_days(Days::new(6)).unwrap_or(today);
+                let workouts = self
+                    .store
+                    .plan_workouts(plan.id, fortnight_ago, ahead)
+                    .await?;
+                let today_workouts = workouts
+                    .iter()
+                    .filter(|w| w.workout.date == today)
+                    .map(workout_view)
+                    .collect();
+                let week = workouts
+                    .iter()
+                    .filter(|w| w.workout.date >= today)
+                    .map(workout_view)
+                    .collect();
+                let mut misses: Vec<WorkoutView> = workouts
+                    .iter()
+                    .filter(|w| {
+                        w.workout.date < today
+                            && w.state == stride_domain::matching::WorkoutState::Missed
+                    })
+                    .map(workout_view)
+                    .collect();
+                misses.reverse();
+                (today_workouts, week, misses)
+            }
+            None => (Vec::new(), Vec::new(), Vec::new()),
+        };
+        Ok(Snapshot {
+            athlete: AthleteView {
+                id: Some(athlete.id),
+                name: athlete.profile.display_name.clone(),
+                sex: athlete.profile.sex.map(|s| s.as_str().to_owned()),
+                time_zone: athlete.profile.time_zone.name().to_owned(),
+                resting_hr: baselines.resting_hr,
+                hrv_ms: baselines.hrv.map(|(v, _)| v),
+                hrv_kind: baselines.hrv.map(|(_, k)| k.as_str().to_owned()),
+                max_hr: baselines.max_hr,
+                threshold_hr: baselines.threshold_hr,
+            },
+            today: Some(today),
+            readiness: ReadinessView {
+                light: readiness.light.map(|l| l.as_str().to_owned()),
+                confidence: readiness.confidence,
+                signals: readiness
+                    .signals
+                    .iter()
+                    .map(|s| SignalView {
+                        signal: s.signal.as_str().to_owned(),
+                        light: s.light.as_str().to_owned(),
+                        reason: s.reason.clone(),
+                    })
+                    .collect(),
+            },
+            metrics: MetricsView {
+                resting_hr: merged.resting_hr,
+                hrv_ms: merged.hrv.map(|(v, _)| v),
+                hrv_kind: merged.hrv.map(|(_, k)| k.as_str().to_owned()),
+                sleep_min: merged.sleep_duration_min,
+                sleep_quality: merged.sleep_quality,
+                soreness: merged.soreness,
+                stress: merged.stress,
+                mood: merged.mood,
+            },
+            stats: stats
+                .map(|d| StatsView {
+                    acute: Some(d.acute),
+                    chronic: Some(d.chronic),
+                    acwr: d.acwr,
+                    tsb: Some(d.tsb),
+                    monotony: d.monotony,
+                    strain: d.strain,
+                    weekly_load: Some(d.weekly_load),
+                    warming_up: d.warming_up,
+                })
+                .unwrap_or_default(),
+            alerts: alerts
+                .iter()
+                .map(|a| AlertView {
+                    kind: a.kind.as_str().to_owned(),
+                    date: Some(a.date),
+                    value: a.value,
+                    threshold: a.threshold,
+                })
+                .collect(),
+            plan_version: plan.as_ref().map(|p| p.version),
+            plan_changed_on: plan.as_ref().map(|p| {
+                p.updated_at
+                    .with_timezone(&athlete.profile.time_zone)
+                    .date_naive()
+            }),
+            today_workouts,
+            week,
+            recent_activities: activities
+                .iter()
+                .map(|a| ActivityView {
+                    id: Some(a.id),
+                    date: Some(a.record.local_date),
+                    sport: a.record.draft.sport.as_str().to_owned(),
+                    duration_s: a.record.draft.duration_s,
+                    distance_m: a.record.draft.distance_m,
+                    rpe: a.record.draft.rpe,
+                    load: a.record.load_rpe,
+                })
+                .collect(),
+            misses,
+        })
+    }
+
+    /// The rules in force for an athlete: defaults, overridden by name by team rules of coaches
+    /// with read-write access, overridden by the athlete's own.
+    pub async fn effective_rules(&self, athlete: Uuid) -> AppResult<Vec<EffectiveRule>> {
+        let mut rules: BTreeMap<String, EffectiveRule> = DEFAULT_RULES
+            .iter()
+            .map(|r| {
+                let rule = EffectiveRule {
+                    name: r.name.to_owned(),
+                    origin: Origin::Default,
+                    rule_id: None,
+                    version: version_of(r.source),
+                    source: r.source.to_owned(),
+                };
+                (r.name.to_owned(), rule)
+            })
+            .collect();
+        let custom = self.store.rules_for_athlete(athlete).await?;
+        // Team rules first (ordered by scope kind: "athlete" sorts before "team"), so reverse.
+        for (rule, version) in custom.into_iter().rev() {
+            let origin = if rule.scope_kind == "athlete" {
+                Origin::Athlete(rule.scope_id)
+            } else {
+                Origin::Team(rule.scope_id)
+            };
+            let entry = EffectiveRule {
+                name: rule.name.clone(),
+                origin,
+                rule_id: Some(rule.id),
+                version: format!("v{}", version.version),
+                source: version.source,
+            };
+            let replace = !matches!(
+                rules.get(&rule.name).map(|r| &r.origin),
+                Some(Origin::Athlete(_))
+            );
+            if replace {
+                rules.insert(rule.name, entry);
+            }
+        }
+        Ok(rules.into_values().collect())
+    }
+
+    /// Runs every rule in force for the athlete and files their proposals. A rule that fails
+    /// is recorded and skipped; it never stops the others.
+    pub async fn evaluate(&self, athlete_id: Uuid, trigger: &str) -> AppResult<EvaluationReport> {
+        let started = Instant::now();
+        let athlete = self.store.user(athlete_id).await?;
+        let (snapshot, rules) =
+            tokio::try_join!(self.snapshot(&athlete), self.effective_rules(athlete_id))?;
+        let snapshot = Arc::new(snapshot);
+        let mut report = EvaluationReport {
+            rules: rules.len(),
+            ..EvaluationReport::default()
+        };
+        report.timings.snapshot = started.elapsed();
+        for rule in rules {
+            let engine = self.engine.clone();
+            let (source, view) = (rule.source.clone(), snapshot.clone());
+            let scripts = Instant::now();
+            let outcome = tokio::task::spawn_blocking(move || engine.evaluate(&source, &view))
+                .await
+                .unwrap_or_else(|e| Err(RuleError::Runtime(format!("the rule crashed: {e}"))));
+            report.timings.scripts += scripts.elapsed();
+            let filing = Instant::now();
+            let drafts = match outcome {
+                Ok(drafts) => drafts,
+                Err(error) => {
+                    tracing::warn!(rule = %rule.name, version = %rule.version, athlete = %athlete_id, trigger, %error, "rule failed; skipped");
+                    self.store
+                        .record_rule_failure(
+                            athlete_id,
+                            &rule.name,
+                            &rule.version,
+                            &error.to_string(),
+                            self.clock.now(),
+                        )
+                        .await?;
+                    report.failures.push((rule.name.clone(), error.to_string()));
+                    continue;
+                }
+            };
+            for draft in drafts {
+                let source = Source {
+                    kind: SourceKind::Rule,
+                    reference: rule.name.clone(),
+                    version: Some(rule.version.clone()),
+                };
+                match self.gate.propose(&athlete, source, draft).await {
+                    Ok(Some(proposal)) => report.proposals.push(proposal.row.id),
+                    Ok(None) => {}
+                    Err(AppError::BadInput(e)) => {
+                        let error = format!("proposed an impossible change: {e}");
+                        self.store
+                            .record_rule_failure(
+                                athlete_id,
+                                &rule.name,
+                                &rule.version,
+                                &error,
+                                self.clock.now(),
+                            )
+                            .await?;
+                        report.failures.push((rule.name.clone(), error));
+                    }
+                    Err(AppError::NotFound(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            report.timings.gate += filing.elapsed();
+        }
+        Ok(report)
+    }
+
+    /// The nightly check for the athlete's `date` (just ended): marks missed workouts, lapses
+    /// overdue proposals, and evaluates the rules.
+    pub async fn nightly(&self, athlete_id: Uuid) -> AppResult<EvaluationReport> {
+        let athlete = self.store.user(athlete_id).await?;
+        self.training.mark_missed(&athlete).await?;
+        self.gate.expire_due().await?;
+        self.evaluate(athlete_id, "nightly").await
+    }
+
+    /// Enqueues the nightly check of every athlete whose local day changed since `seen` last
+    /// recorded it (each day once, whichever replica gets there first). Returns how many.
+    pub async fn schedule_nightly(&self, seen: &mut HashMap<Uuid, NaiveDate>) -> AppResult<usize> {
+        let now = self.clock.now();
+        let mut enqueued = 0;
+        for (user, zone) in self.store.user_zones().await? {
+            let Ok(zone) = zone.parse::<chrono_tz::Tz>() else {
+                continue;
+            };
+            let local = now.with_timezone(&zone).date_naive();
+            if seen.get(&user) == Some(&local) {
+                continue;
+            }
+            seen.insert(user, local);
+            if self.store.claim_nightly(user, local, now).await? {
+                let mut tx = self.store.begin().await?;
+                self.jobs
+                    .enqueue(&mut tx, Some(user), &NightlyCheck { date: local }, now)
+                    .await?;
+                tx.commit().await?;
+                enqueued += 1;
+            }
+        }
+        if enqueued > 0 {
+            self.jobs.wake();
+        }
+        Ok(enqueued)
+    }
+
+    /// Runs a draft rule on the athlete's real data and returns what it would propose, without
+    /// proposing anything.
+    pub async fn simulate(
+        &self,
+        viewer: &Viewer,
+        athlete_id: Uuid,
+        source: &str,
+    ) -> AppResult<Vec<ProposalDraft>> {
+        let athlete = self
+            .training
+            .athlete(viewer, athlete_id, GrantAccess::Read)
+            .await?;
+        let snapshot = self.snapshot(&athlete).await?;
+        let engine = self.engine.clone();
+        let source = source.to_owned();
+        let result = tokio::task::spawn_blocking(move || engine.evaluate(&source, &snapshot))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("simulation crashed: {e}")))?;
+        let drafts = result.map_err(|e| AppError::bad_input("source", e.to_string()))?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let event = AuditEvent::new(viewer.actor(), "rule.simulate", "athlete", athlete_id)
+            .payload(json!({ "proposals": drafts.len() }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(drafts)
+    }
+
+    /// Saves a new version of a rule (creating the rule on its first version). The version is
+    /// kept whatever happens; it is put in force only if it compiles and passes its fixtures.
+    pub async fn save(
+        &self,
+        viewer: &Viewer,
+        scope: RuleScope,
+        name: &str,
+        source: &str,
+        fixtures: &str,
+    ) -> AppResult<SavedRule> {
+        if !valid_rule_name(name) {
+            return Err(AppError::bad_input(
+                "name",
+                "must be 1–60 lower-case letters, digits and dashes",
+            ));
+        }
+        let (scope_kind, scope_id) = match scope {
+            RuleScope::Athlete(athlete) => {
+                self.accounts
+                    .authorize_athlete(viewer, athlete, GrantAccess::ReadWrite)
+                    .await?;
+                ("athlete", athlete)
+            }
+            RuleScope::Team => {
+                viewer.require(Permission::ManageTeamRules)?;
+                ("team", viewer.id())
+            }
+        };
+        if source.len() > 64 * 1024 {
+            return Err(AppError::bad_input("source", "is longer than 64 KiB"));
+        }
+        let validation: Result<FixtureReport, RuleError> =
+            parse_fixtures(fixtures).and_then(|cases| check_fixtures(&self.engine, source, &cases));
+        let problems = match &validation {
+            Ok(report) if report.cases == 0 => vec![
+                "fixtures: add at least one case (a snapshot and the proposals expected)"
+                    .to_owned(),
+            ],
+            Ok(report) => report
+                .failures
+                .iter()
+                .map(|(case, why)| format!("fixture `{case}`: {why}"))
+                .collect(),
+            Err(e) => vec![e.to_string()],
+        };
+        let accepted = problems.is_empty();
+        let now = self.clock.now();
+        let existing = self.store.rule_by_name(scope_kind, scope_id, name).await?;
+        let mut tx = self.store.begin().await?;
+        let rule = match existing {
+            Some(rule) => rule,
+            None => {
+                self.store
+                    .insert_rule(&mut tx, name, scope_kind, scope_id, viewer.id(), now)
+                    .await?
+            }
+        };
+        let number = self.store.next_rule_version(&mut tx, rule.id).await?;
+        let version = RuleVersionRow {
+            rule_id: rule.id,
+            version: number,
+            source: source.to_owned(),
+            fixtures: fixtures.to_owned(),
+            status: if accepted { "active" } else { "rejected" }.to_owned(),
+            report: to_json(
+                &json!({ "problems": problems, "cases": validation.as_ref().map(|r| r.cases).unwrap_or(0) }),
+            ),
+            created_by: Some(viewer.id()),
+            created_at: now,
+        };
+        self.store.add_rule_version(&mut tx, &version).await?;
+        let event = AuditEvent::new(viewer.actor(), if accepted { "rule.activate" } else { "rule.reject_version" }, "rule", rule.id)
+            .payload(json!({ "name": name, "scope": scope_kind, "scope_id": scope_id, "version": number, "problems": problems.len() }));
+        audit::record(&self.store, &mut tx, event, now).await?;
+        tx.commit().await?;
+        let rule = self.store.rule(rule.id).await?;
+        Ok(SavedRule {
+            rule,
+            version,
+            accepted,
+            problems,
+        })
+    }
+
+    /// Every version of a rule the viewer may see.
+    pub async fn versions(
+        &self,
+        viewer: &Viewer,
+        rule_id: Uuid,
+    ) -> AppResult<(RuleRow, Vec<RuleVersionRow>)> {
+        let rule = self
+            .store
+            .rule(rule_id)
+            .await
+            .map_err(|_| AppError::NotFound("rule not found".to_owned()))?;
+        let allowed = match rule.scope_kind.as_str() {
+            "team" => rule.scope_id == viewer.id(),
+            _ => self
+                .accounts
+                .authorize_athlete(viewer, rule.scope_id, GrantAccess::Read)
+                .await
+                .is_ok(),
+        };
+        if !allowed {
+            return Err(AppError::NotFound("rule not found".to_owned()));
+        }
+        Ok((rule.clone(), self.store.rule_versions(rule.id).await?))
+    }
+}

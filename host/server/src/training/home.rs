@@ -1,0 +1,132 @@
+//! The home screen: today's workout, readiness, load status and alerts, served from a cache
+//! that every write affecting it invalidates — on this replica at once, and on the others
+//! through the event bus ([`crate::events`]).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{Days, NaiveDate};
+use moka::future::Cache;
+use uuid::Uuid;
+
+use super::Training;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::events::{Event, Events, Received};
+use stride_domain::people::GrantAccess;
+use stride_domain::readiness::Readiness;
+use stride_domain::stats::{DayStats, RiskAlert};
+use stride_store::StoredWorkout;
+
+/// Where an athlete's load stands today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadStatus {
+    /// Today's stats (derived when no activity was logged today).
+    pub today: Option<DayStats>,
+}
+
+/// Everything the home screen shows.
+#[derive(Debug, Clone)]
+pub struct Home {
+    /// The athlete's today.
+    pub date: NaiveDate,
+    /// Today's scheduled workouts in the active plan.
+    pub workouts: Vec<StoredWorkout>,
+    /// Today's readiness.
+    pub readiness: Readiness,
+    /// Load status.
+    pub load: LoadStatus,
+    /// Risk alerts of the last seven days, newest first.
+    pub alerts: Vec<RiskAlert>,
+}
+
+/// Cached home screens, keyed by athlete (each remembers the day it was built for).
+#[derive(Clone)]
+pub struct HomeCache {
+    cache: Cache<Uuid, Arc<Home>>,
+    events: Events,
+}
+
+impl std::fmt::Debug for HomeCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HomeCache")
+            .field("entries", &self.cache.entry_count())
+            .finish()
+    }
+}
+
+impl HomeCache {
+    /// A cache of up to 100,000 home screens, each kept at most ten minutes.
+    pub fn new(events: Events) -> Self {
+        Self {
+            cache: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(600))
+                .build(),
+            events,
+        }
+    }
+
+    /// Drops an athlete's cached home screen here at once, and tells the other replicas.
+    pub async fn invalidate(&self, athlete_id: Uuid) {
+        self.cache.invalidate(&athlete_id).await;
+        self.events
+            .publish(Event::AthleteChanged {
+                athlete: athlete_id,
+            })
+            .await;
+    }
+
+    /// Follows the changes other replicas (and this one) announce. Runs until the bus closes.
+    pub async fn follow(self) {
+        let mut listener = self.events.subscribe();
+        while let Some(received) = listener.next().await {
+            match received {
+                Received::Event(event) => {
+                    if let Event::AthleteChanged { athlete } = *event {
+                        self.cache.invalidate(&athlete).await;
+                    }
+                }
+                // Missed events: anything cached may be stale.
+                Received::Lagged => self.cache.invalidate_all(),
+            }
+        }
+    }
+}
+
+impl Training {
+    /// The home screen of an athlete (default: the viewer), from the cache when fresh.
+    pub async fn home(&self, viewer: &Viewer, athlete_id: Uuid) -> AppResult<Arc<Home>> {
+        let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
+        let today = self.today_for(&athlete);
+        if let Some(home) = self.home.cache.get(&athlete.id).await
+            && home.date == today
+        {
+            return Ok(home);
+        }
+        let home = Arc::new(self.build_home(&athlete, today).await?);
+        self.home.cache.insert(athlete.id, home.clone()).await;
+        Ok(home)
+    }
+
+    async fn build_home(&self, athlete: &stride_store::User, today: NaiveDate) -> AppResult<Home> {
+        let workouts = match self.store.active_plan(athlete.id).await? {
+            Some(plan) => self.store.plan_workouts(plan.id, today, today).await?,
+            None => Vec::new(),
+        };
+        let readiness = self.readiness_on(athlete, today).await?;
+        let load = LoadStatus {
+            today: self.series(athlete.id, today, today).await?.pop(),
+        };
+        let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
+        let mut alerts = self.alerts_between(athlete.id, week_ago, today).await?;
+        alerts.reverse();
+        Ok(Home {
+            date: today,
+            workouts,
+            readiness,
+            load,
+            alerts,
+        })
+    }
+}

@@ -1,0 +1,233 @@
+//! Rolling stats, risk alerts and readiness for an athlete, kept current incrementally.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use uuid::Uuid;
+
+use super::Training;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use stride_domain::metrics::DailyValues;
+use stride_domain::people::{Baselines, GrantAccess};
+use stride_domain::readiness::{Readiness, ReadinessInputs, readiness};
+use stride_domain::stats::{
+    ActivityLoadRef, DayStats, RiskAlert, StatsSeed, compute_days, risk_alerts,
+};
+use stride_store::DailyMetricsRecord;
+
+/// The longest range one stats query covers, in days (ten years).
+const MAX_RANGE_DAYS: i64 = 3_660;
+
+/// Days of daily metrics a readiness judgement looks back over.
+const READINESS_HISTORY_DAYS: u64 = 60;
+
+impl Training {
+    /// Stats for every day in `from..=to` (the days since history began), including rest
+    /// days up to the athlete's today that no activity has written yet.
+    pub async fn stats_series(
+        &self,
+        viewer: &Viewer,
+        athlete_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<Vec<DayStats>> {
+        let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
+        if from > to {
+            return Err(AppError::bad_input(
+                "from",
+                format!("{from} is after `to` ({to})"),
+            ));
+        }
+        if (to - from).num_days() > MAX_RANGE_DAYS {
+            return Err(AppError::bad_input(
+                "to",
+                format!("a range may cover at most {MAX_RANGE_DAYS} days"),
+            ));
+        }
+        let end = to.min(self.today_for(&athlete));
+        self.series(athlete_id, from, end).await
+    }
+
+    /// Stored days in range plus derived rest days after the last stored one, up to `end`.
+    pub(crate) async fn series(
+        &self,
+        athlete_id: Uuid,
+        from: NaiveDate,
+        end: NaiveDate,
+    ) -> AppResult<Vec<DayStats>> {
+        if from > end {
+            return Ok(Vec::new());
+        }
+        let settings = self.settings.stats;
+        let mut days = self
+            .store
+            .stats_between(None, athlete_id, from, end)
+            .await?;
+        let Some((_, last_stored)) = self.store.stats_span(None, athlete_id).await? else {
+            return Ok(days);
+        };
+        if last_stored < end {
+            let needed = StatsSeed::days_needed(&settings) as u64;
+            let seed_from = last_stored
+                .checked_sub_days(Days::new(needed))
+                .unwrap_or(last_stored);
+            let previous = self
+                .store
+                .stats_between(None, athlete_id, seed_from, last_stored)
+                .await?;
+            let seed = StatsSeed::from_previous(&previous, &settings);
+            let first = last_stored.succ_opt().unwrap_or(last_stored);
+            let rest = (end - last_stored).num_days().max(0) as usize;
+            days.extend(
+                compute_days(&seed, first, &vec![0.0; rest], &settings)
+                    .into_iter()
+                    .filter(|d| d.date >= from),
+            );
+        }
+        Ok(days)
+    }
+
+    /// Load-based risk alerts on days in `from..=to`, each with its receipts.
+    pub async fn alerts(
+        &self,
+        viewer: &Viewer,
+        athlete_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<Vec<RiskAlert>> {
+        let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
+        let end = to.min(self.today_for(&athlete));
+        self.alerts_between(athlete_id, from, end).await
+    }
+
+    pub(crate) async fn alerts_between(
+        &self,
+        athlete_id: Uuid,
+        from: NaiveDate,
+        end: NaiveDate,
+    ) -> AppResult<Vec<RiskAlert>> {
+        Ok(self.alerts_and_series(athlete_id, from, end).await?.0)
+    }
+
+    /// Alerts on days in `from..=end`, and the stats series they were judged on (which starts
+    /// a chronic window earlier, for the receipts, and ends on `end`).
+    pub(crate) async fn alerts_and_series(
+        &self,
+        athlete_id: Uuid,
+        from: NaiveDate,
+        end: NaiveDate,
+    ) -> AppResult<(Vec<RiskAlert>, Vec<DayStats>)> {
+        if from > end {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let settings = self.settings.stats;
+        // The receipts cite the whole chronic window before each alert.
+        let lead = u64::from(settings.chronic_days.max(settings.monotony_days));
+        let window_start = from.checked_sub_days(Days::new(lead)).unwrap_or(from);
+        let days = self.series(athlete_id, window_start, end).await?;
+        let metric = settings.load_metric;
+        let activities: Vec<ActivityLoadRef> = self
+            .store
+            .activity_loads(None, athlete_id, window_start, end)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                metric
+                    .select(r.load_rpe, r.load_trimp)
+                    .map(|load| ActivityLoadRef {
+                        id: r.id,
+                        date: r.local_date,
+                        load,
+                    })
+            })
+            .collect();
+        let alerts = risk_alerts(&days, &settings, &activities)
+            .into_iter()
+            .filter(|a| a.date >= from)
+            .collect();
+        Ok((alerts, days))
+    }
+
+    /// The readiness traffic light for `date` (default: the athlete's today).
+    pub async fn readiness(
+        &self,
+        viewer: &Viewer,
+        athlete_id: Uuid,
+        date: Option<NaiveDate>,
+    ) -> AppResult<Readiness> {
+        let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
+        let date = date.unwrap_or_else(|| self.today_for(&athlete));
+        self.readiness_on(&athlete, date).await
+    }
+
+    pub(crate) async fn readiness_on(
+        &self,
+        athlete: &stride_store::User,
+        date: NaiveDate,
+    ) -> AppResult<Readiness> {
+        let baselines = self.store.baselines(athlete.id).await?;
+        Ok(self.readiness_with(athlete, date, baselines).await?.0)
+    }
+
+    /// The readiness light for `date` judged against `baselines`, and that day's values
+    /// merged across sources.
+    pub(crate) async fn readiness_with(
+        &self,
+        athlete: &stride_store::User,
+        date: NaiveDate,
+        baselines: Baselines,
+    ) -> AppResult<(Readiness, DailyValues)> {
+        let since = date
+            .checked_sub_days(Days::new(READINESS_HISTORY_DAYS))
+            .unwrap_or(date);
+        let recent_since = date.checked_sub_days(Days::new(7)).unwrap_or(date);
+        let (rows, recent_rpes) = tokio::try_join!(
+            self.store.daily_metrics_between(athlete.id, since, date),
+            self.store.recent_rpes(athlete.id, recent_since, date),
+        )?;
+        let mut by_day = merge_by_day(rows);
+        let today = by_day.remove(&date).unwrap_or_default();
+        let inputs = ReadinessInputs {
+            date,
+            today: today.clone(),
+            history: by_day.into_iter().collect(),
+            baselines,
+            recent_rpes,
+        };
+        Ok((readiness(&inputs, &self.settings.readiness), today))
+    }
+}
+
+/// Merges each day's entries from several sources into one: values logged by hand win, then
+/// the first source alphabetically that has the value.
+fn merge_by_day(rows: Vec<DailyMetricsRecord>) -> BTreeMap<NaiveDate, DailyValues> {
+    let mut grouped: BTreeMap<NaiveDate, Vec<DailyMetricsRecord>> = BTreeMap::new();
+    for row in rows {
+        grouped.entry(row.date).or_default().push(row);
+    }
+    grouped
+        .into_iter()
+        .map(|(date, mut entries)| {
+            entries.sort_by(|a, b| {
+                (a.source != super::MANUAL_SOURCE, &a.source)
+                    .cmp(&(b.source != super::MANUAL_SOURCE, &b.source))
+            });
+            let mut merged = DailyValues::default();
+            for entry in entries {
+                let v = entry.values;
+                merged.resting_hr = merged.resting_hr.or(v.resting_hr);
+                merged.hrv = merged.hrv.or(v.hrv);
+                merged.weight_kg = merged.weight_kg.or(v.weight_kg);
+                merged.sleep_duration_min = merged.sleep_duration_min.or(v.sleep_duration_min);
+                merged.sleep_quality = merged.sleep_quality.or(v.sleep_quality);
+                merged.readiness = merged.readiness.or(v.readiness);
+                merged.soreness = merged.soreness.or(v.soreness);
+                merged.stress = merged.stress.or(v.stress);
+                merged.mood = merged.mood.or(v.mood);
+                merged.notes = merged.notes.or(v.notes);
+            }
+            (date, merged)
+        })
+        .collect()
+}

@@ -1,0 +1,452 @@
+//! Athlete data: activities and daily metrics, with keyset pagination.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::{Store, StoreError, StoreResult, Tx, on_pool, on_tx, parse_enum};
+use stride_domain::activity::{ActivityDraft, Sport};
+use stride_domain::metrics::DailyValues;
+use stride_domain::people::HrvKind;
+
+/// An inclusive range of calendar days; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    /// First day included.
+    pub from: Option<NaiveDate>,
+    /// Last day included.
+    pub to: Option<NaiveDate>,
+}
+
+/// Where the next page of activities starts: strictly after this (start time, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ActivityCursor {
+    /// Start time of the last activity seen.
+    pub start_time: DateTime<Utc>,
+    /// Id of the last activity seen (breaks ties between equal start times).
+    pub id: Uuid,
+}
+
+/// Where the next page of daily metrics starts: strictly after this (date, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DailyMetricsCursor {
+    /// Day of the last entry seen.
+    pub date: NaiveDate,
+    /// Id of the last entry seen.
+    pub id: Uuid,
+}
+
+/// An activity as the store writes it: the validated draft plus where it came from and what
+/// was derived from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRecord {
+    /// Whose activity.
+    pub user_id: Uuid,
+    /// `manual` or the plugin id that delivered it.
+    pub source: String,
+    /// The provider's id, for idempotent upserts.
+    pub external_id: Option<String>,
+    /// The activity's fields.
+    pub draft: ActivityDraft,
+    /// The athlete's calendar day of the start.
+    pub local_date: NaiveDate,
+    /// Offset from UTC at the start, seconds.
+    pub utc_offset_s: i32,
+    /// RPE × minutes, when RPE is known.
+    pub load_rpe: Option<f64>,
+    /// Banister TRIMP, when heart rate is known.
+    pub load_trimp: Option<f64>,
+    /// How the loads were computed (JSON), so any number can be explained.
+    pub load_detail: Option<String>,
+    /// When its source last delivered it (for a manual entry: when it was logged).
+    pub received_at: DateTime<Utc>,
+}
+
+/// An activity as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredActivity {
+    /// Activity id.
+    pub id: Uuid,
+    /// What was written.
+    pub record: ActivityRecord,
+    /// Whether time-series samples are stored.
+    pub has_samples: bool,
+    /// First stored.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityDb {
+    id: Uuid,
+    user_id: Uuid,
+    source: String,
+    external_id: Option<String>,
+    sport: String,
+    name: String,
+    start_time: DateTime<Utc>,
+    local_date: NaiveDate,
+    utc_offset_s: i32,
+    duration_s: i64,
+    moving_time_s: Option<i64>,
+    distance_m: Option<f64>,
+    elevation_gain_m: Option<f64>,
+    avg_hr: Option<i32>,
+    max_hr: Option<i32>,
+    rpe: Option<i32>,
+    feeling: Option<i32>,
+    notes: Option<String>,
+    private: bool,
+    load_rpe: Option<f64>,
+    load_trimp: Option<f64>,
+    load_detail: Option<String>,
+    has_samples: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    received_at: DateTime<Utc>,
+}
+
+const ACTIVITY_COLUMNS: &str = "id, user_id, source, external_id, sport, name, start_time, local_date, \
+     utc_offset_s, duration_s, moving_time_s, distance_m, elevation_gain_m, avg_hr, max_hr, rpe, feeling, \
+     notes, private, load_rpe, load_trimp, load_detail, has_samples, created_at, updated_at, received_at";
+
+impl TryFrom<ActivityDb> for StoredActivity {
+    type Error = StoreError;
+
+    fn try_from(row: ActivityDb) -> StoreResult<Self> {
+        Ok(StoredActivity {
+            id: row.id,
+            record: ActivityRecord {
+                user_id: row.user_id,
+                source: row.source,
+                external_id: row.external_id,
+                draft: ActivityDraft {
+                    sport: parse_enum::<Sport>(&row.sport)?,
+                    name: row.name,
+                    start_time: row.start_time,
+                    duration_s: row.duration_s,
+                    moving_time_s: row.moving_time_s,
+                    distance_m: row.distance_m,
+                    elevation_gain_m: row.elevation_gain_m,
+                    avg_hr: row.avg_hr,
+                    max_hr: row.max_hr,
+                    rpe: row.rpe,
+                    feeling: row.feeling,
+                    notes: row.notes,
+                    private: row.private,
+                },
+                local_date: row.local_date,
+                utc_offset_s: row.utc_offset_s,
+                load_rpe: row.load_rpe,
+                load_trimp: row.load_trimp,
+                load_detail: row.load_detail,
+                received_at: row.received_at,
+            },
+            has_samples: row.has_samples,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// A day's metrics as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyMetricsRecord {
+    /// Entry id.
+    pub id: Uuid,
+    /// Whose metrics.
+    pub user_id: Uuid,
+    /// The athlete's calendar day.
+    pub date: NaiveDate,
+    /// `manual` or the plugin id that delivered them.
+    pub source: String,
+    /// The values.
+    pub values: DailyValues,
+    /// First stored.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DailyMetricsDb {
+    id: Uuid,
+    user_id: Uuid,
+    date: NaiveDate,
+    source: String,
+    resting_hr: Option<i32>,
+    hrv_ms: Option<f64>,
+    hrv_kind: Option<String>,
+    weight_kg: Option<f64>,
+    sleep_duration_min: Option<i32>,
+    sleep_quality: Option<i32>,
+    readiness: Option<i32>,
+    soreness: Option<i32>,
+    stress: Option<i32>,
+    mood: Option<i32>,
+    notes: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+const METRICS_COLUMNS: &str = "id, user_id, date, source, resting_hr, hrv_ms, hrv_kind, weight_kg, \
+     sleep_duration_min, sleep_quality, readiness, soreness, stress, mood, notes, created_at, updated_at";
+
+impl TryFrom<DailyMetricsDb> for DailyMetricsRecord {
+    type Error = StoreError;
+
+    fn try_from(row: DailyMetricsDb) -> StoreResult<Self> {
+        let hrv = match (row.hrv_ms, row.hrv_kind) {
+            (Some(ms), Some(kind)) => Some((ms, parse_enum::<HrvKind>(&kind)?)),
+            _ => None,
+        };
+        Ok(DailyMetricsRecord {
+            id: row.id,
+            user_id: row.user_id,
+            date: row.date,
+            source: row.source,
+            values: DailyValues {
+                resting_hr: row.resting_hr,
+                hrv,
+                weight_kg: row.weight_kg,
+                sleep_duration_min: row.sleep_duration_min,
+                sleep_quality: row.sleep_quality,
+                readiness: row.readiness,
+                soreness: row.soreness,
+                stress: row.stress,
+                mood: row.mood,
+                notes: row.notes,
+            },
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+impl Store {
+    /// Stores a new activity inside `tx`.
+    pub async fn insert_activity(
+        &self,
+        tx: &mut Tx,
+        record: &ActivityRecord,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredActivity> {
+        let sql = format!(
+            "INSERT INTO activities (id, user_id, source, external_id, sport, name, start_time, local_date, \
+             utc_offset_s, duration_s, moving_time_s, distance_m, elevation_gain_m, avg_hr, max_hr, rpe, feeling, \
+             notes, private, load_rpe, load_trimp, load_detail, created_at, updated_at, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+             $21, $22, $23, $23, $24) RETURNING {ACTIVITY_COLUMNS}"
+        );
+        let d = &record.draft;
+        let row: ActivityDb = on_tx!(tx, conn => sqlx::query_as(&sql)
+            .bind(Uuid::now_v7())
+            .bind(record.user_id)
+            .bind(&record.source)
+            .bind(&record.external_id)
+            .bind(d.sport.as_str())
+            .bind(&d.name)
+            .bind(d.start_time)
+            .bind(record.local_date)
+            .bind(record.utc_offset_s)
+            .bind(d.duration_s)
+            .bind(d.moving_time_s)
+            .bind(d.distance_m)
+            .bind(d.elevation_gain_m)
+            .bind(d.avg_hr)
+            .bind(d.max_hr)
+            .bind(d.rpe)
+            .bind(d.feeling)
+            .bind(&d.notes)
+            .bind(d.private)
+            .bind(record.load_rpe)
+            .bind(record.load_trimp)
+            .bind(&record.load_detail)
+            .bind(now)
+            .bind(record.received_at)
+            .fetch_one(conn)
+            .await?);
+        row.try_into()
+    }
+
+    /// Rewrites an activity's fields inside `tx` (source and external id never change).
+    pub async fn update_activity(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        record: &ActivityRecord,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredActivity> {
+        let sql = format!(
+            "UPDATE activities SET sport = $2, name = $3, start_time = $4, local_date = $5, utc_offset_s = $6, \
+             duration_s = $7, moving_time_s = $8, distance_m = $9, elevation_gain_m = $10, avg_hr = $11, \
+             max_hr = $12, rpe = $13, feeling = $14, notes = $15, private = $16, load_rpe = $17, load_trimp = $18, \
+             load_detail = $19, updated_at = $20, received_at = $21 WHERE id = $1 RETURNING {ACTIVITY_COLUMNS}"
+        );
+        let d = &record.draft;
+        let row: ActivityDb = on_tx!(tx, conn => sqlx::query_as(&sql)
+            .bind(id)
+            .bind(d.sport.as_str())
+            .bind(&d.name)
+            .bind(d.start_time)
+            .bind(record.local_date)
+            .bind(record.utc_offset_s)
+            .bind(d.duration_s)
+            .bind(d.moving_time_s)
+            .bind(d.distance_m)
+            .bind(d.elevation_gain_m)
+            .bind(d.avg_hr)
+            .bind(d.max_hr)
+            .bind(d.rpe)
+            .bind(d.feeling)
+            .bind(&d.notes)
+            .bind(d.private)
+            .bind(record.load_rpe)
+            .bind(record.load_trimp)
+            .bind(&record.load_detail)
+            .bind(now)
+            .bind(record.received_at)
+            .fetch_one(conn)
+            .await?);
+        row.try_into()
+    }
+
+    /// One activity.
+    pub async fn activity(&self, id: Uuid) -> StoreResult<StoredActivity> {
+        let sql = format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id = $1");
+        let row: ActivityDb =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_one(pool).await?);
+        row.try_into()
+    }
+
+    /// Deletes an activity inside `tx`; returns whether it existed.
+    pub async fn delete_activity(&self, tx: &mut Tx, id: Uuid) -> StoreResult<bool> {
+        let affected = on_tx!(tx, conn => sqlx::query("DELETE FROM activities WHERE id = $1").bind(id).execute(conn).await?.rows_affected());
+        Ok(affected == 1)
+    }
+
+    /// A page of an athlete's activities, newest first, within `range` and after `cursor`.
+    pub async fn list_activities(
+        &self,
+        user_id: Uuid,
+        range: DateRange,
+        after: Option<ActivityCursor>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredActivity>> {
+        let sql = format!(
+            "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE user_id = $1 \
+             AND ($2 IS NULL OR local_date >= $2) AND ($3 IS NULL OR local_date <= $3) \
+             AND ($4 IS NULL OR start_time < $4 OR (start_time = $4 AND id < $5)) \
+             ORDER BY start_time DESC, id DESC LIMIT $6"
+        );
+        let rows: Vec<ActivityDb> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(user_id)
+            .bind(range.from)
+            .bind(range.to)
+            .bind(after.map(|c| c.start_time))
+            .bind(after.map(|c| c.id))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(StoredActivity::try_from).collect()
+    }
+
+    /// Stores one day's metrics from one source inside `tx`, replacing what that source logged
+    /// for the day. Callers merge partial updates first (see [`Store::daily_metrics_on`]).
+    pub async fn upsert_daily_metrics(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        date: NaiveDate,
+        source: &str,
+        values: &DailyValues,
+        now: DateTime<Utc>,
+    ) -> StoreResult<DailyMetricsRecord> {
+        let sql = format!(
+            "INSERT INTO daily_metrics (id, user_id, date, source, resting_hr, hrv_ms, hrv_kind, weight_kg, \
+             sleep_duration_min, sleep_quality, readiness, soreness, stress, mood, notes, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
+             ON CONFLICT (user_id, date, source) DO UPDATE SET resting_hr = excluded.resting_hr, \
+             hrv_ms = excluded.hrv_ms, hrv_kind = excluded.hrv_kind, weight_kg = excluded.weight_kg, \
+             sleep_duration_min = excluded.sleep_duration_min, sleep_quality = excluded.sleep_quality, \
+             readiness = excluded.readiness, soreness = excluded.soreness, stress = excluded.stress, \
+             mood = excluded.mood, notes = excluded.notes, updated_at = excluded.updated_at \
+             RETURNING {METRICS_COLUMNS}"
+        );
+        let row: DailyMetricsDb = on_tx!(tx, conn => sqlx::query_as(&sql)
+            .bind(Uuid::now_v7())
+            .bind(user_id)
+            .bind(date)
+            .bind(source)
+            .bind(values.resting_hr)
+            .bind(values.hrv.map(|(ms, _)| ms))
+            .bind(values.hrv.map(|(_, kind)| kind.as_str()))
+            .bind(values.weight_kg)
+            .bind(values.sleep_duration_min)
+            .bind(values.sleep_quality)
+            .bind(values.readiness)
+            .bind(values.soreness)
+            .bind(values.stress)
+            .bind(values.mood)
+            .bind(&values.notes)
+            .bind(now)
+            .fetch_one(conn)
+            .await?);
+        row.try_into()
+    }
+
+    /// One day's metrics from one source, if logged.
+    pub async fn daily_metrics_on(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        date: NaiveDate,
+        source: &str,
+    ) -> StoreResult<Option<DailyMetricsRecord>> {
+        let sql = format!(
+            "SELECT {METRICS_COLUMNS} FROM daily_metrics WHERE user_id = $1 AND date = $2 AND source = $3"
+        );
+        let row: Option<DailyMetricsDb> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(user_id).bind(date).bind(source).fetch_optional(conn).await?);
+        row.map(DailyMetricsRecord::try_from).transpose()
+    }
+
+    /// One daily-metrics entry by id.
+    pub async fn daily_metrics_entry(&self, id: Uuid) -> StoreResult<DailyMetricsRecord> {
+        let sql = format!("SELECT {METRICS_COLUMNS} FROM daily_metrics WHERE id = $1");
+        let row: DailyMetricsDb =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_one(pool).await?);
+        row.try_into()
+    }
+
+    /// Deletes a daily-metrics entry inside `tx`; returns whether it existed.
+    pub async fn delete_daily_metrics(&self, tx: &mut Tx, id: Uuid) -> StoreResult<bool> {
+        let affected = on_tx!(tx, conn => sqlx::query("DELETE FROM daily_metrics WHERE id = $1").bind(id).execute(conn).await?.rows_affected());
+        Ok(affected == 1)
+    }
+
+    /// A page of an athlete's daily metrics, newest day first.
+    pub async fn list_daily_metrics(
+        &self,
+        user_id: Uuid,
+        range: DateRange,
+        after: Option<DailyMetricsCursor>,
+        limit: u32,
+    ) -> StoreResult<Vec<DailyMetricsRecord>> {
+        let sql = format!(
+            "SELECT {METRICS_COLUMNS} FROM daily_metrics WHERE user_id = $1 \
+             AND ($2 IS NULL OR date >= $2) AND ($3 IS NULL OR date <= $3) \
+             AND ($4 IS NULL OR date < $4 OR (date = $4 AND id < $5)) \
+             ORDER BY date DESC, id DESC LIMIT $6"
+        );
+        let rows: Vec<DailyMetricsDb> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(user_id)
+            .bind(range.from)
+            .bind(range.to)
+            .bind(after.map(|c| c.date))
+            .bind(after.map(|c| c.id))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(DailyMetricsRecord::try_from).collect()
+    }
+}

@@ -1,0 +1,158 @@
+//! Storage for the hash-chained audit log. Hashing and verification live in the server's `audit` module.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Store, StoreResult, Tx, on_pool, on_tx};
+
+/// An audit entry before it is chained.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditEntry {
+    /// Who acted (the impersonated user under impersonation); `None` for the system.
+    pub actor_id: Option<Uuid>,
+    /// Who really acted (the admin under impersonation; else the actor).
+    pub real_actor_id: Option<Uuid>,
+    /// What was done, dotted (`invite.create`).
+    pub action: String,
+    /// What kind of thing it was done to (`user`, `plan`).
+    pub target_kind: String,
+    /// Which one.
+    pub target_id: Option<String>,
+    /// Why, in words, when known.
+    pub reason: Option<String>,
+    /// Minimal canonical JSON with the facts needed to understand the entry.
+    pub payload: String,
+}
+
+/// A chained audit entry as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AuditEntry {
+    /// Position in the chain, from 1.
+    pub seq: i64,
+    /// Entry id.
+    pub id: Uuid,
+    /// When it was written.
+    pub at: DateTime<Utc>,
+    /// Who acted.
+    pub actor_id: Option<Uuid>,
+    /// Who really acted.
+    pub real_actor_id: Option<Uuid>,
+    /// What was done.
+    pub action: String,
+    /// Kind of target.
+    pub target_kind: String,
+    /// Target id.
+    pub target_id: Option<String>,
+    /// Why.
+    pub reason: Option<String>,
+    /// Canonical JSON payload.
+    pub payload: String,
+    /// Hash of the previous entry (32 zero bytes for the first).
+    pub prev_hash: Vec<u8>,
+    /// This entry's hash.
+    pub hash: Vec<u8>,
+}
+
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only entries by this actor (or real actor).
+    pub actor_id: Option<Uuid>,
+    /// Only entries on this target kind.
+    pub target_kind: Option<String>,
+    /// Only entries on this target id.
+    pub target_id: Option<String>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// Written at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Written before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+const AUDIT_COLUMNS: &str = "seq, id, at, actor_id, real_actor_id, action, target_kind, target_id, reason, payload, prev_hash, hash";
+
+impl Store {
+    /// Claims the next position in the chain inside `tx`, returning it and the previous hash.
+    /// The head row's lock serializes appends across connections and replicas until `tx` ends.
+    pub async fn claim_audit_head(&self, tx: &mut Tx) -> StoreResult<(i64, Vec<u8>)> {
+        Ok(
+            on_tx!(tx, conn => sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(conn)
+            .await?),
+        )
+    }
+
+    /// Writes a chained entry and moves the head to it, inside the `tx` that claimed it.
+    pub async fn append_audit_entry(&self, tx: &mut Tx, entry: &AuditEntry) -> StoreResult<()> {
+        let sql = format!(
+            "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        );
+        on_tx!(tx, conn => {
+            sqlx::query(&sql)
+                .bind(entry.seq)
+                .bind(entry.id)
+                .bind(entry.at)
+                .bind(entry.actor_id)
+                .bind(entry.real_actor_id)
+                .bind(&entry.action)
+                .bind(&entry.target_kind)
+                .bind(&entry.target_id)
+                .bind(&entry.reason)
+                .bind(&entry.payload)
+                .bind(&entry.prev_hash)
+                .bind(&entry.hash)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&entry.hash).execute(&mut *conn).await?;
+        });
+        Ok(())
+    }
+
+    /// Entries in chain order starting after `after_seq`, at most `limit` of them.
+    pub async fn audit_entries_from(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let sql =
+            format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
+        Ok(
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(after_seq).bind(i64::from(limit)).fetch_all(pool).await?),
+        )
+    }
+
+    /// The chain head: how many entries there should be and the last hash.
+    pub async fn audit_head(&self) -> StoreResult<(i64, Vec<u8>)> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?),
+        )
+    }
+
+    /// A page of entries matching `filter`, newest first, before `before_seq`.
+    pub async fn search_audit(
+        &self,
+        filter: &AuditFilter,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE \
+             ($1 IS NULL OR actor_id = $1 OR real_actor_id = $1) \
+             AND ($2 IS NULL OR target_kind = $2) AND ($3 IS NULL OR target_id = $3) \
+             AND ($4 IS NULL OR action = $4) AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) \
+             AND ($7 IS NULL OR seq < $7) ORDER BY seq DESC LIMIT $8"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(filter.actor_id)
+            .bind(&filter.target_kind)
+            .bind(&filter.target_id)
+            .bind(&filter.action)
+            .bind(filter.since)
+            .bind(filter.until)
+            .bind(before_seq)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?))
+    }
+}
