@@ -500,6 +500,86 @@ impl TestApp {
         );
     }
 
+    /// Connects `athlete` to `plugin` as `external_id` at the provider, without OAuth (for
+    /// test plugins that hold no tokens).
+    pub async fn connect_plugin(&self, athlete: &Session, plugin: &str, external_id: &str) {
+        let store = &self.state.store;
+        let mut tx = store.begin().await.expect("transaction");
+        store
+            .upsert_connection(
+                &mut tx,
+                &stride_store::NewConnection {
+                    user_id: athlete.id.parse().expect("uuid"),
+                    provider: plugin,
+                    external_athlete_id: external_id,
+                    scopes: "",
+                    tokens: &stride_store::SealedTokens {
+                        access: Vec::new(),
+                        refresh: None,
+                        key_id: "none".to_owned(),
+                        expires_at: None,
+                    },
+                },
+                self.clock_now(),
+            )
+            .await
+            .expect("connection");
+        tx.commit().await.expect("commit");
+    }
+
+    /// Runs a plugin's own job for `athlete` the way the workers do: queued as a typed job,
+    /// claimed and handled (the server's own workers may get to it first; either way it runs
+    /// once). Returns when the queue holds no more work.
+    pub async fn run_plugin_job(
+        &self,
+        athlete: &Session,
+        plugin: &str,
+        kind: &str,
+        payload: Value,
+    ) {
+        let job = stride::ingest::jobs::PluginJob {
+            plugin: plugin.to_owned(),
+            kind: kind.to_owned(),
+            payload,
+            dedupe: None,
+            not_before: None,
+        };
+        let store = &self.state.store;
+        let mut tx = store.begin().await.expect("transaction");
+        self.state
+            .jobs
+            .enqueue(
+                &mut tx,
+                Some(athlete.id.parse().expect("uuid")),
+                &job,
+                self.clock_now(),
+            )
+            .await
+            .expect("enqueued");
+        tx.commit().await.expect("commit");
+        self.drain_jobs().await;
+    }
+
+    /// Runs queued jobs in this process until none is left.
+    pub async fn drain_jobs(&self) {
+        let registry = self.state.job_registry();
+        let mut idle = 0;
+        while idle < 3 {
+            let ran = self
+                .state
+                .jobs
+                .run_one("test-drain", &registry)
+                .await
+                .expect("a job ran");
+            if ran {
+                idle = 0;
+            } else {
+                idle += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -9,6 +9,7 @@ mod gate;
 mod http;
 mod pagination;
 mod plugins;
+mod records;
 mod roles;
 mod schema;
 mod strava;

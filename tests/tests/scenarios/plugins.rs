@@ -422,3 +422,74 @@ async fn the_guides_example_passes_its_fixtures_and_a_wrong_expectation_fails() 
             .is_some_and(|p| p.contains("Easy loop"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_built_for_api_1_0_still_runs_and_imports_history_its_way() {
+    let app = TestApp::spawn().await;
+    app.install_plugin("test-v1-0").await;
+    let owner = app.owner().await;
+    let ann = app
+        .invite_user(&owner, "ATHLETE", "ann@example.test")
+        .await;
+    let plugin = app.state.plugins.get("test-v1-0").expect("loaded");
+    assert_eq!(plugin.api_version.to_string(), "1.0.0");
+    assert!(
+        plugin.manifest.history_import,
+        "1.0's `backfill` job kind means it imports history"
+    );
+    let ping = app
+        .state
+        .plugins
+        .run_job("test-v1-0", job("ping", json!({})), None)
+        .await;
+    assert!(ping.result.is_ok(), "{:?}", ping.result);
+
+    // Connecting starts its history the 1.0 way: `backfill` jobs paging by follow-ups.
+    app.connect_plugin(&ann, "test-v1-0", "old-ann").await;
+    let store = &app.state.store;
+    let mut tx = store.begin().await.expect("transaction");
+    stride::ingest::Ingest::start_history(
+        &app.state.jobs,
+        store,
+        &mut tx,
+        ann.id.parse().expect("uuid"),
+        "test-v1-0",
+        app.clock_now(),
+    )
+    .await
+    .expect("started");
+    tx.commit().await.expect("commit");
+    app.drain_jobs().await;
+
+    let backfill = app
+        .gql(
+            Some(&ann.token),
+            "{ backfill(provider: \"test-v1-0\") { status pagesDone activitiesDone note } }",
+            json!({}),
+        )
+        .await;
+    let backfill = &backfill.ok()["backfill"];
+    assert_eq!(backfill["status"], "done", "{backfill}");
+    assert_eq!(backfill["pagesDone"], 3);
+    assert_eq!(backfill["activitiesDone"], 2);
+    // Page 3 saw what page 2 put in its follow-up's payload: 1.0 cursors pass through whole.
+    assert_eq!(backfill["note"], "page 3, marker kept");
+    let activities = app
+        .gql(
+            Some(&ann.token),
+            "{ activities(first: 10) { edges { node { externalId source averageHeartRate } } } }",
+            json!({}),
+        )
+        .await;
+    let mut ids: Vec<String> = activities.ok()["activities"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| {
+            assert_eq!(e["node"]["source"], "test-v1-0");
+            e["node"]["externalId"].as_str().unwrap_or_default().to_owned()
+        })
+        .collect();
+    ids.sort();
+    assert_eq!(ids, vec!["old-1", "old-2"]);
+}
