@@ -26,7 +26,10 @@ fn released_wit_folders_are_unchanged() {
     let wit = Path::new(env!("CARGO_MANIFEST_DIR")).join("wit");
     let frozen = std::fs::read_to_string(wit.join("FROZEN")).expect("wit/FROZEN");
     let mut checked = 0;
-    for line in frozen.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in frozen
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let (folder, expected) = line
             .split_once(' ')
             .unwrap_or_else(|| panic!("`{line}` is not `folder digest`"));

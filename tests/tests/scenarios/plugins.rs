@@ -428,9 +428,7 @@ async fn a_plugin_built_for_api_1_0_still_runs_and_imports_history_its_way() {
     let app = TestApp::spawn().await;
     app.install_plugin("test-v1-0").await;
     let owner = app.owner().await;
-    let ann = app
-        .invite_user(&owner, "ATHLETE", "ann@example.test")
-        .await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
     let plugin = app.state.plugins.get("test-v1-0").expect("loaded");
     assert_eq!(plugin.api_version.to_string(), "1.0.0");
     assert!(
@@ -487,7 +485,10 @@ async fn a_plugin_built_for_api_1_0_still_runs_and_imports_history_its_way() {
         .iter()
         .map(|e| {
             assert_eq!(e["node"]["source"], "test-v1-0");
-            e["node"]["externalId"].as_str().unwrap_or_default().to_owned()
+            e["node"]["externalId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
         })
         .collect();
     ids.sort();

@@ -8,7 +8,8 @@ use stride_e2e::{Session, TestApp, wait_for};
 
 const TODAY: &str = "2026-03-02";
 const HOME: &str = "query($a: ID) { home(athleteId: $a) { date readiness { light confidence signals { signal light reason } } workouts { id kind state activityId } } }";
-const PROPOSALS: &str = "query($a: ID) { proposals(athleteId: $a) { id state source { reference } } }";
+const PROPOSALS: &str =
+    "query($a: ID) { proposals(athleteId: $a) { id state source { reference } } }";
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
@@ -111,7 +112,10 @@ async fn a_devices_morning_changes_home_and_the_traffic_light_proposes_the_same_
 
     // The cached home screen changed at once…
     let after = home(&app, &ann).await;
-    assert_ne!(after["readiness"], before["readiness"], "home was refreshed");
+    assert_ne!(
+        after["readiness"], before["readiness"],
+        "home was refreshed"
+    );
     let hrv = after["readiness"]["signals"]
         .as_array()
         .expect("signals")

@@ -6,10 +6,12 @@
 mod account;
 mod admin;
 mod athletes;
-mod coaching;
+mod audit;
 mod ingestion;
 pub(crate) mod loaders;
 mod plugins;
+mod proposals;
+mod rules;
 mod training;
 mod types;
 
@@ -28,7 +30,9 @@ pub struct Query(
     account::AccountQuery,
     admin::AdminQuery,
     athletes::AthleteQuery,
-    coaching::CoachingQuery,
+    proposals::ProposalQuery,
+    rules::RuleQuery,
+    audit::AuditQuery,
     ingestion::IngestionQuery,
     plugins::PluginQuery,
     training::TrainingQuery,
@@ -40,7 +44,8 @@ pub struct Mutation(
     account::AccountMutation,
     admin::AdminMutation,
     athletes::AthleteMutation,
-    coaching::CoachingMutation,
+    proposals::ProposalMutation,
+    rules::RuleMutation,
     ingestion::IngestionMutation,
     plugins::PluginMutation,
     training::TrainingMutation,
@@ -50,7 +55,7 @@ pub struct Mutation(
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(
     ingestion::IngestionSubscription,
-    coaching::ProposalSubscription,
+    proposals::ProposalSubscription,
 );
 
 /// The schema type served at `/graphql`.
