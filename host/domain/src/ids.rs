@@ -30,6 +30,14 @@ impl From<AthleteId> for Uuid {
     }
 }
 
+impl std::str::FromStr for AthleteId {
+    type Err = uuid::Error;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse().map(Self)
+    }
+}
+
 impl fmt::Display for AthleteId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

@@ -91,7 +91,7 @@ impl PluginServices for FixtureServices {
         &'a self,
         _plugin: &'a PluginIdentity,
         request: OutboundRequest,
-        _on_behalf_of: Option<Uuid>,
+        _on_behalf_of: Option<stride_domain::ids::AthleteId>,
         allowed_hosts: &'a [String],
     ) -> BoxFuture<'a, Result<InboundResponse, HttpError>> {
         Box::pin(async move {
@@ -383,7 +383,7 @@ fn body_bytes(body: Value) -> Vec<u8> {
 
 fn call_athlete(a: AthleteInput) -> CallAthlete {
     CallAthlete {
-        id: a.id,
+        id: stride_domain::ids::AthleteId(a.id),
         external_id: a.external_id,
         time_zone: a.time_zone,
     }

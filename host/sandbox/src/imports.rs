@@ -278,7 +278,7 @@ impl CallState {
         let on_behalf_of = match request
             .on_behalf_of
             .as_deref()
-            .map(uuid::Uuid::parse_str)
+            .map(|id| uuid::Uuid::parse_str(id).map(stride_domain::ids::AthleteId))
             .transpose()
         {
             Ok(id) => id,

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use uuid::Uuid;
+use stride_domain::ids::AthleteId;
 
 use crate::config::Secret;
 use crate::contract::{HttpError, PlanProposal};
@@ -19,7 +19,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallAthlete {
     /// Stride id.
-    pub id: Uuid,
+    pub id: AthleteId,
     /// The provider's id.
     pub external_id: String,
     /// IANA time zone.
@@ -42,7 +42,7 @@ pub trait TokenSource: Send + Sync {
     fn authorization<'a>(
         &'a self,
         provider: &'a str,
-        athlete: Uuid,
+        athlete: AthleteId,
     ) -> BoxFuture<'a, Result<String, HttpError>>;
 }
 
@@ -76,7 +76,7 @@ pub trait PluginServices: Send + Sync {
         &'a self,
         plugin: &'a PluginIdentity,
         request: OutboundRequest,
-        on_behalf_of: Option<Uuid>,
+        on_behalf_of: Option<AthleteId>,
         allowed_hosts: &'a [String],
     ) -> BoxFuture<'a, Result<InboundResponse, HttpError>>;
     /// Reads a key.

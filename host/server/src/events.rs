@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
+use stride_domain::ids::AthleteId;
+
 use stride_store::Store;
 
 /// The PostgreSQL channel replicas exchange events on.
@@ -29,33 +31,33 @@ pub enum Event {
     /// An athlete's activities, metrics, plan or profile changed: their home screen is stale.
     AthleteChanged {
         /// Whose data.
-        athlete: Uuid,
+        athlete: AthleteId,
     },
     /// A proposal was filed for an athlete.
     ProposalFiled {
         /// Whose plan.
-        athlete: Uuid,
+        athlete: AthleteId,
         /// The proposal.
         proposal: Uuid,
     },
     /// A proposal was confirmed, applied, rejected, expired or went stale.
     ProposalDecided {
         /// Whose plan.
-        athlete: Uuid,
+        athlete: AthleteId,
         /// The proposal.
         proposal: Uuid,
     },
     /// An athlete's history import moved on.
     BackfillMoved {
         /// Whose import.
-        athlete: Uuid,
+        athlete: AthleteId,
         /// From which provider.
         provider: String,
     },
     /// A coach's access to an athlete ended (revoked, or the coach lost the role).
     AccessEnded {
         /// The athlete.
-        athlete: Uuid,
+        athlete: AthleteId,
         /// The coach.
         coach: Uuid,
     },

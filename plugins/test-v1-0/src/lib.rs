@@ -80,8 +80,9 @@ impl Guest for OldPlugin {
                     }));
                     outcome.follow_ups.push(NewJob {
                         kind: "backfill".to_owned(),
-                        payload: serde_json::json!({ "page": page + 1, "run": run, "marker": "kept" })
-                            .to_string(),
+                        payload:
+                            serde_json::json!({ "page": page + 1, "run": run, "marker": "kept" })
+                                .to_string(),
                         athlete_external_id: None,
                         dedupe_key: None,
                         not_before_ms: None,

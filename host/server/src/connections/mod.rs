@@ -686,10 +686,10 @@ impl TokenSource for Connections {
     fn authorization<'a>(
         &'a self,
         provider: &'a str,
-        athlete: Uuid,
+        athlete: stride_domain::ids::AthleteId,
     ) -> BoxFuture<'a, Result<String, HttpError>> {
         Box::pin(async move {
-            self.access_token(provider, athlete)
+            self.access_token(provider, athlete.uuid())
                 .await
                 .map(|token| format!("Bearer {}", token.expose()))
         })

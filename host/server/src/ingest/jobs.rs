@@ -3,6 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use stride_domain::ids::AthleteId;
 use uuid::Uuid;
 
 use stride_sandbox::contract::{AthleteRef, HistoryRequest, JobRequest, NewJob, PluginError};
@@ -48,7 +49,7 @@ impl JobKind for PluginJob {
     const NAME: &'static str = "plugin";
     const INGESTION: bool = true;
 
-    fn dedupe_key(&self, _athlete: Option<Uuid>) -> Option<String> {
+    fn dedupe_key(&self, _athlete: Option<AthleteId>) -> Option<String> {
         self.dedupe
             .as_ref()
             .map(|key| format!("{}:{key}", self.plugin))
@@ -82,7 +83,7 @@ impl JobKind for HistoryPage {
     const PRIORITY: i32 = 0;
     const INGESTION: bool = true;
 
-    fn dedupe_key(&self, athlete: Option<Uuid>) -> Option<String> {
+    fn dedupe_key(&self, athlete: Option<AthleteId>) -> Option<String> {
         athlete.map(|a| format!("history:{}:{a}:{}:{}", self.plugin, self.run, self.page))
     }
 
@@ -135,7 +136,7 @@ impl Ingest {
         plugin: &str,
         meta: &JobMeta,
     ) -> Result<(User, CallAthlete), Verdict> {
-        let Some(athlete_id) = meta.athlete else {
+        let Some(athlete_id) = meta.athlete.map(AthleteId::uuid) else {
             return Err(Verdict::Fail("a plugin job needs an athlete".to_owned()));
         };
         let athlete = self
@@ -153,7 +154,7 @@ impl Ingest {
             Err(e) => return Err(Verdict::Retry(e.to_string())),
         };
         let call_athlete = CallAthlete {
-            id: athlete_id,
+            id: AthleteId(athlete_id),
             external_id: connection.external_athlete_id.clone(),
             time_zone: athlete.profile.time_zone.name().to_owned(),
         };
@@ -231,7 +232,9 @@ impl Ingest {
         let (athlete, call_athlete) = match self.connected(&plugin, meta).await {
             Ok(found) => found,
             Err(verdict) => {
-                if let (Some(athlete), Verdict::Fail(why)) = (meta.athlete, &verdict) {
+                if let (Some(athlete), Verdict::Fail(why)) =
+                    (meta.athlete.map(AthleteId::uuid), &verdict)
+                {
                     self.set_history_status(
                         athlete,
                         &plugin,
@@ -287,7 +290,7 @@ impl Ingest {
             };
             if let Some(next) = &next {
                 self.jobs
-                    .enqueue(&mut tx, Some(athlete.id), next, now)
+                    .enqueue(&mut tx, Some(AthleteId(athlete.id)), next, now)
                     .await?;
             }
             let progress = outcome.progress.as_ref().map(|p| {
@@ -359,7 +362,7 @@ impl Ingest {
     async fn events_backfill(&self, athlete: Uuid, plugin: &str) {
         self.events
             .publish(crate::events::Event::BackfillMoved {
-                athlete,
+                athlete: AthleteId(athlete),
                 provider: plugin.to_owned(),
             })
             .await;

@@ -17,7 +17,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use stride_domain::clock::SharedClock;
-use stride_domain::ids::PluginId;
+use stride_domain::ids::{AthleteId, PluginId};
 use stride_sandbox::contract::{PluginError, RecordItem, WebhookRequest};
 use stride_sandbox::{CallError, PluginHost};
 use stride_store::{BackfillStatus, Store, Tx, User};
@@ -234,7 +234,7 @@ impl Ingest {
             let job = PluginJob::from_new_job(plugin, job);
             if self
                 .jobs
-                .enqueue(&mut tx, Some(athlete), &job, now)
+                .enqueue(&mut tx, Some(AthleteId(athlete)), &job, now)
                 .await?
                 .is_some()
             {
@@ -270,7 +270,7 @@ impl Ingest {
             .await?;
         jobs.enqueue(
             tx,
-            Some(athlete),
+            Some(AthleteId(athlete)),
             &HistoryPage {
                 plugin: plugin.to_owned(),
                 run,
@@ -336,7 +336,7 @@ impl Ingest {
             let job = PluginJob::from_new_job(plugin, &next);
             if self
                 .jobs
-                .enqueue(tx, Some(athlete), &job, now)
+                .enqueue(tx, Some(AthleteId(athlete)), &job, now)
                 .await?
                 .is_some()
             {

@@ -29,6 +29,7 @@ use crate::auth::{Permission, Viewer};
 use crate::config::JobsConfig;
 use crate::error::AppResult;
 use stride_domain::clock::SharedClock;
+use stride_domain::ids::AthleteId;
 use stride_sandbox::services::BoxFuture;
 use stride_store::{JobRow, NewJob, Store, Tx};
 
@@ -43,7 +44,7 @@ pub trait JobKind: Serialize + DeserializeOwned + Send + Sync + 'static {
 
     /// Jobs with the same key are queued once: a job enqueued while another with its key is
     /// still waiting joins it.
-    fn dedupe_key(&self, athlete: Option<Uuid>) -> Option<String> {
+    fn dedupe_key(&self, athlete: Option<AthleteId>) -> Option<String> {
         let _ = athlete;
         None
     }
@@ -65,7 +66,7 @@ pub struct JobMeta {
     /// Job id.
     pub id: Uuid,
     /// The athlete it concerns.
-    pub athlete: Option<Uuid>,
+    pub athlete: Option<AthleteId>,
     /// The plugin it runs in.
     pub plugin: Option<String>,
     /// 1 on the first run.
@@ -101,7 +102,7 @@ impl<K: JobKind, H: Handler<K>> ErasedHandler for Typed<K, H> {
             };
             let meta = JobMeta {
                 id: job.id,
-                athlete: job.user_id,
+                athlete: job.user_id.map(AthleteId),
                 plugin: job.plugin_id.clone(),
                 attempt: job.attempts,
             };
@@ -268,7 +269,7 @@ impl Jobs {
     pub async fn enqueue<K: JobKind>(
         &self,
         tx: &mut Tx,
-        athlete: Option<Uuid>,
+        athlete: Option<AthleteId>,
         job: &K,
         now: DateTime<Utc>,
     ) -> AppResult<Option<Uuid>> {
@@ -277,7 +278,7 @@ impl Jobs {
         let row = NewJob {
             kind: K::NAME.to_owned(),
             plugin_id: job.plugin().map(str::to_owned),
-            user_id: athlete,
+            user_id: athlete.map(AthleteId::uuid),
             payload: serde_json::to_string(job).map_err(anyhow::Error::from)?,
             priority: K::PRIORITY,
             run_at: job.not_before().unwrap_or(now).max(now),

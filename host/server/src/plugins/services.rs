@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use stride_domain::ids::AthleteId;
 use uuid::Uuid;
 
 use stride_domain::clock::SharedClock;
@@ -78,7 +79,7 @@ impl PluginServices for LiveServices {
         &'a self,
         plugin: &'a PluginIdentity,
         mut request: OutboundRequest,
-        on_behalf_of: Option<Uuid>,
+        on_behalf_of: Option<AthleteId>,
         allowed_hosts: &'a [String],
     ) -> BoxFuture<'a, Result<InboundResponse, HttpError>> {
         Box::pin(async move {

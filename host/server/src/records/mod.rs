@@ -28,7 +28,7 @@ use uuid::Uuid;
 use stride_domain::activity::{ActivityDraft, Sport};
 use stride_domain::clock::SharedClock;
 use stride_domain::efficiency::Samples;
-use stride_domain::ids::PluginId;
+use stride_domain::ids::{AthleteId, PluginId};
 use stride_domain::load::{HeartRateContext, activity_loads};
 use stride_domain::matching::{ActivityRef, ScheduledRef, WorkoutState, match_activity};
 use stride_domain::metrics::{DailyValues, DailyValuesPatch};
@@ -314,7 +314,7 @@ impl Records {
             self.jobs
                 .enqueue(
                     &mut tx,
-                    Some(athlete),
+                    Some(AthleteId(athlete)),
                     &EvaluateRules {
                         trigger: effects.why.unwrap_or("change").to_owned(),
                     },

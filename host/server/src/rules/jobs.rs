@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use stride_domain::ids::AthleteId;
 
 use super::service::Rules;
 use crate::jobs::{Handler, JobKind, JobMeta, Verdict};
@@ -22,7 +22,7 @@ impl JobKind for EvaluateRules {
     const NAME: &'static str = "rules.evaluate";
     const PRIORITY: i32 = 5;
 
-    fn dedupe_key(&self, athlete: Option<Uuid>) -> Option<String> {
+    fn dedupe_key(&self, athlete: Option<AthleteId>) -> Option<String> {
         athlete.map(|a| format!("rules:{a}"))
     }
 }
@@ -38,14 +38,14 @@ impl JobKind for NightlyCheck {
     const NAME: &'static str = "athlete.nightly";
     const PRIORITY: i32 = 5;
 
-    fn dedupe_key(&self, athlete: Option<Uuid>) -> Option<String> {
+    fn dedupe_key(&self, athlete: Option<AthleteId>) -> Option<String> {
         athlete.map(|a| format!("nightly:{a}:{}", self.date))
     }
 }
 
 fn finish(
     result: crate::error::AppResult<super::service::EvaluationReport>,
-    athlete: Uuid,
+    athlete: AthleteId,
 ) -> Verdict {
     match result {
         Ok(report) => {
@@ -62,7 +62,7 @@ impl Handler<EvaluateRules> for Rules {
             let Some(athlete) = meta.athlete else {
                 return Verdict::Fail("a rules evaluation needs an athlete".to_owned());
             };
-            finish(self.evaluate(athlete, &job.trigger).await, athlete)
+            finish(self.evaluate(athlete.uuid(), &job.trigger).await, athlete)
         })
     }
 }
@@ -73,7 +73,7 @@ impl Handler<NightlyCheck> for Rules {
             let Some(athlete) = meta.athlete else {
                 return Verdict::Fail("a nightly check needs an athlete".to_owned());
             };
-            finish(self.nightly(athlete).await, athlete)
+            finish(self.nightly(athlete.uuid()).await, athlete)
         })
     }
 }

@@ -25,6 +25,7 @@ use crate::gate::{Gate, ProposalDraft, Source, SourceKind};
 use crate::jobs::Jobs;
 use crate::training::Training;
 use stride_domain::clock::SharedClock;
+use stride_domain::ids::AthleteId;
 use stride_domain::people::GrantAccess;
 use stride_store::{DateRange, RuleRow, RuleVersionRow, Store, StoredWorkout, User, to_json};
 
@@ -455,7 +456,12 @@ impl Rules {
             if self.store.claim_nightly(user, local, now).await? {
                 let mut tx = self.store.begin().await?;
                 self.jobs
-                    .enqueue(&mut tx, Some(user), &NightlyCheck { date: local }, now)
+                    .enqueue(
+                        &mut tx,
+                        Some(AthleteId(user)),
+                        &NightlyCheck { date: local },
+                        now,
+                    )
                     .await?;
                 tx.commit().await?;
                 enqueued += 1;

@@ -13,6 +13,7 @@ use super::Training;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::events::{Event, Events, Received};
+use stride_domain::ids::AthleteId;
 use stride_domain::people::GrantAccess;
 use stride_domain::readiness::Readiness;
 use stride_domain::stats::{DayStats, RiskAlert};
@@ -72,7 +73,7 @@ impl HomeCache {
         self.cache.invalidate(&athlete_id).await;
         self.events
             .publish(Event::AthleteChanged {
-                athlete: athlete_id,
+                athlete: AthleteId(athlete_id),
             })
             .await;
     }
@@ -84,7 +85,7 @@ impl HomeCache {
             match received {
                 Received::Event(event) => {
                     if let Event::AthleteChanged { athlete } = *event {
-                        self.cache.invalidate(&athlete).await;
+                        self.cache.invalidate(&athlete.uuid()).await;
                     }
                 }
                 // Missed events: anything cached may be stale.
