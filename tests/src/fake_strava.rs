@@ -86,7 +86,8 @@ pub struct Event {
 }
 
 impl Event {
-    fn json(&self, subscription_id: u64) -> Value {
+    /// The body Strava POSTs for this event.
+    pub fn json(&self, subscription_id: u64) -> Value {
         json!({
             "object_type": self.object_type,
             "object_id": self.object_id,
@@ -516,6 +517,9 @@ async fn control_new_activity(State(s): State<Shared>, Query(p): Query<ControlPa
     let attempts = deliver(&s.world, &reqwest::Client::new(), &event).await;
     Json(json!({ "activity_id": id, "delivery_attempts": attempts })).into_response()
 }
+
+/// The id Strava gives the application's push subscription (one per application).
+pub const SUBSCRIPTION_ID: u64 = 120_475;
 
 /// `POST /_fake/deauthorize?athlete=…`: the athlete removes the app on Strava.
 async fn control_deauthorize(State(s): State<Shared>, Query(p): Query<ControlParams>) -> Response {
@@ -1177,7 +1181,7 @@ async fn create_subscription(
         );
     }
     let mut w = World::lock(&s.world);
-    let id = 120_475;
+    let id = SUBSCRIPTION_ID;
     w.subscription = Some(Subscription {
         id,
         callback_url: callback.clone(),

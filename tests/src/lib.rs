@@ -281,6 +281,14 @@ impl TestApp {
             ..Config::default()
         };
         config.jobs.poll_ms = 20;
+        // Every test client is 127.0.0.1: the API's per-address limits would meter the whole
+        // suite as one client. Tests of the limits set their own.
+        config.http.per_address_per_s = 1_000_000;
+        config.http.per_address_burst = 1_000_000;
+        config.http.per_session_per_s = 1_000_000;
+        config.http.per_session_burst = 1_000_000;
+        config.http.webhooks_per_address_per_s = 1_000_000;
+        config.http.webhooks_per_address_burst = 1_000_000;
         config.plugins.dir = Some(plugin_dir.clone());
         config.plugins.cache_dir = Some(plugin_cache_dir());
         configure(&mut config);
@@ -316,6 +324,68 @@ impl TestApp {
     /// The server's base URL.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// POSTs an oversized body (`prefix`, then `x` up to `body_bytes`) over a raw connection
+    /// and returns the status the server answers with while the body is still being sent.
+    /// With `declared`, the request says its length up front; without, the body is sent
+    /// chunked, so the server must count.
+    ///
+    /// (An ordinary client reports the server's early answer as a broken pipe: it is still
+    /// writing when the server, rightly, stops reading.)
+    pub async fn post_oversized(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        prefix: &str,
+        body_bytes: usize,
+        declared: bool,
+    ) -> u16 {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let stream = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .expect("connect");
+        let (read, mut write) = stream.into_split();
+        let mut head = format!("POST {path} HTTP/1.1\r\nhost: {}\r\n", self.addr);
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if declared {
+            head.push_str(&format!("content-length: {body_bytes}\r\n\r\n"));
+        } else {
+            head.push_str("transfer-encoding: chunked\r\n\r\n");
+        }
+        let mut body = prefix.as_bytes().to_vec();
+        body.resize(body_bytes.max(prefix.len()), b'x');
+        let writer = tokio::spawn(async move {
+            write.write_all(head.as_bytes()).await?;
+            for chunk in body.chunks(64 << 10) {
+                if declared {
+                    write.write_all(chunk).await?;
+                } else {
+                    write
+                        .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                        .await?;
+                    write.write_all(chunk).await?;
+                    write.write_all(b"\r\n").await?;
+                }
+            }
+            if !declared {
+                write.write_all(b"0\r\n\r\n").await?;
+            }
+            std::io::Result::Ok(())
+        });
+        let mut status_line = String::new();
+        BufReader::new(read)
+            .read_line(&mut status_line)
+            .await
+            .expect("a status line");
+        writer.abort();
+        status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP status line: {status_line:?}"))
     }
 
     /// The HTTP client tests share.
@@ -384,6 +454,10 @@ impl TestApp {
                 let Ok(text) = frame.to_text() else { continue };
                 let message: Value = serde_json::from_str(text).unwrap_or_default();
                 match message["type"].as_str() {
+                    // A resolver's refusal arrives as a `next` frame carrying errors.
+                    Some("next") if message["payload"]["errors"].is_array() => {
+                        let _ = tx.send(json!({ "errors": message["payload"]["errors"] }));
+                    }
                     Some("next") => {
                         let _ = tx.send(message["payload"]["data"].clone());
                     }

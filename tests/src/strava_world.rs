@@ -59,6 +59,10 @@ pub async fn world(
         settings
             .settings
             .insert("page_size".to_owned(), page_size.to_string());
+        settings.settings.insert(
+            "subscription_id".to_owned(),
+            crate::fake_strava::SUBSCRIPTION_ID.to_string(),
+        );
         settings
             .secrets
             .insert("verify_token".to_owned(), Secret::new(VERIFY_TOKEN));

@@ -77,10 +77,10 @@ pub struct ActivityDraft {
     pub distance_m: Option<f64>,
     /// Total ascent in metres.
     pub elevation_gain_m: Option<f64>,
-    /// Average heart rate, bpm.
-    pub avg_hr: Option<i32>,
-    /// Maximum heart rate, bpm.
-    pub max_hr: Option<i32>,
+    /// Average heart rate, bpm, as precise as its source gave it (kept to one decimal).
+    pub avg_hr: Option<f64>,
+    /// Maximum heart rate, bpm (one decimal).
+    pub max_hr: Option<f64>,
     /// Session RPE on the CR-10 scale (1–10).
     pub rpe: Option<i32>,
     /// How it felt, 1 (awful) to 5 (great).
@@ -96,6 +96,15 @@ impl ActivityDraft {
     /// activity started in the athlete's time zone; `today` is the athlete's today.
     pub fn validate(&self, local_date: NaiveDate, today: NaiveDate) -> Result<(), ValidationError> {
         let mut checks = Checks::new();
+        if local_date < super::validation::EARLIEST_DAY {
+            checks.fail(
+                "startTime",
+                format!(
+                    "{local_date} is before {}: a year typed wrong, or a device clock that was not set?",
+                    super::validation::EARLIEST_DAY
+                ),
+            );
+        }
         checks.text("name", Some(&self.name), 200, true);
         checks.text("notes", self.notes.as_deref(), 10_000, false);
         if self.duration_s <= 0 {
@@ -137,19 +146,12 @@ impl ActivityDraft {
             "m",
         );
         let (lo, hi) = HEART_RATE_BPM;
-        checks.int_range(
-            "averageHeartRate",
-            self.avg_hr.map(i64::from),
-            lo,
-            hi,
-            "bpm",
-        );
-        checks.int_range("maxHeartRate", self.max_hr.map(i64::from), lo, hi, "bpm");
+        let (lo, hi) = (lo as f64, hi as f64);
+        checks.float_range("averageHeartRate", self.avg_hr, lo, hi, "bpm");
+        checks.float_range("maxHeartRate", self.max_hr, lo, hi, "bpm");
         if let (Some(avg), Some(max)) = (self.avg_hr, self.max_hr)
             && avg > max
-            && [avg, max]
-                .iter()
-                .all(|hr| (lo..=hi).contains(&i64::from(*hr)))
+            && [avg, max].iter().all(|hr| (lo..=hi).contains(hr))
         {
             checks.fail(
                 "averageHeartRate",
@@ -197,8 +199,8 @@ mod tests {
             moving_time_s: Some(2_900),
             distance_m: Some(9_000.0),
             elevation_gain_m: Some(80.0),
-            avg_hr: Some(140),
-            max_hr: Some(160),
+            avg_hr: Some(140.0),
+            max_hr: Some(160.0),
             rpe: Some(3),
             feeling: Some(4),
             notes: None,
@@ -228,8 +230,8 @@ mod tests {
         let cases: Vec<(Mutation, &str)> = vec![
             (|a| a.duration_s = -5, "durationSeconds"),
             (|a| a.moving_time_s = Some(4_000), "movingTimeSeconds"),
-            (|a| a.avg_hr = Some(251), "averageHeartRate"),
-            (|a| a.max_hr = Some(300), "maxHeartRate"),
+            (|a| a.avg_hr = Some(251.0), "averageHeartRate"),
+            (|a| a.max_hr = Some(300.0), "maxHeartRate"),
             (|a| a.rpe = Some(0), "rpe"),
             (|a| a.rpe = Some(11), "rpe"),
             (|a| a.distance_m = Some(-1.0), "distanceMeters"),
@@ -275,9 +277,9 @@ pub struct ActivityPatch {
     /// Ascent, metres.
     pub elevation_gain_m: Change<f64>,
     /// Average heart rate.
-    pub avg_hr: Change<i32>,
+    pub avg_hr: Change<f64>,
     /// Maximum heart rate.
-    pub max_hr: Change<i32>,
+    pub max_hr: Change<f64>,
     /// Session RPE.
     pub rpe: Change<i32>,
     /// Feeling.

@@ -19,6 +19,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::activity::MAX_DURATION_S;
+
+/// The most samples one activity stores: about 28 hours at one a second, a little over 1 MB
+/// per channel. Longer recordings are thinned by whoever delivers them.
+pub const MAX_SAMPLES: usize = 100_000;
 use super::validation::{Checks, HEART_RATE_BPM, ValidationError};
 
 /// Time series recorded during an activity, stored columnar: one array per channel, each
@@ -51,12 +55,48 @@ pub struct Samples {
 pub const MAX_SPEED_MPS: f64 = 60.0;
 
 impl Samples {
+    /// At most `max_points` samples spread evenly over the whole activity, the first and the
+    /// last always among them (for charts: a browser need not draw 20,000 points on 800
+    /// pixels). Fewer than two points are taken as two.
+    #[must_use]
+    pub fn downsampled(&self, max_points: usize) -> Samples {
+        let n = self.time_s.len();
+        let max_points = max_points.max(2);
+        if n <= max_points {
+            return self.clone();
+        }
+        let indices: Vec<usize> = (0..max_points)
+            .map(|i| i * (n - 1) / (max_points - 1))
+            .collect();
+        let pick = |channel: &Vec<f64>| indices.iter().map(|&i| channel[i]).collect::<Vec<_>>();
+        let pick_channel = |channel: &Option<Vec<f64>>| channel.as_ref().map(pick);
+        Samples {
+            time_s: pick(&self.time_s),
+            heart_rate: pick_channel(&self.heart_rate),
+            speed_mps: pick_channel(&self.speed_mps),
+            distance_m: pick_channel(&self.distance_m),
+            altitude_m: pick_channel(&self.altitude_m),
+            power_w: pick_channel(&self.power_w),
+            cadence: pick_channel(&self.cadence),
+        }
+    }
+
     /// Checks that every channel is as long as `time_s`, that time strictly increases, and that
     /// every value is finite and plausible. Each failure names its channel and the first bad
     /// sample.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut checks = Checks::new();
         let n = self.time_s.len();
+        if n > MAX_SAMPLES {
+            checks.fail(
+                "samples.timeSeconds",
+                format!(
+                    "{n} samples are more than the {MAX_SAMPLES} one activity may store \
+                     (about 28 hours at one a second); record less often or split it"
+                ),
+            );
+            return checks.finish();
+        }
         if let Some(i) = self.time_s.iter().position(|t| !t.is_finite() || *t < 0.0) {
             checks.fail(
                 "samples.timeSeconds",

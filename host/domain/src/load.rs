@@ -94,7 +94,7 @@ pub struct LoadDetail {
     /// Session RPE (CR-10) used, if any.
     pub rpe: Option<i32>,
     /// Average heart rate of the activity, bpm.
-    pub avg_hr: Option<i32>,
+    pub avg_hr: Option<f64>,
     /// Resting heart rate baseline used, bpm.
     pub resting_hr: Option<i32>,
     /// Maximum heart rate baseline used, bpm.
@@ -127,10 +127,9 @@ pub fn session_rpe_load(rpe: f64, minutes: f64) -> f64 {
 
 /// The heart-rate reserve fraction `(avg − rest) / (max − rest)`, unclamped; `None` when the
 /// maximum is not above the resting rate.
-pub fn heart_rate_reserve(avg_hr: i32, resting_hr: i32, max_hr: i32) -> Option<f64> {
-    (max_hr > resting_hr).then(|| {
-        (f64::from(avg_hr) - f64::from(resting_hr)) / (f64::from(max_hr) - f64::from(resting_hr))
-    })
+pub fn heart_rate_reserve(avg_hr: f64, resting_hr: i32, max_hr: i32) -> Option<f64> {
+    (max_hr > resting_hr)
+        .then(|| (avg_hr - f64::from(resting_hr)) / (f64::from(max_hr) - f64::from(resting_hr)))
 }
 
 /// Banister's TRIMP for `minutes` at heart-rate reserve fraction `hrr` (clamped to 0–1).

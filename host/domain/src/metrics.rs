@@ -63,6 +63,15 @@ impl DailyValues {
     /// Checks every present value, and that the day is not after the athlete's today.
     pub fn validate(&self, date: NaiveDate, today: NaiveDate) -> Result<(), ValidationError> {
         let mut checks = Checks::new();
+        if date < super::validation::EARLIEST_DAY {
+            checks.fail(
+                "date",
+                format!(
+                    "{date} is before {}: a year typed wrong?",
+                    super::validation::EARLIEST_DAY
+                ),
+            );
+        }
         if date > today {
             checks.fail(
                 "date",

@@ -79,6 +79,11 @@ pub struct ReadinessSettings {
     pub hrv_yellow_sd: f64,
     /// SDs below the baseline mean that turn HRV red (default 1.5).
     pub hrv_red_sd: f64,
+    /// The smallest day-to-day spread a personal HRV baseline is judged with, in ln units
+    /// (default 0.04, about 4 %). Day-to-day variation of ln rMSSD is usually 3–13 %; a
+    /// baseline steadier than this floor (a few identical readings) would make a normal
+    /// fluctuation look extreme, so its SD is taken as the floor.
+    pub hrv_min_sd_ln: f64,
     /// Percent below a baseline without SD that turns HRV yellow (default 10).
     pub hrv_yellow_drop_pct: f64,
     /// Percent below a baseline without SD that turns HRV red (default 25).
@@ -123,6 +128,7 @@ impl Default for ReadinessSettings {
             hrv_recent_days: 1,
             hrv_yellow_sd: 0.5,
             hrv_red_sd: 1.5,
+            hrv_min_sd_ln: 0.04,
             hrv_yellow_drop_pct: 10.0,
             hrv_red_drop_pct: 25.0,
             resting_hr_min_history: 7,
@@ -171,6 +177,7 @@ impl ReadinessSettings {
         );
         checks.float_range("hrvYellowSd", Some(self.hrv_yellow_sd), 0.0, 5.0, "SD");
         checks.float_range("hrvRedSd", Some(self.hrv_red_sd), 0.0, 5.0, "SD");
+        checks.float_range("hrvMinSdLn", Some(self.hrv_min_sd_ln), 0.0, 0.5, "");
         if self.hrv_red_sd < self.hrv_yellow_sd {
             checks.fail("hrvRedSd", "must be at least the yellow threshold");
         }
@@ -441,7 +448,7 @@ fn hrv(inputs: &ReadinessInputs, settings: &ReadinessSettings) -> Result<SignalR
     if same_kind.len() >= settings.hrv_min_history.max(2) as usize {
         let baseline: Vec<f64> = same_kind.iter().map(|(_, ln)| *ln).collect();
         let (baseline_mean, baseline_sd) = (mean(&baseline), sample_sd(&baseline));
-        let (figure, figure_name) = if recent_days > 1 {
+        let figure = if recent_days > 1 {
             let since = inputs
                 .date
                 .checked_sub_days(Days::new(u64::from(recent_days - 1)))
@@ -452,14 +459,16 @@ fn hrv(inputs: &ReadinessInputs, settings: &ReadinessSettings) -> Result<SignalR
                 .map(|(_, ln)| *ln)
                 .collect();
             recent.push(today_ln);
-            (mean(&recent), format!("{recent_days}-day mean ln {kind}"))
+            mean(&recent)
         } else {
-            (today_ln, format!("ln {kind}"))
+            today_ln
         };
         if baseline_sd > 0.0 {
-            let yellow_below = baseline_mean - settings.hrv_yellow_sd * baseline_sd;
-            let red_below = baseline_mean - settings.hrv_red_sd * baseline_sd;
-            let z = (figure - baseline_mean) / baseline_sd;
+            // A baseline steadier than the floor is judged as if it varied that much.
+            let spread = baseline_sd.max(settings.hrv_min_sd_ln);
+            let yellow_below = baseline_mean - settings.hrv_yellow_sd * spread;
+            let red_below = baseline_mean - settings.hrv_red_sd * spread;
+            let z = (figure - baseline_mean) / spread;
             let light = if figure < red_below {
                 Light::Red
             } else if figure < yellow_below {
@@ -467,11 +476,40 @@ fn hrv(inputs: &ReadinessInputs, settings: &ReadinessSettings) -> Result<SignalR
             } else {
                 Light::Green
             };
+            let usual = baseline_mean.exp();
+            let (low, high) = (
+                (baseline_mean - spread).exp(),
+                (baseline_mean + spread).exp(),
+            );
+            let compared = if recent_days > 1 {
+                format!(
+                    "your {recent_days}-day HRV average of {:.0} ms (today {today_ms:.0} ms)",
+                    figure.exp()
+                )
+            } else {
+                format!("today's HRV of {today_ms:.0} ms")
+            };
+            let change = (figure.exp() / usual - 1.0) * 100.0;
+            let verdict = match light {
+                Light::Red => "well below your normal range",
+                Light::Yellow => "below your normal range",
+                Light::Green => "within or above your normal range",
+            };
             let reason = format!(
-                "{figure_name} {figure:.3} (today {today_ms:.0} ms) is {z:+.2} SD from your \
-                 baseline {baseline_mean:.3} ± {baseline_sd:.3} over {n} days of {kind} \
-                 (yellow below {yellow_below:.3}, red below {red_below:.3})",
+                "{compared} is {:.0}% {} your usual {usual:.0} ms, {verdict} \
+                 ({low:.0}–{high:.0} ms on a typical day, from {n} days of {kind}); \
+                 {z:+.1} typical day-to-day changes{floor}",
+                change.abs(),
+                if change < 0.0 { "below" } else { "above" },
                 n = baseline.len(),
+                floor = if spread > baseline_sd {
+                    format!(
+                        " (your readings barely vary, so a change of about {:.0}% counts as one)",
+                        (settings.hrv_min_sd_ln.exp() - 1.0) * 100.0
+                    )
+                } else {
+                    String::new()
+                },
             );
             return Ok(reading(
                 Signal::Hrv,
@@ -483,6 +521,7 @@ fn hrv(inputs: &ReadinessInputs, settings: &ReadinessSettings) -> Result<SignalR
                     value("compared_ln", figure),
                     value("baseline_mean_ln", baseline_mean),
                     value("baseline_sd_ln", baseline_sd),
+                    value("judged_sd_ln", spread),
                     value("baseline_values", baseline.len() as f64),
                     value("yellow_below_ln", yellow_below),
                     value("red_below_ln", red_below),

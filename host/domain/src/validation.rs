@@ -5,6 +5,13 @@
 
 use serde::Serialize;
 
+/// The earliest day Stride keeps training data for. Earlier dates are almost always a mistake
+/// (a year typed wrong, a device clock at zero), and each day of history costs a row of stats.
+pub const EARLIEST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(day) => day,
+    None => chrono::NaiveDate::MIN,
+};
+
 /// One rejected field and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {

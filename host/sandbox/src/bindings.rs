@@ -55,20 +55,6 @@ macro_rules! same_shape_conversions {
             }
         }
 
-        impl From<t::OauthConfig> for c::OauthConfig {
-            fn from(o: t::OauthConfig) -> Self {
-                c::OauthConfig {
-                    authorize_url: o.authorize_url,
-                    token_url: o.token_url,
-                    deauthorize_url: o.deauthorize_url,
-                    scopes: o.scopes,
-                    scope_separator: o.scope_separator,
-                    pkce: o.pkce,
-                    athlete_id_pointer: o.athlete_id_pointer,
-                }
-            }
-        }
-
         impl From<t::RateBudget> for c::RateBudget {
             fn from(b: t::RateBudget) -> Self {
                 c::RateBudget {
@@ -343,6 +329,22 @@ mod v1_0 {
     same_shape_conversions!(super::since_v1_0_0::stride::plugin::types);
     host_imports!(super::since_v1_0_0::stride::plugin);
 
+    impl From<v::OauthConfig> for c::OauthConfig {
+        fn from(o: v::OauthConfig) -> Self {
+            c::OauthConfig {
+                authorize_url: o.authorize_url,
+                token_url: o.token_url,
+                deauthorize_url: o.deauthorize_url,
+                scopes: o.scopes,
+                scope_separator: o.scope_separator,
+                pkce: o.pkce,
+                athlete_id_pointer: o.athlete_id_pointer,
+                // 1.0 named no API hosts: the token goes to the token URL's host only.
+                api_hosts: Vec::new(),
+            }
+        }
+    }
+
     impl From<v::Manifest> for c::Manifest {
         fn from(m: v::Manifest) -> Self {
             // 1.0 imports history through a job called `backfill`.
@@ -513,6 +515,21 @@ mod v1_1 {
 
     same_shape_conversions!(super::since_v1_1_0::stride::plugin::types);
     host_imports!(super::since_v1_1_0::stride::plugin);
+
+    impl From<v::OauthConfig> for c::OauthConfig {
+        fn from(o: v::OauthConfig) -> Self {
+            c::OauthConfig {
+                authorize_url: o.authorize_url,
+                token_url: o.token_url,
+                deauthorize_url: o.deauthorize_url,
+                scopes: o.scopes,
+                scope_separator: o.scope_separator,
+                pkce: o.pkce,
+                athlete_id_pointer: o.athlete_id_pointer,
+                api_hosts: o.api_hosts,
+            }
+        }
+    }
 
     impl super::since_v1_1_0::stride::plugin::upload::Host for crate::imports::CallState {
         async fn size(&mut self) -> wasmtime::Result<u64> {

@@ -24,6 +24,12 @@ pub struct PluginsConfig {
     pub webhook_deadline_ms: u64,
     /// Deadline of a job call, ms.
     pub job_deadline_ms: u64,
+    /// CPU time a webhook call may spend running guest code, ms (time waiting on the host,
+    /// such as HTTP, does not count).
+    pub webhook_cpu_ms: u64,
+    /// CPU time a job call may spend running guest code, ms. A plugin that spins stops here,
+    /// long before the job's wall-clock deadline.
+    pub job_cpu_ms: u64,
     /// Default and largest timeout of one outbound request, ms.
     pub http_timeout_ms: u64,
     /// Outbound requests one call may make.
@@ -34,6 +40,9 @@ pub struct PluginsConfig {
     pub max_response_bytes: usize,
     /// Log lines one call may write (the rest are dropped and counted).
     pub max_log_lines_per_call: u32,
+    /// Largest webhook body a plugin receives, bytes (a plugin may be given more:
+    /// `plugin.<id>.max_webhook_bytes`).
+    pub max_webhook_bytes: usize,
     /// Let plugins reach loopback and private addresses (development and tests only).
     pub allow_private_networks: bool,
     /// Let plugins use plain `http://` (development and tests only).
@@ -54,11 +63,14 @@ impl Default for PluginsConfig {
             memory_limit_mb: 64,
             webhook_deadline_ms: 1_500,
             job_deadline_ms: 60_000,
+            webhook_cpu_ms: 1_000,
+            job_cpu_ms: 2_000,
             http_timeout_ms: 15_000,
             max_http_requests_per_call: 100,
             max_request_bytes: 1 << 20,
             max_response_bytes: 16 << 20,
             max_log_lines_per_call: 200,
+            max_webhook_bytes: 1 << 20,
             allow_private_networks: false,
             allow_plain_http: false,
             breaker_failures: 5,
@@ -77,6 +89,12 @@ pub struct PluginSettings {
     pub secrets: BTreeMap<String, Secret>,
     /// Hosts the plugin may reach beyond its manifest's (e.g. a proxy or a test server).
     pub extra_allowed_hosts: Vec<String>,
+    /// Hosts that receive athletes' tokens beyond the manifest's API hosts and the token URL's
+    /// host (e.g. a test server standing in for the provider's API).
+    pub extra_token_hosts: Vec<String>,
+    /// Largest webhook body this plugin receives, bytes (default `plugins.max_webhook_bytes`;
+    /// Garmin's activity details need tens of MB).
+    pub max_webhook_bytes: Option<usize>,
     /// The OAuth client id registered with the provider.
     pub oauth_client_id: Option<String>,
     /// The OAuth client secret (used by the host only; never given to the plugin).

@@ -38,6 +38,8 @@ pub struct OauthConfig {
     pub pkce: bool,
     /// JSON pointer to the athlete's id in the token response.
     pub athlete_id_pointer: Option<String>,
+    /// The hosts that receive the athlete's token (besides the token URL's).
+    pub api_hosts: Vec<String>,
 }
 
 /// A rate window the provider enforces.

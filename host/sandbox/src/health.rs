@@ -29,6 +29,8 @@ text_enum! {
         Trap => "trap",
         /// It ran past its deadline.
         Deadline => "deadline",
+        /// It spent its CPU budget running guest code (a busy loop).
+        CpuLimit => "cpu_limit",
         /// It exceeded its memory limit.
         MemoryLimit => "memory_limit",
         /// Its stack overflowed (e.g. runaway recursion).

@@ -151,6 +151,7 @@ pub struct CallState {
     pub limiter: CallLimiter,
     plugin: PluginIdentity,
     allowed_hosts: Arc<Vec<String>>,
+    token_hosts: Arc<Vec<String>>,
     declared_secrets: Arc<Vec<String>>,
     athlete: Option<CallAthlete>,
     services: Arc<dyn PluginServices>,
@@ -168,6 +169,7 @@ impl CallState {
     pub fn new(
         plugin: PluginIdentity,
         allowed_hosts: Arc<Vec<String>>,
+        token_hosts: Arc<Vec<String>>,
         declared_secrets: Arc<Vec<String>>,
         athlete: Option<CallAthlete>,
         services: Arc<dyn PluginServices>,
@@ -188,6 +190,7 @@ impl CallState {
             },
             plugin,
             allowed_hosts,
+            token_hosts,
             declared_secrets,
             athlete,
             services,
@@ -294,6 +297,12 @@ impl CallState {
             return Err(HttpError::Denied(
                 "a call may act only for the athlete it concerns".to_owned(),
             ));
+        }
+        if on_behalf_of.is_some() && !crate::net::host_listed(&url, &self.token_hosts) {
+            return Err(HttpError::Denied(format!(
+                "the athlete's token goes only to the provider's API hosts, not to {}",
+                url.host_str().unwrap_or_default()
+            )));
         }
         let timeout = request.timeout_ms.map_or(self.quotas.http_timeout, |ms| {
             Duration::from_millis(u64::from(ms))

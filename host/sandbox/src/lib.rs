@@ -39,7 +39,7 @@ use self::contract::{
 };
 use self::health::{BreakerSettings, BreakerState, Failure, FailureKind, Health};
 use self::imports::{CallQuotas, CallState, UploadBody};
-use self::runtime::{EngineLimits, Runtime, classify};
+use self::runtime::{CallLimits, EngineLimits, Runtime, classify};
 use self::services::{
     BoxFuture, CallAthlete, PluginIdentity, PluginLedger, PluginServices, RecordedFailure,
 };
@@ -65,6 +65,9 @@ pub struct LoadedPlugin {
     pub loaded_at: DateTime<Utc>,
     /// Hosts it may reach: the manifest's plus any the deployment added.
     pub allowed_hosts: Arc<Vec<String>>,
+    /// Hosts that receive the athlete's token: the manifest's API hosts, the token URL's
+    /// host, and any the deployment added. Every other host gets none.
+    pub token_hosts: Arc<Vec<String>>,
     secrets: Arc<Vec<String>>,
     pre: Pre,
 }
@@ -310,14 +313,12 @@ impl PluginHost {
             probe,
             Arc::new(Vec::new()),
             Arc::new(Vec::new()),
+            Arc::new(Vec::new()),
             None,
             self.services.clone(),
             self.quotas(),
         );
-        let mut store = self.runtime.store(
-            state,
-            Duration::from_millis(self.config.webhook_deadline_ms),
-        );
+        let mut store = self.runtime.store(state, self.webhook_limits());
         let manifest: Manifest = match &pre {
             Pre::V1_0(pre) => {
                 let instance = pre
@@ -351,12 +352,30 @@ impl PluginHost {
             );
         }
         let mut allowed_hosts = manifest.allowed_hosts.clone();
-        if let Some(settings) = self.settings.get(&manifest.id) {
+        let settings = self.settings.get(&manifest.id);
+        if let Some(settings) = settings {
             allowed_hosts.extend(settings.extra_allowed_hosts.iter().cloned());
+        }
+        let mut token_hosts: Vec<String> = Vec::new();
+        if let Some(oauth) = &manifest.oauth {
+            token_hosts.extend(oauth.api_hosts.iter().cloned());
+            let token_url = settings
+                .and_then(|s| s.oauth_token_url.clone())
+                .unwrap_or_else(|| oauth.token_url.clone());
+            if let Some(host) = url::Url::parse(&token_url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+            {
+                token_hosts.push(host);
+            }
+        }
+        if let Some(settings) = settings {
+            token_hosts.extend(settings.extra_token_hosts.iter().cloned());
         }
         Ok(LoadedPlugin {
             secrets: Arc::new(manifest.secrets.clone()),
             allowed_hosts: Arc::new(allowed_hosts),
+            token_hosts: Arc::new(token_hosts),
             manifest,
             api_version,
             path: path.to_owned(),
@@ -480,6 +499,22 @@ impl PluginHost {
             .collect()
     }
 
+    /// The time limits of a webhook call.
+    pub fn webhook_limits(&self) -> CallLimits {
+        CallLimits {
+            deadline: Duration::from_millis(self.config.webhook_deadline_ms),
+            cpu: Duration::from_millis(self.config.webhook_cpu_ms),
+        }
+    }
+
+    /// The time limits of a job call (jobs, history pages, uploads).
+    pub fn job_limits(&self) -> CallLimits {
+        CallLimits {
+            deadline: Duration::from_millis(self.config.job_deadline_ms),
+            cpu: Duration::from_millis(self.config.job_cpu_ms),
+        }
+    }
+
     fn breaker_settings(&self) -> BreakerSettings {
         BreakerSettings {
             failures_to_open: self.config.breaker_failures.max(1),
@@ -496,7 +531,7 @@ impl PluginHost {
         call: String,
         athlete: Option<CallAthlete>,
         upload: Option<Arc<dyn UploadBody>>,
-        deadline: Duration,
+        limits: CallLimits,
         invoke: impl for<'a> FnOnce(
             &'a Pre,
             &'a mut wasmtime::Store<CallState>,
@@ -538,6 +573,7 @@ impl PluginHost {
         let mut state = CallState::new(
             plugin.identity(),
             plugin.allowed_hosts.clone(),
+            plugin.token_hosts.clone(),
             plugin.secrets.clone(),
             athlete,
             self.services.clone(),
@@ -546,7 +582,8 @@ impl PluginHost {
         if let Some(upload) = upload {
             state = state.with_upload(upload);
         }
-        let mut store = self.runtime.store(state, deadline);
+        let deadline = limits.deadline;
+        let mut store = self.runtime.store(state, limits);
         // Host calls have their own timeouts; this outer bound catches anything else.
         let outcome = tokio::time::timeout(
             deadline + Duration::from_secs(2),
@@ -620,13 +657,12 @@ impl PluginHost {
         id: &str,
         request: WebhookRequest,
     ) -> CallReport<WebhookOutcome> {
-        let deadline = Duration::from_millis(self.config.webhook_deadline_ms);
         self.call(
             id,
             "handle-webhook".to_owned(),
             None,
             None,
-            deadline,
+            self.webhook_limits(),
             move |pre, store| {
                 Box::pin(async move {
                     Ok(match pre {
@@ -660,30 +696,36 @@ impl PluginHost {
         job: JobRequest,
         athlete: Option<CallAthlete>,
     ) -> CallReport<JobOutcome> {
-        let deadline = Duration::from_millis(self.config.job_deadline_ms);
         let call = format!("run-job:{}", job.kind);
-        self.call(id, call, athlete, None, deadline, move |pre, store| {
-            Box::pin(async move {
-                Ok(match pre {
-                    Pre::V1_0(pre) => pre
-                        .instantiate_async(&mut *store)
-                        .await?
-                        .stride_plugin_handler()
-                        .call_run_job(&mut *store, &job.into())
-                        .await?
-                        .map(Into::into)
-                        .map_err(Into::into),
-                    Pre::V1_1(pre) => pre
-                        .instantiate_async(&mut *store)
-                        .await?
-                        .stride_plugin_handler()
-                        .call_run_job(&mut *store, &job.into())
-                        .await?
-                        .map(Into::into)
-                        .map_err(Into::into),
+        self.call(
+            id,
+            call,
+            athlete,
+            None,
+            self.job_limits(),
+            move |pre, store| {
+                Box::pin(async move {
+                    Ok(match pre {
+                        Pre::V1_0(pre) => pre
+                            .instantiate_async(&mut *store)
+                            .await?
+                            .stride_plugin_handler()
+                            .call_run_job(&mut *store, &job.into())
+                            .await?
+                            .map(Into::into)
+                            .map_err(Into::into),
+                        Pre::V1_1(pre) => pre
+                            .instantiate_async(&mut *store)
+                            .await?
+                            .stride_plugin_handler()
+                            .call_run_job(&mut *store, &job.into())
+                            .await?
+                            .map(Into::into)
+                            .map_err(Into::into),
+                    })
                 })
-            })
-        })
+            },
+        )
         .await
     }
 
@@ -695,13 +737,12 @@ impl PluginHost {
         request: HistoryRequest,
         athlete: CallAthlete,
     ) -> CallReport<HistoryOutcome> {
-        let deadline = Duration::from_millis(self.config.job_deadline_ms);
         self.call(
             id,
             "import-history".to_owned(),
             Some(athlete),
             None,
-            deadline,
+            self.job_limits(),
             move |pre, store| {
                 Box::pin(async move {
                     Ok(match pre {
@@ -737,13 +778,12 @@ impl PluginHost {
         body: Arc<dyn UploadBody>,
         athlete: CallAthlete,
     ) -> CallReport<UploadOutcome> {
-        let deadline = Duration::from_millis(self.config.job_deadline_ms);
         self.call(
             id,
             "receive-upload".to_owned(),
             Some(athlete),
             Some(body),
-            deadline,
+            self.job_limits(),
             move |pre, store| {
                 Box::pin(async move {
                     Ok(match pre {

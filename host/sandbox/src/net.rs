@@ -8,8 +8,9 @@ use std::time::Duration;
 use futures::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-/// Whether `ip` is loopback, private, link-local, shared, multicast or otherwise not a public
-/// unicast address.
+/// Whether `ip` is loopback, private, link-local, shared, benchmarking, multicast or otherwise
+/// not a public unicast address, including IPv6 addresses that carry an IPv4 address inside
+/// (mapped, compatible, NAT64, 6to4, Teredo), which are judged by that address.
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -23,10 +24,12 @@ pub fn is_private(ip: IpAddr) -> bool {
                 || v4.is_documentation()
                 || a == 0
                 || (a == 100 && (64..128).contains(&b))
+                // 198.18.0.0/15: benchmarking, often routed inside networks.
+                || (a == 198 && (b == 18 || b == 19))
                 || a >= 240
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if let Some(v4) = embedded_v4(v6) {
                 return is_private(IpAddr::V4(v4));
             }
             let first = v6.segments()[0];
@@ -35,8 +38,50 @@ pub fn is_private(ip: IpAddr) -> bool {
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
+                // fec0::/10: site-local (deprecated, still routed inside some networks).
+                || (first & 0xffc0) == 0xfec0
         }
     }
+}
+
+/// The IPv4 address an IPv6 address stands for, when it is one of the forms that reach an
+/// IPv4 host: mapped (`::ffff:a.b.c.d`), compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`),
+/// 6to4 (`2002:AABB:CCDD::/48`) or Teredo (`2001:0::/32`, client address inverted).
+fn embedded_v4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    use std::net::Ipv4Addr;
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    let s = v6.segments();
+    let tail = |hi: u16, lo: u16| Ipv4Addr::from(((u32::from(hi)) << 16) | u32::from(lo));
+    // ::a.b.c.d (but not :: and ::1, which are judged as IPv6)
+    if s[..6].iter().all(|x| *x == 0) && (s[6] != 0 || s[7] > 1) {
+        return Some(tail(s[6], s[7]));
+    }
+    // 64:ff9b::/96 and the local-use 64:ff9b:1::/48
+    if s[0] == 0x0064 && s[1] == 0xff9b {
+        return Some(tail(s[6], s[7]));
+    }
+    if s[0] == 0x2002 {
+        return Some(tail(s[1], s[2]));
+    }
+    if s[0] == 0x2001 && s[1] == 0x0000 {
+        return Some(tail(!s[6], !s[7]));
+    }
+    None
+}
+
+/// Whether `url`'s host is in `hosts` (entries are a name, or `name:port`).
+pub fn host_listed(url: &url::Url, hosts: &[String]) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    let host_port = url.port_or_known_default().map(|p| format!("{host}:{p}"));
+    hosts.iter().any(|entry| {
+        let entry = entry.trim().to_ascii_lowercase();
+        entry == host || host_port.as_deref().is_some_and(|hp| entry == hp)
+    })
 }
 
 /// A resolver that drops private addresses, so a public name that resolves to an internal
@@ -137,6 +182,9 @@ impl Outbound {
     /// A client enforcing `policy`.
     pub fn new(policy: NetPolicy) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
+            // Never through a proxy from the environment: the proxy would resolve names
+            // itself, past the private-address guard below.
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(Arc::new(GuardedResolver {
                 allow_private: policy.allow_private,
@@ -169,16 +217,7 @@ impl Outbound {
         let host = url
             .host_str()
             .ok_or_else(|| NetError::Invalid("the URL has no host".to_owned()))?;
-        let port = url.port_or_known_default();
-        let host_port = port.map(|p| format!("{host}:{p}"));
-        let listed = allowed_hosts.iter().any(|entry| {
-            let entry = entry.trim().to_ascii_lowercase();
-            entry == host.to_ascii_lowercase()
-                || host_port
-                    .as_deref()
-                    .is_some_and(|hp| entry == hp.to_ascii_lowercase())
-        });
-        if !listed {
+        if !host_listed(url, allowed_hosts) {
             return Err(NetError::Denied(format!(
                 "{host} is not among the hosts this plugin may reach"
             )));
@@ -336,10 +375,28 @@ mod tests {
             "fd00::1",
             "::ffff:10.0.0.1",
             "0.0.0.0",
+            // NAT64, 6to4, Teredo and IPv4-compatible forms of private addresses.
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b::7f00:1",
+            "2002:a9fe:a9fe::1",
+            "2002:0a00:0001::",
+            "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            // Site-local, and the benchmarking range.
+            "fec0::1",
+            "198.18.0.1",
+            "198.19.255.254",
         ] {
             assert!(is_private(ip.parse().expect("ip")), "{ip}");
         }
-        for ip in ["8.8.8.8", "151.101.1.1", "2606:4700::1111"] {
+        for ip in [
+            "8.8.8.8",
+            "151.101.1.1",
+            "2606:4700::1111",
+            "64:ff9b::808:808",
+            "2002:0808:0808::1",
+        ] {
             assert!(!is_private(ip.parse().expect("ip")), "{ip}");
         }
     }

@@ -69,6 +69,20 @@ pub struct CallFailure {
 #[error("the plugin ran past its {0:?} deadline")]
 pub struct DeadlineExceeded(pub Duration);
 
+/// The call spent its CPU budget running guest code.
+#[derive(Debug, thiserror::Error)]
+#[error("the plugin computed for more than {0:?} without waiting on anything (a busy loop?)")]
+pub struct CpuBudgetExceeded(pub Duration);
+
+/// The time limits of one call.
+#[derive(Debug, Clone, Copy)]
+pub struct CallLimits {
+    /// Wall-clock time, waiting on the host included.
+    pub deadline: Duration,
+    /// Time spent running guest code.
+    pub cpu: Duration,
+}
+
 impl Runtime {
     /// Builds the engine, its linker (WASI with nothing granted, plus Stride's imports) and the
     /// epoch ticker.
@@ -152,16 +166,24 @@ impl Runtime {
             .map_err(|e| anyhow::anyhow!("the plugin's imports do not match this host: {e}"))
     }
 
-    /// A store for one call, with its memory limiter and a deadline enforced from epoch ticks
-    /// (the call yields to the executor every tick, and traps once `deadline` has passed).
-    pub fn store(&self, state: CallState, deadline: Duration) -> Store<CallState> {
+    /// A store for one call, with its memory limiter and two limits enforced from epoch
+    /// ticks: the call yields to the executor every tick and traps once its wall-clock
+    /// deadline has passed, or once it has run guest code for more ticks than its CPU budget.
+    /// Ticks are counted only while the guest runs: the callback fires when guest code crosses
+    /// a tick, never while the call waits on a host import (an HTTP request).
+    pub fn store(&self, state: CallState, limits: CallLimits) -> Store<CallState> {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        let ends = Instant::now() + deadline;
+        let ends = Instant::now() + limits.deadline;
+        let cpu_ticks = (limits.cpu.as_millis() / EPOCH_TICK.as_millis()).max(1);
+        let mut ticks: u128 = 0;
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(move |_| {
+            ticks += 1;
             if Instant::now() >= ends {
-                Err(wasmtime::Error::new(DeadlineExceeded(deadline)))
+                Err(wasmtime::Error::new(DeadlineExceeded(limits.deadline)))
+            } else if ticks > cpu_ticks {
+                Err(wasmtime::Error::new(CpuBudgetExceeded(limits.cpu)))
             } else {
                 Ok(UpdateDeadline::Yield(1))
             }
@@ -254,6 +276,8 @@ pub fn classify(error: &wasmtime::Error) -> CallFailure {
         (FailureKind::MemoryLimit, limit.to_string())
     } else if let Some(deadline) = error.downcast_ref::<DeadlineExceeded>() {
         (FailureKind::Deadline, deadline.to_string())
+    } else if let Some(cpu) = error.downcast_ref::<CpuBudgetExceeded>() {
+        (FailureKind::CpuLimit, cpu.to_string())
     } else if let Some(rule) = error.downcast_ref::<HostRuleViolated>() {
         (FailureKind::Trap, format!("stopped by the host: {rule}"))
     } else if let Some(trap) = error.downcast_ref::<Trap>() {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::audit::AuditLog;
+use crate::audit::{Audit, AuditLog};
 use crate::auth::Accounts;
 use crate::config::Config;
 use crate::connections::Connections;
@@ -67,15 +67,39 @@ pub struct AppState {
     pub rules: Rules,
     /// Reading the audit log.
     pub audit: AuditLog,
+    /// Request rate limits at the HTTP edge.
+    pub limits: Arc<crate::api::limits::Limits>,
+    /// Live subscriptions each user holds on this replica.
+    pub subscriptions: crate::api::graphql::live::UserSubscriptions,
 }
 
 impl AppState {
     /// Wires the services over `store` and `clock` and loads the plugins.
     pub async fn build(config: Config, store: Store, clock: SharedClock) -> anyhow::Result<Self> {
-        let accounts = Accounts::new(store.clone(), clock.clone(), config.auth.clone());
+        let keys = Arc::new(KeyRing::load(&config).context("loading the encryption keys")?);
+        let audit = Audit::new(store.clone(), keys.audit_keys());
+        if audit
+            .sign_unsigned_head()
+            .await
+            .context("signing the audit chain")?
+        {
+            tracing::info!("the audit chain's head is signed from now on");
+        }
         let events = Events::new(store.clone());
+        let accounts = Accounts::new(
+            store.clone(),
+            clock.clone(),
+            config.auth.clone(),
+            audit.clone(),
+            events.clone(),
+        );
         let home = crate::training::HomeCache::new(events.clone());
-        let jobs = Jobs::new(store.clone(), clock.clone(), config.jobs.clone());
+        let jobs = Jobs::new(
+            store.clone(),
+            clock.clone(),
+            config.jobs.clone(),
+            audit.clone(),
+        );
         let training_settings = Arc::new(config.training.clone());
         let records = Records::new(
             store.clone(),
@@ -83,6 +107,7 @@ impl AppState {
             training_settings.clone(),
             home.clone(),
             jobs.clone(),
+            audit.clone(),
         );
         let training = Training::new(
             store.clone(),
@@ -91,6 +116,7 @@ impl AppState {
             training_settings,
             home,
             records.clone(),
+            audit.clone(),
         );
         let p = &config.plugins;
         let outbound = Outbound::new(NetPolicy {
@@ -124,8 +150,8 @@ impl AppState {
         );
         plugins.sync_switches().await;
         plugins.reload_all().await;
-        let plugin_admin = PluginAdmin::new(plugins.clone(), store.clone(), clock.clone());
-        let keys = Arc::new(KeyRing::load(&config).context("loading the encryption keys")?);
+        let plugin_admin =
+            PluginAdmin::new(plugins.clone(), store.clone(), clock.clone(), audit.clone());
         let connections = Connections::new(
             store.clone(),
             clock.clone(),
@@ -135,6 +161,7 @@ impl AppState {
             config.plugin.clone(),
             config.public_url.clone(),
             jobs.clone(),
+            audit.clone(),
         );
         plugin_services.set_token_source(Arc::new(connections.clone()));
         plugin_services.set_rate_governor(Arc::new(SharedRateBudget::new(
@@ -158,6 +185,8 @@ impl AppState {
             clock.clone(),
             accounts.clone(),
             training.clone(),
+            audit.clone(),
+            events.clone(),
         );
         let rules = Rules::new(
             store.clone(),
@@ -167,9 +196,11 @@ impl AppState {
             gate.clone(),
             accounts.clone(),
             jobs.clone(),
+            audit.clone(),
         );
         plugin_services.set_proposal_sink(PluginProposals::new(gate.clone(), store.clone()));
-        let audit = AuditLog::new(store.clone());
+        let audit_log = AuditLog::new(store.clone(), audit);
+        let config_http = config.http.clone();
         Ok(Self {
             config: Arc::new(config),
             store,
@@ -186,7 +217,9 @@ impl AppState {
             ingest,
             gate,
             rules,
-            audit,
+            audit: audit_log,
+            limits: crate::api::limits::Limits::new(&config_http),
+            subscriptions: Default::default(),
         })
     }
 }
@@ -264,10 +297,13 @@ impl Application {
     ) -> anyhow::Result<()> {
         let router = crate::api::router(self.state.clone());
         let background = self.spawn_background();
-        let result = axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP");
+        let result = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP");
         for task in background {
             task.abort();
         }
@@ -299,6 +335,14 @@ impl Application {
                 if let Err(error) = rules.schedule_nightly(&mut seen).await {
                     tracing::warn!(%error, "could not schedule nightly checks");
                 }
+            }
+        }));
+        let limits = self.state.limits.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                limits.shrink();
             }
         }));
         let store = self.state.store.clone();

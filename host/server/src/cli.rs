@@ -127,8 +127,17 @@ pub enum AdminCommand {
 /// Audit subcommands.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute the hash chain and name the first entry that does not match.
-    Verify,
+    /// Recompute the hash chain, check its signed head and checkpoints, and name the first
+    /// thing that does not match.
+    Verify {
+        /// Also check the chain against a checkpoint exported earlier (`audit checkpoint`):
+        /// detects a chain rolled back or rewritten since, even with a re-signed head.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Sign the chain as it stands and print the checkpoint (JSON): keep it outside the
+    /// database, and verify against it later.
+    Checkpoint,
 }
 
 /// Parses the command line and runs it.
@@ -260,7 +269,7 @@ pub async fn run() -> anyhow::Result<()> {
                 .with_context(|| format!("reading {}", script.display()))?;
             let text = std::fs::read_to_string(&fixtures)
                 .with_context(|| format!("reading {}", fixtures.display()))?;
-            let mut cases = crate::rules::parse_fixtures(&text)?;
+            let mut cases = crate::rules::parse_fixtures(&text, &config.rules)?;
             if update {
                 for case in &mut cases {
                     case.expected = engine.evaluate(&source, &case.snapshot)?;
@@ -287,13 +296,33 @@ pub async fn run() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify { checkpoint }) => {
             crate::telemetry::init(config.log_format, &config.log_filter);
             let store = connect(&config).await?;
-            let result = crate::audit::verify(&store).await?;
+            let keys = crate::connections::keys::KeyRing::load(&config)?;
+            let audit = crate::audit::Audit::new(store, keys.audit_keys());
+            let external = match &checkpoint {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    Some(
+                        serde_json::from_str::<stride_store::AuditCheckpoint>(&text).with_context(
+                            || format!("{} is not an audit checkpoint", path.display()),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let result = audit.verify(external.as_ref()).await?;
             match result.first_broken {
                 None => {
                     println!("audit log intact: {} entries verified", result.checked);
+                    if let Some(external) = &external {
+                        println!(
+                            "it matches the checkpoint of entry {} signed {}",
+                            external.seq, external.at
+                        );
+                    }
                     Ok(())
                 }
                 Some((seq, reason)) => {
@@ -302,6 +331,15 @@ pub async fn run() -> anyhow::Result<()> {
                     bail!("the audit log does not verify")
                 }
             }
+        }
+        Command::Audit(AuditCommand::Checkpoint) => {
+            crate::telemetry::init(config.log_format, &config.log_filter);
+            let store = connect(&config).await?;
+            let keys = crate::connections::keys::KeyRing::load(&config)?;
+            let audit = crate::audit::Audit::new(store, keys.audit_keys());
+            let checkpoint = audit.checkpoint(chrono::Utc::now()).await?;
+            println!("{}", serde_json::to_string_pretty(&checkpoint)?);
+            Ok(())
         }
     }
 }

@@ -30,6 +30,8 @@ pub struct Config {
     pub log_filter: String,
     /// GraphQL limits and developer conveniences.
     pub graphql: GraphqlConfig,
+    /// The HTTP edge: who the client is, and how many requests it may make.
+    pub http: HttpConfig,
     /// Accounts, sessions and invites.
     pub auth: AuthConfig,
     /// Where Stride keeps files of its own (the compiled-plugin cache).
@@ -50,9 +52,13 @@ pub struct Config {
 
 /// Training-science settings. Other tools use other conventions; these are named in the API's
 /// answers so coaches can compare.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrainingConfig {
+    /// A delivered session without an effort rating becomes a "rate this session" to-do only
+    /// when it started within this many hours (older ones, e.g. a history import, can be rated
+    /// from the activity list).
+    pub ask_effort_within_hours: u32,
     /// Rolling stats: EWMA convention, windows, SD convention, alert thresholds, load metric.
     pub stats: stride_domain::stats::StatsSettings,
     /// Readiness thresholds.
@@ -61,6 +67,18 @@ pub struct TrainingConfig {
     pub plan: stride_domain::plan::PlanSettings,
     /// Efficiency factor and decoupling.
     pub efficiency: stride_domain::efficiency::EfficiencySettings,
+}
+
+impl Default for TrainingConfig {
+    fn default() -> Self {
+        Self {
+            ask_effort_within_hours: 48,
+            stats: Default::default(),
+            readiness: Default::default(),
+            plan: Default::default(),
+            efficiency: Default::default(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -73,6 +91,7 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             log_filter: "info,sqlx=warn,wasmtime=warn,cranelift=warn".to_owned(),
             graphql: GraphqlConfig::default(),
+            http: HttpConfig::default(),
             auth: AuthConfig::default(),
             data_dir: PathBuf::from("stride-data"),
             plugins: PluginsConfig::default(),
@@ -109,6 +128,13 @@ pub struct GraphqlConfig {
     pub max_complexity: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Whether anonymous requests may introspect the schema too (otherwise only logged-in
+    /// users can).
+    pub public_introspection: bool,
+    /// Live subscriptions one WebSocket connection may hold.
+    pub max_subscriptions_per_connection: usize,
+    /// Live subscriptions one user may hold on a replica.
+    pub max_subscriptions_per_user: usize,
 }
 
 impl Default for GraphqlConfig {
@@ -119,6 +145,46 @@ impl Default for GraphqlConfig {
             max_depth: 16,
             max_complexity: 5_000,
             max_body_bytes: 1 << 20,
+            public_introspection: false,
+            max_subscriptions_per_connection: 10,
+            max_subscriptions_per_user: 20,
+        }
+    }
+}
+
+/// The HTTP edge.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Behind a reverse proxy: the header that carries the client's address (e.g.
+    /// `x-forwarded-for`; its first address is used). Leave unset when clients connect
+    /// directly, or anyone could choose their address.
+    pub client_address_header: Option<String>,
+    /// API requests one client address may make per second (sustained), and in a burst.
+    pub per_address_per_s: u32,
+    /// See `per_address_per_s`.
+    pub per_address_burst: u32,
+    /// API requests one session may make per second (sustained), and in a burst.
+    pub per_session_per_s: u32,
+    /// See `per_session_per_s`.
+    pub per_session_burst: u32,
+    /// Unauthenticated webhook deliveries one address may make to one plugin per second,
+    /// and in a burst (providers retry what is refused).
+    pub webhooks_per_address_per_s: u32,
+    /// See `webhooks_per_address_per_s`.
+    pub webhooks_per_address_burst: u32,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            client_address_header: None,
+            per_address_per_s: 100,
+            per_address_burst: 300,
+            per_session_per_s: 30,
+            per_session_burst: 120,
+            webhooks_per_address_per_s: 200,
+            webhooks_per_address_burst: 1_000,
         }
     }
 }
@@ -133,6 +199,16 @@ pub struct AuthConfig {
     pub invite_ttl_hours: u32,
     /// Shortest password accepted.
     pub min_password_length: usize,
+    /// A session unused this long ends, in hours.
+    pub session_idle_hours: u32,
+    /// Failed logins (per account, and per client address) forgiven before a lock-out.
+    pub login_free_failures: i32,
+    /// The first lock-out, seconds; it doubles with each further failure.
+    pub login_lock_base_s: u64,
+    /// The longest lock-out, seconds.
+    pub login_lock_max_s: u64,
+    /// Failures older than this are forgotten, seconds.
+    pub login_failure_window_s: u64,
 }
 
 impl Default for AuthConfig {
@@ -141,6 +217,11 @@ impl Default for AuthConfig {
             session_ttl_hours: 24 * 30,
             invite_ttl_hours: 24 * 7,
             min_password_length: 10,
+            session_idle_hours: 24 * 14,
+            login_free_failures: 5,
+            login_lock_base_s: 2,
+            login_lock_max_s: 900,
+            login_failure_window_s: 3_600,
         }
     }
 }
@@ -156,6 +237,9 @@ pub struct SecretsConfig {
     pub active_token_key: Option<String>,
     /// Key for signing OAuth state: 32 bytes, base64.
     pub state_key: Option<Secret>,
+    /// Key for signing the audit chain: 32 bytes, base64. Keep a copy outside the database's
+    /// backups' reach: whoever holds it can re-sign a rewritten chain.
+    pub audit_key: Option<Secret>,
 }
 
 /// Background work.
@@ -228,12 +312,36 @@ impl std::fmt::Debug for DatabaseUrl {
     }
 }
 
+/// Creates `dir` (and its parents) readable by its owner only, as Stride's data holds keys and
+/// health data.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))
+}
+
 /// Configuration could not be read or did not make sense.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {0}")]
 pub struct ConfigError(String);
 
 impl Config {
+    /// The largest webhook body `plugin` receives.
+    pub fn webhook_body_limit(&self, plugin: &str) -> usize {
+        self.plugin
+            .get(plugin)
+            .and_then(|p| p.max_webhook_bytes)
+            .unwrap_or(self.plugins.max_webhook_bytes)
+    }
+
     /// Checks values that parse but make no sense (windows, thresholds).
     pub fn validate(&self) -> Result<(), ConfigError> {
         let t = &self.training;

@@ -73,5 +73,21 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+/// The longest free-text reason accepted (a rejection, a brake, a role change).
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// Checks a free-text reason given for `field`: trimmed, at most [`MAX_REASON_CHARS`].
+pub fn reason_text(field: &str, text: &str) -> AppResult<String> {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length > MAX_REASON_CHARS {
+        return Err(AppError::bad_input(
+            field,
+            format!("is {length} characters; at most {MAX_REASON_CHARS} are kept"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 /// Service results.
 pub type AppResult<T> = Result<T, AppError>;

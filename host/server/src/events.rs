@@ -61,6 +61,11 @@ pub enum Event {
         /// The coach.
         coach: Uuid,
     },
+    /// A user's role changed: what they may see is to be checked again.
+    UserChanged {
+        /// Whose role.
+        user: Uuid,
+    },
     /// A user's sessions ended (logout, password change, account disabled).
     SessionsEnded {
         /// Whose sessions.

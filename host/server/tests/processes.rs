@@ -76,6 +76,15 @@ poll_ms = 50
 lease_s = 3
 backoff_base_s = 1
 
+# Every client here is 127.0.0.1: the per-address limits would meter the whole test as one.
+[http]
+per_address_per_s = 1000000
+per_address_burst = 1000000
+per_session_per_s = 1000000
+per_session_burst = 1000000
+webhooks_per_address_per_s = 1000000
+webhooks_per_address_burst = 1000000
+
 [plugin.strava]
 extra_allowed_hosts = ["127.0.0.1"]
 oauth_client_id = "{client_id}"
@@ -87,6 +96,7 @@ oauth_deauthorize_url = "{fake_url}/oauth/deauthorize"
 [plugin.strava.settings]
 api_base = "{fake_url}"
 page_size = "{page_size}"
+subscription_id = "{subscription}"
 
 [plugin.strava.secrets]
 verify_token = "verify"
@@ -97,6 +107,7 @@ read = [{read}, 100000]
 
 {windows}"#,
         data = dir.join("data").display(),
+        subscription = stride_e2e::fake_strava::SUBSCRIPTION_ID,
         plugins = stride::plugins::BUNDLED_PLUGINS_DIR,
         overall = limits.0,
         read = limits.1,

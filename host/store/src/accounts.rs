@@ -104,6 +104,12 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it was last used.
+    pub last_used_at: DateTime<Utc>,
+    /// The client that opened it (`User-Agent`), when known.
+    pub user_agent: Option<String>,
+    /// The address it was opened from, when known.
+    pub client_address: Option<String>,
 }
 
 /// An invitation to sign up.
@@ -484,8 +490,8 @@ impl Store {
         token_hash: &[u8],
     ) -> StoreResult<()> {
         on_tx!(tx, conn => sqlx::query(
-            "INSERT INTO sessions (id, user_id, token_hash, impersonator_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (id, user_id, token_hash, impersonator_id, created_at, expires_at, \
+             last_used_at, user_agent, client_address) VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8)",
         )
         .bind(session.id)
         .bind(session.user_id)
@@ -493,6 +499,8 @@ impl Store {
         .bind(session.impersonator_id)
         .bind(session.created_at)
         .bind(session.expires_at)
+        .bind(&session.user_agent)
+        .bind(&session.client_address)
         .execute(conn)
         .await?.rows_affected());
         Ok(())
@@ -501,11 +509,128 @@ impl Store {
     /// The session whose token hashes to `token_hash`, whatever its state.
     pub async fn session_by_token_hash(&self, token_hash: &[u8]) -> StoreResult<Session> {
         Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at FROM sessions WHERE token_hash = $1",
+            "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
+             client_address FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_one(pool)
         .await?))
+    }
+
+    /// One session by id, whatever its state.
+    pub async fn session(&self, session_id: Uuid) -> StoreResult<Session> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
+             client_address FROM sessions WHERE id = $1",
+        )
+        .bind(session_id)
+        .fetch_one(pool)
+        .await?))
+    }
+
+    /// A user's sessions that still work at `now`, most recently used first.
+    pub async fn live_sessions(
+        &self,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Session>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
+             client_address FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
+             ORDER BY last_used_at DESC, id",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Records that a session was used at `now`.
+    pub async fn touch_session(&self, session_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        on_write!(self, pool => sqlx::query("UPDATE sessions SET last_used_at = $2 WHERE id = $1 AND last_used_at < $2")
+            .bind(session_id)
+            .bind(now)
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
+    }
+
+    /// The invite whose token hashes to `token_hash`, read outside any transaction (a check
+    /// before expensive work; the transaction that uses it reads it again).
+    pub async fn peek_invite(&self, token_hash: &[u8]) -> StoreResult<Invite> {
+        let sql = format!("SELECT {INVITE_COLUMNS} FROM invites WHERE token_hash = $1");
+        let row: InviteDb =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(token_hash).fetch_one(pool).await?);
+        row.try_into()
+    }
+
+    /// When the earliest of `keys` stops being locked out of logging in, if any is now.
+    pub async fn login_locked_until(
+        &self,
+        keys: &[&str],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let mut latest: Option<DateTime<Utc>> = None;
+        for key in keys {
+            let until: Option<Option<DateTime<Utc>>> = on_pool!(self, pool => sqlx::query_scalar(
+                "SELECT locked_until FROM login_throttle WHERE key = $1",
+            )
+            .bind(*key)
+            .fetch_optional(pool)
+            .await?);
+            if let Some(Some(until)) = until
+                && until > now
+            {
+                latest = Some(latest.map_or(until, |l| l.max(until)));
+            }
+        }
+        Ok(latest)
+    }
+
+    /// Counts a failed login against `key` (failures older than `window` are forgotten) and
+    /// locks it per `lock` (failure count → lock length, or none). Returns the failures.
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: chrono::TimeDelta,
+        lock: impl Fn(i32) -> Option<chrono::TimeDelta>,
+    ) -> StoreResult<i32> {
+        let mut tx = self.begin().await?;
+        let previous: Option<(i32, DateTime<Utc>)> = on_tx!(&mut tx, conn => sqlx::query_as(
+            "SELECT failures, last_failure FROM login_throttle WHERE key = $1",
+        )
+        .bind(key)
+        .fetch_optional(conn)
+        .await?);
+        let failures = match previous {
+            Some((n, last)) if now - last < window => n + 1,
+            _ => 1,
+        };
+        let locked_until = lock(failures).map(|length| now + length);
+        on_tx!(&mut tx, conn => sqlx::query(
+            "INSERT INTO login_throttle (key, failures, last_failure, locked_until) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, \
+             locked_until = excluded.locked_until",
+        )
+        .bind(key)
+        .bind(failures)
+        .bind(now)
+        .bind(locked_until)
+        .execute(conn)
+        .await?
+        .rows_affected());
+        tx.commit().await?;
+        Ok(failures)
+    }
+
+    /// Forgets the failed logins of `key` (after a successful one).
+    pub async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        on_write!(self, pool => sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
     }
 
     /// Revokes one session.

@@ -53,6 +53,56 @@ pub struct AuditEntry {
     pub hash: Vec<u8>,
 }
 
+/// The head of the chain as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AuditHead {
+    /// Entries the chain holds.
+    pub seq: i64,
+    /// The last entry's hash (32 zero bytes for an empty chain).
+    pub hash: Vec<u8>,
+    /// HMAC of (seq, hash) with the audit key; none before signing began.
+    pub signature: Option<Vec<u8>>,
+    /// Which audit key signed it.
+    pub key_id: Option<String>,
+}
+
+/// A signed statement that the chain held `seq` entries ending in `hash`.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct AuditCheckpoint {
+    /// Entries up to and including this one.
+    pub seq: i64,
+    /// The hash of entry `seq`.
+    #[serde(with = "hex_bytes")]
+    pub hash: Vec<u8>,
+    /// HMAC-SHA256 of (seq, hash) with the audit key.
+    #[serde(with = "hex_bytes")]
+    pub signature: Vec<u8>,
+    /// Which audit key.
+    pub key_id: String,
+    /// When it was signed.
+    pub at: DateTime<Utc>,
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        s.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.len() % 2 != 0 {
+            return Err(serde::de::Error::custom("odd-length hex"));
+        }
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(serde::de::Error::custom))
+            .collect()
+    }
+}
+
 /// Which audit entries to list.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -122,11 +172,60 @@ impl Store {
         )
     }
 
-    /// The chain head: how many entries there should be and the last hash.
-    pub async fn audit_head(&self) -> StoreResult<(i64, Vec<u8>)> {
-        Ok(
-            on_pool!(self, pool => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?),
+    /// The chain head: how many entries there should be, the last hash, and the head's
+    /// signature with its key id (none before signing began).
+    pub async fn audit_head(&self) -> StoreResult<AuditHead> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT seq, hash, signature, key_id FROM audit_head WHERE id = 1",
         )
+        .fetch_one(pool)
+        .await?))
+    }
+
+    /// Signs the head inside the `tx` that moved it.
+    pub async fn sign_audit_head(
+        &self,
+        tx: &mut Tx,
+        signature: &[u8],
+        key_id: &str,
+    ) -> StoreResult<()> {
+        on_tx!(tx, conn => sqlx::query("UPDATE audit_head SET signature = $1, key_id = $2 WHERE id = 1")
+            .bind(signature)
+            .bind(key_id)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Keeps a signed checkpoint of the chain inside `tx` (ignored when that position has one).
+    pub async fn insert_audit_checkpoint(
+        &self,
+        tx: &mut Tx,
+        checkpoint: &AuditCheckpoint,
+    ) -> StoreResult<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO audit_checkpoints (seq, hash, signature, key_id, at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (seq) DO NOTHING",
+        )
+        .bind(checkpoint.seq)
+        .bind(&checkpoint.hash)
+        .bind(&checkpoint.signature)
+        .bind(&checkpoint.key_id)
+        .bind(checkpoint.at)
+        .execute(conn)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Every stored checkpoint, in chain order.
+    pub async fn audit_checkpoints(&self) -> StoreResult<Vec<AuditCheckpoint>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT seq, hash, signature, key_id, at FROM audit_checkpoints ORDER BY seq",
+        )
+        .fetch_all(pool)
+        .await?))
     }
 
     /// A page of entries matching `filter`, newest first, before `before_seq`.

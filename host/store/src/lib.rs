@@ -32,7 +32,7 @@ pub use athletes::{
     ActivityCursor, ActivityRecord, DailyMetricsCursor, DailyMetricsRecord, DateRange,
     StoredActivity,
 };
-pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use audit::{AuditCheckpoint, AuditEntry, AuditFilter, AuditHead, NewAuditEntry};
 pub use ingestion::{
     BackfillRow, BackfillStatus, Connection, ConnectionStatus, NewConnection, RateSlot,
     RateWindowRow, RejectionRow, SealedTokens, TaskRow,
@@ -222,7 +222,9 @@ impl Store {
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
-                .map_err(|e| StoreError::Config(format!("{e}")))?
+                .map_err(|e| StoreError::Config(format!("{e}")))?;
+            create_private_file(options.get_filename())?;
+            let options = options
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -334,6 +336,30 @@ impl Store {
             writer.close().await;
         }
         on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Creates the database file readable by its owner only (it holds health data and session
+/// hashes); SQLite gives its `-wal` and `-shm` files the same permissions.
+fn create_private_file(path: &std::path::Path) -> StoreResult<()> {
+    let name = path.to_string_lossy();
+    if name.is_empty() || name == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Config(format!(
+            "cannot create the database file {}: {e}",
+            path.display()
+        ))),
     }
 }
 

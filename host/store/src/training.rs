@@ -456,11 +456,19 @@ impl Store {
     }
 
     /// Every version of a plan, newest first.
-    pub async fn plan_versions(&self, plan_id: Uuid) -> StoreResult<Vec<PlanVersionRow>> {
+    pub async fn plan_versions(
+        &self,
+        plan_id: Uuid,
+        before_version: Option<i32>,
+        limit: u32,
+    ) -> StoreResult<Vec<PlanVersionRow>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT version, reason, actor_id, snapshot, created_at FROM plan_versions WHERE plan_id = $1 ORDER BY version DESC",
+            "SELECT version, reason, actor_id, snapshot, created_at FROM plan_versions WHERE plan_id = $1 \
+             AND ($2 IS NULL OR version < $2) ORDER BY version DESC LIMIT $3",
         )
         .bind(plan_id)
+        .bind(before_version)
+        .bind(i64::from(limit))
         .fetch_all(pool)
         .await?))
     }

@@ -27,6 +27,18 @@ impl Plugin for FeedImporter {
             env!("CARGO_PKG_VERSION"),
             "Example feed importer",
         );
+        // Athletes connect their feed account with OAuth; their token goes to the API host
+        // only.
+        manifest.oauth = Some(OauthConfig {
+            authorize_url: "https://feed.example.com/oauth/authorize".to_owned(),
+            token_url: "https://feed.example.com/oauth/token".to_owned(),
+            deauthorize_url: None,
+            scopes: vec!["runs:read".to_owned()],
+            scope_separator: " ".to_owned(),
+            pkce: true,
+            athlete_id_pointer: Some("/athlete_id".to_owned()),
+            api_hosts: vec!["feed.example.com".to_owned()],
+        });
         manifest.allowed_hosts = vec!["feed.example.com".to_owned()];
         manifest.job_kinds = vec!["import".to_owned()];
         manifest.webhook_kinds = vec!["import-now".to_owned()];

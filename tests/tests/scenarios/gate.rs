@@ -335,20 +335,26 @@ async fn a_read_write_coach_may_confirm_and_a_read_only_coach_may_not() {
         "the refused attempts changed nothing and wrote nothing"
     );
 
-    // A coach's own proposal takes the same path: Rob (read access) may suggest a change to
-    // tomorrow's session, Ann decides.
+    // A coach's own proposal takes the same path: Cora (read-write access) may suggest a
+    // change to tomorrow's session, Ann decides. Rob, with read access only, may not.
     let tomorrow =
         plan(&app, &ann, &ann.id, "2026-03-03", "2026-03-03").await["workouts"][0].clone();
+    let ease_back = format!(
+        "mutation($w: ID!) {{ proposeWorkoutChange(workoutId: $w, changes: {{ targetDurationSeconds: 1500, description: \"25 minutes easy\" }}, reason: \"Ease back in after a red day.\") {{ {PROPOSAL} }} }}"
+    );
+    app.gql(Some(&rob.token), &ease_back, json!({ "w": tomorrow["id"] }))
+        .await
+        .expect_code("FORBIDDEN");
     let suggested = app
         .gql(
-            Some(&rob.token),
-            &format!("mutation($w: ID!) {{ proposeWorkoutChange(workoutId: $w, changes: {{ targetDurationSeconds: 1500, description: \"25 minutes easy\" }}, reason: \"Ease back in after a red day.\") {{ {PROPOSAL} }} }}"),
+            Some(&cora.token),
+            &ease_back,
             json!({ "w": tomorrow["id"] }),
         )
         .await;
     let suggested = suggested.ok()["proposeWorkoutChange"].clone();
     assert_eq!(suggested["source"]["kind"], "COACH");
-    assert_eq!(suggested["source"]["reference"], json!(rob.id));
+    assert_eq!(suggested["source"]["reference"], json!(cora.id));
     assert_eq!(suggested["basePlanVersion"], 2);
     assert_eq!(
         suggested["changes"][0]["after"]["targetDurationSeconds"],
@@ -356,7 +362,7 @@ async fn a_read_write_coach_may_confirm_and_a_read_only_coach_may_not() {
     );
     // A made-up reason is refused; someone else's workout id reveals nothing.
     app.gql(
-        Some(&rob.token),
+        Some(&cora.token),
         "mutation($w: ID!) { proposeWorkoutChange(workoutId: $w, changes: { targetDurationSeconds: 1500 }, reason: \"  \") { id } }",
         json!({ "w": tomorrow["id"] }),
     )

@@ -106,15 +106,17 @@ async fn deep_and_expensive_queries_are_refused() {
 
 #[tokio::test]
 async fn introspection_can_be_switched_off() {
-    let open = TestApp::spawn().await;
+    let open = TestApp::spawn_with(|config| config.graphql.public_introspection = true).await;
     let answer = open
         .gql(None, "{ __schema { queryType { name } } }", json!({}))
         .await;
     assert_eq!(answer.ok()["__schema"]["queryType"]["name"], "Query");
+    // Switched off, not even signed-in users are answered.
     let closed = TestApp::spawn_with(|config| config.graphql.introspection = false).await;
+    let owner = closed.owner().await;
     let answer = closed
         .gql(
-            None,
+            Some(&owner.token),
             "{ __schema { queryType { name } } __type(name: \"User\") { name } }",
             json!({}),
         )

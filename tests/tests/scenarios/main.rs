@@ -12,6 +12,7 @@ mod plugins;
 mod records;
 mod roles;
 mod schema;
+mod security;
 mod strava;
 mod training;
 mod validation;

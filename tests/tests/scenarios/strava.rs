@@ -89,7 +89,9 @@ async fn connect_and_backfill_500_activities_through_a_429_and_the_shared_budget
         "each page fetched once (plus the two refused)"
     );
 
-    // Imported activities without RPE are on the athlete's to-do list.
+    // Only recent imports ask for effort: nobody remembers how a run felt a
+    // year ago (activities start at 06:00 on each of the last 500 days, the
+    // newest yesterday; `training.ask_effort_within_hours` is 48).
     let tasks = w
         .app
         .gql(
@@ -99,7 +101,7 @@ async fn connect_and_backfill_500_activities_through_a_429_and_the_shared_budget
         )
         .await;
     let tasks = tasks.ok()["myTasks"].as_array().cloned().expect("tasks");
-    assert_eq!(tasks.len(), 500);
+    assert_eq!(tasks.len(), 2, "{tasks:?}");
     let first = tasks[0]["activity"]["id"].as_str().expect("id").to_owned();
     w.app
         .gql(
@@ -113,7 +115,7 @@ async fn connect_and_backfill_500_activities_through_a_429_and_the_shared_budget
         .app
         .gql(Some(&ann.token), "{ myTasks { kind } }", json!({}))
         .await;
-    assert_eq!(tasks.ok()["myTasks"].as_array().map(Vec::len), Some(499));
+    assert_eq!(tasks.ok()["myTasks"].as_array().map(Vec::len), Some(1));
 
     // The tokens are encrypted at rest.
     let connection = w
@@ -326,7 +328,10 @@ async fn deauthorization_by_event_or_by_the_athlete_erases_the_tokens() {
     assert!(
         actions.contains(&(
             "connection.revoke".to_owned(),
-            Some("access was revoked on Strava".to_owned())
+            Some(
+                "access was revoked on Strava (confirmed: the provider refused a token refresh)"
+                    .to_owned()
+            )
         )),
         "{actions:?}"
     );
@@ -777,4 +782,103 @@ async fn a_burst_of_concurrent_webhooks_is_acknowledged_and_stored_once() {
         stored += athlete_activities(&w, who).await.len();
     }
     assert_eq!(stored, 200, "each event's activity stored once");
+}
+
+/// Strava's events are unsigned. A forged "deauthorized" event for an athlete who is still
+/// connected at Strava erases nothing; an event of another subscription is not even heard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_deauthorization_changes_nothing() {
+    let w = world(50, 100, |_| {}).await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    assert_eq!(connect(&w, &ann, 8101, None).await, 200);
+    settle(&w, &ann).await;
+    assert_eq!(
+        w.fake
+            .subscribe(&w.app.url("/webhooks/strava"), VERIFY_TOKEN)
+            .await
+            .status(),
+        201
+    );
+    let athlete_id: uuid::Uuid = ann.id.parse().expect("uuid");
+    let before = w
+        .app
+        .state
+        .store
+        .connection(athlete_id, "strava")
+        .await
+        .expect("db")
+        .expect("row");
+
+    // An attacker posts the event Strava would send, with the right subscription id, though
+    // Ann never revoked anything.
+    let forged = w.fake.deauthorization_event(8101);
+    let body = forged.json(stride_e2e::fake_strava::SUBSCRIPTION_ID);
+    let answer = w
+        .app
+        .http()
+        .post(w.app.url("/webhooks/strava"))
+        .json(&body)
+        .send()
+        .await
+        .expect("posted");
+    assert_eq!(answer.status(), 200, "only a check is queued");
+    settle(&w, &ann).await;
+    let after = w
+        .app
+        .state
+        .store
+        .connection(athlete_id, "strava")
+        .await
+        .expect("db")
+        .expect("row");
+    assert_eq!(after.status, stride_store::ConnectionStatus::Active);
+    assert!(after.refresh_token_enc.is_some(), "the tokens are kept");
+    assert_ne!(
+        after.access_token_enc, before.access_token_enc,
+        "Strava was asked (a refresh), and answered with fresh tokens"
+    );
+    let refuted = w
+        .app
+        .state
+        .store
+        .audit_entries_from(0, 1_000)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.action == "connection.revocation_refuted")
+        .count();
+    assert_eq!(refuted, 1, "the refuted claim is audited");
+
+    // Another subscription's event is refused before it queues anything.
+    let mut foreign = body.clone();
+    foreign["subscription_id"] = json!(999);
+    let answer = w
+        .app
+        .http()
+        .post(w.app.url("/webhooks/strava"))
+        .json(&foreign)
+        .send()
+        .await
+        .expect("posted");
+    assert_eq!(answer.status(), 403);
+
+    // A real revocation (Strava refuses the refresh) still ends the connection. It is a
+    // later event: the same event delivered twice is handled once.
+    w.clock.advance(TimeDelta::minutes(5));
+    w.fake.revoke_athlete(8101);
+    w.fake.deliver(&w.fake.deauthorization_event(8101)).await;
+    settle(&w, &ann).await;
+    let revoked = w
+        .app
+        .state
+        .store
+        .connection(athlete_id, "strava")
+        .await
+        .expect("db")
+        .expect("row");
+    assert_eq!(revoked.status, stride_store::ConnectionStatus::Revoked);
+    assert!(revoked.access_token_enc.is_none() && revoked.refresh_token_enc.is_none());
 }

@@ -456,3 +456,74 @@ async fn a_past_edit_recomputes_only_what_it_affects_and_matches_a_full_recomput
     assert_eq!(moved.ok()["updateActivity"]["localDate"], "2026-02-20");
     check().await;
 }
+
+#[tokio::test]
+async fn an_activitys_samples_come_back_thinned_for_charts_with_its_efficiency() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let stranger = app.invite_user(&owner, "COACH", "cody@example.test").await;
+    // An hour at 3 m/s, one sample a second: 140 bpm in the first half, 154 in the second.
+    let time: Vec<f64> = (0..=3_600).map(f64::from).collect();
+    let hr: Vec<f64> = time
+        .iter()
+        .map(|t| if *t < 1_800.0 { 140.0 } else { 154.0 })
+        .collect();
+    let speed = vec![3.0; time.len()];
+    let logged = app
+        .gql(
+            Some(&ann.token),
+            LOG,
+            json!({ "i": {
+                "sport": "RUN",
+                "startTime": "2026-03-01T06:00:00Z",
+                "durationSeconds": 3_600,
+                "samples": { "timeSeconds": time, "heartRate": hr, "speedMps": speed }
+            } }),
+        )
+        .await;
+    let id = logged.ok()["logActivity"]["id"].clone();
+    const QUERY: &str = "query($id: ID!, $n: Int) { activity(id: $id) { hasSamples samples(maxPoints: $n) { timeSeconds heartRate speedMps powerWatts } efficiency { efficiencyFactor decouplingPct } } }";
+    let answer = app
+        .gql(Some(&ann.token), QUERY, json!({ "id": id, "n": 5 }))
+        .await;
+    let activity = &answer.ok()["activity"];
+    assert_eq!(activity["hasSamples"], true);
+    assert_eq!(
+        activity["samples"],
+        json!({
+            "timeSeconds": [0.0, 900.0, 1800.0, 2700.0, 3600.0],
+            "heartRate": [140.0, 140.0, 154.0, 154.0, 154.0],
+            "speedMps": [3.0, 3.0, 3.0, 3.0, 3.0],
+            "powerWatts": null
+        })
+    );
+    // EF = 180 m/min ÷ 147 bpm over the whole hour; decoupling = (1 − 140/154) × 100.
+    let ef = activity["efficiency"]["efficiencyFactor"]
+        .as_f64()
+        .expect("ef");
+    let decoupling = activity["efficiency"]["decouplingPct"]
+        .as_f64()
+        .expect("pct");
+    assert!(
+        (decoupling - (1.0 - 140.0 / 154.0) * 100.0).abs() < 0.05,
+        "{decoupling}"
+    );
+    assert!(ef > 180.0 / 154.0 && ef < 180.0 / 140.0, "{ef}");
+    // The default is 1,000 points; out-of-range limits are named.
+    let full = app.gql(Some(&ann.token), QUERY, json!({ "id": id })).await;
+    assert_eq!(
+        full.ok()["activity"]["samples"]["timeSeconds"]
+            .as_array()
+            .map(Vec::len),
+        Some(1_000)
+    );
+    let silly = app
+        .gql(Some(&ann.token), QUERY, json!({ "id": id, "n": 1 }))
+        .await;
+    assert!(silly.message().contains("maxPoints"), "{silly:?}");
+    // Nobody else sees them.
+    app.gql(Some(&stranger.token), QUERY, json!({ "id": id, "n": 5 }))
+        .await
+        .expect_code("NOT_FOUND");
+}

@@ -166,7 +166,7 @@ async fn edits_and_rpe_entry_are_validated_too() {
         .await;
     assert_eq!(
         kept.ok()["activity"],
-        json!({ "rpe": 5, "maxHeartRate": 172, "rpeLoad": 200.0 })
+        json!({ "rpe": 5, "maxHeartRate": 172.0, "rpeLoad": 200.0 })
     );
 
     let cleared = app

@@ -192,3 +192,19 @@ fn samples_round_trip_through_json_without_absent_channels() {
         samples
     );
 }
+
+#[test]
+fn downsampling_keeps_the_ends_and_spreads_evenly() {
+    let hour = session(|t| t / 1_000.0, |_| 150.0);
+    let small = hour.downsampled(5);
+    assert_eq!(small.time_s, vec![0.0, 900.0, 1_800.0, 2_700.0, 3_600.0]);
+    assert_eq!(
+        small.speed_mps.as_deref(),
+        Some(&[0.0, 0.9, 1.8, 2.7, 3.6][..])
+    );
+    assert_eq!(small.heart_rate.as_ref().map(Vec::len), Some(5));
+    assert_eq!(small.power_w, None, "absent channels stay absent");
+    // Already small enough: unchanged; a silly limit still gives both ends.
+    assert_eq!(hour.downsampled(10_000), hour);
+    assert_eq!(hour.downsampled(0).time_s, vec![0.0, 3_600.0]);
+}

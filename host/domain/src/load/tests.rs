@@ -6,6 +6,7 @@ use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 
 fn run(minutes: i64, avg_hr: Option<i32>, rpe: Option<i32>) -> ActivityDraft {
+    let avg_hr = avg_hr.map(f64::from);
     ActivityDraft {
         sport: Sport::Run,
         name: "Run".into(),

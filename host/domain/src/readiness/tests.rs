@@ -449,3 +449,46 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_very_steady_baseline_never_turns_a_normal_fluctuation_into_an_extreme() {
+    // Thirty mornings of 70 and 71 ms: an SD of about 0.007 in ln units. Today's 65 ms (−8 %
+    // from the geometric mean, 70.5 ms) would be −11 SD against that; with the 4 % floor it is
+    // −2.0 typical changes, a plain red, explained in milliseconds and percent.
+    let settings = ReadinessSettings::default();
+    let mut input = inputs(good_day());
+    input.history = (1..=30)
+        .map(|n| {
+            let date = input.date - chrono::Days::new(n);
+            let day = DailyValues {
+                hrv: Some((if n % 2 == 0 { 70.0 } else { 71.0 }, HrvKind::Rmssd)),
+                ..DailyValues::default()
+            };
+            (date, day)
+        })
+        .collect();
+    input.today.hrv = Some((65.0, HrvKind::Rmssd));
+    let r = readiness(&input, &settings);
+    let hrv = signal(&r, Signal::Hrv);
+    assert_eq!(hrv.light, Light::Red, "{}", hrv.reason);
+    let judged = hrv
+        .values
+        .iter()
+        .find(|v| v.name == "judged_sd_ln")
+        .expect("receipt")
+        .value;
+    assert!((judged - 0.04).abs() < 1e-12, "the floor is used: {judged}");
+    assert!(
+        hrv.reason.contains("8% below your usual 70 ms"),
+        "{}",
+        hrv.reason
+    );
+    assert!(hrv.reason.contains("barely vary"), "{}", hrv.reason);
+    assert!(
+        !hrv.reason.contains("SD"),
+        "no statistics jargon: {}",
+        hrv.reason
+    );
+    // At most a few typical changes away, never tens.
+    assert!(hrv.reason.contains("-2.0 typical"), "{}", hrv.reason);
+}

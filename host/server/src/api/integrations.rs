@@ -1,6 +1,6 @@
 //! The HTTP endpoints providers call: webhooks and the OAuth callback.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -13,6 +13,9 @@ use stride_sandbox::contract::{Header, WebhookRequest};
 /// Headers never handed to a plugin.
 const PRIVATE_HEADERS: &[&str] = &["authorization", "cookie", "proxy-authorization"];
 
+/// The only headers a plugin's webhook reply may set.
+const REPLY_HEADERS: &[&str] = &["content-type", "cache-control", "retry-after"];
+
 /// `GET|POST /webhooks/{plugin}`: the plugin verifies and names the event; the host records
 /// it once, enqueues its work and answers at once.
 pub async fn webhook(
@@ -21,11 +24,67 @@ pub async fn webhook(
     method: Method,
     Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
+    receive(state, plugin, String::new(), method, query, headers, body).await
+}
+
+/// `GET|POST /webhooks/{plugin}/{path…}`: the same, for providers that push each kind of
+/// data to its own URL; the plugin sees `/{path…}`.
+pub async fn webhook_path(
+    State(state): State<ApiState>,
+    Path((plugin, path)): Path<(String, String)>,
+    method: Method,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    receive(
+        state,
+        plugin,
+        format!("/{path}"),
+        method,
+        query,
+        headers,
+        body,
+    )
+    .await
+}
+
+async fn receive(
+    state: ApiState,
+    plugin: String,
+    path: String,
+    method: Method,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    // Read no more than this plugin's cap: a larger body is refused before it is buffered.
+    let limit = state.app.config.webhook_body_limit(&plugin);
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("webhook bodies for {plugin} are limited to {limit} bytes"),
+        )
+            .into_response()
+    };
+    // A declared length over the cap is refused before a byte is read; a body without one
+    // (chunked) is read up to the cap and refused there.
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return too_large();
+    }
+    let body = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => return too_large(),
+    };
     let request = WebhookRequest {
         method: method.as_str().to_owned(),
-        path: String::new(),
+        path,
         query,
         headers: headers
             .iter()
@@ -46,6 +105,12 @@ pub async fn webhook(
     )
         .into_response();
     for (name, value) in reply.headers {
+        // A plugin speaks for its provider's endpoint only: it may say what it answers, never
+        // set cookies, security policy or redirects on Stride's origin.
+        if !REPLY_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            tracing::debug!(plugin, header = %name, "dropped a reply header a plugin may not set");
+            continue;
+        }
         if let (Ok(name), Ok(value)) = (
             axum::http::HeaderName::try_from(name.as_str()),
             axum::http::HeaderValue::try_from(value.as_str()),

@@ -1,20 +1,23 @@
 //! The HTTP edge: GraphQL at `/graphql` (GraphiQL on GET), health probes, and the request
 //! tracing that names each span by its route template.
 
+pub mod console;
 mod error;
 pub mod graphql;
 mod integrations;
+pub mod limits;
 
 use std::time::Duration;
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{DefaultBodyLimit, MatchedPath, State};
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Span;
@@ -38,22 +41,48 @@ pub fn router(app: AppState) -> Router {
     let state = ApiState { app, schema };
     let mut graphql_route = axum::routing::post(graphql_handler);
     if config.graphiql {
-        graphql_route = graphql_route.get(graphiql);
+        graphql_route = graphql_route.get(console::graphiql);
     }
-    Router::new()
+    // Every route's body is limited where it is read. The API's limit holds everywhere but on
+    // the routes that need more, which read their bodies with their own caps (webhooks: per
+    // plugin, `plugin.<id>.max_webhook_bytes`).
+    let limits = state.app.limits.clone();
+    let api = Router::new()
         .route("/graphql", graphql_route)
         .route("/graphql/ws", get(graphql_ws))
+        .route(
+            "/oauth/{provider}/callback",
+            get(integrations::oauth_callback),
+        )
+        .route(
+            "/console/session",
+            axum::routing::post(console::login).delete(console::logout),
+        )
+        .route("/console/signup", axum::routing::post(console::sign_up))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.clone(),
+            limits::api,
+        ))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes));
+    let webhooks = Router::new()
         .route(
             "/webhooks/{plugin}",
             get(integrations::webhook).post(integrations::webhook),
         )
         .route(
-            "/oauth/{provider}/callback",
-            get(integrations::oauth_callback),
+            "/webhooks/{plugin}/{*path}",
+            get(integrations::webhook_path).post(integrations::webhook_path),
         )
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            limits::webhooks,
+        ))
+        .layer(DefaultBodyLimit::disable());
+    api.merge(webhooks)
+        .fallback(get(console::serve))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
             Duration::from_secs(60),
@@ -94,16 +123,24 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 async fn graphql_handler(
     State(state): State<ApiState>,
+    client: Option<axum::Extension<crate::auth::Client>>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    request: GraphQLRequest<BadRequest>,
 ) -> GraphQLResponse {
-    let mut request = request.into_inner();
+    let mut request = request.into_inner().data(graphql::RequestInfo::new(
+        client.map(|c| c.0).unwrap_or_default(),
+    ));
     if let Some(name) = &request.operation_name {
         Span::current().record("operation", name.as_str());
     }
-    if let Some(token) = bearer(&headers) {
-        match state.app.accounts.authenticate(token).await {
+    let mut authenticated = false;
+    let token = bearer(&headers)
+        .map(str::to_owned)
+        .or_else(|| console::console_token(&headers));
+    if let Some(token) = token {
+        match state.app.accounts.authenticate(&token).await {
             Ok(viewer) => {
+                authenticated = true;
                 request = request
                     .data(graphql::loaders::for_viewer(&state.app, &viewer))
                     .data(viewer);
@@ -111,29 +148,133 @@ async fn graphql_handler(
             Err(error) => request = request.data(AuthFailure(error.to_string())),
         }
     }
+    if !authenticated && !state.app.config.graphql.public_introspection {
+        if asks_for_introspection(&request.query) {
+            let mut error = async_graphql::ServerError::new(
+                "the schema is described only to signed-in users (an operator may open it with \
+                 graphql.public_introspection = true)",
+                None,
+            );
+            error.extensions = Some({
+                let mut extensions = async_graphql::ErrorExtensionValues::default();
+                extensions.set("code", "UNAUTHENTICATED");
+                extensions
+            });
+            return async_graphql::Response::from_errors(vec![error]).into();
+        }
+        request = request.disable_introspection();
+    }
     state.schema.execute(request).await.into()
+}
+
+/// A GraphQL request that could not be read: 413 when it is over the body limit (however it
+/// was sent: with a length, chunked, or as a multipart upload), otherwise 400 naming the
+/// problem.
+pub struct BadRequest(async_graphql::ParseRequestError);
+
+impl From<async_graphql::ParseRequestError> for BadRequest {
+    fn from(error: async_graphql::ParseRequestError) -> Self {
+        BadRequest(error)
+    }
+}
+
+impl IntoResponse for BadRequest {
+    fn into_response(self) -> Response {
+        use async_graphql::ParseRequestError as E;
+        // The body reader's limit error reaches here wrapped (in an io::Error, whose
+        // `source` skips what it wraps, or in the multipart reader's error) and sometimes
+        // flattened to its message.
+        fn is_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+            let mut next = Some(error);
+            while let Some(error) = next {
+                if error.is::<http_body_util::LengthLimitError>()
+                    || error.to_string() == "length limit exceeded"
+                {
+                    return true;
+                }
+                next = match error.downcast_ref::<std::io::Error>() {
+                    Some(io) => io.get_ref().map(|inner| inner as _),
+                    None => error.source(),
+                };
+            }
+            false
+        }
+        let over_limit = match &self.0 {
+            E::PayloadTooLarge => true,
+            E::Io(error) => is_limit(error),
+            E::InvalidMultipart(error) => is_limit(error),
+            _ => false,
+        };
+        if over_limit {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is larger than this server accepts (graphql.max_body_bytes)",
+            )
+                .into_response();
+        }
+        (
+            StatusCode::BAD_REQUEST,
+            format!("not a GraphQL request: {}", self.0),
+        )
+            .into_response()
+    }
+}
+
+/// Whether a query selects `__schema` or `__type` anywhere (`__typename` is not introspection
+/// of the schema and stays open). A query that does not parse is left to the executor, which
+/// names the syntax error.
+fn asks_for_introspection(query: &str) -> bool {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn visit(set: &SelectionSet) -> bool {
+        set.items.iter().any(|item| match &item.node {
+            Selection::Field(field) => {
+                matches!(field.node.name.node.as_str(), "__schema" | "__type")
+                    || visit(&field.node.selection_set.node)
+            }
+            Selection::InlineFragment(fragment) => visit(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(_) => false,
+        })
+    }
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    document
+        .operations
+        .iter()
+        .any(|(_, operation)| visit(&operation.node.selection_set.node))
+        || document
+            .fragments
+            .values()
+            .any(|fragment| visit(&fragment.node.selection_set.node))
 }
 
 /// GraphQL over WebSocket (subscriptions). Send `{"authorization": "Bearer <token>"}` as the
 /// `connection_init` payload.
 async fn graphql_ws(
     State(state): State<ApiState>,
+    headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     websocket: axum::extract::WebSocketUpgrade,
 ) -> Response {
     let schema = state.schema.clone();
     let app = state.app.clone();
+    // The console's cookie counts only for a connection opened by this server's own pages.
+    let cookie = console::same_origin(&state, &headers)
+        .then(|| console::cookie_token(&headers))
+        .flatten();
     websocket
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
             async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
                     let mut data = async_graphql::Data::default();
+                    data.insert(graphql::live::ConnectionSubscriptions::default());
                     let token = payload
                         .get("authorization")
                         .or_else(|| payload.get("Authorization"))
                         .and_then(|v| v.as_str())
-                        .map(|v| v.trim_start_matches("Bearer ").trim().to_owned());
+                        .map(|v| v.trim_start_matches("Bearer ").trim().to_owned())
+                        .or(cookie);
                     if let Some(token) = token {
                         match app.accounts.authenticate(&token).await {
                             Ok(viewer) => {
@@ -147,15 +288,6 @@ async fn graphql_ws(
                 })
                 .serve()
         })
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Stride GraphQL")
-            .finish(),
-    )
 }
 
 async fn healthz() -> &'static str {

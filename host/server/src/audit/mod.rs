@@ -1,15 +1,23 @@
 //! The append-only, hash-chained audit log and its verifier.
 //!
 //! Each entry's hash covers its own fields and the previous entry's hash, so changing,
-//! deleting or reordering any stored row breaks the chain from that row on; `stride audit
-//! verify` recomputes it and names the first entry that does not match.
+//! deleting or reordering any stored row breaks the chain from that row on. That alone does
+//! not stop someone with write access to the database: they could re-chain every hash after
+//! an edit, or drop the tail and move the head back. So the head of the chain is signed on
+//! every append with an HMAC key kept outside the database (in the keys file, like the token
+//! keys), a signed checkpoint is kept every [`CHECKPOINT_EVERY`] entries, and an operator can
+//! export a checkpoint (`stride audit checkpoint`) and later verify the database against it
+//! (`stride audit verify --checkpoint FILE`), as cloud audit trails do with digest files.
+//!
+//! `verify` reads the signed head first and checks the chain up to it, so entries being
+//! written meanwhile are never mistaken for tampering.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use stride_store::{AuditEntry, AuditFilter, Store, StoreResult, Tx};
+use stride_store::{AuditCheckpoint, AuditEntry, AuditFilter, Store, StoreResult, Tx};
 
 use crate::auth::{Permission, Viewer};
 use crate::error::AppResult;
@@ -95,31 +103,161 @@ impl AuditEvent {
     }
 }
 
-/// Appends `event` to the chain inside `tx`; it becomes visible, chained, when `tx` commits.
-pub async fn record(
-    store: &Store,
-    tx: &mut Tx,
-    event: AuditEvent,
-    at: DateTime<Utc>,
-) -> StoreResult<AuditEntry> {
-    let (seq, prev_hash) = store.claim_audit_head(tx).await?;
-    let mut entry = AuditEntry {
-        seq,
-        id: Uuid::now_v7(),
-        at,
-        actor_id: event.actor.user_id,
-        real_actor_id: event.actor.real_user_id,
-        action: event.action.to_owned(),
-        target_kind: event.target_kind.to_owned(),
-        target_id: event.target_id,
-        reason: event.reason,
-        payload: event.payload.to_string(),
-        prev_hash,
-        hash: Vec::new(),
-    };
-    entry.hash = entry_hash(&entry).to_vec();
-    store.append_audit_entry(tx, &entry).await?;
-    Ok(entry)
+/// How often a signed checkpoint is kept: every this many entries.
+pub const CHECKPOINT_EVERY: i64 = 1_000;
+
+/// The key that signs the chain's head and checkpoints (HMAC-SHA256). Older keys stay
+/// available to verify what they signed.
+#[derive(Clone)]
+pub struct AuditKeys {
+    active: String,
+    keys: std::collections::BTreeMap<String, [u8; 32]>,
+}
+
+impl std::fmt::Debug for AuditKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditKeys")
+            .field("active", &self.active)
+            .finish()
+    }
+}
+
+impl AuditKeys {
+    /// Keys by id, signing with `active`.
+    pub fn new(active: String, keys: std::collections::BTreeMap<String, [u8; 32]>) -> Self {
+        Self { active, keys }
+    }
+
+    fn mac(key: &[u8; 32], seq: i64, hash: &[u8]) -> Vec<u8> {
+        use hmac::{Hmac, Mac};
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+        mac.update(b"stride-audit-head-v1");
+        mac.update(&seq.to_be_bytes());
+        mac.update(hash);
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Signs (seq, hash) with the active key.
+    pub fn sign(&self, seq: i64, hash: &[u8]) -> (Vec<u8>, String) {
+        let key = self.keys.get(&self.active).copied().unwrap_or([0; 32]);
+        (Self::mac(&key, seq, hash), self.active.clone())
+    }
+
+    /// Whether `signature` is key `key_id`'s over (seq, hash); `None` when the key is unknown.
+    pub fn verifies(&self, key_id: &str, seq: i64, hash: &[u8], signature: &[u8]) -> Option<bool> {
+        use hmac::{Hmac, Mac};
+        let key = self.keys.get(key_id)?;
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
+        mac.update(b"stride-audit-head-v1");
+        mac.update(&seq.to_be_bytes());
+        mac.update(hash);
+        Some(mac.verify_slice(signature).is_ok())
+    }
+}
+
+/// Writes to the audit log: chains each entry and signs the new head, in the caller's
+/// transaction.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    store: Store,
+    keys: std::sync::Arc<AuditKeys>,
+}
+
+impl Audit {
+    /// The log in `store`, signed with `keys`.
+    pub fn new(store: Store, keys: AuditKeys) -> Self {
+        Self {
+            store,
+            keys: std::sync::Arc::new(keys),
+        }
+    }
+
+    /// Appends `event` to the chain inside `tx`; it becomes visible, chained and signed, when
+    /// `tx` commits.
+    pub async fn record(
+        &self,
+        tx: &mut Tx,
+        event: AuditEvent,
+        at: DateTime<Utc>,
+    ) -> StoreResult<AuditEntry> {
+        let (seq, prev_hash) = self.store.claim_audit_head(tx).await?;
+        let mut entry = AuditEntry {
+            seq,
+            id: Uuid::now_v7(),
+            at,
+            actor_id: event.actor.user_id,
+            real_actor_id: event.actor.real_user_id,
+            action: event.action.to_owned(),
+            target_kind: event.target_kind.to_owned(),
+            target_id: event.target_id,
+            reason: event.reason,
+            payload: event.payload.to_string(),
+            prev_hash,
+            hash: Vec::new(),
+        };
+        entry.hash = entry_hash(&entry).to_vec();
+        self.store.append_audit_entry(tx, &entry).await?;
+        let (signature, key_id) = self.keys.sign(seq, &entry.hash);
+        self.store.sign_audit_head(tx, &signature, &key_id).await?;
+        if seq % CHECKPOINT_EVERY == 0 {
+            let checkpoint = AuditCheckpoint {
+                seq,
+                hash: entry.hash.clone(),
+                signature,
+                key_id,
+                at,
+            };
+            self.store.insert_audit_checkpoint(tx, &checkpoint).await?;
+        }
+        Ok(entry)
+    }
+
+    /// Signs the current head (a chain written before signing began), so verification can
+    /// rely on it from now on. Does nothing when the head is already signed.
+    pub async fn sign_unsigned_head(&self) -> StoreResult<bool> {
+        let head = self.store.audit_head().await?;
+        if head.signature.is_some() {
+            return Ok(false);
+        }
+        let mut tx = self.store.begin().await?;
+        let (signature, key_id) = self.keys.sign(head.seq, &head.hash);
+        self.store
+            .sign_audit_head(&mut tx, &signature, &key_id)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// A signed checkpoint of the chain as it stands now, also kept in the database: an
+    /// operator stores it somewhere else and later verifies against it.
+    pub async fn checkpoint(&self, at: DateTime<Utc>) -> StoreResult<AuditCheckpoint> {
+        let head = self.store.audit_head().await?;
+        let (signature, key_id) = self.keys.sign(head.seq, &head.hash);
+        let checkpoint = AuditCheckpoint {
+            seq: head.seq,
+            hash: head.hash,
+            signature,
+            key_id,
+            at,
+        };
+        if checkpoint.seq > 0 {
+            let mut tx = self.store.begin().await?;
+            self.store
+                .insert_audit_checkpoint(&mut tx, &checkpoint)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(checkpoint)
+    }
+
+    /// Recomputes the chain up to its signed head and names the first thing that does not
+    /// match: an entry changed, missing or out of order, a head or checkpoint whose signature
+    /// fails, a chain shorter than a checkpoint (truncated), or one that does not end where
+    /// `external` (an exported checkpoint) says it did.
+    pub async fn verify(&self, external: Option<&AuditCheckpoint>) -> StoreResult<Verification> {
+        verify_with(&self.store, &self.keys, external).await
+    }
 }
 
 /// The SHA-256 of an entry's fields and its predecessor's hash. Every field is length-prefixed
@@ -177,17 +315,110 @@ pub struct Verification {
     pub first_broken: Option<(i64, String)>,
 }
 
-/// Recomputes the whole chain, in batches, and names the first entry that does not match.
-pub async fn verify(store: &Store) -> StoreResult<Verification> {
+fn broken(checked: i64, seq: i64, why: String) -> Verification {
+    Verification {
+        checked,
+        first_broken: Some((seq, why)),
+    }
+}
+
+async fn verify_with(
+    store: &Store,
+    keys: &AuditKeys,
+    external: Option<&AuditCheckpoint>,
+) -> StoreResult<Verification> {
+    // The head first: entries appended after this read are not part of this verification.
+    let head = store.audit_head().await?;
+    let signed = |key_id: &str, seq: i64, hash: &[u8], signature: &[u8]| {
+        keys.verifies(key_id, seq, hash, signature)
+    };
+    match (&head.signature, &head.key_id) {
+        (Some(signature), Some(key_id)) => match signed(key_id, head.seq, &head.hash, signature) {
+            Some(true) => {}
+            Some(false) => {
+                return Ok(broken(
+                    0,
+                    head.seq,
+                    format!(
+                        "the head of the chain (entry {}) does not carry a valid signature: it was changed by someone without the audit key",
+                        head.seq
+                    ),
+                ));
+            }
+            None => {
+                return Ok(broken(
+                    0,
+                    head.seq,
+                    format!(
+                        "the head is signed with audit key `{key_id}`, which this server does not have"
+                    ),
+                ));
+            }
+        },
+        _ if head.seq == 0 => {}
+        _ => {
+            return Ok(broken(
+                0,
+                head.seq,
+                "the head of the chain is not signed (written before signing began and never started since)"
+                    .to_owned(),
+            ));
+        }
+    }
+    let checkpoints = store.audit_checkpoints().await?;
+    let mut wanted: std::collections::BTreeMap<i64, Vec<&AuditCheckpoint>> =
+        std::collections::BTreeMap::new();
+    for checkpoint in checkpoints.iter().chain(external) {
+        match signed(
+            &checkpoint.key_id,
+            checkpoint.seq,
+            &checkpoint.hash,
+            &checkpoint.signature,
+        ) {
+            Some(true) => {}
+            Some(false) => {
+                return Ok(broken(
+                    0,
+                    checkpoint.seq,
+                    format!(
+                        "the checkpoint at entry {} does not carry a valid signature",
+                        checkpoint.seq
+                    ),
+                ));
+            }
+            None => {
+                return Ok(broken(
+                    0,
+                    checkpoint.seq,
+                    format!(
+                        "the checkpoint at entry {} is signed with audit key `{}`, which this server does not have",
+                        checkpoint.seq, checkpoint.key_id
+                    ),
+                ));
+            }
+        }
+        if checkpoint.seq > head.seq {
+            return Ok(broken(
+                head.seq,
+                head.seq + 1,
+                format!(
+                    "a signed checkpoint says the chain held {} entries, but it ends at {}: entries after {} were removed",
+                    checkpoint.seq, head.seq, head.seq
+                ),
+            ));
+        }
+        wanted.entry(checkpoint.seq).or_default().push(checkpoint);
+    }
     let mut expected_prev = vec![0u8; 32];
     let mut next_seq = 1i64;
-    loop {
+    while next_seq <= head.seq {
         let batch = store.audit_entries_from(next_seq - 1, 1_000).await?;
+        let batch: Vec<AuditEntry> = batch.into_iter().filter(|e| e.seq <= head.seq).collect();
         if batch.is_empty() {
             break;
         }
         for entry in batch {
-            let broken = if entry.seq != next_seq {
+            let problem = if entry.seq != next_seq {
                 Some((
                     next_seq,
                     format!(
@@ -212,39 +443,48 @@ pub async fn verify(store: &Store) -> StoreResult<Verification> {
                         entry.seq
                     ),
                 ))
+            } else if wanted
+                .get(&entry.seq)
+                .is_some_and(|cps| cps.iter().any(|cp| cp.hash != entry.hash))
+            {
+                Some((
+                    entry.seq,
+                    format!(
+                        "the chain up to entry {} differs from its signed checkpoint: it was rewritten",
+                        entry.seq
+                    ),
+                ))
             } else {
                 None
             };
-            if let Some(broken) = broken {
-                return Ok(Verification {
-                    checked: next_seq - 1,
-                    first_broken: Some(broken),
-                });
+            if let Some((seq, why)) = problem {
+                return Ok(broken(next_seq - 1, seq, why));
             }
             expected_prev = entry.hash;
             next_seq += 1;
         }
     }
     let checked = next_seq - 1;
-    let (head_seq, head_hash) = store.audit_head().await?;
-    let first_broken = if head_seq != checked {
-        Some((
+    if checked != head.seq {
+        return Ok(broken(
+            checked,
             checked + 1,
             format!(
-                "the log should hold {head_seq} entries but {checked} are stored; entries after {checked} were removed"
+                "the log should hold {} entries but {checked} are stored; entries after {checked} were removed",
+                head.seq
             ),
-        ))
-    } else if head_hash != expected_prev {
-        Some((
+        ));
+    }
+    if head.hash != expected_prev {
+        return Ok(broken(
             checked,
-            format!("entry {checked} does not match the recorded head of the chain"),
-        ))
-    } else {
-        None
-    };
+            checked,
+            format!("entry {checked} does not match the signed head of the chain"),
+        ));
+    }
     Ok(Verification {
         checked,
-        first_broken,
+        first_broken: None,
     })
 }
 
@@ -252,12 +492,13 @@ pub async fn verify(store: &Store) -> StoreResult<Verification> {
 #[derive(Debug, Clone)]
 pub struct AuditLog {
     store: Store,
+    audit: Audit,
 }
 
 impl AuditLog {
-    /// The log in `store`.
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    /// The log in `store`, verified with `audit`'s keys.
+    pub fn new(store: Store, audit: Audit) -> Self {
+        Self { store, audit }
     }
 
     /// Entries matching `filter`, newest first, older than `before_seq` when given.
@@ -272,9 +513,14 @@ impl AuditLog {
         Ok(self.store.search_audit(filter, before_seq, limit).await?)
     }
 
+    /// The chain itself (for tools and tests that act as the system).
+    pub fn chain(&self) -> &Audit {
+        &self.audit
+    }
+
     /// Recomputes the chain and names the first entry that does not match.
     pub async fn verify(&self, viewer: &Viewer) -> AppResult<Verification> {
         viewer.require(Permission::ReadAudit)?;
-        Ok(verify(&self.store).await?)
+        Ok(self.audit.verify(None).await?)
     }
 }

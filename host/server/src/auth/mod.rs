@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 pub use permissions::{Permission, permissions_of, role_has};
 
-use crate::audit::{self, Actor, AuditEvent};
+use crate::audit::{Actor, AuditEvent};
 use crate::config::AuthConfig;
 use crate::error::{AppError, AppResult};
 use stride_domain::clock::SharedClock;
@@ -61,6 +61,22 @@ impl Viewer {
     }
 }
 
+/// Where a request comes from, as far as the server can tell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Client {
+    /// The client's address (the peer, or the configured forwarding header's).
+    pub address: Option<std::net::IpAddr>,
+    /// Its `User-Agent`, shortened.
+    pub user_agent: Option<String>,
+}
+
+impl Client {
+    /// The login-throttle key of this client's address.
+    fn throttle_key(&self) -> Option<String> {
+        self.address.map(|a| format!("addr:{a}"))
+    }
+}
+
 /// A new session: the token (shown once) and the user it belongs to.
 #[derive(Debug, Clone)]
 pub struct SessionGrant {
@@ -102,6 +118,8 @@ pub struct Accounts {
     store: Store,
     clock: SharedClock,
     config: AuthConfig,
+    audit: crate::audit::Audit,
+    events: crate::events::Events,
 }
 
 /// Normalizes and checks an email address (lower-cased; one `@`; no spaces).
@@ -127,11 +145,19 @@ pub fn parse_email(raw: &str) -> AppResult<String> {
 
 impl Accounts {
     /// Builds the service.
-    pub fn new(store: Store, clock: SharedClock, config: AuthConfig) -> Self {
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        config: AuthConfig,
+        audit: crate::audit::Audit,
+        events: crate::events::Events,
+    ) -> Self {
         Self {
             store,
             clock,
             config,
+            audit,
+            events,
         }
     }
 
@@ -157,6 +183,7 @@ impl Accounts {
         tx: &mut stride_store::Tx,
         user: User,
         impersonator_id: Option<Uuid>,
+        client: &Client,
     ) -> AppResult<SessionGrant> {
         let now = self.clock.now();
         let token = secrets::new_token("stride_s_");
@@ -167,6 +194,12 @@ impl Accounts {
             created_at: now,
             expires_at: now + TimeDelta::hours(i64::from(self.config.session_ttl_hours)),
             revoked_at: None,
+            last_used_at: now,
+            user_agent: client
+                .user_agent
+                .as_ref()
+                .map(|ua| ua.chars().take(200).collect()),
+            client_address: client.address.map(|a| a.to_string()),
         };
         self.store
             .insert_session(tx, &session, &secrets::token_hash(&token))
@@ -201,14 +234,16 @@ impl Accounts {
             .map_err(duplicate_email)?;
         let event = AuditEvent::new(Actor::SYSTEM, "user.create_owner", "user", user.id)
             .payload(json!({ "role": Role::Owner }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
         Ok(user)
     }
 
     /// Signs up with an invite: checks it, creates the account with the invite's role, uses
-    /// the invite up and opens a session, all in one transaction.
-    pub async fn sign_up(&self, input: SignUp) -> AppResult<SessionGrant> {
+    /// the invite up and opens a session, all in one transaction. The invite is checked
+    /// before the password is hashed, and failed attempts count against the client's address
+    /// like failed logins, so invites cannot be guessed cheaply.
+    pub async fn sign_up(&self, input: SignUp, client: &Client) -> AppResult<SessionGrant> {
         let email = parse_email(&input.email)?;
         self.check_password("password", &input.password)?;
         let time_zone =
@@ -216,14 +251,38 @@ impl Accounts {
         let mut checks = Checks::new();
         checks.text("displayName", Some(&input.display_name), 100, true);
         checks.finish()?;
-        let hash = secrets::hash_password(input.password).await?;
+        let address_key = client.throttle_key();
+        self.refuse_if_locked(&[], address_key.as_deref()).await?;
         let now = self.clock.now();
+        let token_hash = secrets::token_hash(&input.invite_token);
+        let invite_problem = match self.store.peek_invite(&token_hash).await {
+            Ok(invite) => invite_unusable(&invite, now)
+                .map(|reason| ("inviteToken", reason.to_owned()))
+                .or_else(|| {
+                    invite
+                        .email
+                        .as_ref()
+                        .filter(|locked| **locked != email)
+                        .map(|_| {
+                            (
+                                "email",
+                                "this invite was issued for a different email address".to_owned(),
+                            )
+                        })
+                }),
+            Err(StoreError::NotFound) => {
+                Some(("inviteToken", "this invite does not exist".to_owned()))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some((field, reason)) = invite_problem {
+            self.count_failure(None, address_key.as_deref()).await?;
+            return Err(AppError::bad_input(field, reason));
+        }
+        // Only now the expensive part.
+        let hash = secrets::hash_password(input.password).await?;
         let mut tx = self.store.begin().await?;
-        let invite = match self
-            .store
-            .invite_by_token_hash(&mut tx, &secrets::token_hash(&input.invite_token))
-            .await
-        {
+        let invite = match self.store.invite_by_token_hash(&mut tx, &token_hash).await {
             Ok(invite) => invite,
             Err(StoreError::NotFound) => {
                 return Err(AppError::bad_input(
@@ -235,14 +294,6 @@ impl Accounts {
         };
         if let Some(reason) = invite_unusable(&invite, now) {
             return Err(AppError::bad_input("inviteToken", reason));
-        }
-        if let Some(locked) = &invite.email
-            && *locked != email
-        {
-            return Err(AppError::bad_input(
-                "email",
-                "this invite was issued for a different email address",
-            ));
         }
         let user = self
             .store
@@ -265,16 +316,69 @@ impl Accounts {
         }
         let event = AuditEvent::new(Actor::user(user.id), "user.sign_up", "user", user.id)
             .payload(json!({ "invite": invite.id, "role": invite.role }));
-        audit::record(&self.store, &mut tx, event, now).await?;
-        let session = self.open_session(&mut tx, user, None).await?;
+        self.audit.record(&mut tx, event, now).await?;
+        let session = self.open_session(&mut tx, user, None, client).await?;
         tx.commit().await?;
         Ok(session)
     }
 
-    /// Logs in with email and password.
-    pub async fn login(&self, email: &str, password: &str) -> AppResult<SessionGrant> {
+    /// Refuses at once (before any password work) while the account or the address is locked
+    /// out after failed attempts.
+    async fn refuse_if_locked(&self, account: &[&str], address: Option<&str>) -> AppResult<()> {
+        let mut keys: Vec<&str> = account.to_vec();
+        keys.extend(address);
+        let now = self.clock.now();
+        if let Some(until) = self.store.login_locked_until(&keys, now).await? {
+            let wait = (until - now).num_seconds().max(1);
+            return Err(AppError::RateLimited {
+                message: format!("too many failed attempts; try again in {wait} s"),
+                retry_after_s: u64::try_from(wait).unwrap_or(1),
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts a failed attempt against the account and the address; each gets locked out for
+    /// a time that doubles with every failure past the free ones.
+    async fn count_failure(&self, account: Option<&str>, address: Option<&str>) -> AppResult<()> {
+        let config = &self.config;
+        let lock = |failures: i32| {
+            let over = failures - config.login_free_failures;
+            (over > 0).then(|| {
+                let exponent = u32::try_from(over - 1).unwrap_or(0).min(20);
+                let seconds = config
+                    .login_lock_base_s
+                    .saturating_mul(1 << exponent)
+                    .min(config.login_lock_max_s);
+                TimeDelta::seconds(i64::try_from(seconds).unwrap_or(i64::MAX))
+            })
+        };
+        let window =
+            TimeDelta::seconds(i64::try_from(config.login_failure_window_s).unwrap_or(3_600));
+        let now = self.clock.now();
+        for key in account.into_iter().chain(address) {
+            self.store
+                .record_login_failure(key, now, window, lock)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Logs in with email and password. Failures are throttled per account and per client
+    /// address (a lock-out is refused before any password is checked) and audited, like
+    /// successful logins.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &Client,
+    ) -> AppResult<SessionGrant> {
         const WRONG: &str = "the email or password is wrong";
         let email = email.trim().to_lowercase();
+        let account_key = format!("account:{email}");
+        let address_key = client.throttle_key();
+        self.refuse_if_locked(&[&account_key], address_key.as_deref())
+            .await?;
         let (user, hash) = match self.store.user_with_password(&email).await {
             Ok(found) => found,
             Err(StoreError::NotFound) => {
@@ -282,11 +386,21 @@ impl Accounts {
                 let _ =
                     secrets::verify_password(password.to_owned(), secrets::DUMMY_HASH.to_owned())
                         .await;
+                self.count_failure(Some(&account_key), address_key.as_deref())
+                    .await?;
                 return Err(AppError::Unauthenticated(WRONG.to_owned()));
             }
             Err(e) => return Err(e.into()),
         };
         if !secrets::verify_password(password.to_owned(), hash).await? {
+            self.count_failure(Some(&account_key), address_key.as_deref())
+                .await?;
+            let now = self.clock.now();
+            let mut tx = self.store.begin().await?;
+            let event = AuditEvent::new(Actor::SYSTEM, "user.login_failed", "user", user.id)
+                .payload(json!({ "address": client.address.map(|a| a.to_string()) }));
+            self.audit.record(&mut tx, event, now).await?;
+            tx.commit().await?;
             return Err(AppError::Unauthenticated(WRONG.to_owned()));
         }
         if user.disabled_at.is_some() {
@@ -294,8 +408,13 @@ impl Accounts {
                 "this account is disabled; ask an admin".to_owned(),
             ));
         }
+        self.store.clear_login_failures(&account_key).await?;
+        let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        let session = self.open_session(&mut tx, user, None).await?;
+        let event = AuditEvent::new(Actor::user(user.id), "user.login", "user", user.id)
+            .payload(json!({ "address": client.address.map(|a| a.to_string()) }));
+        self.audit.record(&mut tx, event, now).await?;
+        let session = self.open_session(&mut tx, user, None, client).await?;
         tx.commit().await?;
         Ok(session)
     }
@@ -320,9 +439,68 @@ impl Accounts {
                 "this session was ended; log in again".to_owned(),
             ));
         }
-        if session.expires_at <= self.clock.now() {
+        let now = self.clock.now();
+        if session.expires_at <= now {
             return Err(AppError::Unauthenticated(
                 "this session has expired; log in again".to_owned(),
+            ));
+        }
+        let idle = TimeDelta::hours(i64::from(self.config.session_idle_hours));
+        if now - session.last_used_at > idle {
+            return Err(AppError::Unauthenticated(
+                "this session was unused too long and has ended; log in again".to_owned(),
+            ));
+        }
+        // Recorded at most once a minute: not a write per request.
+        if now - session.last_used_at > TimeDelta::minutes(1) {
+            self.store.touch_session(session.id, now).await?;
+        }
+        let user = self.store.user(session.user_id).await?;
+        if user.disabled_at.is_some() {
+            return Err(AppError::Unauthenticated(
+                "this account is disabled; ask an admin".to_owned(),
+            ));
+        }
+        Ok(Viewer {
+            user,
+            session_id: session.id,
+            impersonator_id: session.impersonator_id,
+        })
+    }
+
+    /// Ends the viewer's current session (and the live subscriptions that use it).
+    pub async fn logout(&self, viewer: &Viewer) -> AppResult<()> {
+        self.store
+            .revoke_session(viewer.session_id, self.clock.now())
+            .await?;
+        self.events
+            .publish(crate::events::Event::SessionsEnded {
+                user: viewer.id(),
+                session: Some(viewer.session_id),
+            })
+            .await;
+        Ok(())
+    }
+
+    /// The viewer as the database says they are now: fails when the session was ended, has
+    /// expired or idled out, or the account was disabled; picks up a changed role. Long-lived
+    /// requests (subscriptions) call it before each thing they deliver.
+    pub async fn recheck(&self, viewer: &Viewer) -> AppResult<Viewer> {
+        let session = match self.store.session(viewer.session_id).await {
+            Ok(session) => session,
+            Err(StoreError::NotFound) => {
+                return Err(AppError::Unauthenticated("the session is gone".to_owned()));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let now = self.clock.now();
+        let idle = TimeDelta::hours(i64::from(self.config.session_idle_hours));
+        if session.revoked_at.is_some()
+            || session.expires_at <= now
+            || now - session.last_used_at > idle
+        {
+            return Err(AppError::Unauthenticated(
+                "this session has ended; log in again".to_owned(),
             ));
         }
         let user = self.store.user(session.user_id).await?;
@@ -338,14 +516,6 @@ impl Accounts {
         })
     }
 
-    /// Ends the viewer's current session.
-    pub async fn logout(&self, viewer: &Viewer) -> AppResult<()> {
-        self.store
-            .revoke_session(viewer.session_id, self.clock.now())
-            .await?;
-        Ok(())
-    }
-
     /// Changes the viewer's password after checking the current one; ends every session of
     /// the account (stolen tokens die with the old password) and opens a fresh one.
     pub async fn change_password(
@@ -356,7 +526,10 @@ impl Accounts {
     ) -> AppResult<SessionGrant> {
         self.check_password("newPassword", new)?;
         let stored = self.store.password_hash(viewer.id()).await?;
+        let account_key = format!("account:{}", viewer.user.email);
+        self.refuse_if_locked(&[&account_key], None).await?;
         if !secrets::verify_password(current.to_owned(), stored).await? {
+            self.count_failure(Some(&account_key), None).await?;
             return Err(AppError::bad_input(
                 "currentPassword",
                 "is not your current password",
@@ -374,11 +547,22 @@ impl Accounts {
             .await?;
         let event = AuditEvent::new(viewer.actor(), "user.change_password", "user", viewer.id())
             .payload(json!({ "sessions_revoked": revoked }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         let session = self
-            .open_session(&mut tx, viewer.user.clone(), viewer.impersonator_id)
+            .open_session(
+                &mut tx,
+                viewer.user.clone(),
+                viewer.impersonator_id,
+                &Client::default(),
+            )
             .await?;
         tx.commit().await?;
+        self.events
+            .publish(crate::events::Event::SessionsEnded {
+                user: viewer.id(),
+                session: None,
+            })
+            .await;
         Ok(session)
     }
 
@@ -421,7 +605,7 @@ impl Accounts {
             .await?;
         let event = AuditEvent::new(viewer.actor(), "invite.create", "invite", invite.id)
             .payload(json!({ "role": role, "email_locked": invite.email.is_some(), "expires_at": invite.expires_at }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
         Ok(IssuedInvite { token, invite })
     }
@@ -429,6 +613,17 @@ impl Accounts {
     /// Withdraws an unused invite.
     pub async fn revoke_invite(&self, viewer: &Viewer, invite_id: Uuid) -> AppResult<()> {
         viewer.require(Permission::InviteUsers)?;
+        // Invites for admins and owners are the business of those who may make them.
+        if let Some(invite) = self
+            .store
+            .list_invites()
+            .await?
+            .into_iter()
+            .find(|i| i.id == invite_id)
+            && matches!(invite.role, Role::Admin | Role::Owner)
+        {
+            viewer.require(Permission::ManageAdmins)?;
+        }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         if !self.store.revoke_invite(&mut tx, invite_id, now).await? {
@@ -436,13 +631,13 @@ impl Accounts {
                 "that invite does not exist, was used, or was already withdrawn".to_owned(),
             ));
         }
-        audit::record(
-            &self.store,
-            &mut tx,
-            AuditEvent::new(viewer.actor(), "invite.revoke", "invite", invite_id),
-            now,
-        )
-        .await?;
+        self.audit
+            .record(
+                &mut tx,
+                AuditEvent::new(viewer.actor(), "invite.revoke", "invite", invite_id),
+                now,
+            )
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -508,6 +703,9 @@ impl Accounts {
         reason: Option<String>,
     ) -> AppResult<User> {
         viewer.require(Permission::ManageUsers)?;
+        let reason = reason
+            .map(|r| crate::error::reason_text("reason", &r))
+            .transpose()?;
         if user_id == viewer.id() {
             return Err(AppError::Forbidden(
                 "you cannot change your own role".to_owned(),
@@ -529,8 +727,12 @@ impl Accounts {
         let mut event = AuditEvent::new(viewer.actor(), "user.set_role", "user", user_id)
             .payload(json!({ "from": target.role, "to": role }));
         event.reason = reason;
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
+        // What the user may see changed: live subscriptions check again.
+        self.events
+            .publish(crate::events::Event::UserChanged { user: user_id })
+            .await;
         Ok(self.store.user(user_id).await?)
     }
 
@@ -543,6 +745,9 @@ impl Accounts {
         reason: Option<String>,
     ) -> AppResult<User> {
         viewer.require(Permission::ManageUsers)?;
+        let reason = reason
+            .map(|r| crate::error::reason_text("reason", &r))
+            .transpose()?;
         if user_id == viewer.id() {
             return Err(AppError::Forbidden(
                 "you cannot disable your own account".to_owned(),
@@ -573,8 +778,16 @@ impl Accounts {
         };
         let mut event = AuditEvent::new(viewer.actor(), action, "user", user_id);
         event.reason = reason;
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
+        if disabled {
+            self.events
+                .publish(crate::events::Event::SessionsEnded {
+                    user: user_id,
+                    session: None,
+                })
+                .await;
+        }
         Ok(self.store.user(user_id).await?)
     }
 
@@ -586,14 +799,17 @@ impl Accounts {
         access: GrantAccess,
     ) -> AppResult<CoachGrant> {
         let email = parse_email(coach_email)?;
+        // The same answer whether the email has no account, another role, or a disabled
+        // one: an athlete learns nothing about who else uses this server.
+        let not_a_coach = || {
+            AppError::bad_input(
+                "coachEmail",
+                "no active coach with this email can receive access; check it with your coach",
+            )
+        };
         let coach = match self.store.user_by_email(&email).await {
             Ok(coach) => coach,
-            Err(StoreError::NotFound) => {
-                return Err(AppError::bad_input(
-                    "coachEmail",
-                    "no account has this email",
-                ));
-            }
+            Err(StoreError::NotFound) => return Err(not_a_coach()),
             Err(e) => return Err(e.into()),
         };
         if coach.id == viewer.id() {
@@ -603,10 +819,7 @@ impl Accounts {
             ));
         }
         if !role_has(coach.role, Permission::CoachAthletes) || coach.disabled_at.is_some() {
-            return Err(AppError::bad_input(
-                "coachEmail",
-                "this account is not an active coach",
-            ));
+            return Err(not_a_coach());
         }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
@@ -625,7 +838,7 @@ impl Accounts {
         };
         let event = AuditEvent::new(viewer.actor(), "grant.create", "grant", grant.id)
             .payload(json!({ "athlete": viewer.id(), "coach": coach.id, "access": access }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
         Ok(grant)
     }
@@ -649,8 +862,14 @@ impl Accounts {
         }
         let event = AuditEvent::new(viewer.actor(), "grant.revoke", "grant", grant_id)
             .payload(json!({ "athlete": grant.athlete_id, "coach": grant.coach_id }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
+        self.events
+            .publish(crate::events::Event::AccessEnded {
+                athlete: stride_domain::ids::AthleteId(grant.athlete_id),
+                coach: grant.coach_id,
+            })
+            .await;
         Ok(self.store.grant(grant_id).await?)
     }
 

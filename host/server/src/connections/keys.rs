@@ -1,5 +1,6 @@
 //! Keys: AES-256-GCM for provider tokens at rest (random nonce, key id stored beside each
-//! ciphertext so keys can rotate) and HMAC-SHA256 for OAuth state.
+//! ciphertext so keys can rotate), HMAC-SHA256 for OAuth state, and HMAC-SHA256 for the
+//! audit chain's signed head and checkpoints. All kept outside the database.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ pub struct KeyRing {
     keys: BTreeMap<String, [u8; 32]>,
     active: String,
     state_key: [u8; 32],
+    audit_key: [u8; 32],
     file: Option<PathBuf>,
 }
 
@@ -40,6 +42,9 @@ struct KeyFile {
     active: String,
     keys: BTreeMap<String, String>,
     state_key: String,
+    /// Added after the first key files were written: missing in those, created on load.
+    #[serde(default)]
+    audit_key: Option<String>,
 }
 
 fn decode_key(name: &str, text: &str) -> anyhow::Result<[u8; 32]> {
@@ -84,10 +89,15 @@ impl KeyRing {
                 Some(key) => decode_key("state_key", key.expose())?,
                 None => bail!("secrets.state_key is required when secrets.token_keys is set"),
             };
+            let audit_key = match &s.audit_key {
+                Some(key) => decode_key("audit_key", key.expose())?,
+                None => bail!("secrets.audit_key is required when secrets.token_keys is set"),
+            };
             return Ok(Self {
                 keys,
                 active,
                 state_key,
+                audit_key,
                 file: None,
             });
         }
@@ -98,13 +108,13 @@ impl KeyRing {
     pub fn from_file(path: &Path) -> anyhow::Result<Self> {
         if !path.exists() {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
+                crate::config::create_private_dir(dir)?;
             }
             let ring = Self {
                 keys: BTreeMap::from([("k1".to_owned(), random_key())]),
                 active: "k1".to_owned(),
                 state_key: random_key(),
+                audit_key: random_key(),
                 file: Some(path.to_owned()),
             };
             ring.save()?;
@@ -120,12 +130,22 @@ impl KeyRing {
             .iter()
             .map(|(id, key)| Ok((id.clone(), decode_key(id, key)?)))
             .collect::<anyhow::Result<_>>()?;
-        Ok(Self {
+        let missing_audit_key = file.audit_key.is_none();
+        let ring = Self {
             keys,
             active: file.active,
             state_key: decode_key("state_key", &file.state_key)?,
+            audit_key: match &file.audit_key {
+                Some(key) => decode_key("audit_key", key)?,
+                None => random_key(),
+            },
             file: Some(path.to_owned()),
-        })
+        };
+        if missing_audit_key {
+            ring.save()?;
+            tracing::warn!(path = %path.display(), "added an audit signing key to the key file; back it up with the database");
+        }
+        Ok(ring)
     }
 
     fn save(&self) -> anyhow::Result<()> {
@@ -140,6 +160,7 @@ impl KeyRing {
                 .map(|(id, key)| (id.clone(), STANDARD.encode(key)))
                 .collect(),
             state_key: STANDARD.encode(self.state_key),
+            audit_key: Some(STANDARD.encode(self.audit_key)),
         };
         let partial = path.with_extension("partial");
         std::fs::write(&partial, serde_json::to_string_pretty(&file)?)?;
@@ -162,6 +183,14 @@ impl KeyRing {
         self.active = next.clone();
         self.save()?;
         Ok(next)
+    }
+
+    /// The keys that sign the audit chain.
+    pub fn audit_keys(&self) -> crate::audit::AuditKeys {
+        crate::audit::AuditKeys::new(
+            "a1".to_owned(),
+            BTreeMap::from([("a1".to_owned(), self.audit_key)]),
+        )
     }
 
     /// The id new ciphertexts use.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use self::keys::KeyRing;
-use crate::audit::{self, Actor, AuditEvent};
+use crate::audit::{Actor, AuditEvent};
 use crate::auth::Viewer;
 use crate::config::{PluginSettings, Secret};
 use crate::error::{AppError, AppResult};
@@ -91,6 +91,7 @@ pub struct Connections {
     public_url: String,
     jobs: Jobs,
     refresh_locks: Arc<tokio::sync::Mutex<()>>,
+    audit: crate::audit::Audit,
 }
 
 impl std::fmt::Debug for Connections {
@@ -128,6 +129,7 @@ impl Connections {
         settings: BTreeMap<String, PluginSettings>,
         public_url: String,
         jobs: Jobs,
+        audit: crate::audit::Audit,
     ) -> Self {
         Self {
             store,
@@ -138,6 +140,7 @@ impl Connections {
             settings: Arc::new(settings),
             public_url: public_url.trim_end_matches('/').to_owned(),
             jobs,
+            audit,
             refresh_locks: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
@@ -393,7 +396,7 @@ impl Connections {
             connection.id,
         )
         .payload(json!({ "provider": provider, "scopes": scopes, "key_id": sealed.key_id }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         if self
             .plugins
             .get(provider)
@@ -475,18 +478,53 @@ impl Connections {
         Ok(())
     }
 
-    /// Revokes a connection the provider says is no longer authorized (its event arrived).
+    /// The provider's word (an unsigned webhook, relayed by its plugin) that `athlete`
+    /// revoked access. Nothing is erased on that word alone: the host asks the provider with a
+    /// token refresh. Only when the provider refuses it is the connection revoked and the tokens
+    /// erased (audited); when the refresh succeeds the claim was false, the new tokens are
+    /// kept and the refutation is audited. Returns whether the connection was revoked.
     pub async fn revoked_by_provider(
         &self,
         athlete_id: Uuid,
         provider: &str,
         reason: &str,
-    ) -> AppResult<()> {
-        match self.store.connection(athlete_id, provider).await? {
-            Some(connection) if connection.status != ConnectionStatus::Revoked => {
-                self.revoke(connection, Actor::SYSTEM, reason).await
+    ) -> AppResult<bool> {
+        let Some(connection) = self
+            .store
+            .connection(athlete_id, provider)
+            .await?
+            .filter(|c| c.status == ConnectionStatus::Active)
+        else {
+            return Ok(false);
+        };
+        match self.refresh(&connection, true).await {
+            Err(Refresh::Refused(why)) => {
+                tracing::info!(provider, athlete = %athlete_id, %why, "the provider confirmed a revocation");
+                self.revoke(
+                    connection,
+                    Actor::SYSTEM,
+                    &format!("{reason} (confirmed: the provider refused a token refresh)"),
+                )
+                .await?;
+                Ok(true)
             }
-            _ => Ok(()),
+            Ok(_) => {
+                tracing::warn!(provider, athlete = %athlete_id, "a revocation the provider did not confirm was ignored");
+                let now = self.clock.now();
+                let mut tx = self.store.begin().await?;
+                let event = AuditEvent::new(
+                    Actor::SYSTEM,
+                    "connection.revocation_refuted",
+                    "connection",
+                    connection.id,
+                )
+                .reason(reason)
+                .payload(json!({ "provider": provider, "athlete": athlete_id }));
+                self.audit.record(&mut tx, event, now).await?;
+                tx.commit().await?;
+                Ok(false)
+            }
+            Err(Refresh::Failed(error)) => Err(error),
         }
     }
 
@@ -501,14 +539,14 @@ impl Connections {
             let event = AuditEvent::new(actor, "connection.revoke", "connection", connection.id)
                 .reason(reason)
                 .payload(json!({ "provider": connection.provider, "athlete": connection.user_id }));
-            audit::record(&self.store, &mut tx, event, now).await?;
+            self.audit.record(&mut tx, event, now).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
     /// A valid access token for `athlete` at `provider`, refreshed first when it expires within
-    /// ten minutes (one refresh at a time: providers invalidate the old refresh token at once).
+    /// ten minutes.
     async fn access_token(&self, provider: &str, athlete: Uuid) -> Result<Secret, HttpError> {
         let not_connected =
             || HttpError::NotConnected(format!("the athlete is not connected to {provider}"));
@@ -526,83 +564,121 @@ impl Connections {
         if fresh(&connection) {
             return self.open_access(&connection).ok_or_else(not_connected);
         }
-        let _one_at_a_time = self.refresh_locks.lock().await;
-        let refresh = async {
-            // On PostgreSQL the row lock serializes refreshes across replicas. SQLite has one
-            // host process (the mutex above serializes) and its lock covers the whole
-            // database, so it is not held while the provider answers.
-            let mut locked = match self.store.backend() {
-                Backend::Postgres => Some(self.store.begin().await?),
-                Backend::Sqlite => None,
-            };
-            // Another replica may have refreshed it while we waited for the row.
-            let current = match locked.as_mut() {
-                Some(tx) => self.store.lock_connection(tx, connection.id).await?,
-                None => self
-                    .store
-                    .connection(connection.user_id, provider)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::Unauthenticated("the connection was removed".to_owned())
-                    })?,
-            };
-            if current.status != ConnectionStatus::Active {
-                return Err(AppError::Unauthenticated(
-                    "the connection was revoked".to_owned(),
-                ));
-            }
-            if fresh(&current) {
-                return Ok(current);
-            }
-            let client = self.client(provider)?;
-            let (Some(refresh_enc), Some(key_id)) = (&current.refresh_token_enc, &current.key_id)
-            else {
-                return Err(AppError::Unauthenticated(
-                    "no refresh token is stored".to_owned(),
-                ));
-            };
-            let refresh_token = self.keys.open(key_id, refresh_enc)?;
-            let tokens = self
-                .token_request(
-                    &client,
-                    &[
-                        ("client_id", client.client_id.as_str()),
-                        ("client_secret", client.client_secret.expose()),
-                        ("grant_type", "refresh_token"),
-                        ("refresh_token", refresh_token.expose()),
-                    ],
-                )
-                .await?;
-            let sealed = self.seal(&tokens, Some(refresh_token.expose()))?;
-            let mut tx = match locked {
-                Some(tx) => tx,
-                None => self.store.begin().await?,
-            };
-            if !self
-                .store
-                .set_connection_tokens(&mut tx, current.id, &sealed, self.clock.now())
-                .await?
-            {
-                return Err(AppError::Unauthenticated(
-                    "the connection was revoked".to_owned(),
-                ));
-            }
-            tx.commit().await?;
-            Ok(Connection {
-                access_token_enc: Some(sealed.access),
-                refresh_token_enc: sealed.refresh,
-                key_id: Some(sealed.key_id),
-                expires_at: sealed.expires_at,
-                ..current
-            })
-        };
-        match refresh.await {
+        match self.refresh(&connection, false).await {
             Ok(current) => self.open_access(&current).ok_or_else(not_connected),
-            Err(AppError::Unauthenticated(why)) => Err(HttpError::NotConnected(why)),
-            Err(error) => Err(HttpError::Connection(format!(
+            Err(Refresh::Refused(why)) => {
+                // The provider refused a refresh: the athlete revoked access there. That is the
+                // provider's own answer, so the connection ends here too.
+                let reason = format!("the provider refused a token refresh: {why}");
+                if let Err(error) = self.revoke(connection, Actor::SYSTEM, &reason).await {
+                    tracing::warn!(%error, "could not record a refused refresh");
+                }
+                Err(HttpError::NotConnected(reason))
+            }
+            Err(Refresh::Failed(AppError::Unauthenticated(why))) => {
+                Err(HttpError::NotConnected(why))
+            }
+            Err(Refresh::Failed(error)) => Err(HttpError::Connection(format!(
                 "refreshing the token failed: {error}"
             ))),
         }
+    }
+
+    /// Refreshes a connection's tokens (when they expire within ten minutes, or always with
+    /// `force`), one refresh at a time: providers invalidate the old refresh token at once.
+    async fn refresh(&self, connection: &Connection, force: bool) -> Result<Connection, Refresh> {
+        let provider = connection.provider.as_str();
+        let fresh = |c: &Connection| {
+            !force
+                && c.expires_at
+                    .is_none_or(|at| at - self.clock.now() > REFRESH_AHEAD)
+        };
+        let _one_at_a_time = self.refresh_locks.lock().await;
+        // On PostgreSQL the row lock serializes refreshes across replicas. SQLite has one host
+        // process (the mutex above serializes) and its lock covers the whole database, so it
+        // is not held while the provider answers.
+        let mut locked = match self.store.backend() {
+            Backend::Postgres => Some(self.store.begin().await.map_err(failed)?),
+            Backend::Sqlite => None,
+        };
+        // Another replica may have refreshed it while we waited for the row.
+        let current = match locked.as_mut() {
+            Some(tx) => self
+                .store
+                .lock_connection(tx, connection.id)
+                .await
+                .map_err(failed)?,
+            None => self
+                .store
+                .connection(connection.user_id, provider)
+                .await
+                .map_err(failed)?
+                .ok_or_else(|| {
+                    Refresh::Failed(AppError::Unauthenticated(
+                        "the connection was removed".to_owned(),
+                    ))
+                })?,
+        };
+        if current.status != ConnectionStatus::Active {
+            return Err(Refresh::Failed(AppError::Unauthenticated(
+                "the connection was revoked".to_owned(),
+            )));
+        }
+        if fresh(&current) {
+            return Ok(current);
+        }
+        let client = self.client(provider).map_err(Refresh::Failed)?;
+        let (Some(refresh_enc), Some(key_id)) = (&current.refresh_token_enc, &current.key_id)
+        else {
+            return Err(Refresh::Failed(AppError::Unauthenticated(
+                "no refresh token is stored".to_owned(),
+            )));
+        };
+        let refresh_token = self
+            .keys
+            .open(key_id, refresh_enc)
+            .map_err(|e| Refresh::Failed(e.into()))?;
+        let tokens = match self
+            .token_request(
+                &client,
+                &[
+                    ("client_id", client.client_id.as_str()),
+                    ("client_secret", client.client_secret.expose()),
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh_token.expose()),
+                ],
+            )
+            .await
+        {
+            Ok(tokens) => tokens,
+            Err(AppError::Unauthenticated(why)) => return Err(Refresh::Refused(why)),
+            Err(error) => return Err(Refresh::Failed(error)),
+        };
+        let sealed = self
+            .seal(&tokens, Some(refresh_token.expose()))
+            .map_err(Refresh::Failed)?;
+        let mut tx = match locked {
+            Some(tx) => tx,
+            None => self.store.begin().await.map_err(failed)?,
+        };
+        if !self
+            .store
+            .set_connection_tokens(&mut tx, current.id, &sealed, self.clock.now())
+            .await
+            .map_err(failed)?
+        {
+            return Err(Refresh::Failed(AppError::Unauthenticated(
+                "the connection was revoked".to_owned(),
+            )));
+        }
+        tx.commit().await.map_err(failed)?;
+        Ok(Connection {
+            access_token_enc: Some(sealed.access),
+            refresh_token_enc: sealed.refresh,
+            key_id: Some(sealed.key_id),
+            expires_at: sealed.expires_at,
+            ..current
+        })
     }
 
     fn open_access(&self, connection: &Connection) -> Option<Secret> {
@@ -694,4 +770,16 @@ impl TokenSource for Connections {
                 .map(|token| format!("Bearer {}", token.expose()))
         })
     }
+}
+
+/// How a token refresh ended, when it did not give fresh tokens.
+enum Refresh {
+    /// The provider refused it (400/401 from the token endpoint): access is gone.
+    Refused(String),
+    /// Anything else (the provider unreachable, the database): nothing is known.
+    Failed(AppError),
+}
+
+fn failed(error: stride_store::StoreError) -> Refresh {
+    Refresh::Failed(error.into())
 }

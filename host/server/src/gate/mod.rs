@@ -18,11 +18,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 pub use self::draft::{ProposalDraft, Receipt, WorkoutChanges};
-use crate::audit::{self, Actor, AuditEvent};
+use crate::audit::{Actor, AuditEvent};
 use crate::auth::{Accounts, Viewer};
 use crate::error::{AppError, AppResult};
+use crate::events::Event;
 use crate::training::{AppliedProposal, PlanChange, Training};
 use stride_domain::clock::SharedClock;
+use stride_domain::ids::AthleteId;
 use stride_domain::matching::WorkoutState;
 use stride_domain::people::GrantAccess;
 use stride_domain::plan::{PlannedWorkout, WorkoutKind};
@@ -227,6 +229,8 @@ pub struct Gate {
     clock: SharedClock,
     accounts: Accounts,
     training: Training,
+    audit: crate::audit::Audit,
+    events: crate::events::Events,
 }
 
 impl std::fmt::Debug for Gate {
@@ -237,12 +241,21 @@ impl std::fmt::Debug for Gate {
 
 impl Gate {
     /// The gate over `training`.
-    pub fn new(store: Store, clock: SharedClock, accounts: Accounts, training: Training) -> Self {
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        accounts: Accounts,
+        training: Training,
+        audit: crate::audit::Audit,
+        events: crate::events::Events,
+    ) -> Self {
         Self {
             store,
             clock,
             accounts,
             training,
+            audit,
+            events,
         }
     }
 
@@ -393,13 +406,13 @@ impl Gate {
                 )
                 .await?
             {
-                audit::record(
-                    &self.store,
-                    &mut tx,
-                    AuditEvent::new(actor, "proposal.supersede", "proposal", older),
-                    now,
-                )
-                .await?;
+                self.audit
+                    .record(
+                        &mut tx,
+                        AuditEvent::new(actor, "proposal.supersede", "proposal", older),
+                        now,
+                    )
+                    .await?;
             }
         }
         self.store.insert_proposal(&mut tx, &row).await?;
@@ -409,9 +422,30 @@ impl Gate {
             "kind": row.kind,
             "plan_version": plan.version,
         }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
+        self.events
+            .publish(Event::ProposalFiled {
+                athlete: AthleteId(athlete.id),
+                proposal: row.id,
+            })
+            .await;
         Ok(Some(row.try_into()?))
+    }
+
+    /// Tells live listeners a proposal of `athlete` was decided (or lapsed).
+    async fn decided(&self, athlete: Uuid, proposal: Uuid) {
+        self.events
+            .publish(Event::ProposalDecided {
+                athlete: AthleteId(athlete),
+                proposal,
+            })
+            .await;
+    }
+
+    /// One proposal, for a caller that has already authorized the viewer for its athlete.
+    pub(crate) async fn proposal(&self, id: Uuid) -> AppResult<Proposal> {
+        self.store.proposal(id).await?.try_into()
     }
 
     async fn load_for(
@@ -465,15 +499,16 @@ impl Gate {
             )
             .await?
         {
-            audit::record(
-                &self.store,
-                &mut tx,
-                AuditEvent::new(actor, action, "proposal", proposal.row.id).reason(reason),
-                now,
-            )
-            .await?;
+            self.audit
+                .record(
+                    &mut tx,
+                    AuditEvent::new(actor, action, "proposal", proposal.row.id).reason(reason),
+                    now,
+                )
+                .await?;
         }
         tx.commit().await?;
+        self.decided(proposal.row.user_id, proposal.row.id).await;
         Ok(())
     }
 
@@ -556,7 +591,10 @@ impl Gate {
             }
         };
         match result {
-            Ok(()) => self.store.proposal(id).await?.try_into(),
+            Ok(()) => {
+                self.decided(athlete.id, id).await;
+                self.store.proposal(id).await?.try_into()
+            }
             Err(AppError::Conflict(why)) => {
                 self.settle(
                     &proposal,
@@ -653,6 +691,9 @@ impl Gate {
                 proposal.state
             )));
         }
+        let reason = reason
+            .map(|r| crate::error::reason_text("reason", &r))
+            .transpose()?;
         let now = self.clock.now();
         let reason = reason.unwrap_or_else(|| "declined".to_owned());
         let mut tx = self.store.begin().await?;
@@ -670,9 +711,10 @@ impl Gate {
         {
             let event =
                 AuditEvent::new(viewer.actor(), "proposal.reject", "proposal", id).reason(reason);
-            audit::record(&self.store, &mut tx, event, now).await?;
+            self.audit.record(&mut tx, event, now).await?;
         }
         tx.commit().await?;
+        self.decided(proposal.row.user_id, id).await;
         self.store.proposal(id).await?.try_into()
     }
 
@@ -717,10 +759,14 @@ impl Gate {
                 AppError::Forbidden(_) => missing(),
                 other => other,
             })?;
+        // Proposing is a change request: read-only access may look, not ask.
+        self.accounts
+            .authorize_athlete(viewer, athlete.id, GrantAccess::ReadWrite)
+            .await?;
         let draft = ProposalDraft::WorkoutChange {
             workout_id,
             changes,
-            reason: reason.trim().to_owned(),
+            reason: crate::error::reason_text("reason", reason)?,
             receipts: Vec::new(),
         };
         let source = Source {

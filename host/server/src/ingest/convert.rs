@@ -54,9 +54,14 @@ fn hrv_kind(kind: c::HrvKind) -> HrvKind {
     }
 }
 
-/// Whole beats, as stored.
+/// Whole beats (daily resting heart rate is stored in whole beats).
 fn beats(bpm: f64) -> i32 {
     bpm.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32
+}
+
+/// Heart rate kept to one decimal, as precise as any source means it.
+fn one_decimal(bpm: f64) -> f64 {
+    (bpm * 10.0).round() / 10.0
 }
 
 /// Converts one record.
@@ -137,8 +142,8 @@ fn activity(a: c::Activity) -> Converted {
             moving_time_s: a.moving_time_s,
             distance_m: a.distance_m,
             elevation_gain_m: a.elevation_gain_m,
-            avg_hr: a.avg_hr.map(beats),
-            max_hr: a.max_hr.map(beats),
+            avg_hr: a.avg_hr.map(one_decimal),
+            max_hr: a.max_hr.map(one_decimal),
             rpe: a.rpe,
             feeling: None,
             notes: None,

@@ -24,7 +24,7 @@ use serde_json::json;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::AuditEvent;
 use crate::auth::{Permission, Viewer};
 use crate::config::JobsConfig;
 use crate::error::AppResult;
@@ -179,6 +179,7 @@ pub struct Jobs {
     clock: SharedClock,
     config: JobsConfig,
     wake: Arc<Notify>,
+    audit: crate::audit::Audit,
 }
 
 impl std::fmt::Debug for Jobs {
@@ -191,12 +192,18 @@ impl std::fmt::Debug for Jobs {
 
 impl Jobs {
     /// The queue over `store`.
-    pub fn new(store: Store, clock: SharedClock, config: JobsConfig) -> Self {
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        config: JobsConfig,
+        audit: crate::audit::Audit,
+    ) -> Self {
         Self {
             store,
             clock,
             config,
             wake: Arc::new(Notify::new()),
+            audit,
         }
     }
 
@@ -229,6 +236,7 @@ impl Jobs {
     /// Pulls or releases the brake. Releasing lets every held job run. Audited.
     pub async fn set_brake(&self, viewer: &Viewer, paused: bool, reason: &str) -> AppResult<Brake> {
         viewer.require(Permission::ManageIngestion)?;
+        let reason = &crate::error::reason_text("reason", reason)?;
         let now = self.clock.now();
         let brake = Brake {
             paused,
@@ -257,7 +265,7 @@ impl Jobs {
         let event = AuditEvent::new(viewer.actor(), action, "system", "ingestion")
             .reason(reason)
             .payload(json!({ "released_jobs": released }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
         self.wake();
         Ok(brake)

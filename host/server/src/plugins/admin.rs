@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::AuditEvent;
 use crate::auth::{Permission, Viewer};
 use crate::error::{AppError, AppResult};
 use stride_domain::clock::SharedClock;
@@ -18,12 +18,23 @@ pub struct PluginAdmin {
     host: Arc<PluginHost>,
     store: Store,
     clock: SharedClock,
+    audit: crate::audit::Audit,
 }
 
 impl PluginAdmin {
     /// Administration over `host`.
-    pub fn new(host: Arc<PluginHost>, store: Store, clock: SharedClock) -> Self {
-        Self { host, store, clock }
+    pub fn new(
+        host: Arc<PluginHost>,
+        store: Store,
+        clock: SharedClock,
+        audit: crate::audit::Audit,
+    ) -> Self {
+        Self {
+            host,
+            store,
+            clock,
+            audit,
+        }
     }
 
     /// Every loaded plugin with its health.
@@ -68,6 +79,7 @@ impl PluginAdmin {
         reason: &str,
     ) -> AppResult<PluginStatus> {
         viewer.require(Permission::ManagePlugins)?;
+        let reason = &crate::error::reason_text("reason", reason)?;
         if self.host.get(id).is_none() {
             return Err(AppError::NotFound(format!("no plugin `{id}` is loaded")));
         }
@@ -82,7 +94,7 @@ impl PluginAdmin {
             "plugin.disable"
         };
         let event = AuditEvent::new(viewer.actor(), action, "plugin", id).reason(reason);
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
         self.host.set_enabled(id, enabled, reason);
         self.status(viewer, id)
@@ -112,7 +124,7 @@ impl PluginAdmin {
             "after": after.iter().map(|(id, hash)| format!("{id}@{}", &hash[..12.min(hash.len())])).collect::<Vec<_>>(),
             "load_errors": self.host.load_errors().len(),
         }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
         Ok(self.host.statuses())
     }
@@ -125,13 +137,13 @@ impl PluginAdmin {
         }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        audit::record(
-            &self.store,
-            &mut tx,
-            AuditEvent::new(viewer.actor(), "plugin.reset_breaker", "plugin", id),
-            now,
-        )
-        .await?;
+        self.audit
+            .record(
+                &mut tx,
+                AuditEvent::new(viewer.actor(), "plugin.reset_breaker", "plugin", id),
+                now,
+            )
+            .await?;
         tx.commit().await?;
         self.host.reset_breaker(id);
         self.status(viewer, id)

@@ -36,7 +36,7 @@ use stride_store::{
     ActivityRecord, DailyMetricsRecord, Store, StoreError, StoredActivity, Tx, User, to_json,
 };
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::AuditEvent;
 use crate::config::TrainingConfig;
 use crate::error::{AppError, AppResult};
 use crate::jobs::Jobs;
@@ -165,6 +165,7 @@ pub struct Records {
     settings: std::sync::Arc<TrainingConfig>,
     home: HomeCache,
     jobs: Jobs,
+    audit: crate::audit::Audit,
 }
 
 impl std::fmt::Debug for Records {
@@ -185,6 +186,7 @@ impl Records {
         settings: std::sync::Arc<TrainingConfig>,
         home: HomeCache,
         jobs: Jobs,
+        audit: crate::audit::Audit,
     ) -> Self {
         Self {
             store,
@@ -192,6 +194,7 @@ impl Records {
             settings,
             home,
             jobs,
+            audit,
         }
     }
 
@@ -294,7 +297,7 @@ impl Records {
     /// Writes an audit entry inside `tx` when there is one to write.
     async fn audit(&self, tx: &mut Tx, event: Option<AuditEvent>) -> AppResult<()> {
         if let Some(event) = event {
-            audit::record(&self.store, tx, event, self.clock.now()).await?;
+            self.audit.record(tx, event, self.clock.now()).await?;
         }
         Ok(())
     }
@@ -659,11 +662,13 @@ impl Records {
                 existing.as_ref().map(|e| e.id),
             )
             .await?;
-            if stored.record.draft.rpe.is_none() {
+            let recent = stored.record.draft.start_time
+                >= now - chrono::TimeDelta::hours(i64::from(self.settings.ask_effort_within_hours));
+            if stored.record.draft.rpe.is_none() && recent {
                 self.store
                     .open_task(&mut tx, athlete.id, "rate_activity", stored.id, now)
                     .await?;
-            } else {
+            } else if stored.record.draft.rpe.is_some() {
                 self.store
                     .close_activity_tasks(&mut tx, stored.id, now)
                     .await?;

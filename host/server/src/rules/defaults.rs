@@ -49,7 +49,8 @@ mod tests {
     fn every_default_rule_passes_its_fixtures() {
         let engine = RuleEngine::new(RuleLimits::default());
         for rule in DEFAULT_RULES {
-            let fixtures = parse_fixtures(rule.fixtures).expect(rule.name);
+            let fixtures = parse_fixtures(rule.fixtures, &crate::rules::RuleLimits::default())
+                .expect(rule.name);
             let report = check_fixtures(&engine, rule.source, &fixtures).expect(rule.name);
             assert!(report.passed(), "{}: {:?}", rule.name, report.failures);
             assert!(report.cases >= 3, "{} has too few fixtures", rule.name);

@@ -18,8 +18,7 @@ pub mod service;
 pub mod snapshot;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rhai::{AST, Array, Dynamic, Engine, EvalAltResult, Map, Scope};
@@ -45,6 +44,19 @@ pub struct RuleLimits {
     pub max_map_size: usize,
     /// Wall-clock limit of one run, ms.
     pub timeout_ms: u64,
+    /// Longest rule source accepted, bytes.
+    pub max_source_bytes: usize,
+    /// Most fixture cases one rule version may bring.
+    pub max_fixture_cases: usize,
+    /// Largest fixtures document, bytes.
+    pub max_fixtures_bytes: usize,
+    /// Wall-clock budget of checking one version against all its fixtures, ms.
+    pub check_budget_ms: u64,
+    /// Rule checks (saves, simulations) running at once on this server; each user runs one
+    /// at a time.
+    pub checks_at_once: usize,
+    /// Memory the cache of compiled rules may hold, bytes (weighed by source size).
+    pub cache_bytes: u64,
 }
 
 impl Default for RuleLimits {
@@ -56,6 +68,12 @@ impl Default for RuleLimits {
             max_array_size: 2_000,
             max_map_size: 500,
             timeout_ms: 250,
+            max_source_bytes: 64 * 1024,
+            max_fixture_cases: 50,
+            max_fixtures_bytes: 256 * 1024,
+            check_budget_ms: 5_000,
+            checks_at_once: 2,
+            cache_bytes: 16 << 20,
         }
     }
 }
@@ -89,7 +107,8 @@ const MAX_PRINTED: usize = 50;
 pub struct RuleEngine {
     engine: Engine,
     limits: RuleLimits,
-    cache: Mutex<HashMap<[u8; 32], Arc<AST>>>,
+    /// Compiled rules by source digest, bounded by the weight of their sources.
+    cache: moka::sync::Cache<[u8; 32], (Arc<AST>, u32)>,
 }
 
 impl std::fmt::Debug for RuleEngine {
@@ -233,7 +252,12 @@ impl RuleEngine {
         Self {
             engine,
             limits,
-            cache: Mutex::new(HashMap::new()),
+            cache: moka::sync::Cache::builder()
+                // A compiled AST takes a few times its source; sources are capped, so the
+                // weight bounds the memory.
+                .weigher(|_key, cached: &(Arc<AST>, u32)| cached.1)
+                .max_capacity(limits.cache_bytes)
+                .build(),
         }
     }
 
@@ -244,14 +268,16 @@ impl RuleEngine {
 
     /// Compiles a script, or returns the cached compilation of the same source.
     pub fn compile(&self, source: &str) -> Result<Arc<AST>, RuleError> {
+        if source.len() > self.limits.max_source_bytes {
+            return Err(RuleError::Compile(format!(
+                "the source is {} bytes, more than the {} a rule may have",
+                source.len(),
+                self.limits.max_source_bytes
+            )));
+        }
         let key: [u8; 32] = Sha256::digest(source.as_bytes()).into();
-        if let Some(ast) = self
-            .cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-        {
-            return Ok(ast.clone());
+        if let Some((ast, _)) = self.cache.get(&key) {
+            return Ok(ast);
         }
         // The snapshot's names are known at compile time, so a misspelt variable is a compile
         // error rather than a surprise on some athlete's data.
@@ -262,11 +288,10 @@ impl RuleEngine {
                 .compile_with_scope(&scope, source)
                 .map_err(|e| RuleError::Compile(e.to_string()))?,
         );
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() > 10_000 {
-            cache.clear();
-        }
-        cache.insert(key, ast.clone());
+        // A compiled AST takes a few times its source; sources are capped, so this weight
+        // bounds the cache's memory.
+        let weight = u32::try_from(source.len() * 4 + 1_024).unwrap_or(u32::MAX);
+        self.cache.insert(key, (ast.clone(), weight));
         Ok(ast)
     }
 
@@ -348,10 +373,25 @@ impl FixtureReport {
     }
 }
 
-/// Parses fixtures from JSON (an array of cases).
-pub fn parse_fixtures(json: &str) -> Result<Vec<Fixture>, RuleError> {
-    serde_json::from_str(json)
-        .map_err(|e| RuleError::Output(format!("the fixtures are not valid: {e}")))
+/// Parses fixtures from JSON (an array of cases), within the engine's limits.
+pub fn parse_fixtures(json: &str, limits: &RuleLimits) -> Result<Vec<Fixture>, RuleError> {
+    if json.len() > limits.max_fixtures_bytes {
+        return Err(RuleError::Output(format!(
+            "the fixtures are {} bytes, more than the {} allowed",
+            json.len(),
+            limits.max_fixtures_bytes
+        )));
+    }
+    let cases: Vec<Fixture> = serde_json::from_str(json)
+        .map_err(|e| RuleError::Output(format!("the fixtures are not valid: {e}")))?;
+    if cases.len() > limits.max_fixture_cases {
+        return Err(RuleError::Output(format!(
+            "{} fixture cases are more than the {} a rule may have",
+            cases.len(),
+            limits.max_fixture_cases
+        )));
+    }
+    Ok(cases)
 }
 
 /// Runs `source` against each fixture and compares the proposals.
@@ -365,7 +405,18 @@ pub fn check_fixtures(
         cases: fixtures.len(),
         failures: Vec::new(),
     };
+    let budget = Instant::now() + Duration::from_millis(engine.limits.check_budget_ms);
     for fixture in fixtures {
+        if Instant::now() > budget {
+            report.failures.push((
+                fixture.name.clone(),
+                format!(
+                    "not run: the fixtures took longer than {} ms together",
+                    engine.limits.check_budget_ms
+                ),
+            ));
+            continue;
+        }
         match engine.run(&ast, &fixture.snapshot) {
             Ok((actual, _)) if actual == fixture.expected => {}
             Ok((actual, _)) => report.failures.push((

@@ -18,7 +18,7 @@ use super::snapshot::{
     StatsView, WorkoutView,
 };
 use super::{FixtureReport, RuleEngine, RuleError, check_fixtures, parse_fixtures};
-use crate::audit::{self, AuditEvent};
+use crate::audit::AuditEvent;
 use crate::auth::{Accounts, Permission, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::gate::{Gate, ProposalDraft, Source, SourceKind};
@@ -53,6 +53,8 @@ pub struct EffectiveRule {
     pub version: String,
     /// Source.
     pub source: String,
+    /// Who wrote the version in force (none for defaults).
+    pub author: Option<Uuid>,
 }
 
 /// What one evaluation did.
@@ -107,10 +109,12 @@ pub struct Rules {
     store: Store,
     clock: SharedClock,
     engine: Arc<RuleEngine>,
+    checks: Arc<RuleChecks>,
     training: Training,
     gate: Gate,
     accounts: Accounts,
     jobs: Jobs,
+    audit: crate::audit::Audit,
 }
 
 impl std::fmt::Debug for Rules {
@@ -141,6 +145,10 @@ fn workout_view(w: &StoredWorkout) -> WorkoutView {
 
 impl Rules {
     /// The service.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the service's collaborators, wired once at start"
+    )]
     pub fn new(
         store: Store,
         clock: SharedClock,
@@ -149,15 +157,19 @@ impl Rules {
         gate: Gate,
         accounts: Accounts,
         jobs: Jobs,
+        audit: crate::audit::Audit,
     ) -> Self {
+        let checks = Arc::new(RuleChecks::new(engine.limits().checks_at_once));
         Self {
             store,
             clock,
             engine,
+            checks,
             training,
             gate,
             accounts,
             jobs,
+            audit,
         }
     }
 
@@ -178,8 +190,34 @@ impl Rules {
         &self.engine
     }
 
-    /// What the athlete's rules see today.
-    pub async fn snapshot(&self, athlete: &User) -> AppResult<Snapshot> {
+    /// What the athlete's rules see today, as the viewer may see it (a coach: no private
+    /// activity).
+    pub async fn snapshot_for(&self, viewer: &Viewer, athlete_id: Uuid) -> AppResult<Snapshot> {
+        let athlete = self
+            .training
+            .athlete(viewer, athlete_id, GrantAccess::Read)
+            .await?;
+        let audience = if viewer.id() == athlete_id {
+            Audience::Athlete
+        } else {
+            Audience::Others
+        };
+        self.snapshot(&athlete, audience).await
+    }
+
+    /// What the athlete's rules see today, as `audience` may see it: anyone but the athlete
+    /// sees no private activity (as with `activity(id)`).
+    pub async fn snapshot(&self, athlete: &User, audience: Audience) -> AppResult<Snapshot> {
+        let (snapshot, private) = self.full_snapshot(athlete).await?;
+        Ok(match audience {
+            Audience::Athlete => snapshot,
+            Audience::Others => without_private(snapshot, &private),
+        })
+    }
+
+    /// The snapshot with everything the athlete may see, and the ids of its private
+    /// activities.
+    async fn full_snapshot(&self, athlete: &User) -> AppResult<(Snapshot, Vec<Uuid>)> {
         let today = self.training.today_for(athlete);
         let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
         let fortnight_ago = today.checked_sub_days(Days::new(14)).unwrap_or(today);
@@ -237,7 +275,12 @@ impl Rules {
             }
             None => (Vec::new(), Vec::new(), Vec::new()),
         };
-        Ok(Snapshot {
+        let private = activities
+            .iter()
+            .filter(|a| a.record.draft.private)
+            .map(|a| a.id)
+            .collect();
+        let snapshot = Snapshot {
             athlete: AthleteView {
                 id: Some(athlete.id),
                 name: athlete.profile.display_name.clone(),
@@ -315,7 +358,8 @@ impl Rules {
                 })
                 .collect(),
             misses,
-        })
+        };
+        Ok((snapshot, private))
     }
 
     /// The rules in force for an athlete: defaults, overridden by name by team rules of coaches
@@ -330,11 +374,34 @@ impl Rules {
                     rule_id: None,
                     version: version_of(r.source),
                     source: r.source.to_owned(),
+                    author: None,
                 };
                 (r.name.to_owned(), rule)
             })
             .collect();
-        let custom = self.store.rules_for_athlete(athlete).await?;
+        let mut custom = self.store.rules_for_athlete(athlete).await?;
+        // A team rule is in force only while its coach may still keep team rules: a coach who
+        // was demoted or disabled loses them with the role.
+        let coaches: Vec<Uuid> = custom
+            .iter()
+            .filter(|(rule, _)| rule.scope_kind == "team")
+            .map(|(rule, _)| rule.scope_id)
+            .collect();
+        if !coaches.is_empty() {
+            let allowed: std::collections::HashSet<Uuid> = self
+                .store
+                .users_by_ids(&coaches)
+                .await?
+                .into_iter()
+                .filter(|u| {
+                    u.disabled_at.is_none()
+                        && crate::auth::role_has(u.role, Permission::ManageTeamRules)
+                })
+                .map(|u| u.id)
+                .collect();
+            custom
+                .retain(|(rule, _)| rule.scope_kind != "team" || allowed.contains(&rule.scope_id));
+        }
         // Team rules first (ordered by scope kind: "athlete" sorts before "team"), so reverse.
         for (rule, version) in custom.into_iter().rev() {
             let origin = if rule.scope_kind == "athlete" {
@@ -348,6 +415,7 @@ impl Rules {
                 rule_id: Some(rule.id),
                 version: format!("v{}", version.version),
                 source: version.source,
+                author: version.created_by,
             };
             let replace = !matches!(
                 rules.get(&rule.name).map(|r| &r.origin),
@@ -365,9 +433,14 @@ impl Rules {
     pub async fn evaluate(&self, athlete_id: Uuid, trigger: &str) -> AppResult<EvaluationReport> {
         let started = Instant::now();
         let athlete = self.store.user(athlete_id).await?;
-        let (snapshot, rules) =
-            tokio::try_join!(self.snapshot(&athlete), self.effective_rules(athlete_id))?;
-        let snapshot = Arc::new(snapshot);
+        let ((full, private), rules) = tokio::try_join!(
+            self.full_snapshot(&athlete),
+            self.effective_rules(athlete_id)
+        )?;
+        // A rule the athlete did not write (a coach's) sees what a coach may see: no private
+        // activity, so none can reach its proposals' receipts either.
+        let others = Arc::new(without_private(full.clone(), &private));
+        let full = Arc::new(full);
         let mut report = EvaluationReport {
             rules: rules.len(),
             ..EvaluationReport::default()
@@ -375,8 +448,14 @@ impl Rules {
         report.timings.snapshot = started.elapsed();
         for rule in rules {
             let engine = self.engine.clone();
-            let (source, view) = (rule.source.clone(), snapshot.clone());
+            let view = if rule.author.is_none_or(|author| author == athlete_id) {
+                full.clone()
+            } else {
+                others.clone()
+            };
+            let source = rule.source.clone();
             let scripts = Instant::now();
+            // Scripts are bounded (operations, time) but still CPU: never on the async runtime.
             let outcome = tokio::task::spawn_blocking(move || engine.evaluate(&source, &view))
                 .await
                 .unwrap_or_else(|e| Err(RuleError::Runtime(format!("the rule crashed: {e}"))));
@@ -485,19 +564,30 @@ impl Rules {
             .training
             .athlete(viewer, athlete_id, GrantAccess::Read)
             .await?;
-        let snapshot = self.snapshot(&athlete).await?;
+        if source.len() > self.engine.limits().max_source_bytes {
+            return Err(AppError::bad_input(
+                "source",
+                format!(
+                    "is {} bytes, more than the {} a rule may have",
+                    source.len(),
+                    self.engine.limits().max_source_bytes
+                ),
+            ));
+        }
+        let audience = if viewer.id() == athlete_id {
+            Audience::Athlete
+        } else {
+            Audience::Others
+        };
+        let snapshot = self.snapshot(&athlete, audience).await?;
         let engine = self.engine.clone();
         let source = source.to_owned();
-        let result = tokio::task::spawn_blocking(move || engine.evaluate(&source, &snapshot))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("simulation crashed: {e}")))?;
+        // A dry run changes nothing, so it is not audited.
+        let result = self
+            .checks
+            .run(viewer.id(), move || engine.evaluate(&source, &snapshot))
+            .await?;
         let drafts = result.map_err(|e| AppError::bad_input("source", e.to_string()))?;
-        let now = self.clock.now();
-        let mut tx = self.store.begin().await?;
-        let event = AuditEvent::new(viewer.actor(), "rule.simulate", "athlete", athlete_id)
-            .payload(json!({ "proposals": drafts.len() }));
-        audit::record(&self.store, &mut tx, event, now).await?;
-        tx.commit().await?;
         Ok(drafts)
     }
 
@@ -529,11 +619,38 @@ impl Rules {
                 ("team", viewer.id())
             }
         };
-        if source.len() > 64 * 1024 {
-            return Err(AppError::bad_input("source", "is longer than 64 KiB"));
+        let limits = self.engine.limits();
+        if source.len() > limits.max_source_bytes {
+            return Err(AppError::bad_input(
+                "source",
+                format!(
+                    "is {} bytes, more than the {} a rule may have",
+                    source.len(),
+                    limits.max_source_bytes
+                ),
+            ));
         }
-        let validation: Result<FixtureReport, RuleError> =
-            parse_fixtures(fixtures).and_then(|cases| check_fixtures(&self.engine, source, &cases));
+        if fixtures.len() > limits.max_fixtures_bytes {
+            return Err(AppError::bad_input(
+                "fixtures",
+                format!(
+                    "are {} bytes, more than the {} allowed",
+                    fixtures.len(),
+                    limits.max_fixtures_bytes
+                ),
+            ));
+        }
+        // Compiling and running the fixtures is CPU work: off the async runtime, a bounded
+        // number at once on this server and one at a time per user.
+        let (engine, checked_source, checked_fixtures) =
+            (self.engine.clone(), source.to_owned(), fixtures.to_owned());
+        let validation: Result<FixtureReport, RuleError> = self
+            .checks
+            .run(viewer.id(), move || {
+                parse_fixtures(&checked_fixtures, &engine.limits())
+                    .and_then(|cases| check_fixtures(&engine, &checked_source, &cases))
+            })
+            .await?;
         let problems = match &validation {
             Ok(report) if report.cases == 0 => vec![
                 "fixtures: add at least one case (a snapshot and the proposals expected)"
@@ -574,7 +691,7 @@ impl Rules {
         self.store.add_rule_version(&mut tx, &version).await?;
         let event = AuditEvent::new(viewer.actor(), if accepted { "rule.activate" } else { "rule.reject_version" }, "rule", rule.id)
             .payload(json!({ "name": name, "scope": scope_kind, "scope_id": scope_id, "version": number, "problems": problems.len() }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
         let rule = self.store.rule(rule.id).await?;
         Ok(SavedRule {
@@ -608,5 +725,89 @@ impl Rules {
             return Err(AppError::NotFound("rule not found".to_owned()));
         }
         Ok((rule.clone(), self.store.rule_versions(rule.id).await?))
+    }
+}
+
+/// Who may see a snapshot: the athlete sees everything; anyone else no private activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The athlete themself (and the rules they wrote, and the defaults).
+    Athlete,
+    /// A coach, or a rule a coach wrote.
+    Others,
+}
+
+fn without_private(mut snapshot: Snapshot, private: &[Uuid]) -> Snapshot {
+    snapshot
+        .recent_activities
+        .retain(|a| a.id.is_none_or(|id| !private.contains(&id)));
+    snapshot
+}
+
+/// Rule checks (saving with fixtures, simulating) off the async runtime: a bounded number at
+/// once on this server, one at a time per user, so nobody can starve the server with them.
+#[derive(Debug)]
+struct RuleChecks {
+    permits: Arc<tokio::sync::Semaphore>,
+    busy: std::sync::Mutex<std::collections::HashSet<Uuid>>,
+}
+
+/// Releases a user's slot when their check ends, however it ends.
+struct Busy<'a> {
+    checks: &'a RuleChecks,
+    user: Uuid,
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.checks
+            .busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.user);
+    }
+}
+
+impl RuleChecks {
+    fn new(at_once: usize) -> Self {
+        Self {
+            permits: Arc::new(tokio::sync::Semaphore::new(at_once.max(1))),
+            busy: std::sync::Mutex::new(std::collections::HashSet::new()),
+        }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        user: Uuid,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> AppResult<T> {
+        if !self
+            .busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(user)
+        {
+            return Err(AppError::RateLimited {
+                message: "one rule check at a time: yours is still running".to_owned(),
+                retry_after_s: 1,
+            });
+        }
+        let _busy = Busy { checks: self, user };
+        let permit = tokio::time::timeout(
+            Duration::from_secs(10),
+            self.permits.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| AppError::RateLimited {
+            message: "the server is busy checking other rules; try again shortly".to_owned(),
+            retry_after_s: 5,
+        })?
+        .map_err(|e| AppError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("a rule check crashed: {e}")))
     }
 }

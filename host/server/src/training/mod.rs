@@ -47,6 +47,7 @@ pub struct Training {
     settings: std::sync::Arc<TrainingConfig>,
     home: HomeCache,
     records: Records,
+    audit: crate::audit::Audit,
 }
 
 impl Training {
@@ -58,6 +59,7 @@ impl Training {
         settings: std::sync::Arc<TrainingConfig>,
         home: HomeCache,
         records: Records,
+        audit: crate::audit::Audit,
     ) -> Self {
         Self {
             store,
@@ -66,6 +68,7 @@ impl Training {
             settings,
             home,
             records,
+            audit,
         }
     }
 
@@ -151,9 +154,22 @@ impl Training {
             .authorize_athlete(viewer, athlete_id, GrantAccess::ReadWrite)
             .await?;
         baselines.validate()?;
+        let now = self.clock.now();
         self.store
-            .set_baselines(athlete_id, &baselines, self.clock.now())
+            .set_baselines(athlete_id, &baselines, now)
             .await?;
+        // A coach's change to an athlete's baselines (they scale every load) is audited.
+        if let Some(event) = Self::on_behalf(
+            viewer,
+            athlete_id,
+            "baselines.update",
+            "athlete",
+            athlete_id,
+        ) {
+            let mut tx = self.store.begin().await?;
+            self.audit.record(&mut tx, event, now).await?;
+            tx.commit().await?;
+        }
         self.home.invalidate(athlete_id).await;
         Ok(baselines)
     }
@@ -223,19 +239,27 @@ impl Training {
         }
     }
 
-    /// The efficiency factor and aerobic decoupling of an activity with samples.
-    pub async fn activity_efficiency(
-        &self,
-        activity: &StoredActivity,
-    ) -> AppResult<Option<Efficiency>> {
+    /// The time series recorded during an activity, if any (the caller has already been
+    /// allowed to see the activity).
+    pub async fn activity_samples(&self, activity: &StoredActivity) -> AppResult<Option<Samples>> {
         if !activity.has_samples {
             return Ok(None);
         }
         let Some(text) = self.store.activity_samples(activity.id).await? else {
             return Ok(None);
         };
-        let samples: Samples = stride_store::parse_json("samples", &text)?;
-        Ok(efficiency(&samples, &self.settings.efficiency))
+        Ok(Some(stride_store::parse_json("samples", &text)?))
+    }
+
+    /// The efficiency factor and aerobic decoupling of an activity with samples.
+    pub async fn activity_efficiency(
+        &self,
+        activity: &StoredActivity,
+    ) -> AppResult<Option<Efficiency>> {
+        Ok(self
+            .activity_samples(activity)
+            .await?
+            .and_then(|samples| efficiency(&samples, &self.settings.efficiency)))
     }
 
     /// Edits an activity and re-derives what depends on it.

@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::Training;
-use crate::audit::{self, Actor, AuditEvent};
+use crate::audit::{Actor, AuditEvent};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use stride_domain::matching::WorkoutState;
@@ -177,7 +177,7 @@ impl Training {
                 "distance_m": request.goal_distance_m,
                 "workouts": plan.workouts.len(),
             }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
         self.home.invalidate(athlete.id).await;
         self.plan_view(&stored, None, None).await
@@ -290,7 +290,7 @@ impl Training {
         let event = AuditEvent::new(actor, "plan.regenerate", "plan", current.id)
             .reason(change.reason.clone())
             .payload(json!({ "athlete": athlete.id, "version": version, "from": today, "adjustment": change.adjustment }));
-        audit::record(&self.store, &mut tx, event, now).await?;
+        self.audit.record(&mut tx, event, now).await?;
         if let Some(applied) = proposal {
             self.record_application(&mut tx, athlete, applied, current.id, version, now)
                 .await?;
@@ -335,7 +335,7 @@ impl Training {
             applied.id,
         )
         .payload(json!({ "athlete": athlete.id }));
-        audit::record(&self.store, tx, confirm, now).await?;
+        self.audit.record(tx, confirm, now).await?;
         let apply = AuditEvent::new(
             applied.confirmed_by,
             "proposal.apply",
@@ -343,7 +343,7 @@ impl Training {
             applied.id,
         )
         .payload(json!({ "athlete": athlete.id, "plan": plan_id, "plan_version": version }));
-        audit::record(&self.store, tx, apply, now).await?;
+        self.audit.record(tx, apply, now).await?;
         Ok(())
     }
 
@@ -475,10 +475,15 @@ impl Training {
         &self,
         viewer: &Viewer,
         athlete_id: Uuid,
+        before_version: Option<i32>,
+        limit: u32,
     ) -> AppResult<Vec<PlanVersionRow>> {
         let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
         match self.store.active_plan(athlete.id).await? {
-            Some(plan) => Ok(self.store.plan_versions(plan.id).await?),
+            Some(plan) => Ok(self
+                .store
+                .plan_versions(plan.id, before_version, limit)
+                .await?),
             None => Ok(Vec::new()),
         }
     }

@@ -22,6 +22,33 @@ const MAX_RANGE_DAYS: i64 = 3_660;
 /// Days of daily metrics a readiness judgement looks back over.
 const READINESS_HISTORY_DAYS: u64 = 60;
 
+/// A day range a computed series may cover: `from` not after `to`, at most
+/// [`MAX_RANGE_DAYS`] days, and not before Stride's earliest day.
+pub(crate) fn bounded_range(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
+    if from > to {
+        return Err(AppError::bad_input(
+            "from",
+            format!("{from} is after `to` ({to})"),
+        ));
+    }
+    if (to - from).num_days() > MAX_RANGE_DAYS {
+        return Err(AppError::bad_input(
+            "to",
+            format!("a range may cover at most {MAX_RANGE_DAYS} days"),
+        ));
+    }
+    if from < stride_domain::validation::EARLIEST_DAY {
+        return Err(AppError::bad_input(
+            "from",
+            format!(
+                "{from} is before {}, the earliest day Stride keeps",
+                stride_domain::validation::EARLIEST_DAY
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Training {
     /// Stats for every day in `from..=to` (the days since history began), including rest
     /// days up to the athlete's today that no activity has written yet.
@@ -33,18 +60,7 @@ impl Training {
         to: NaiveDate,
     ) -> AppResult<Vec<DayStats>> {
         let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
-        if from > to {
-            return Err(AppError::bad_input(
-                "from",
-                format!("{from} is after `to` ({to})"),
-            ));
-        }
-        if (to - from).num_days() > MAX_RANGE_DAYS {
-            return Err(AppError::bad_input(
-                "to",
-                format!("a range may cover at most {MAX_RANGE_DAYS} days"),
-            ));
-        }
+        bounded_range(from, to)?;
         let end = to.min(self.today_for(&athlete));
         self.series(athlete_id, from, end).await
     }
@@ -97,6 +113,7 @@ impl Training {
         to: NaiveDate,
     ) -> AppResult<Vec<RiskAlert>> {
         let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
+        bounded_range(from, to)?;
         let end = to.min(self.today_for(&athlete));
         self.alerts_between(athlete_id, from, end).await
     }

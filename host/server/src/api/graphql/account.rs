@@ -144,15 +144,19 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: SignUpInput,
     ) -> async_graphql::Result<AuthPayload> {
+        let client = super::credential_operation(ctx)?;
         let session = state(ctx)
             .accounts
-            .sign_up(SignUp {
-                invite_token: input.invite_token,
-                email: input.email,
-                password: input.password,
-                display_name: input.display_name,
-                time_zone: input.time_zone,
-            })
+            .sign_up(
+                SignUp {
+                    invite_token: input.invite_token,
+                    email: input.email,
+                    password: input.password,
+                    display_name: input.display_name,
+                    time_zone: input.time_zone,
+                },
+                &client,
+            )
             .await?;
         Ok(AuthPayload {
             token: session.token,
@@ -168,7 +172,11 @@ impl AccountMutation {
         email: String,
         password: String,
     ) -> async_graphql::Result<AuthPayload> {
-        let session = state(ctx).accounts.login(&email, &password).await?;
+        let client = super::credential_operation(ctx)?;
+        let session = state(ctx)
+            .accounts
+            .login(&email, &password, &client)
+            .await?;
         Ok(AuthPayload {
             token: session.token,
             expires_at: session.expires_at,
@@ -189,6 +197,7 @@ impl AccountMutation {
         current_password: String,
         new_password: String,
     ) -> async_graphql::Result<AuthPayload> {
+        super::credential_operation(ctx)?;
         let session = state(ctx)
             .accounts
             .change_password(viewer(ctx)?, &current_password, &new_password)

@@ -120,9 +120,9 @@ pub struct ActivityInput {
     /// Ascent, metres.
     pub elevation_gain_meters: Option<f64>,
     /// Average heart rate, bpm.
-    pub average_heart_rate: Option<i32>,
+    pub average_heart_rate: Option<f64>,
     /// Maximum heart rate, bpm.
-    pub max_heart_rate: Option<i32>,
+    pub max_heart_rate: Option<f64>,
     /// Session RPE, CR-10 (1–10).
     pub rpe: Option<i32>,
     /// How it felt, 1 (awful) – 5 (great).
@@ -187,9 +187,9 @@ pub struct ActivityPatchInput {
     /// Ascent, metres.
     pub elevation_gain_meters: MaybeUndefined<f64>,
     /// Average heart rate, bpm.
-    pub average_heart_rate: MaybeUndefined<i32>,
+    pub average_heart_rate: MaybeUndefined<f64>,
     /// Maximum heart rate, bpm.
-    pub max_heart_rate: MaybeUndefined<i32>,
+    pub max_heart_rate: MaybeUndefined<f64>,
     /// Session RPE, CR-10.
     pub rpe: MaybeUndefined<i32>,
     /// Feeling, 1–5.

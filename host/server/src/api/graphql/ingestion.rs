@@ -1,8 +1,6 @@
 //! Connections, backfill progress (a query and a subscription), the athlete's to-do list, and
 //! the admins' view of ingestion: the brake, the queue, rate budgets and refused records.
 
-use std::time::Duration;
-
 use async_graphql::{Context, ID, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use futures::Stream;
@@ -371,38 +369,6 @@ impl IngestionSubscription {
         ctx: &Context<'_>,
         provider: String,
     ) -> async_graphql::Result<impl Stream<Item = Backfill>> {
-        let viewer = viewer(ctx)?.clone();
-        let connections = state(ctx).connections.clone();
-        Ok(async_stream_poll(connections, viewer, provider))
+        Ok(super::live::backfill(ctx, state(ctx), viewer(ctx)?, provider).await?)
     }
-}
-
-fn async_stream_poll(
-    connections: crate::connections::Connections,
-    viewer: crate::auth::Viewer,
-    provider: String,
-) -> impl Stream<Item = Backfill> {
-    // Polling the shared row works the same whichever replica is running the import.
-    futures::stream::unfold(
-        (connections, None::<Backfill>, false),
-        move |(connections, last, finished)| {
-            let viewer = viewer.clone();
-            let provider = provider.clone();
-            async move {
-                if finished {
-                    return None;
-                }
-                loop {
-                    if let Ok(Some(row)) = connections.backfill(&viewer, &provider).await {
-                        let current = Backfill::from(row);
-                        if last.as_ref() != Some(&current) {
-                            let done = matches!(current.status.as_str(), "done" | "failed");
-                            return Some((current.clone(), (connections, Some(current), done)));
-                        }
-                    }
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-            }
-        },
-    )
 }

@@ -8,6 +8,7 @@ mod admin;
 mod athletes;
 mod audit;
 mod ingestion;
+pub mod live;
 pub(crate) mod loaders;
 mod plugins;
 mod proposals;
@@ -60,6 +61,42 @@ pub struct Subscription(
 
 /// The schema type served at `/graphql`.
 pub type StrideSchema = Schema<Query, Mutation, Subscription>;
+
+/// What the HTTP layer knows about a request: its client, and the one credential operation
+/// (login, sign-up, password change) it may make, however many aliases it sends.
+#[derive(Debug)]
+pub struct RequestInfo {
+    client: crate::auth::Client,
+    credential_used: std::sync::atomic::AtomicBool,
+}
+
+impl RequestInfo {
+    /// For a request from `client`.
+    pub fn new(client: crate::auth::Client) -> Self {
+        Self {
+            client,
+            credential_used: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+/// The request's client, spending its one credential operation: a second login (or sign-up,
+/// or password change) in the same request is refused before any password is checked.
+pub(crate) fn credential_operation(ctx: &Context<'_>) -> AppResult<crate::auth::Client> {
+    let Some(info) = ctx.data_opt::<RequestInfo>() else {
+        return Ok(crate::auth::Client::default());
+    };
+    if info
+        .credential_used
+        .swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
+        return Err(AppError::RateLimited {
+            message: "one login, sign-up or password change per request".to_owned(),
+            retry_after_s: 0,
+        });
+    }
+    Ok(info.client.clone())
+}
 
 /// Why the request carries no viewer although it sent a token (expired, revoked, unknown).
 #[derive(Debug, Clone)]

@@ -27,6 +27,8 @@ pub enum FailureKind {
     Trap,
     /// It ran past its deadline.
     Deadline,
+    /// It spent its CPU budget running guest code (a busy loop).
+    CpuLimit,
     /// It exceeded its memory limit.
     MemoryLimit,
     /// Its stack overflowed (e.g. runaway recursion).
@@ -72,6 +74,21 @@ pub struct PluginFailure {
     pub message: String,
     /// The wasm backtrace, when there is one.
     pub backtrace: Option<String>,
+}
+
+/// The time limits every call of a plugin runs under on this host.
+#[derive(SimpleObject)]
+pub struct PluginLimits {
+    /// Wall-clock deadline of a webhook call, ms.
+    pub webhook_deadline_ms: u64,
+    /// Guest CPU time a webhook call may use, ms.
+    pub webhook_cpu_ms: u64,
+    /// Wall-clock deadline of a job call (waiting on HTTP included), ms.
+    pub job_deadline_ms: u64,
+    /// Guest CPU time a job call may use, ms: a busy loop stops here.
+    pub job_cpu_ms: u64,
+    /// Linear memory a call may use, MiB.
+    pub memory_limit_mb: u32,
 }
 
 /// A plugin file that could not be loaded.
@@ -145,6 +162,18 @@ impl Plugin {
     /// Failed calls on this host since it started.
     async fn failures(&self) -> u64 {
         self.0.failures
+    }
+
+    /// The limits its calls run under.
+    async fn limits(&self, ctx: &Context<'_>) -> PluginLimits {
+        let p = &state(ctx).config.plugins;
+        PluginLimits {
+            webhook_deadline_ms: p.webhook_deadline_ms,
+            webhook_cpu_ms: p.webhook_cpu_ms,
+            job_deadline_ms: p.job_deadline_ms,
+            job_cpu_ms: p.job_cpu_ms,
+            memory_limit_mb: p.memory_limit_mb,
+        }
     }
 
     /// What it declares.

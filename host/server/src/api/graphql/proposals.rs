@@ -1,8 +1,6 @@
 //! Proposals and the gate: listing, confirming, rejecting, a coach's proposals, and the live
 //! subscription.
 
-use std::time::Duration;
-
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject, Subscription};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::Stream;
@@ -236,29 +234,10 @@ impl ProposalSubscription {
     ) -> async_graphql::Result<impl Stream<Item = Proposal>> {
         let viewer = viewer(ctx)?;
         let athlete = parse_opt_id(athlete_id.as_ref(), "athleteId")?.unwrap_or(viewer.id());
-        state(ctx)
-            .training
-            .athlete(viewer, athlete, stride_domain::people::GrantAccess::Read)
+        let app = state(ctx);
+        app.accounts
+            .authorize_athlete(viewer, athlete, stride_domain::people::GrantAccess::Read)
             .await?;
-        let gate = state(ctx).gate.clone();
-        let since = state(ctx).clock.now();
-        Ok(futures::stream::unfold(
-            (gate, std::collections::BTreeSet::new(), since),
-            move |(gate, mut seen, since)| async move {
-                loop {
-                    if let Ok(pending) = gate.pending_of(athlete).await {
-                        let fresh = pending
-                            .into_iter()
-                            .filter(|p| p.row.created_at >= since && !seen.contains(&p.row.id))
-                            .min_by_key(|p| p.row.created_at);
-                        if let Some(proposal) = fresh {
-                            seen.insert(proposal.row.id);
-                            return Some((Proposal(proposal), (gate, seen, since)));
-                        }
-                    }
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-            },
-        ))
+        Ok(super::live::proposals(ctx, app, viewer, athlete)?)
     }
 }

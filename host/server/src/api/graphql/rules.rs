@@ -169,12 +169,7 @@ impl RuleQuery {
     ) -> async_graphql::Result<Json<crate::rules::snapshot::Snapshot>> {
         let viewer = viewer(ctx)?;
         let athlete = parse_opt_id(athlete_id.as_ref(), "athleteId")?.unwrap_or(viewer.id());
-        let athlete = state(ctx)
-            .training
-            .athlete(viewer, athlete, stride_domain::people::GrantAccess::Read)
-            .await?;
-        let snapshot = state(ctx).rules.snapshot(&athlete).await?;
-        Ok(Json(snapshot))
+        Ok(Json(state(ctx).rules.snapshot_for(viewer, athlete).await?))
     }
 
     /// Every version of a rule, newest first (rejected ones with their problems).

@@ -457,10 +457,16 @@ impl TrainingQuery {
         &self,
         ctx: &Context<'_>,
         athlete_id: Option<ID>,
+        #[graphql(desc = "How many versions (1–200, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only versions older than this one (the next page).")] before: Option<i32>,
     ) -> async_graphql::Result<Vec<PlanVersion>> {
         let viewer = viewer(ctx)?;
         let athlete = parse_opt_id(athlete_id.as_ref(), "athleteId")?.unwrap_or(viewer.id());
-        let versions = state(ctx).training.plan_history(viewer, athlete).await?;
+        let limit = super::page_size(first)?;
+        let versions = state(ctx)
+            .training
+            .plan_history(viewer, athlete, before, limit)
+            .await?;
         Ok(versions
             .into_iter()
             .map(|v| PlanVersion {

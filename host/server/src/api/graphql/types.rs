@@ -358,13 +358,13 @@ impl Activity {
         self.0.record.draft.elevation_gain_m
     }
 
-    /// Average heart rate, bpm.
-    async fn average_heart_rate(&self) -> Option<i32> {
+    /// Average heart rate, bpm, as precise as its source gave it (one decimal).
+    async fn average_heart_rate(&self) -> Option<f64> {
         self.0.record.draft.avg_hr
     }
 
-    /// Maximum heart rate, bpm.
-    async fn max_heart_rate(&self) -> Option<i32> {
+    /// Maximum heart rate, bpm (one decimal).
+    async fn max_heart_rate(&self) -> Option<f64> {
         self.0.record.draft.max_hr
     }
 
@@ -414,6 +414,27 @@ impl Activity {
         self.0.has_samples
     }
 
+    /// The time series recorded during it, thinned to at most `maxPoints` samples spread
+    /// evenly over the whole activity (2–10,000, default 1,000), for charts. Null without
+    /// samples.
+    async fn samples(
+        &self,
+        ctx: &Context<'_>,
+        max_points: Option<i32>,
+    ) -> async_graphql::Result<Option<ActivitySamples>> {
+        let max_points = max_points.unwrap_or(1_000);
+        if !(2..=10_000).contains(&max_points) {
+            return Err(crate::error::AppError::bad_input(
+                "maxPoints",
+                format!("must be between 2 and 10000, not {max_points}"),
+            )
+            .into());
+        }
+        let samples = state(ctx).training.activity_samples(&self.0).await?;
+        Ok(samples
+            .map(|s| ActivitySamples(s.downsampled(usize::try_from(max_points).unwrap_or(1_000)))))
+    }
+
     /// Efficiency factor and aerobic decoupling, when samples were recorded.
     async fn efficiency(
         &self,
@@ -430,6 +451,48 @@ impl Activity {
     /// Last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+}
+
+/// Time series of an activity: one value per entry of `timeSeconds` in every channel
+/// present.
+pub struct ActivitySamples(pub stride_domain::efficiency::Samples);
+
+#[Object]
+impl ActivitySamples {
+    /// Seconds since the start.
+    async fn time_seconds(&self) -> &[f64] {
+        &self.0.time_s
+    }
+
+    /// Heart rate, bpm.
+    async fn heart_rate(&self) -> Option<&[f64]> {
+        self.0.heart_rate.as_deref()
+    }
+
+    /// Speed, m/s.
+    async fn speed_mps(&self) -> Option<&[f64]> {
+        self.0.speed_mps.as_deref()
+    }
+
+    /// Cumulative distance, m.
+    async fn distance_meters(&self) -> Option<&[f64]> {
+        self.0.distance_m.as_deref()
+    }
+
+    /// Altitude, m.
+    async fn altitude_meters(&self) -> Option<&[f64]> {
+        self.0.altitude_m.as_deref()
+    }
+
+    /// Power, W.
+    async fn power_watts(&self) -> Option<&[f64]> {
+        self.0.power_w.as_deref()
+    }
+
+    /// Cadence, per minute.
+    async fn cadence(&self) -> Option<&[f64]> {
+        self.0.cadence.as_deref()
     }
 }
 
