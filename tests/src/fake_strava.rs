@@ -572,7 +572,8 @@ fn synthetic_activity(athlete: u64, id: u64, i: u64, start: DateTime<Utc>) -> Va
         "private": false,
         "visibility": "everyone",
         "has_heartrate": kind != "Swim",
-        "average_heartrate": if kind == "Swim" { Value::Null } else { json!(130.0 + (i % 20) as f64) },
+        // Strava reports averages to a tenth of a beat (137.3 … 156.3).
+        "average_heartrate": if kind == "Swim" { Value::Null } else { json!(137.3 + (i % 20) as f64) },
         "max_heartrate": if kind == "Swim" { Value::Null } else { json!(165.0 + (i % 15) as f64) },
         "kudos_count": i % 9,
     })

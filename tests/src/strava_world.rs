@@ -154,7 +154,7 @@ pub async fn athlete_activities(w: &World, who: &Session) -> Vec<Value> {
     loop {
         let page = w
             .app
-            .gql(Some(&who.token), "query($a: String) { activities(first: 200, after: $a) { edges { node { externalId name source sport } } pageInfo { hasNextPage endCursor } } }", json!({ "a": after }))
+            .gql(Some(&who.token), "query($a: String) { activities(first: 200, after: $a) { edges { node { externalId name source sport averageHeartRate } } pageInfo { hasNextPage endCursor } } }", json!({ "a": after }))
             .await;
         let conn = page.ok()["activities"].clone();
         all.extend(

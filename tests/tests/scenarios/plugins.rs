@@ -191,6 +191,87 @@ async fn oversized_responses_and_redirects_off_the_allowlist_are_refused() {
     ping(&host).await;
 }
 
+/// A server that answers after `delay` (a slow provider API).
+async fn serve_slowly(delay: Duration) -> std::net::SocketAddr {
+    let app = axum::Router::new().fallback(move || async move {
+        tokio::time::sleep(delay).await;
+        "late but fine"
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_loop_spends_its_cpu_budget_while_waiting_on_http_does_not() {
+    let slow = serve_slowly(Duration::from_secs(3)).await;
+    let app = TestApp::spawn_with(|c| {
+        c.plugins.job_cpu_ms = 1_000;
+        c.plugins.job_deadline_ms = 60_000;
+        c.plugins.allow_private_networks = true;
+        c.plugins.allow_plain_http = true;
+        c.plugin.insert(
+            "test-hostile".to_owned(),
+            stride::config::PluginSettings {
+                extra_allowed_hosts: vec!["127.0.0.1".to_owned()],
+                ..Default::default()
+            },
+        );
+    })
+    .await;
+    app.install_plugin("test-hostile").await;
+    let host = app.state.plugins.clone();
+
+    // The loop is stopped by its CPU budget, long before the minute-long deadline.
+    let started = std::time::Instant::now();
+    let spun = host
+        .run_job("test-hostile", job("loop", json!({})), None)
+        .await;
+    let spun_for = started.elapsed();
+    match &spun.result {
+        Err(CallError::Failed(failure)) => {
+            assert_eq!(failure.kind, FailureKind::CpuLimit, "{}", failure.message);
+            assert!(failure.message.contains("busy loop"), "{}", failure.message);
+        }
+        other => panic!("expected the CPU budget to stop it, got {other:?}"),
+    }
+    assert!(
+        spun_for < Duration::from_secs(20),
+        "stopped by the CPU budget, not the 60 s deadline ({spun_for:?})"
+    );
+
+    // Three seconds waiting on a slow API costs no CPU budget: the call completes.
+    let waited = host
+        .run_job(
+            "test-hostile",
+            job("fetch", json!({ "url": format!("http://{slow}/slow") })),
+            None,
+        )
+        .await;
+    assert!(waited.result.is_ok(), "{:?}", waited.result);
+
+    // Admins see both limits, and why the loop failed.
+    let owner = app.owner().await;
+    let answer = app
+        .gql(
+            Some(&owner.token),
+            "{ plugins { id limits { jobDeadlineMs jobCpuMs webhookDeadlineMs webhookCpuMs } recentFailures { kind } } }",
+            json!({}),
+        )
+        .await;
+    let plugins = answer.ok()["plugins"].as_array().cloned().expect("list");
+    let hostile = plugins
+        .iter()
+        .find(|p| p["id"] == "test-hostile")
+        .expect("listed");
+    assert_eq!(hostile["limits"]["jobDeadlineMs"], 60_000);
+    assert_eq!(hostile["limits"]["jobCpuMs"], 1_000);
+    assert_eq!(hostile["recentFailures"][0]["kind"], "CPU_LIMIT");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugin_for_another_api_version_is_refused_with_the_versions_named() {
     let app = TestApp::spawn().await;
@@ -421,6 +502,34 @@ async fn the_guides_example_passes_its_fixtures_and_a_wrong_expectation_fails() 
             .as_deref()
             .is_some_and(|p| p.contains("Easy loop"))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fixture_case_runs_on_a_fresh_host() {
+    // Seven failing calls in a row would open a shared host's breaker after five; here each
+    // case starts fresh, so all seven run and match their recorded failure.
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins/example/fixtures");
+    let copy = tempfile::tempdir().expect("tempdir");
+    for n in 1..=7 {
+        let case = copy.path().join(format!("feed-down-{n}"));
+        std::fs::create_dir_all(&case).expect("mkdir");
+        for file in ["input.json", "http.json", "expected.json"] {
+            std::fs::copy(fixtures.join("feed-down").join(file), case.join(file)).expect("copy");
+        }
+    }
+    let results = stride_sandbox::harness::run(&example_plugin("example"), copy.path(), false)
+        .await
+        .expect("harness runs");
+    assert_eq!(results.len(), 7);
+    for case in &results {
+        assert!(
+            case.passed,
+            "{}: {}",
+            case.name,
+            case.problem.clone().unwrap_or_default()
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

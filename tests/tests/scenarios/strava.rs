@@ -72,6 +72,19 @@ async fn connect_and_backfill_500_activities_through_a_429_and_the_shared_budget
         "nothing missing"
     );
     assert!(stored.iter().all(|a| a["source"] == "strava"));
+    // Heart rate keeps the tenth Strava reports (137.3 … 156.3), not whole beats.
+    let rates: Vec<f64> = stored
+        .iter()
+        .filter_map(|a| a["averageHeartRate"].as_f64())
+        .collect();
+    assert!(!rates.is_empty());
+    assert!(
+        rates
+            .iter()
+            .all(|hr| ((hr * 10.0).round() as i64) % 10 == 3),
+        "{rates:?}"
+    );
+    assert!(rates.contains(&156.3));
     assert!(
         stored.iter().any(|a| a["sport"] == "TRAIL_RUN"),
         "sport_type is read"
