@@ -144,6 +144,24 @@ async fn bodies_are_limited_on_every_route_and_activities_are_capped() {
         .expect("answered");
     assert_ne!(roomy.status(), 413, "the larger limit is the plugin's own");
 
+    // Twenty oversized bodies at once cost the server nothing it would notice.
+    let normal = healthz_baseline(&app).await;
+    let headers = [
+        ("content-type", "application/json"),
+        ("authorization", bearer.as_str()),
+    ];
+    let (worst, statuses) = healthz_while(&app, async {
+        let sends =
+            (0..20).map(|n| app.post_oversized("/graphql", &headers, "{", 8 << 20, n % 2 == 0));
+        futures::future::join_all(sends).await
+    })
+    .await;
+    assert!(statuses.iter().all(|s| *s == 413), "{statuses:?}");
+    assert!(
+        worst < normal.max(Duration::from_millis(20)) * 10 + Duration::from_millis(200),
+        "healthz took {worst:?} during the attack (normally {normal:?})"
+    );
+
     // An activity may store at most 100,000 samples.
     let times: Vec<f64> = (0..100_001).map(f64::from).collect();
     let refused = app
@@ -371,6 +389,27 @@ async fn subscriptions_end_with_the_access_or_the_session_and_are_capped() {
         .expect("an answer")
         .expect("an error frame");
     assert!(refused.to_string().contains("RATE_LIMITED"), "{refused}");
+    // Thirty more attempts, all at once, are refused without slowing the server.
+    let normal = healthz_baseline(&app).await;
+    let (worst, refusals) = healthz_while(&app, async {
+        let attempts = (0..30).map(|_| async {
+            let mut feed = app
+                .subscribe(&bob.token, "subscription { proposalCreated { id } }")
+                .await;
+            tokio::time::timeout(Duration::from_secs(10), feed.recv())
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|frame| frame.to_string().contains("RATE_LIMITED"))
+        });
+        futures::future::join_all(attempts).await
+    })
+    .await;
+    assert!(refusals.iter().all(|refused| *refused), "{refusals:?}");
+    assert!(
+        worst < normal.max(Duration::from_millis(20)) * 10 + Duration::from_millis(200),
+        "healthz took {worst:?} during the attempts (normally {normal:?})"
+    );
     // A history import from a provider that imports none is refused at once.
     drop(_one);
     let mut unknown = app
@@ -501,21 +540,31 @@ async fn the_api_answers_429_with_retry_after_past_its_rate() {
         .await
         .expect("ok");
     assert_eq!(health.status(), 200);
-    // A flood of forged webhooks from one source stops costing anything after its burst.
-    let mut refused = 0;
-    for _ in 0..20 {
-        let answer = app
-            .http()
-            .post(app.url("/webhooks/strava"))
-            .body("{}")
-            .send()
-            .await
-            .expect("answered");
-        if answer.status() == 429 {
-            refused += 1;
+    // A flood of forged webhooks from one source stops costing anything after its burst,
+    // and the server keeps answering while it lasts.
+    let normal = healthz_baseline(&app).await;
+    let (worst, refused) = healthz_while(&app, async {
+        let mut refused = 0;
+        for _ in 0..200 {
+            let answer = app
+                .http()
+                .post(app.url("/webhooks/strava"))
+                .body("{}")
+                .send()
+                .await
+                .expect("answered");
+            if answer.status() == 429 {
+                refused += 1;
+            }
         }
-    }
-    assert!(refused >= 14, "{refused} of 20 refused");
+        refused
+    })
+    .await;
+    assert!(refused >= 190, "{refused} of 200 refused");
+    assert!(
+        worst < normal.max(Duration::from_millis(20)) * 10 + Duration::from_millis(200),
+        "healthz took {worst:?} during the flood (normally {normal:?})"
+    );
 }
 
 #[tokio::test]
