@@ -78,7 +78,9 @@ fn main() {
         .expect("running cargo to build the plugins");
     assert!(
         status.success(),
-        "building the plugins for wasm32-wasip2 failed; is the target installed? (`rustup target add wasm32-wasip2`)"
+        "building the plugins for wasm32-wasip2 failed (cargo's errors are above). If it says the \
+         target is missing: `rustup target add wasm32-wasip2`; if plugins/Cargo.lock needs \
+         updating after a dependency change: `cargo update --manifest-path plugins/Cargo.toml --workspace`"
     );
 
     std::fs::create_dir_all(&dist).expect("creating the plugin dist directory");

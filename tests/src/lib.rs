@@ -2,6 +2,7 @@
 //! or a new PostgreSQL database when `STRIDE_TEST_DATABASE_URL` names a server), a GraphQL
 //! client, and the fake vendor servers scenarios run against.
 
+pub mod fake_garmin;
 pub mod fake_strava;
 pub mod seed;
 pub mod strava_world;

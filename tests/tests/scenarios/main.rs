@@ -4,7 +4,10 @@
 
 mod access;
 mod accounts;
+mod apple;
 mod audit_log;
+mod files;
+mod garmin;
 mod gate;
 mod http;
 mod pagination;

@@ -1,0 +1,13 @@
+//! Apple Health (work in progress: only its manifest so far).
+
+use stride_plugin_sdk::prelude::*;
+
+struct Plugin_;
+
+impl Plugin for Plugin_ {
+    fn manifest() -> Manifest {
+        Manifest::new("apple-health", env!("CARGO_PKG_VERSION"), "Apple Health")
+    }
+}
+
+stride_plugin_sdk::register_plugin!(Plugin_);

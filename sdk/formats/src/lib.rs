@@ -1,0 +1,1 @@
+//! Activity files (FIT, GPX, TCX) parsed into the SDK's records (work in progress).

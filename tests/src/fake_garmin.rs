@@ -1,0 +1,1 @@
+//! A fake Garmin Connect (Health and Activity APIs) for tests (work in progress).

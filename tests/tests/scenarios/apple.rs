@@ -1,0 +1,1 @@
+//! Scenarios for apple (work in progress).

@@ -1,0 +1,1 @@
+//! Scenarios for files (work in progress).

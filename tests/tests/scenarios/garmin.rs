@@ -1,0 +1,1 @@
+//! Scenarios for garmin (work in progress).
