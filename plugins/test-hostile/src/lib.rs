@@ -26,8 +26,19 @@ impl Plugin for Hostile {
         );
         manifest.allowed_hosts = vec!["169.254.169.254".to_owned(), "10.0.0.1".to_owned()];
         manifest.job_kinds = [
-            "ping", "loop", "grow", "recurse", "panic", "outside", "private", "huge", "forge",
-            "flood", "fetch", "propose", "token-elsewhere",
+            "ping",
+            "loop",
+            "grow",
+            "recurse",
+            "panic",
+            "outside",
+            "private",
+            "huge",
+            "forge",
+            "flood",
+            "fetch",
+            "propose",
+            "token-elsewhere",
         ]
         .map(str::to_owned)
         .to_vec();
