@@ -110,6 +110,7 @@ pub async fn activities(app: &TestApp, user: Uuid, sessions: &[(NaiveDate, f64)]
                     load_trimp: None,
                     load_detail: None,
                     received_at: now,
+                    extras: Default::default(),
                 },
                 now,
             )

@@ -259,6 +259,118 @@ mod tests {
     }
 }
 
+/// What a source said about an activity beyond the common fields: shown, kept with the
+/// copy it came with, not used in load computations.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActivityExtras {
+    /// The source's own name for the sport (`TRAIL_RUNNING`, `Outdoor Run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sport_detail: Option<String>,
+    /// The device that recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// For one leg of a multisport activity: the source's id of the whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_external_id: Option<String>,
+    /// Average power, W.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_power_w: Option<f64>,
+    /// Average cadence, per minute as the device counts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_cadence: Option<f64>,
+    /// Energy, kcal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_kcal: Option<f64>,
+    /// Laps or splits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub laps: Vec<Lap>,
+}
+
+/// One lap (or split) of an activity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Lap {
+    /// Seconds from the activity's start.
+    pub start_s: f64,
+    /// Length, seconds.
+    pub duration_s: f64,
+    /// Distance, m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
+    /// Average heart rate, bpm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_hr: Option<f64>,
+    /// Maximum heart rate, bpm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_hr: Option<f64>,
+    /// Average power, W.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_power_w: Option<f64>,
+    /// Average cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_cadence: Option<f64>,
+}
+
+/// Most laps one activity keeps (a 24-hour race in 100 m splits has fewer).
+pub const MAX_LAPS: usize = 2_000;
+
+impl ActivityExtras {
+    /// Checks what a source sent: plausible numbers, bounded text and lap count.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut checks = Checks::new();
+        checks.text("sportDetail", self.sport_detail.as_deref(), 100, false);
+        checks.text("device", self.device.as_deref(), 200, false);
+        checks.text(
+            "parentExternalId",
+            self.parent_external_id.as_deref(),
+            200,
+            false,
+        );
+        checks.float_range("averagePowerWatts", self.avg_power_w, 0.0, 3_000.0, "W");
+        checks.float_range("averageCadence", self.avg_cadence, 0.0, 300.0, "/min");
+        checks.float_range("energyKcal", self.energy_kcal, 0.0, 50_000.0, "kcal");
+        if self.laps.len() > MAX_LAPS {
+            checks.fail(
+                "laps",
+                format!(
+                    "{} laps are more than the {MAX_LAPS} one activity keeps",
+                    self.laps.len()
+                ),
+            );
+        }
+        for (i, lap) in self.laps.iter().enumerate() {
+            let field = format!("laps[{i}]");
+            if !(lap.start_s.is_finite() && lap.start_s >= 0.0) {
+                checks.fail(&field, format!("starts at {} s", lap.start_s));
+            }
+            if !(lap.duration_s.is_finite() && lap.duration_s >= 0.0) {
+                checks.fail(&field, format!("lasts {} s", lap.duration_s));
+            }
+            checks.float_range(
+                &format!("{field}.distanceMeters"),
+                lap.distance_m,
+                0.0,
+                1_000_000.0,
+                "m",
+            );
+            checks.float_range(
+                &format!("{field}.averageHeartRate"),
+                lap.avg_hr,
+                0.0,
+                260.0,
+                "bpm",
+            );
+            checks.float_range(
+                &format!("{field}.maxHeartRate"),
+                lap.max_hr,
+                0.0,
+                260.0,
+                "bpm",
+            );
+        }
+        checks.finish()
+    }
+}
+
 /// Edits to an activity: `None` / [`Change::Keep`] leave a field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActivityPatch {

@@ -15,6 +15,7 @@ mod text_enum;
 
 pub mod activity;
 pub mod clock;
+pub mod duplicates;
 pub mod efficiency;
 pub mod ids;
 pub mod load;

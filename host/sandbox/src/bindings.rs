@@ -339,6 +339,7 @@ mod v1_0 {
                 scope_separator: o.scope_separator,
                 pkce: o.pkce,
                 athlete_id_pointer: o.athlete_id_pointer,
+                athlete_id_url: None,
                 // 1.0 named no API hosts: the token goes to the token URL's host only.
                 api_hosts: Vec::new(),
             }
@@ -526,6 +527,7 @@ mod v1_1 {
                 scope_separator: o.scope_separator,
                 pkce: o.pkce,
                 athlete_id_pointer: o.athlete_id_pointer,
+                athlete_id_url: o.athlete_id_url,
                 api_hosts: o.api_hosts,
             }
         }

@@ -105,6 +105,9 @@ pub struct PluginSettings {
     pub oauth_token_url: Option<String>,
     /// Overrides the manifest's deauthorize URL.
     pub oauth_deauthorize_url: Option<String>,
+    /// Overrides the manifest's athlete-id URL (read after the exchange when the token
+    /// response does not name the athlete).
+    pub oauth_athlete_id_url: Option<String>,
     /// Per rate budget, the limit of each window (overrides the manifest's defaults; the
     /// provider's tier decides them).
     pub rate_limits: BTreeMap<String, Vec<u32>>,

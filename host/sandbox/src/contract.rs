@@ -38,6 +38,9 @@ pub struct OauthConfig {
     pub pkce: bool,
     /// JSON pointer to the athlete's id in the token response.
     pub athlete_id_pointer: Option<String>,
+    /// When the token response does not name the athlete: the URL (GET, with the new token)
+    /// whose JSON does, at `athlete_id_pointer`.
+    pub athlete_id_url: Option<String>,
     /// The hosts that receive the athlete's token (besides the token URL's).
     pub api_hosts: Vec<String>,
 }

@@ -64,6 +64,17 @@ pub enum Command {
     /// Adaptation rules.
     #[command(subcommand)]
     Rule(RuleCommand),
+    /// Import activity files for an athlete: FIT, GPX and TCX files (gzipped or not), folders
+    /// of them, and zip archives such as a Garmin or Strava bulk export. Re-importing a file
+    /// changes nothing; a workout another source already delivered is kept as its duplicate.
+    Import {
+        /// The athlete's email.
+        #[arg(long, value_name = "EMAIL")]
+        athlete: String,
+        /// Files, folders (read recursively) and zip archives.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<std::path::PathBuf>,
+    },
 }
 
 /// Rule subcommands.
@@ -332,6 +343,10 @@ pub async fn run() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Import { athlete, paths } => {
+            crate::telemetry::init(config.log_format, "warn");
+            import_files(config, &athlete, &paths).await
+        }
         Command::Audit(AuditCommand::Checkpoint) => {
             crate::telemetry::init(config.log_format, &config.log_filter);
             let store = connect(&config).await?;
@@ -342,6 +357,120 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The files under `paths` that an import reads, in a stable order.
+fn importable_files(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    const KINDS: [&str; 5] = ["fit", "gpx", "tcx", "gz", "zip"];
+    let mut files = Vec::new();
+    let mut pending: Vec<std::path::PathBuf> = paths.to_vec();
+    while let Some(path) = pending.pop() {
+        let meta = std::fs::metadata(&path).with_context(|| format!("{}", path.display()))?;
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(&path).with_context(|| format!("{}", path.display()))? {
+                pending.push(entry?.path());
+            }
+        } else if paths.contains(&path)
+            || path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| KINDS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+async fn import_files(
+    config: Config,
+    email: &str,
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let files = importable_files(paths)?;
+    if files.is_empty() {
+        bail!("no FIT, GPX, TCX or zip files under the given paths");
+    }
+    let app = Application::build(Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        ..config
+    })
+    .await?;
+    let state = app.state();
+    let athlete = state
+        .store
+        .user_by_email(email)
+        .await
+        .with_context(|| format!("no athlete with the email {email}"))?;
+    let started = std::time::Instant::now();
+    let (mut activities, mut duplicates, mut refused, mut read) = (0u32, 0u32, 0u32, 0u32);
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let total = files.len();
+    for (index, path) in files.iter().enumerate() {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        eprint!("\r\x1b[2K[{}/{total}] {name}", index + 1);
+        let _ = std::io::stderr().flush();
+        let file = std::fs::File::open(path).with_context(|| format!("{}", path.display()))?;
+        let upload = crate::ingest::uploads::Upload {
+            kind: stride_sandbox::contract::UploadKind::Files,
+            name: Some(name.clone()),
+            content_type: None,
+            headers: Vec::new(),
+            body: std::sync::Arc::new(crate::ingest::uploads::FileBody::new(file)?),
+        };
+        let progress = |report: &crate::ingest::uploads::UploadReport| {
+            if report.items > 1 {
+                eprint!(
+                    "\r\x1b[2K[{}/{total}] {name}: {} files read, {} activities",
+                    index + 1,
+                    report.items,
+                    report.summary.activities
+                );
+                let _ = std::io::stderr().flush();
+            }
+        };
+        match state
+            .ingest
+            .receive_upload(
+                crate::ingest::uploads::FILES_PLUGIN,
+                &athlete,
+                upload,
+                progress,
+            )
+            .await
+        {
+            Ok(report) => {
+                activities += report.summary.activities;
+                duplicates += report.summary.duplicates;
+                refused += report.summary.rejected;
+                read += report.items;
+                problems.extend(report.problems.into_iter().map(|p| {
+                    let item = if p.item == name {
+                        p.item
+                    } else {
+                        format!("{name}: {}", p.item)
+                    };
+                    (item, p.message)
+                }));
+            }
+            Err(error) => problems.push((path.display().to_string(), error.to_string())),
+        }
+    }
+    eprintln!();
+    println!(
+        "imported {activities} activities from {read} files in {:.1} s ({duplicates} duplicates of workouts already stored, {refused} refused, {} problems)",
+        started.elapsed().as_secs_f64(),
+        problems.len()
+    );
+    for (item, message) in &problems {
+        println!("  {item}: {message}");
+    }
+    Ok(())
 }
 
 async fn connect(config: &Config) -> anyhow::Result<Store> {

@@ -59,6 +59,12 @@ pub struct TrainingConfig {
     /// when it started within this many hours (older ones, e.g. a history import, can be rated
     /// from the activity list).
     pub ask_effort_within_hours: u32,
+    /// Which source wins when several deliver the same day's value or the same workout:
+    /// earlier first. Sources not listed come after, alphabetically. `manual` is what the
+    /// athlete or coach entered in Stride.
+    pub source_priority: Vec<String>,
+    /// When two activities are copies of one workout (see `stride_domain::duplicates`).
+    pub duplicates: stride_domain::duplicates::DuplicateSettings,
     /// Rolling stats: EWMA convention, windows, SD convention, alert thresholds, load metric.
     pub stats: stride_domain::stats::StatsSettings,
     /// Readiness thresholds.
@@ -73,6 +79,10 @@ impl Default for TrainingConfig {
     fn default() -> Self {
         Self {
             ask_effort_within_hours: 48,
+            source_priority: ["manual", "garmin", "files", "apple-health", "strava"]
+                .map(str::to_owned)
+                .to_vec(),
+            duplicates: Default::default(),
             stats: Default::default(),
             readiness: Default::default(),
             plan: Default::default(),
@@ -128,6 +138,10 @@ pub struct GraphqlConfig {
     pub max_complexity: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest multipart request (a file upload: an export zip of several years), in bytes.
+    pub max_upload_bytes: usize,
+    /// Largest relay delivery (`POST /relay/{plugin}`), in bytes.
+    pub max_relay_bytes: usize,
     /// Whether anonymous requests may introspect the schema too (otherwise only logged-in
     /// users can).
     pub public_introspection: bool,
@@ -145,6 +159,8 @@ impl Default for GraphqlConfig {
             max_depth: 16,
             max_complexity: 5_000,
             max_body_bytes: 1 << 20,
+            max_upload_bytes: 512 << 20,
+            max_relay_bytes: 32 << 20,
             public_introspection: false,
             max_subscriptions_per_connection: 10,
             max_subscriptions_per_user: 20,

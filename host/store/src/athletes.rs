@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{Store, StoreError, StoreResult, Tx, on_pool, on_tx, parse_enum};
-use stride_domain::activity::{ActivityDraft, Sport};
-use stride_domain::metrics::DailyValues;
+use stride_domain::activity::{ActivityDraft, ActivityExtras, Sport};
+use stride_domain::metrics::{DailyValues, Measure, Measurement};
 use stride_domain::people::HrvKind;
 
 /// An inclusive range of calendar days; either end may be open.
@@ -59,6 +59,8 @@ pub struct ActivityRecord {
     pub load_detail: Option<String>,
     /// When its source last delivered it (for a manual entry: when it was logged).
     pub received_at: DateTime<Utc>,
+    /// What the source said beyond the common fields.
+    pub extras: ActivityExtras,
 }
 
 /// An activity as stored.
@@ -70,6 +72,9 @@ pub struct StoredActivity {
     pub record: ActivityRecord,
     /// Whether time-series samples are stored.
     pub has_samples: bool,
+    /// The primary copy of the same workout, when this is a duplicate from another source
+    /// (only primaries count in load, stats and plan matching).
+    pub duplicate_of: Option<Uuid>,
     /// First stored.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -104,11 +109,20 @@ struct ActivityDb {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     received_at: DateTime<Utc>,
+    sport_detail: Option<String>,
+    device: Option<String>,
+    parent_external_id: Option<String>,
+    avg_power_w: Option<f64>,
+    avg_cadence: Option<f64>,
+    energy_kcal: Option<f64>,
+    laps: Option<String>,
+    duplicate_of: Option<Uuid>,
 }
 
 const ACTIVITY_COLUMNS: &str = "id, user_id, source, external_id, sport, name, start_time, local_date, \
      utc_offset_s, duration_s, moving_time_s, distance_m, elevation_gain_m, avg_hr, max_hr, rpe, feeling, \
-     notes, private, load_rpe, load_trimp, load_detail, has_samples, created_at, updated_at, received_at";
+     notes, private, load_rpe, load_trimp, load_detail, has_samples, created_at, updated_at, received_at, \
+     sport_detail, device, parent_external_id, avg_power_w, avg_cadence, energy_kcal, laps, duplicate_of";
 
 impl TryFrom<ActivityDb> for StoredActivity {
     type Error = StoreError;
@@ -141,8 +155,21 @@ impl TryFrom<ActivityDb> for StoredActivity {
                 load_trimp: row.load_trimp,
                 load_detail: row.load_detail,
                 received_at: row.received_at,
+                extras: ActivityExtras {
+                    sport_detail: row.sport_detail,
+                    device: row.device,
+                    parent_external_id: row.parent_external_id,
+                    avg_power_w: row.avg_power_w,
+                    avg_cadence: row.avg_cadence,
+                    energy_kcal: row.energy_kcal,
+                    laps: match row.laps {
+                        Some(text) => super::parse_json("laps", &text)?,
+                        None => Vec::new(),
+                    },
+                },
             },
             has_samples: row.has_samples,
+            duplicate_of: row.duplicate_of,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -185,12 +212,13 @@ struct DailyMetricsDb {
     stress: Option<i32>,
     mood: Option<i32>,
     notes: Option<String>,
+    detail: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
 const METRICS_COLUMNS: &str = "id, user_id, date, source, resting_hr, hrv_ms, hrv_kind, weight_kg, \
-     sleep_duration_min, sleep_quality, readiness, soreness, stress, mood, notes, created_at, updated_at";
+     sleep_duration_min, sleep_quality, readiness, soreness, stress, mood, notes, detail, created_at, updated_at";
 
 impl TryFrom<DailyMetricsDb> for DailyMetricsRecord {
     type Error = StoreError;
@@ -216,11 +244,19 @@ impl TryFrom<DailyMetricsDb> for DailyMetricsRecord {
                 stress: row.stress,
                 mood: row.mood,
                 notes: row.notes,
+                detail: match row.detail {
+                    Some(text) => super::parse_json("detail", &text)?,
+                    None => Default::default(),
+                },
             },
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
     }
+}
+
+fn laps_json(extras: &ActivityExtras) -> Option<String> {
+    (!extras.laps.is_empty()).then(|| serde_json::to_string(&extras.laps).unwrap_or_default())
 }
 
 impl Store {
@@ -234,9 +270,10 @@ impl Store {
         let sql = format!(
             "INSERT INTO activities (id, user_id, source, external_id, sport, name, start_time, local_date, \
              utc_offset_s, duration_s, moving_time_s, distance_m, elevation_gain_m, avg_hr, max_hr, rpe, feeling, \
-             notes, private, load_rpe, load_trimp, load_detail, created_at, updated_at, received_at) \
+             notes, private, load_rpe, load_trimp, load_detail, created_at, updated_at, received_at, \
+             sport_detail, device, parent_external_id, avg_power_w, avg_cadence, energy_kcal, laps) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-             $21, $22, $23, $23, $24) RETURNING {ACTIVITY_COLUMNS}"
+             $21, $22, $23, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING {ACTIVITY_COLUMNS}"
         );
         let d = &record.draft;
         let row: ActivityDb = on_tx!(tx, conn => sqlx::query_as(&sql)
@@ -264,6 +301,13 @@ impl Store {
             .bind(&record.load_detail)
             .bind(now)
             .bind(record.received_at)
+            .bind(&record.extras.sport_detail)
+            .bind(&record.extras.device)
+            .bind(&record.extras.parent_external_id)
+            .bind(record.extras.avg_power_w)
+            .bind(record.extras.avg_cadence)
+            .bind(record.extras.energy_kcal)
+            .bind(laps_json(&record.extras))
             .fetch_one(conn)
             .await?);
         row.try_into()
@@ -281,7 +325,9 @@ impl Store {
             "UPDATE activities SET sport = $2, name = $3, start_time = $4, local_date = $5, utc_offset_s = $6, \
              duration_s = $7, moving_time_s = $8, distance_m = $9, elevation_gain_m = $10, avg_hr = $11, \
              max_hr = $12, rpe = $13, feeling = $14, notes = $15, private = $16, load_rpe = $17, load_trimp = $18, \
-             load_detail = $19, updated_at = $20, received_at = $21 WHERE id = $1 RETURNING {ACTIVITY_COLUMNS}"
+             load_detail = $19, updated_at = $20, received_at = $21, sport_detail = $22, device = $23, \
+             parent_external_id = $24, avg_power_w = $25, avg_cadence = $26, energy_kcal = $27, laps = $28 \
+             WHERE id = $1 RETURNING {ACTIVITY_COLUMNS}"
         );
         let d = &record.draft;
         let row: ActivityDb = on_tx!(tx, conn => sqlx::query_as(&sql)
@@ -306,6 +352,13 @@ impl Store {
             .bind(&record.load_detail)
             .bind(now)
             .bind(record.received_at)
+            .bind(&record.extras.sport_detail)
+            .bind(&record.extras.device)
+            .bind(&record.extras.parent_external_id)
+            .bind(record.extras.avg_power_w)
+            .bind(record.extras.avg_cadence)
+            .bind(record.extras.energy_kcal)
+            .bind(laps_json(&record.extras))
             .fetch_one(conn)
             .await?);
         row.try_into()
@@ -334,7 +387,7 @@ impl Store {
         limit: u32,
     ) -> StoreResult<Vec<StoredActivity>> {
         let sql = format!(
-            "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE user_id = $1 \
+            "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE user_id = $1 AND duplicate_of IS NULL \
              AND ($2 IS NULL OR local_date >= $2) AND ($3 IS NULL OR local_date <= $3) \
              AND ($4 IS NULL OR start_time < $4 OR (start_time = $4 AND id < $5)) \
              ORDER BY start_time DESC, id DESC LIMIT $6"
@@ -364,13 +417,13 @@ impl Store {
     ) -> StoreResult<DailyMetricsRecord> {
         let sql = format!(
             "INSERT INTO daily_metrics (id, user_id, date, source, resting_hr, hrv_ms, hrv_kind, weight_kg, \
-             sleep_duration_min, sleep_quality, readiness, soreness, stress, mood, notes, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
+             sleep_duration_min, sleep_quality, readiness, soreness, stress, mood, notes, created_at, updated_at, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) \
              ON CONFLICT (user_id, date, source) DO UPDATE SET resting_hr = excluded.resting_hr, \
              hrv_ms = excluded.hrv_ms, hrv_kind = excluded.hrv_kind, weight_kg = excluded.weight_kg, \
              sleep_duration_min = excluded.sleep_duration_min, sleep_quality = excluded.sleep_quality, \
              readiness = excluded.readiness, soreness = excluded.soreness, stress = excluded.stress, \
-             mood = excluded.mood, notes = excluded.notes, updated_at = excluded.updated_at \
+             mood = excluded.mood, notes = excluded.notes, updated_at = excluded.updated_at, detail = excluded.detail \
              RETURNING {METRICS_COLUMNS}"
         );
         let row: DailyMetricsDb = on_tx!(tx, conn => sqlx::query_as(&sql)
@@ -390,6 +443,7 @@ impl Store {
             .bind(values.mood)
             .bind(&values.notes)
             .bind(now)
+            .bind((!values.detail.is_empty()).then(|| serde_json::to_string(&values.detail).unwrap_or_default()))
             .fetch_one(conn)
             .await?);
         row.try_into()
@@ -448,5 +502,185 @@ impl Store {
             .fetch_all(pool)
             .await?);
         rows.into_iter().map(DailyMetricsRecord::try_from).collect()
+    }
+}
+
+/// A stored measurement row.
+#[derive(sqlx::FromRow)]
+struct MeasurementDb {
+    measure: String,
+    at: DateTime<Utc>,
+    value: f64,
+    hrv_kind: Option<String>,
+}
+
+impl Store {
+    /// Stores single measurements of one source inside `tx`: the same (measure, instant)
+    /// again replaces the earlier value, so re-sent points change nothing. `local_date` is the
+    /// athlete's day each point belongs to.
+    pub async fn upsert_measurements(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        source: &str,
+        points: &[(Measurement, NaiveDate, Option<String>)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        for (point, local_date, device) in points {
+            on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO measurements (user_id, source, measure, at, local_date, value, hrv_kind, device, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (user_id, source, measure, at) DO UPDATE SET local_date = excluded.local_date, \
+                 value = excluded.value, hrv_kind = excluded.hrv_kind, device = excluded.device, \
+                 received_at = excluded.received_at",
+            )
+            .bind(user_id)
+            .bind(source)
+            .bind(point.measure.as_str())
+            .bind(point.at)
+            .bind(local_date)
+            .bind(point.value)
+            .bind(point.hrv_kind.map(|k| k.as_str()))
+            .bind(device.as_deref())
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        }
+        Ok(())
+    }
+
+    /// Every measurement one source stored for one of the athlete's days.
+    pub async fn measurements_on(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        source: &str,
+        date: NaiveDate,
+    ) -> StoreResult<Vec<Measurement>> {
+        let rows: Vec<MeasurementDb> = on_tx!(tx, conn => sqlx::query_as(
+            "SELECT measure, at, value, hrv_kind FROM measurements \
+             WHERE user_id = $1 AND source = $2 AND local_date = $3 ORDER BY at",
+        )
+        .bind(user_id)
+        .bind(source)
+        .bind(date)
+        .fetch_all(conn)
+        .await?);
+        rows.into_iter()
+            .map(|row| {
+                Ok(Measurement {
+                    measure: row
+                        .measure
+                        .parse::<Measure>()
+                        .map_err(|e| StoreError::Corrupt(format!("measurements.measure: {e}")))?,
+                    at: row.at,
+                    value: row.value,
+                    hrv_kind: row
+                        .hrv_kind
+                        .as_deref()
+                        .map(parse_enum::<HrvKind>)
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    /// Holds the athlete's row until `tx` ends, so that two deliveries of the same workout
+    /// (Garmin's and Strava's webhooks at once) group their copies one after the other.
+    pub async fn lock_athlete(&self, tx: &mut Tx, user_id: Uuid) -> StoreResult<()> {
+        on_tx!(tx, conn => sqlx::query("UPDATE users SET id = id WHERE id = $1")
+            .bind(user_id)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Every copy of the athlete's activities (duplicates included) starting in `from..=to`.
+    pub async fn activities_starting_between(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<StoredActivity>> {
+        let sql = format!(
+            "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE user_id = $1 \
+             AND start_time >= $2 AND start_time <= $3 ORDER BY start_time, id"
+        );
+        let rows: Vec<ActivityDb> = on_tx!(tx, conn => sqlx::query_as(&sql)
+            .bind(user_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(conn)
+            .await?);
+        rows.into_iter().map(StoredActivity::try_from).collect()
+    }
+
+    /// The other copies of the workout whose primary is `primary`.
+    pub async fn duplicates_of(&self, primary: Uuid) -> StoreResult<Vec<StoredActivity>> {
+        let sql = format!(
+            "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE duplicate_of = $1 ORDER BY start_time, id"
+        );
+        let rows: Vec<ActivityDb> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(primary).fetch_all(pool).await?);
+        rows.into_iter().map(StoredActivity::try_from).collect()
+    }
+
+    /// Marks `id` as a copy of `primary` (or, with `None`, as a primary itself) inside `tx`.
+    pub async fn set_duplicate_of(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        primary: Option<Uuid>,
+    ) -> StoreResult<()> {
+        on_tx!(tx, conn => sqlx::query("UPDATE activities SET duplicate_of = $2 WHERE id = $1")
+            .bind(id)
+            .bind(primary)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Pairs among `ids` the athlete split apart (never to be grouped again).
+    pub async fn match_exclusions(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+    ) -> StoreResult<Vec<(Uuid, Uuid)>> {
+        Ok(on_tx!(tx, conn => sqlx::query_as(
+            "SELECT first_id, second_id FROM activity_match_exclusions WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_all(conn)
+        .await?))
+    }
+
+    /// Records that two activities are not the same workout, inside `tx`.
+    pub async fn exclude_match(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        a: Uuid,
+        b: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (first, second) = if a < b { (a, b) } else { (b, a) };
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO activity_match_exclusions (user_id, first_id, second_id, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (first_id, second_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(first)
+        .bind(second)
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 }

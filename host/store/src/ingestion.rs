@@ -707,15 +707,17 @@ impl Store {
         Ok(())
     }
 
-    /// An activity by its provider id.
+    /// An athlete's activity by its provider id.
     pub async fn activity_by_external(
         &self,
+        user_id: Uuid,
         source: &str,
         external_id: &str,
     ) -> StoreResult<Option<super::StoredActivity>> {
         let id: Option<Uuid> = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT id FROM activities WHERE source = $1 AND external_id = $2",
+            "SELECT id FROM activities WHERE user_id = $1 AND source = $2 AND external_id = $3",
         )
+        .bind(user_id)
         .bind(source)
         .bind(external_id)
         .fetch_optional(pool)

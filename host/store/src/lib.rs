@@ -25,6 +25,7 @@ mod ingestion;
 mod jobs;
 mod plugins;
 mod proposals;
+mod relay;
 mod training;
 
 pub use accounts::{CoachGrant, Invite, NewInvite, NewUser, Session, User};
@@ -40,6 +41,7 @@ pub use ingestion::{
 pub use jobs::{JobCounts, JobRow, NewJob};
 pub use plugins::PluginFailureRow;
 pub use proposals::{ProposalRow, RuleRow, RuleVersionRow};
+pub use relay::RelayToken;
 pub use training::{ActivityLoadRow, PlanVersionRow, StoredPlan, StoredWorkout};
 
 /// Why a store call failed. `NotFound` and `Conflict` are expected outcomes callers handle;

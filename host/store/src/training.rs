@@ -222,7 +222,8 @@ impl Store {
     ) -> StoreResult<Vec<ActivityLoadRow>> {
         Ok(on_conn!(self, tx, conn => sqlx::query_as(
             "SELECT id, local_date, load_rpe, load_trimp FROM activities \
-             WHERE user_id = $1 AND local_date >= $2 AND local_date <= $3 ORDER BY local_date, id",
+             WHERE user_id = $1 AND duplicate_of IS NULL AND local_date >= $2 AND local_date <= $3 \
+             ORDER BY local_date, id",
         )
         .bind(user_id)
         .bind(from)
@@ -684,8 +685,8 @@ impl Store {
         to: NaiveDate,
     ) -> StoreResult<Vec<(NaiveDate, i32)>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT local_date, rpe FROM activities WHERE user_id = $1 AND local_date >= $2 AND local_date <= $3 \
-             AND rpe IS NOT NULL ORDER BY local_date, id",
+            "SELECT local_date, rpe FROM activities WHERE user_id = $1 AND duplicate_of IS NULL \
+             AND local_date >= $2 AND local_date <= $3 AND rpe IS NOT NULL ORDER BY local_date, id",
         )
         .bind(user_id)
         .bind(from)

@@ -37,6 +37,7 @@ impl Plugin for FeedImporter {
             scope_separator: " ".to_owned(),
             pkce: true,
             athlete_id_pointer: Some("/athlete_id".to_owned()),
+            athlete_id_url: None,
             api_hosts: vec!["feed.example.com".to_owned()],
         });
         manifest.allowed_hosts = vec!["feed.example.com".to_owned()];

@@ -229,6 +229,7 @@ impl Plugin for Strava {
             scope_separator: ",".to_owned(),
             pkce: false,
             athlete_id_pointer: Some("/athlete/id".to_owned()),
+            athlete_id_url: None,
             api_hosts: vec!["www.strava.com".to_owned()],
         });
         manifest.allowed_hosts = vec!["www.strava.com".to_owned()];
@@ -290,7 +291,10 @@ impl Plugin for Strava {
             ));
         };
         if expected.trim() != event.subscription_id.to_string() {
-            return Ok(WebhookOutcome::text(403, "event for an unknown subscription"));
+            return Ok(WebhookOutcome::text(
+                403,
+                "event for an unknown subscription",
+            ));
         }
         let owner = event.owner_id.to_string();
         let mut outcome = WebhookOutcome::text(200, "ok").event(event.identity());

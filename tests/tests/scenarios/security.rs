@@ -73,6 +73,7 @@ fn looping_rule_fixtures(cases: usize) -> String {
 async fn bodies_are_limited_on_every_route_and_activities_are_capped() {
     let app = TestApp::spawn_with(|c| {
         c.graphql.max_body_bytes = 2 << 20;
+        c.graphql.max_upload_bytes = 4 << 20;
         let big = stride::config::PluginSettings {
             max_webhook_bytes: Some(8 << 20),
             ..Default::default()
@@ -101,25 +102,29 @@ async fn bodies_are_limited_on_every_route_and_activities_are_capped() {
             .await;
         assert_eq!(status, 413, "declared length: {declared}");
     }
-    // A multipart upload is no way around it.
-    let status = app
+    // A multipart upload is no way around it: a signed-in user's is held to the upload
+    // limit, an anonymous one to the API's.
+    for (auth, size) in [(true, 5 << 20), (false, 3 << 20)] {
+        let mut headers = vec![("content-type", "multipart/form-data; boundary=stride")];
+        if auth {
+            headers.push(("authorization", bearer.as_str()));
+        }
+        let status = app
         .post_oversized(
             "/graphql",
-            &[
-                ("content-type", "multipart/form-data; boundary=stride"),
-                ("authorization", &bearer),
-            ],
+            &headers,
             concat!(
                 "--stride\r\ncontent-disposition: form-data; name=\"operations\"\r\n\r\n",
                 r#"{"query":"{ me { id } }"}"#,
                 "\r\n--stride\r\ncontent-disposition: form-data; name=\"map\"\r\n\r\n{}",
                 "\r\n--stride\r\ncontent-disposition: form-data; name=\"0\"; filename=\"big\"\r\n\r\n",
             ),
-            3 << 20,
+            size,
             false,
         )
         .await;
-    assert_eq!(status, 413);
+        assert_eq!(status, 413, "signed in: {auth}");
+    }
 
     // Webhooks: 1 MiB unless a plugin is given more.
     for declared in [true, false] {

@@ -55,23 +55,51 @@ fn secured(mut response: Response) -> Response {
     response
 }
 
+/// For console development: `STRIDE_CONSOLE_DIR` names a built console (`web/dist`) to serve
+/// from disk instead of the copy compiled in, so a rebuilt bundle needs no rebuilt server.
+fn console_dir() -> Option<&'static std::path::Path> {
+    static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| std::env::var_os("STRIDE_CONSOLE_DIR").map(std::path::PathBuf::from))
+        .as_deref()
+}
+
+/// A console file: its bytes, media type and content hash.
+fn console_file(path: &str) -> Option<(Vec<u8>, String, [u8; 32])> {
+    let Some(dir) = console_dir() else {
+        let file = Assets::get(path)?;
+        let mime = file.metadata.mimetype().to_owned();
+        return Some((file.data.into_owned(), mime, file.metadata.sha256_hash()));
+    };
+    // Only plain relative names: nothing that climbs out of the directory.
+    if path
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return None;
+    }
+    let bytes = std::fs::read(dir.join(path)).ok()?;
+    let mime = mime_guess::from_path(path)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_owned();
+    let hash = <sha2::Sha256 as sha2::Digest>::digest(&bytes).into();
+    Some((bytes, mime, hash))
+}
+
 fn asset(path: &str) -> Option<Response> {
-    let file = Assets::get(path)?;
-    let mime = file.metadata.mimetype().to_owned();
+    let (data, mime, hash) = console_file(path)?;
     let cache = if path.starts_with("assets/") {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
     };
-    let mut response = (StatusCode::OK, file.data.into_owned()).into_response();
+    let mut response = (StatusCode::OK, data).into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&mime) {
         headers.insert(header::CONTENT_TYPE, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("\"{}\"", hex::encode(file.metadata.sha256_hash())))
-    {
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", hex::encode(hash))) {
         headers.insert(header::ETAG, value);
     }
     Some(secured(response))

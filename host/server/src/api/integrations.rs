@@ -166,3 +166,128 @@ pub async fn oauth_callback(
         }
     }
 }
+
+/// The header a relay app may carry its token in when it cannot set `Authorization`.
+const RELAY_TOKEN_HEADER: &str = "x-stride-relay-token";
+
+/// `POST /relay/{plugin}`: a relay app (Health Auto Export on an athlete's iPhone) delivers
+/// the athlete's data with their relay token. The plugin reads it; what it finds is stored
+/// through the one write path, and the answer says what was stored and what was not used.
+pub async fn relay(
+    State(state): State<ApiState>,
+    Path(plugin): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let reply =
+        |status: StatusCode, body: serde_json::Value| (status, axum::Json(body)).into_response();
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| {
+            headers
+                .get(RELAY_TOKEN_HEADER)
+                .and_then(|v| v.to_str().ok())
+        })
+        .map(str::trim);
+    let Some(token) = token else {
+        return reply(
+            StatusCode::UNAUTHORIZED,
+            serde_json::json!({ "error": format!(
+                "no relay token: send it as `Authorization: Bearer <token>` or in the `{RELAY_TOKEN_HEADER}` header"
+            )}),
+        );
+    };
+    let (athlete, _token) = match state.app.connections.relay_athlete(&plugin, token).await {
+        Ok(found) => found,
+        Err(AppError::Unauthenticated(message)) => {
+            return reply(
+                StatusCode::UNAUTHORIZED,
+                serde_json::json!({ "error": message }),
+            );
+        }
+        Err(error) => return relay_error(&plugin, error),
+    };
+    let limit = state.app.config.graphql.max_relay_bytes;
+    let too_large = || {
+        reply(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            serde_json::json!({ "error": format!(
+                "a delivery is limited to {limit} bytes: export a shorter period, or turn on batching in the app"
+            )}),
+        )
+    };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return too_large();
+    }
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        return too_large();
+    };
+    let upload = crate::ingest::uploads::Upload {
+        kind: stride_sandbox::contract::UploadKind::Relay,
+        name: None,
+        content_type: headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        headers: headers
+            .iter()
+            .filter(|(name, _)| {
+                !PRIVATE_HEADERS.contains(&name.as_str()) && name.as_str() != RELAY_TOKEN_HEADER
+            })
+            .filter_map(|(name, value)| {
+                value
+                    .to_str()
+                    .ok()
+                    .map(|v| (name.as_str().to_owned(), v.to_owned()))
+            })
+            .collect(),
+        body: std::sync::Arc::new(body.to_vec()),
+    };
+    match state
+        .app
+        .ingest
+        .receive_upload(&plugin, &athlete, upload, |_| {})
+        .await
+    {
+        Ok(report) => reply(
+            StatusCode::OK,
+            serde_json::json!({
+                "activities": report.summary.activities,
+                "days": report.summary.metrics,
+                "duplicates": report.summary.duplicates,
+                "refused": report.summary.rejected,
+                "items": report.items,
+                "problems": report.problems.iter().map(|p| serde_json::json!({
+                    "item": p.item, "message": p.message,
+                })).collect::<Vec<_>>(),
+            }),
+        ),
+        Err(error) => relay_error(&plugin, error),
+    }
+}
+
+fn relay_error(plugin: &str, error: AppError) -> Response {
+    let status = match &error {
+        AppError::BadInput(_) => StatusCode::BAD_REQUEST,
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Conflict(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = match &error {
+        AppError::Internal(detail) => {
+            tracing::error!(error = ?detail, plugin, "a relay delivery failed");
+            "something went wrong on our side; the app will send it again".to_owned()
+        }
+        other => other.to_string(),
+    };
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}

@@ -142,14 +142,15 @@ pub async fn webhooks(State(limits): State<Arc<Limits>>, request: Request, next:
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
     let client = limits.client(peer, request.headers());
+    // Keyed by the route and plugin (`webhooks/strava`, `relay/apple-health`).
     let plugin = request
         .uri()
         .path()
-        .trim_start_matches("/webhooks/")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+        .trim_start_matches('/')
+        .splitn(3, '/')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("/");
     if let Some(address) = client.address
         && let Err(not_until) = limits.per_webhook_source.check_key(&(plugin, address))
     {

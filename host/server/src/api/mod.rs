@@ -47,9 +47,28 @@ pub fn router(app: AppState) -> Router {
     // the routes that need more, which read their bodies with their own caps (webhooks: per
     // plugin, `plugin.<id>.max_webhook_bytes`).
     let limits = state.app.limits.clone();
-    let api = Router::new()
+    // GraphQL reads its own body: a file upload (multipart, from a signed-in user) may be
+    // as large as `graphql.max_upload_bytes`; everything else is held to `max_body_bytes`.
+    let graphql_routes = Router::new()
         .route("/graphql", graphql_route)
         .route("/graphql/ws", get(graphql_ws))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.clone(),
+            limits::api,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            graphql_body_limit,
+        ))
+        .layer(DefaultBodyLimit::disable());
+    let relay = Router::new()
+        .route("/relay/{plugin}", axum::routing::post(integrations::relay))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.clone(),
+            limits::webhooks,
+        ))
+        .layer(DefaultBodyLimit::disable());
+    let api = Router::new()
         .route(
             "/oauth/{provider}/callback",
             get(integrations::oauth_callback),
@@ -81,7 +100,9 @@ pub fn router(app: AppState) -> Router {
             limits::webhooks,
         ))
         .layer(DefaultBodyLimit::disable());
-    api.merge(webhooks)
+    api.merge(graphql_routes)
+        .merge(webhooks)
+        .merge(relay)
         .fallback(get(console::serve))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
@@ -119,6 +140,59 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .ok()?
         .strip_prefix("Bearer ")
         .map(str::trim)
+}
+
+/// Holds a GraphQL request's body to its cap: `max_upload_bytes` for a multipart upload from
+/// a signed-in user, `max_body_bytes` for anything else. A declared length over the cap is
+/// refused before a byte is read; a chunked body is cut off at the cap (and answered 413).
+async fn graphql_body_limit(
+    State(state): State<ApiState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let config = &state.app.config.graphql;
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    let mut cap = config.max_body_bytes;
+    if multipart {
+        let token = bearer(request.headers())
+            .map(str::to_owned)
+            .or_else(|| console::console_token(request.headers()));
+        if let Some(token) = token
+            && state.app.accounts.authenticate(&token).await.is_ok()
+        {
+            cap = config.max_upload_bytes;
+        }
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > cap as u64) {
+        return body_too_large(cap);
+    }
+    let request =
+        request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, cap)));
+    next.run(request).await
+}
+
+fn body_too_large(cap: usize) -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Json(json!({ "errors": [{
+            "message": format!("the request body is larger than this server accepts ({cap} bytes)"),
+            "extensions": { "code": "PAYLOAD_TOO_LARGE" },
+        }]})),
+    )
+        .into_response()
 }
 
 async fn graphql_handler(

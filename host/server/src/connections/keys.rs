@@ -261,6 +261,19 @@ impl KeyRing {
         ))
     }
 
+    /// The PKCE code verifier (RFC 7636) of one authorization, derived from its state's nonce
+    /// with the state key: nothing to store between the redirect and the callback, and
+    /// nobody without the key can compute it from the state the browser carries.
+    pub fn pkce_verifier(&self, nonce: &str) -> anyhow::Result<String> {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.state_key).context("state key")?;
+        mac.update(b"pkce-code-verifier:");
+        mac.update(nonce.as_bytes());
+        // 32 bytes → 43 characters of base64url, the shortest verifier RFC 7636 allows, from
+        // its unreserved alphabet.
+        Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    }
+
     /// Checks a signed state value and returns its claims.
     pub fn verify<T: serde::de::DeserializeOwned>(&self, state: &str) -> anyhow::Result<T> {
         let (body, signature) = state.split_once('.').context("the state is malformed")?;

@@ -5,6 +5,7 @@
 
 pub mod keys;
 pub mod rate;
+pub mod relay;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -166,6 +167,9 @@ impl Connections {
         if let Some(url) = settings.oauth_deauthorize_url {
             config.deauthorize_url = Some(url);
         }
+        if let Some(url) = settings.oauth_athlete_id_url {
+            config.athlete_id_url = Some(url);
+        }
         match (settings.oauth_client_id, settings.oauth_client_secret) {
             (Some(client_id), Some(client_secret)) => Ok(OauthClient {
                 config,
@@ -188,11 +192,12 @@ impl Connections {
         let expires_at = self.clock.now() + STATE_TTL;
         let mut nonce = [0u8; 12];
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut nonce);
+        let nonce = hex::encode(nonce);
         let state = self.keys.sign(&StateClaims {
             u: viewer.id(),
             p: provider.to_owned(),
             x: expires_at.timestamp(),
-            n: hex::encode(nonce),
+            n: nonce.clone(),
         })?;
         let mut url = url::Url::parse(&client.config.authorize_url).map_err(|e| {
             AppError::Internal(anyhow::anyhow!("the authorize URL is invalid: {e}"))
@@ -207,6 +212,16 @@ impl Connections {
                 &client.config.scopes.join(&client.config.scope_separator),
             )
             .append_pair("state", &state);
+        if client.config.pkce {
+            let verifier = self.keys.pkce_verifier(&nonce)?;
+            let challenge = base64::Engine::encode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                <sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()),
+            );
+            url.query_pairs_mut()
+                .append_pair("code_challenge", &challenge)
+                .append_pair("code_challenge_method", "S256");
+        }
         Ok(ConnectLink {
             authorize_url: url.to_string(),
             expires_at,
@@ -330,33 +345,42 @@ impl Connections {
                 "this link was already used; start connecting again",
             ));
         }
-        let tokens = self
-            .token_request(
-                &client,
-                &[
-                    ("client_id", client.client_id.as_str()),
-                    ("client_secret", client.client_secret.expose()),
-                    ("code", code.as_str()),
-                    ("grant_type", "authorization_code"),
-                    ("redirect_uri", &self.redirect_uri(provider)),
-                ],
-            )
-            .await?;
+        let redirect_uri = self.redirect_uri(provider);
+        let verifier = match client.config.pkce {
+            true => Some(self.keys.pkce_verifier(&claims.n)?),
+            false => None,
+        };
+        let mut form = vec![
+            ("client_id", client.client_id.as_str()),
+            ("client_secret", client.client_secret.expose()),
+            ("code", code.as_str()),
+            ("grant_type", "authorization_code"),
+            ("redirect_uri", redirect_uri.as_str()),
+        ];
+        if let Some(verifier) = &verifier {
+            form.push(("code_verifier", verifier));
+        }
+        let tokens = self.token_request(&client, &form).await?;
+        let named_by = match client.config.athlete_id_url.as_deref() {
+            Some(url) => self.athlete_id_document(url, &tokens.access_token).await?,
+            None => Value::Object(tokens.extra.clone().into_iter().collect()),
+        };
         let external_id = client
             .config
             .athlete_id_pointer
             .as_deref()
             .and_then(|pointer| {
-                let extra = Value::Object(tokens.extra.clone().into_iter().collect());
-                extra.pointer(pointer).map(|v| {
+                named_by.pointer(pointer).map(|v| {
                     v.as_str()
                         .map(str::to_owned)
                         .unwrap_or_else(|| v.to_string())
                 })
             })
+            .filter(|id| !id.is_empty() && id != "null")
             .ok_or_else(|| {
                 AppError::Internal(anyhow::anyhow!(
-                    "the token response does not name the athlete"
+                    "the provider's answer does not name the athlete (looked for {:?})",
+                    client.config.athlete_id_pointer
                 ))
             })?;
         let scopes = params
@@ -415,6 +439,37 @@ impl Connections {
         tx.commit().await?;
         self.jobs.wake();
         Ok(connection)
+    }
+
+    /// The provider's description of the athlete a fresh token belongs to (for providers
+    /// whose token response does not name them).
+    async fn athlete_id_document(&self, url: &str, access_token: &str) -> AppResult<Value> {
+        let url = url::Url::parse(url)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("athlete-id URL: {e}")))?;
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let request = OutboundRequest {
+            method: reqwest::Method::GET,
+            url,
+            headers: vec![
+                ("Authorization".to_owned(), format!("Bearer {access_token}")),
+                ("Accept".to_owned(), "application/json".to_owned()),
+            ],
+            body: None,
+            timeout: Duration::from_secs(15),
+        };
+        let response = self.outbound.send(request, &[host]).await.map_err(|e| {
+            AppError::Internal(anyhow::anyhow!(
+                "the provider's user-id endpoint failed: {e}"
+            ))
+        })?;
+        if response.status != 200 {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "the provider's user-id endpoint answered {}",
+                response.status
+            )));
+        }
+        serde_json::from_slice(&response.body)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("unreadable user-id response: {e}")))
     }
 
     /// The viewer's connections.

@@ -4,9 +4,9 @@
 
 use chrono::{TimeZone, Utc};
 
-use stride_domain::activity::{ActivityDraft, Sport};
+use stride_domain::activity::{ActivityDraft, ActivityExtras, Lap, Sport};
 use stride_domain::efficiency::Samples;
-use stride_domain::metrics::DailyValues;
+use stride_domain::metrics::{DailyValues, DayDetail, Measure, Measurement, SleepDetail};
 use stride_domain::people::HrvKind;
 use stride_sandbox::contract as c;
 
@@ -54,6 +54,18 @@ fn hrv_kind(kind: c::HrvKind) -> HrvKind {
     }
 }
 
+fn measure(measure: c::Measure) -> Measure {
+    match measure {
+        c::Measure::Hrv => Measure::Hrv,
+        c::Measure::RestingHeartRate => Measure::RestingHeartRate,
+        c::Measure::Weight => Measure::Weight,
+        c::Measure::BodyFat => Measure::BodyFat,
+        c::Measure::Vo2max => Measure::Vo2max,
+        c::Measure::RespiratoryRate => Measure::RespiratoryRate,
+        c::Measure::Steps => Measure::Steps,
+    }
+}
+
 /// Whole beats (daily resting heart rate is stored in whole beats).
 fn beats(bpm: f64) -> i32 {
     bpm.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32
@@ -84,6 +96,14 @@ pub fn record(item: c::RecordItem) -> Converted {
                 weight_kg: d.weight_kg,
                 readiness: d.readiness,
                 stress: d.stress,
+                detail: DayDetail {
+                    stress_score: d.stress_score,
+                    body_battery_high: d.body_battery_high,
+                    body_battery_low: d.body_battery_low,
+                    steps: d.steps,
+                    active_kcal: d.active_kcal,
+                    ..DayDetail::default()
+                },
                 ..DailyValues::default()
             },
         }),
@@ -92,6 +112,24 @@ pub fn record(item: c::RecordItem) -> Converted {
             values: DailyValues {
                 sleep_duration_min: Some(s.asleep_min),
                 sleep_quality: s.quality,
+                detail: DayDetail {
+                    sleep: Some(SleepDetail {
+                        in_bed_min: s.in_bed_min,
+                        deep_min: s.deep_min,
+                        light_min: s.light_min,
+                        rem_min: s.rem_min,
+                        awake_min: s.awake_min,
+                        score: s.score,
+                        start: s
+                            .start_ms
+                            .and_then(|ms| Utc.timestamp_millis_opt(ms).single()),
+                        end: s
+                            .end_ms
+                            .and_then(|ms| Utc.timestamp_millis_opt(ms).single()),
+                        r#final: s.r#final,
+                    }),
+                    ..DayDetail::default()
+                },
                 ..DailyValues::default()
             },
         }),
@@ -102,13 +140,23 @@ pub fn record(item: c::RecordItem) -> Converted {
                 ..DailyValues::default()
             },
         }),
-        c::RecordItem::Measurement(m) => Converted::Refused(
-            None,
-            format!(
-                "measurement {:?}: single measurements are not stored by this version of Stride",
-                m.measure
-            ),
-        ),
+        c::RecordItem::Measurement(m) => {
+            let Some(at) = Utc.timestamp_millis_opt(m.at_ms).single() else {
+                return Converted::Refused(
+                    None,
+                    "measurement: `at` is not a valid instant".to_owned(),
+                );
+            };
+            Converted::Record(Delivered::Measurement {
+                point: Measurement {
+                    measure: measure(m.measure),
+                    at,
+                    value: m.value,
+                    hrv_kind: m.hrv_kind.map(hrv_kind),
+                },
+                device: m.device,
+            })
+        }
         c::RecordItem::Notice(n) => Converted::Record(Delivered::Notice {
             kind: n.kind,
             message: n.message,
@@ -152,5 +200,26 @@ fn activity(a: c::Activity) -> Converted {
         external_id: a.external_id,
         utc_offset_s: a.utc_offset_s,
         samples,
+        extras: ActivityExtras {
+            sport_detail: a.sport_detail,
+            device: a.device,
+            parent_external_id: a.parent_external_id,
+            avg_power_w: a.avg_power_w,
+            avg_cadence: a.avg_cadence,
+            energy_kcal: a.energy_kcal,
+            laps: a
+                .laps
+                .into_iter()
+                .map(|l| Lap {
+                    start_s: l.start_s,
+                    duration_s: l.duration_s,
+                    distance_m: l.distance_m,
+                    avg_hr: l.avg_hr.map(one_decimal),
+                    max_hr: l.max_hr.map(one_decimal),
+                    avg_power_w: l.avg_power_w,
+                    avg_cadence: l.avg_cadence,
+                })
+                .collect(),
+        },
     })))
 }

@@ -9,6 +9,7 @@
 
 mod convert;
 pub mod jobs;
+pub mod uploads;
 
 use std::sync::Arc;
 

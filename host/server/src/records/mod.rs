@@ -25,13 +25,14 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, Offset};
 use uuid::Uuid;
 
-use stride_domain::activity::{ActivityDraft, Sport};
+use stride_domain::activity::{ActivityDraft, ActivityExtras, Sport};
 use stride_domain::clock::SharedClock;
+use stride_domain::duplicates::{self, Candidate};
 use stride_domain::efficiency::Samples;
 use stride_domain::ids::{AthleteId, PluginId};
 use stride_domain::load::{HeartRateContext, activity_loads};
 use stride_domain::matching::{ActivityRef, ScheduledRef, WorkoutState, match_activity};
-use stride_domain::metrics::{DailyValues, DailyValuesPatch};
+use stride_domain::metrics::{DailyValues, DailyValuesPatch, Measurement, day_from_measurements};
 use stride_store::{
     ActivityRecord, DailyMetricsRecord, Store, StoreError, StoredActivity, Tx, User, to_json,
 };
@@ -95,6 +96,14 @@ pub enum Delivered {
         /// The values.
         values: DailyValues,
     },
+    /// One timestamped measurement (a relay's HRV reading, a weigh-in). The same (measure,
+    /// instant) again replaces it; the day's values are derived from the day's points.
+    Measurement {
+        /// The point.
+        point: Measurement,
+        /// The device or app that measured it.
+        device: Option<String>,
+    },
     /// Something the athlete should know or do (a to-do).
     Notice {
         /// Stable kind: a newer notice of the same kind replaces the older.
@@ -116,6 +125,8 @@ pub struct DeliveredActivity {
     pub utc_offset_s: Option<i32>,
     /// Recorded series.
     pub samples: Option<Samples>,
+    /// What the provider said beyond the common fields (laps, device, power…).
+    pub extras: ActivityExtras,
 }
 
 /// What a delivery did.
@@ -131,6 +142,9 @@ pub struct DeliverySummary {
     pub rejected: u32,
     /// Notices filed.
     pub notices: u32,
+    /// Activities stored as another source's copy of a workout already here (they are kept,
+    /// but only the primary counts).
+    pub duplicates: u32,
 }
 
 /// What a write changed, so what has to follow it.
@@ -154,6 +168,31 @@ impl Effects {
     fn metrics(&mut self) {
         self.changed = true;
         self.why.get_or_insert("metrics");
+    }
+}
+
+/// Where grouping put an activity among its copies.
+#[derive(Debug, Default)]
+struct Grouping {
+    /// The primary it is a copy of; `None` when it is the primary (or has no copies).
+    duplicate_of: Option<Uuid>,
+    /// Days of other copies whose standing changed (their stats change).
+    days: Vec<NaiveDate>,
+}
+
+/// What the duplicate matcher needs of a stored activity.
+fn candidate(activity: &StoredActivity) -> Candidate {
+    Candidate {
+        id: activity.id,
+        source: activity.record.source.clone(),
+        sport: activity.record.draft.sport,
+        start: activity.record.draft.start_time,
+        duration_s: activity.record.draft.duration_s,
+        distance_m: activity.record.draft.distance_m,
+        has_samples: activity.has_samples,
+        has_heart_rate: activity.record.draft.avg_hr.is_some(),
+        laps: activity.record.extras.laps.len(),
+        created_at: activity.created_at,
     }
 }
 
@@ -214,6 +253,7 @@ impl Records {
         source: &str,
         external_id: Option<String>,
         draft: ActivityDraft,
+        extras: ActivityExtras,
         utc_offset_s: Option<i32>,
         received_at: chrono::DateTime<chrono::Utc>,
     ) -> AppResult<ActivityRecord> {
@@ -227,6 +267,7 @@ impl Records {
         };
         let local_date = draft.start_time.with_timezone(&offset).date_naive();
         draft.validate(local_date, self.today_for(athlete))?;
+        extras.validate()?;
         let baselines = self.store.baselines(athlete.id).await?;
         let loads = activity_loads(
             &draft,
@@ -243,7 +284,190 @@ impl Records {
             load_detail: Some(to_json(&loads.detail)),
             draft,
             received_at,
+            extras,
         })
+    }
+
+    /// Groups a just-written activity with its copies from other sources and matches the plan
+    /// with whichever copy is the primary. `previous` is the activity's id when it was stored
+    /// before (its old match is released first).
+    async fn place(
+        &self,
+        tx: &mut Tx,
+        athlete: &User,
+        stored: &StoredActivity,
+        previous: Option<Uuid>,
+    ) -> AppResult<Grouping> {
+        let grouping = self.group_copies(tx, athlete, stored).await?;
+        if grouping.duplicate_of.is_none() {
+            self.match_workout(tx, athlete, Some(stored), previous)
+                .await?;
+        } else {
+            // A copy completes nothing; what it completed before is released.
+            self.match_workout(tx, athlete, None, Some(stored.id))
+                .await?;
+        }
+        Ok(grouping)
+    }
+
+    /// Finds the copies of `activity` from other sources (see [`stride_domain::duplicates`]),
+    /// joins their group, and makes the best copy the primary, inside `tx` (which holds the
+    /// athlete, so two sources delivering at once group one after the other).
+    async fn group_copies(
+        &self,
+        tx: &mut Tx,
+        athlete: &User,
+        activity: &StoredActivity,
+    ) -> AppResult<Grouping> {
+        let settings = &self.settings.duplicates;
+        let mut grouping = Grouping::default();
+        if !settings.enabled {
+            return Ok(grouping);
+        }
+        self.store.lock_athlete(tx, athlete.id).await?;
+        let reach =
+            chrono::TimeDelta::seconds(settings.start_window_s + settings.max_clock_shift_h * 3600);
+        let start = activity.record.draft.start_time;
+        let mut nearby = self
+            .store
+            .activities_starting_between(tx, athlete.id, start - reach, start + reach)
+            .await?;
+        let me = nearby
+            .iter()
+            .find(|a| a.id == activity.id)
+            .map_or_else(|| candidate(activity), candidate);
+        let exclusions: std::collections::HashSet<(Uuid, Uuid)> = self
+            .store
+            .match_exclusions(tx, athlete.id)
+            .await?
+            .into_iter()
+            .collect();
+        let excluded = |a: Uuid, b: Uuid| exclusions.contains(&(a.min(b), a.max(b)));
+        // The groups (a primary and its copies) of the activities this one matches.
+        let matches: Vec<(&StoredActivity, i64)> = nearby
+            .iter()
+            .filter(|other| other.id != activity.id && !excluded(activity.id, other.id))
+            .filter_map(|other| {
+                duplicates::match_shift(&me, &candidate(other), settings).map(|h| (other, h))
+            })
+            .collect();
+        // A copy whose clock agrees beats one an hour off (two runs an hour apart are two).
+        let unshifted = matches.iter().any(|(_, hours)| *hours == 0);
+        let mut groups: std::collections::BTreeMap<Uuid, Vec<Uuid>> = Default::default();
+        for (other, hours) in matches {
+            if !unshifted || hours == 0 {
+                groups
+                    .entry(other.duplicate_of.unwrap_or(other.id))
+                    .or_default();
+            }
+        }
+        for primary in groups.keys().copied().collect::<Vec<_>>() {
+            if !nearby.iter().any(|a| a.id == primary) {
+                // A primary that started just outside the window still leads its group.
+                nearby.push(self.store.activity(primary).await?);
+            }
+        }
+        for other in &nearby {
+            if other.id != activity.id
+                && let Some(group) = groups.get_mut(&other.duplicate_of.unwrap_or(other.id))
+            {
+                group.push(other.id);
+            }
+        }
+        // It keeps its own copies, and joins every matching group none of whose members the
+        // athlete separated from what is already in (best primary first).
+        let mut members: BTreeSet<Uuid> = nearby
+            .iter()
+            .filter(|a| a.id == activity.id || a.duplicate_of == Some(activity.id))
+            .map(|a| a.id)
+            .collect();
+        members.insert(activity.id);
+        let rank = |id: &Uuid| {
+            nearby.iter().find(|a| a.id == *id).map_or(usize::MAX, |a| {
+                self.settings
+                    .source_priority
+                    .iter()
+                    .position(|p| *p == a.record.source)
+                    .unwrap_or(self.settings.source_priority.len())
+            })
+        };
+        let mut ordered: Vec<(Uuid, Vec<Uuid>)> = groups.into_iter().collect();
+        ordered.sort_by_key(|(primary, _)| rank(primary));
+        for (_, group) in ordered {
+            if group
+                .iter()
+                .any(|id| members.iter().any(|m| excluded(*id, *m)))
+            {
+                continue;
+            }
+            members.extend(group);
+        }
+        let group: Vec<&StoredActivity> =
+            nearby.iter().filter(|a| members.contains(&a.id)).collect();
+        let candidates: Vec<Candidate> = group.iter().map(|a| candidate(a)).collect();
+        let primary = duplicates::primary(&candidates, &self.settings.source_priority)
+            .map_or(activity.id, |c| c.id);
+        for member in group {
+            let wanted = (member.id != primary).then_some(primary);
+            if member.duplicate_of == wanted && member.id != activity.id {
+                continue;
+            }
+            if member.duplicate_of != wanted {
+                self.store.set_duplicate_of(tx, member.id, wanted).await?;
+            }
+            if member.id == activity.id {
+                continue;
+            }
+            grouping.days.push(member.record.local_date);
+            match wanted {
+                // Demoted: it no longer completes a planned workout.
+                Some(_) => {
+                    self.match_workout(tx, athlete, None, Some(member.id))
+                        .await?;
+                }
+                // Promoted: it completes what the group's workout fulfils.
+                None => {
+                    let mut promoted = member.clone();
+                    promoted.duplicate_of = None;
+                    self.match_workout(tx, athlete, Some(&promoted), None)
+                        .await?;
+                }
+            }
+        }
+        grouping.duplicate_of = (primary != activity.id).then_some(primary);
+        Ok(grouping)
+    }
+
+    /// Before a primary is deleted: the best of its copies becomes the primary (and completes
+    /// the planned workout). Returns that copy's day.
+    async fn promote_copies(
+        &self,
+        tx: &mut Tx,
+        athlete: &User,
+        deleted: &StoredActivity,
+    ) -> AppResult<Option<NaiveDate>> {
+        if deleted.duplicate_of.is_some() {
+            return Ok(None);
+        }
+        let copies = self.store.duplicates_of(deleted.id).await?;
+        let candidates: Vec<Candidate> = copies.iter().map(candidate).collect();
+        let Some(next) =
+            duplicates::primary(&candidates, &self.settings.source_priority).map(|c| c.id)
+        else {
+            return Ok(None);
+        };
+        for copy in &copies {
+            let wanted = (copy.id != next).then_some(next);
+            self.store.set_duplicate_of(tx, copy.id, wanted).await?;
+        }
+        let mut promoted = None;
+        if let Some(copy) = copies.into_iter().find(|c| c.id == next) {
+            let mut copy = copy;
+            copy.duplicate_of = None;
+            self.match_workout(tx, athlete, Some(&copy), None).await?;
+            promoted = Some(copy.record.local_date);
+        }
+        Ok(promoted)
     }
 
     /// Completes the planned workout an activity fulfils, and releases the one `previous`
@@ -345,7 +569,15 @@ impl Records {
             samples.validate()?;
         }
         let record = self
-            .record_for(athlete, MANUAL_SOURCE, None, draft, None, self.clock.now())
+            .record_for(
+                athlete,
+                MANUAL_SOURCE,
+                None,
+                draft,
+                ActivityExtras::default(),
+                None,
+                self.clock.now(),
+            )
             .await?;
         let mut tx = self.store.begin().await?;
         let mut stored = self
@@ -358,8 +590,7 @@ impl Records {
                 .await?;
             stored.has_samples = true;
         }
-        self.match_workout(&mut tx, athlete, Some(&stored), None)
-            .await?;
+        self.place(&mut tx, athlete, &stored, None).await?;
         let audit = audit.map(|event| event.target_id_uuid(stored.id));
         self.audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -385,6 +616,7 @@ impl Records {
                 &current.record.source,
                 current.record.external_id.clone(),
                 draft,
+                current.record.extras.clone(),
                 offset,
                 current.record.received_at,
             )
@@ -400,12 +632,17 @@ impl Records {
                 .close_activity_tasks(&mut tx, current.id, now)
                 .await?;
         }
-        self.match_workout(&mut tx, athlete, Some(&stored), Some(current.id))
+        let grouping = self
+            .place(&mut tx, athlete, &stored, Some(current.id))
             .await?;
         self.audit(&mut tx, audit).await?;
         tx.commit().await?;
         let mut effects = Effects::default();
-        effects.activity([current.record.local_date, stored.record.local_date]);
+        effects.activity(
+            [current.record.local_date, stored.record.local_date]
+                .into_iter()
+                .chain(grouping.days),
+        );
         self.follow(athlete.id, effects).await?;
         Ok(stored)
     }
@@ -420,11 +657,103 @@ impl Records {
         let mut tx = self.store.begin().await?;
         self.match_workout(&mut tx, athlete, None, Some(current.id))
             .await?;
+        let promoted = self.promote_copies(&mut tx, athlete, current).await?;
         self.store.delete_activity(&mut tx, current.id).await?;
         self.audit(&mut tx, audit).await?;
         tx.commit().await?;
         let mut effects = Effects::default();
-        effects.activity([current.record.local_date]);
+        effects.activity([current.record.local_date].into_iter().chain(promoted));
+        self.follow(athlete.id, effects).await
+    }
+
+    /// Makes `chosen` the primary of its group of copies. Audited.
+    pub async fn make_primary(
+        &self,
+        athlete: &User,
+        chosen: &StoredActivity,
+        audit: AuditEvent,
+    ) -> AppResult<()> {
+        let Some(old) = chosen.duplicate_of else {
+            return Ok(());
+        };
+        let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
+        let old_primary = self.store.activity(old).await?;
+        let mut days = vec![chosen.record.local_date, old_primary.record.local_date];
+        self.match_workout(&mut tx, athlete, None, Some(old))
+            .await?;
+        for copy in self.store.duplicates_of(old).await? {
+            if copy.id != chosen.id {
+                self.store
+                    .set_duplicate_of(&mut tx, copy.id, Some(chosen.id))
+                    .await?;
+                days.push(copy.record.local_date);
+            }
+        }
+        self.store
+            .set_duplicate_of(&mut tx, old, Some(chosen.id))
+            .await?;
+        self.store
+            .set_duplicate_of(&mut tx, chosen.id, None)
+            .await?;
+        let mut promoted = chosen.clone();
+        promoted.duplicate_of = None;
+        self.match_workout(&mut tx, athlete, Some(&promoted), None)
+            .await?;
+        self.audit(&mut tx, Some(audit)).await?;
+        tx.commit().await?;
+        let mut effects = Effects::default();
+        effects.activity(days);
+        self.follow(athlete.id, effects).await
+    }
+
+    /// Takes `activity` out of its group of copies for good (the pairs are remembered, so it
+    /// is never grouped with them again). Audited.
+    pub async fn separate(
+        &self,
+        athlete: &User,
+        activity: &StoredActivity,
+        audit: AuditEvent,
+    ) -> AppResult<()> {
+        let primary = activity.duplicate_of.unwrap_or(activity.id);
+        let mut group = self.store.duplicates_of(primary).await?;
+        if activity.duplicate_of.is_some() {
+            group.push(self.store.activity(primary).await?);
+        }
+        group.retain(|other| other.id != activity.id);
+        if group.is_empty() {
+            return Err(AppError::bad_input(
+                "id",
+                "this activity is not grouped with copies from other sources",
+            ));
+        }
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
+        let mut days = vec![activity.record.local_date];
+        for other in &group {
+            self.store
+                .exclude_match(&mut tx, athlete.id, activity.id, other.id, now)
+                .await?;
+            days.push(other.record.local_date);
+        }
+        if activity.duplicate_of.is_none() {
+            // It was the primary: the best of the rest takes over.
+            self.match_workout(&mut tx, athlete, None, Some(activity.id))
+                .await?;
+            days.extend(self.promote_copies(&mut tx, athlete, activity).await?);
+        }
+        self.store
+            .set_duplicate_of(&mut tx, activity.id, None)
+            .await?;
+        let mut standalone = activity.clone();
+        standalone.duplicate_of = None;
+        self.match_workout(&mut tx, athlete, Some(&standalone), None)
+            .await?;
+        self.audit(&mut tx, Some(audit)).await?;
+        tx.commit().await?;
+        let mut effects = Effects::default();
+        effects.activity(days);
         self.follow(athlete.id, effects).await
     }
 
@@ -494,12 +823,19 @@ impl Records {
     ) -> AppResult<DeliverySummary> {
         let mut summary = DeliverySummary::default();
         let mut effects = Effects::default();
+        let mut points = Vec::new();
         for record in records {
             match record {
+                Delivered::Measurement { point, device } => points.push((point, device)),
                 Delivered::Activity(activity) => {
-                    match self.upsert_activity(athlete, source, *activity).await? {
+                    let mut duplicate = false;
+                    match self
+                        .upsert_activity(athlete, source, *activity, &mut duplicate)
+                        .await?
+                    {
                         Some(days) => {
                             summary.activities += 1;
+                            summary.duplicates += u32::from(duplicate);
                             effects.activity(days);
                         }
                         None => summary.rejected += 1,
@@ -547,6 +883,14 @@ impl Records {
                 }
             }
         }
+        if !points.is_empty() {
+            let (days, refused) = self.store_measurements(athlete, source, points).await?;
+            summary.metrics += days;
+            summary.rejected += refused;
+            if days > 0 {
+                effects.metrics();
+            }
+        }
         self.follow(athlete.id, effects).await?;
         Ok(summary)
     }
@@ -578,6 +922,7 @@ impl Records {
         athlete: &User,
         source: &PluginId,
         activity: DeliveredActivity,
+        duplicate: &mut bool,
     ) -> AppResult<Option<Vec<NaiveDate>>> {
         if let Some(samples) = &activity.samples
             && let Err(e) = samples.validate()
@@ -596,20 +941,8 @@ impl Records {
         for attempt in 0..2 {
             let existing = self
                 .store
-                .activity_by_external(source.as_str(), &activity.external_id)
+                .activity_by_external(athlete.id, source.as_str(), &activity.external_id)
                 .await?;
-            if let Some(existing) = &existing
-                && existing.record.user_id != athlete.id
-            {
-                self.reject(
-                    source,
-                    athlete,
-                    Some(&activity.external_id),
-                    "this activity belongs to another athlete",
-                )
-                .await?;
-                return Ok(None);
-            }
             let mut draft = activity.draft.clone();
             if let Some(previous) = existing.as_ref().map(|e| &e.record.draft) {
                 // What the athlete entered in Stride stays unless the provider supplies it.
@@ -623,6 +956,7 @@ impl Records {
                     source.as_str(),
                     Some(activity.external_id.clone()),
                     draft,
+                    activity.extras.clone(),
                     activity.utc_offset_s,
                     self.clock.now(),
                 )
@@ -655,16 +989,18 @@ impl Records {
                     .set_activity_samples(&mut tx, stored.id, Some(&to_json(samples)))
                     .await?;
             }
-            self.match_workout(
-                &mut tx,
-                athlete,
-                Some(&stored),
-                existing.as_ref().map(|e| e.id),
-            )
-            .await?;
+            let grouping = self
+                .place(&mut tx, athlete, &stored, existing.as_ref().map(|e| e.id))
+                .await?;
+            *duplicate = grouping.duplicate_of.is_some();
             let recent = stored.record.draft.start_time
                 >= now - chrono::TimeDelta::hours(i64::from(self.settings.ask_effort_within_hours));
-            if stored.record.draft.rpe.is_none() && recent {
+            if grouping.duplicate_of.is_some() {
+                // The primary asks for the rating (or already has it); a copy never does.
+                self.store
+                    .close_activity_tasks(&mut tx, stored.id, now)
+                    .await?;
+            } else if stored.record.draft.rpe.is_none() && recent {
                 self.store
                     .open_task(&mut tx, athlete.id, "rate_activity", stored.id, now)
                     .await?;
@@ -679,6 +1015,7 @@ impl Records {
                 old_date
                     .into_iter()
                     .chain([stored.record.local_date])
+                    .chain(grouping.days)
                     .collect(),
             ));
         }
@@ -702,9 +1039,8 @@ impl Records {
     ) -> AppResult<Option<Vec<NaiveDate>>> {
         let Some(existing) = self
             .store
-            .activity_by_external(source.as_str(), external_id)
+            .activity_by_external(athlete.id, source.as_str(), external_id)
             .await?
-            .filter(|e| e.record.user_id == athlete.id)
         else {
             return Ok(None);
         };
@@ -724,6 +1060,7 @@ impl Records {
                 source.as_str(),
                 existing.record.external_id.clone(),
                 draft,
+                existing.record.extras.clone(),
                 Some(existing.record.utc_offset_s),
                 self.clock.now(),
             )
@@ -742,7 +1079,7 @@ impl Records {
             .store
             .update_activity(&mut tx, existing.id, &record, self.clock.now())
             .await?;
-        self.match_workout(&mut tx, athlete, Some(&stored), Some(existing.id))
+        self.place(&mut tx, athlete, &stored, Some(existing.id))
             .await?;
         tx.commit().await?;
         Ok(Some(vec![
@@ -759,18 +1096,19 @@ impl Records {
     ) -> AppResult<Option<NaiveDate>> {
         let Some(existing) = self
             .store
-            .activity_by_external(source.as_str(), external_id)
+            .activity_by_external(athlete.id, source.as_str(), external_id)
             .await?
-            .filter(|e| e.record.user_id == athlete.id)
         else {
             return Ok(None);
         };
         let mut tx = self.store.begin().await?;
         self.match_workout(&mut tx, athlete, None, Some(existing.id))
             .await?;
+        let promoted = self.promote_copies(&mut tx, athlete, &existing).await?;
         self.store.delete_activity(&mut tx, existing.id).await?;
         tx.commit().await?;
-        Ok(Some(existing.record.local_date))
+        let day = existing.record.local_date;
+        Ok(Some(promoted.map_or(day, |other| other.min(day))))
     }
 
     /// Merges a day's delivered values into what this source stored for that day; false when
@@ -817,5 +1155,63 @@ impl Records {
             .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Stores single measurements and re-derives the values of each day they touch (in the
+    /// athlete's time zone). Returns the days updated and the points refused.
+    async fn store_measurements(
+        &self,
+        athlete: &User,
+        source: &PluginId,
+        points: Vec<(Measurement, Option<String>)>,
+    ) -> AppResult<(u32, u32)> {
+        let today = self.today_for(athlete);
+        let mut refused = 0;
+        let mut rows = Vec::with_capacity(points.len());
+        for (point, device) in points {
+            let day = point
+                .at
+                .with_timezone(&athlete.profile.time_zone)
+                .date_naive();
+            if let Err(reason) = point.validate(day, today) {
+                refused += 1;
+                self.reject(source, athlete, None, &reason.to_string())
+                    .await?;
+                continue;
+            }
+            rows.push((point, day, device));
+        }
+        let days: BTreeSet<NaiveDate> = rows.iter().map(|(_, day, _)| *day).collect();
+        let mut tx = self.store.begin().await?;
+        self.store
+            .upsert_measurements(
+                &mut tx,
+                athlete.id,
+                source.as_str(),
+                &rows,
+                self.clock.now(),
+            )
+            .await?;
+        let mut derived = Vec::with_capacity(days.len());
+        for day in &days {
+            let on_day = self
+                .store
+                .measurements_on(&mut tx, athlete.id, source.as_str(), *day)
+                .await?;
+            derived.push((*day, day_from_measurements(&on_day)));
+        }
+        tx.commit().await?;
+        let mut stored = 0;
+        for (day, values) in derived {
+            if self
+                .merge_day(athlete, source, &day.format("%Y-%m-%d").to_string(), values)
+                .await?
+            {
+                stored += 1;
+            } else {
+                refused += 1;
+            }
+        }
+        Ok((stored, refused))
     }
 }

@@ -310,6 +310,52 @@ impl Training {
         Ok(())
     }
 
+    /// The other copies of a workout from other sources, for its primary (private ones only
+    /// for the athlete).
+    pub async fn activity_copies(
+        &self,
+        viewer: &Viewer,
+        activity: &StoredActivity,
+    ) -> AppResult<Vec<StoredActivity>> {
+        if activity.duplicate_of.is_some() {
+            return Ok(Vec::new());
+        }
+        let own = activity.record.user_id == viewer.id();
+        Ok(self
+            .store
+            .duplicates_of(activity.id)
+            .await?
+            .into_iter()
+            .filter(|copy| own || !copy.record.draft.private)
+            .collect())
+    }
+
+    /// Makes this copy of a workout the one that counts (in load, stats and the plan) instead
+    /// of the one Stride chose. Audited.
+    pub async fn make_primary_activity(
+        &self,
+        viewer: &Viewer,
+        id: Uuid,
+    ) -> AppResult<StoredActivity> {
+        let current = self.activity(viewer, id, GrantAccess::ReadWrite).await?;
+        let athlete = self.store.user(current.record.user_id).await?;
+        let audit = AuditEvent::new(viewer.actor(), "activity.make_primary", "activity", id)
+            .payload(json!({ "athlete": athlete.id, "was_copy_of": current.duplicate_of }));
+        self.records.make_primary(&athlete, &current, audit).await?;
+        Ok(self.store.activity(id).await?)
+    }
+
+    /// Says this activity is not the same workout as the copies it was grouped with: it
+    /// counts on its own from now on, and is never grouped with them again. Audited.
+    pub async fn separate_activity(&self, viewer: &Viewer, id: Uuid) -> AppResult<StoredActivity> {
+        let current = self.activity(viewer, id, GrantAccess::ReadWrite).await?;
+        let athlete = self.store.user(current.record.user_id).await?;
+        let audit = AuditEvent::new(viewer.actor(), "activity.separate", "activity", id)
+            .payload(json!({ "athlete": athlete.id, "was_copy_of": current.duplicate_of }));
+        self.records.separate(&athlete, &current, audit).await?;
+        Ok(self.store.activity(id).await?)
+    }
+
     /// A page of an athlete's activities, newest first. Private activities are left out for
     /// anyone but the athlete.
     pub async fn activities(

@@ -203,7 +203,7 @@ impl Training {
             self.store.daily_metrics_between(athlete.id, since, date),
             self.store.recent_rpes(athlete.id, recent_since, date),
         )?;
-        let mut by_day = merge_by_day(rows);
+        let mut by_day = merge_by_day(rows, &self.settings.source_priority);
         let today = by_day.remove(&date).unwrap_or_default();
         let inputs = ReadinessInputs {
             date,
@@ -216,35 +216,31 @@ impl Training {
     }
 }
 
-/// Merges each day's entries from several sources into one: values logged by hand win, then
-/// the first source alphabetically that has the value.
-fn merge_by_day(rows: Vec<DailyMetricsRecord>) -> BTreeMap<NaiveDate, DailyValues> {
-    let mut grouped: BTreeMap<NaiveDate, Vec<DailyMetricsRecord>> = BTreeMap::new();
+/// Merges each day's entries from several sources into one, by the configured source
+/// priority; HRV is read in the statistic the window has on more days.
+fn merge_by_day(
+    rows: Vec<DailyMetricsRecord>,
+    priority: &[String],
+) -> BTreeMap<NaiveDate, DailyValues> {
+    let mut grouped: BTreeMap<NaiveDate, Vec<(String, DailyValues)>> = BTreeMap::new();
+    let mut kinds = BTreeMap::new();
     for row in rows {
-        grouped.entry(row.date).or_default().push(row);
+        if let Some((_, kind)) = row.values.hrv {
+            kinds.insert((row.date, kind), kind);
+        }
+        grouped
+            .entry(row.date)
+            .or_default()
+            .push((row.source, row.values));
     }
+    let hrv_kind = stride_domain::metrics::dominant_hrv_kind(kinds.values());
     grouped
         .into_iter()
-        .map(|(date, mut entries)| {
-            entries.sort_by(|a, b| {
-                (a.source != super::MANUAL_SOURCE, &a.source)
-                    .cmp(&(b.source != super::MANUAL_SOURCE, &b.source))
-            });
-            let mut merged = DailyValues::default();
-            for entry in entries {
-                let v = entry.values;
-                merged.resting_hr = merged.resting_hr.or(v.resting_hr);
-                merged.hrv = merged.hrv.or(v.hrv);
-                merged.weight_kg = merged.weight_kg.or(v.weight_kg);
-                merged.sleep_duration_min = merged.sleep_duration_min.or(v.sleep_duration_min);
-                merged.sleep_quality = merged.sleep_quality.or(v.sleep_quality);
-                merged.readiness = merged.readiness.or(v.readiness);
-                merged.soreness = merged.soreness.or(v.soreness);
-                merged.stress = merged.stress.or(v.stress);
-                merged.mood = merged.mood.or(v.mood);
-                merged.notes = merged.notes.or(v.notes);
-            }
-            (date, merged)
+        .map(|(date, entries)| {
+            (
+                date,
+                stride_domain::metrics::merge_sources(entries, priority, hrv_kind),
+            )
         })
         .collect()
 }

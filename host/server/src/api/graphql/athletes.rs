@@ -315,6 +315,38 @@ impl AthleteMutation {
         ))
     }
 
+    /// Makes this copy of a workout the one that counts (in load, stats and the plan) instead
+    /// of the one Stride chose from the source priority. Audited.
+    async fn make_primary_activity(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Activity> {
+        let id = parse_id(&id, "id")?;
+        Ok(Activity(
+            state(ctx)
+                .training
+                .make_primary_activity(viewer(ctx)?, id)
+                .await?,
+        ))
+    }
+
+    /// Says this activity is not the same workout as the copies it was grouped with: it
+    /// counts on its own and is never grouped with them again. Audited.
+    async fn separate_activity(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Activity> {
+        let id = parse_id(&id, "id")?;
+        Ok(Activity(
+            state(ctx)
+                .training
+                .separate_activity(viewer(ctx)?, id)
+                .await?,
+        ))
+    }
+
     /// Deletes an activity.
     async fn delete_activity(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
         let id = parse_id(&id, "id")?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use futures::Stream;
 
 use super::types::Activity;
-use super::{state, viewer};
+use super::{parse_id, parse_opt_id, state, viewer};
 use stride_store::{BackfillRow, Connection};
 
 /// A connected provider account.
@@ -251,6 +251,18 @@ pub struct IngestionQuery;
 
 #[Object]
 impl IngestionQuery {
+    /// The viewer's relay tokens (never the tokens themselves: those are shown once).
+    async fn relay_tokens(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RelayToken>> {
+        let app = state(ctx);
+        Ok(app
+            .connections
+            .relay_tokens(viewer(ctx)?)
+            .await?
+            .into_iter()
+            .map(|token| RelayToken::new(token, &app.config.public_url))
+            .collect())
+    }
+
     /// The viewer's connected provider accounts, with their history imports.
     async fn connections(
         &self,
@@ -309,6 +321,100 @@ pub struct IngestionMutation;
 
 #[Object]
 impl IngestionMutation {
+    /// Makes a relay token for a phone app that posts the viewer's data (Health Auto Export:
+    /// plugin `apple-health`). The token is in this answer only; paste it into the app with
+    /// the URL. Audited.
+    async fn create_relay_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = "apple-health")] plugin: String,
+        name: String,
+    ) -> async_graphql::Result<NewRelayToken> {
+        let app = state(ctx);
+        let (token, secret) = app
+            .connections
+            .create_relay_token(viewer(ctx)?, &plugin, &name)
+            .await?;
+        Ok(NewRelayToken {
+            relay_token: RelayToken::new(token, &app.config.public_url),
+            token: secret,
+        })
+    }
+
+    /// Revokes one of the viewer's relay tokens: the app's next delivery is refused. Audited.
+    async fn revoke_relay_token(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        state(ctx)
+            .connections
+            .revoke_relay_token(viewer(ctx)?, parse_id(&id, "id")?)
+            .await?;
+        Ok(true)
+    }
+
+    /// Imports activity files (FIT, GPX, TCX, gzipped or not, and zip archives of them such
+    /// as a Garmin or Strava bulk export) for the viewer, or for an athlete who granted the
+    /// viewer read-write access. A GraphQL multipart request (one file or many); each file
+    /// gets its own result, and a broken file never stops the others.
+    async fn import_files(
+        &self,
+        ctx: &Context<'_>,
+        files: Vec<async_graphql::Upload>,
+        athlete_id: Option<ID>,
+        #[graphql(
+            default = "files",
+            desc = "The plugin that reads them (`files`, the built-in importer, unless another is installed)."
+        )]
+        plugin: String,
+    ) -> async_graphql::Result<Vec<FileImport>> {
+        let viewer = viewer(ctx)?;
+        let app = state(ctx);
+        let athlete_id = parse_opt_id(athlete_id.as_ref(), "athleteId")?.unwrap_or(viewer.id());
+        let athlete = app
+            .training
+            .athlete(
+                viewer,
+                athlete_id,
+                stride_domain::people::GrantAccess::ReadWrite,
+            )
+            .await?;
+        if files.is_empty() {
+            return Err(crate::error::AppError::bad_input("files", "no file was sent").into());
+        }
+        let mut results = Vec::with_capacity(files.len());
+        for file in files {
+            let value = file
+                .value(ctx)
+                .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+            let name = value.filename.clone();
+            let body = crate::ingest::uploads::FileBody::new(value.content)
+                .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+            let upload = crate::ingest::uploads::Upload {
+                kind: stride_sandbox::contract::UploadKind::Files,
+                name: Some(name.clone()),
+                content_type: value.content_type,
+                headers: Vec::new(),
+                body: std::sync::Arc::new(body),
+            };
+            results.push(
+                match app
+                    .ingest
+                    .receive_upload(&plugin, &athlete, upload, |_| {})
+                    .await
+                {
+                    Ok(report) => FileImport::from_report(name, report),
+                    Err(crate::error::AppError::Internal(detail)) => {
+                        tracing::error!(error = ?detail, file = %name, "a file import failed");
+                        FileImport::failed(
+                            name,
+                            "something went wrong on our side; try again".to_owned(),
+                        )
+                    }
+                    Err(error) => FileImport::failed(name, error.to_string()),
+                },
+            );
+        }
+        Ok(results)
+    }
+
     /// A link to connect the viewer's account at a provider (e.g. `strava`).
     async fn connect_provider(
         &self,
@@ -370,5 +476,128 @@ impl IngestionSubscription {
         provider: String,
     ) -> async_graphql::Result<impl Stream<Item = Backfill>> {
         Ok(super::live::backfill(ctx, state(ctx), viewer(ctx)?, provider).await?)
+    }
+}
+
+/// A relay token (the token itself is shown once, when made).
+pub struct RelayToken(stride_store::RelayToken, String);
+
+impl RelayToken {
+    fn new(token: stride_store::RelayToken, public_url: &str) -> Self {
+        let url = format!(
+            "{}/relay/{}",
+            public_url.trim_end_matches('/'),
+            token.plugin
+        );
+        Self(token, url)
+    }
+}
+
+#[Object]
+impl RelayToken {
+    /// Token id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The plugin that reads what the relay posts (`apple-health`).
+    async fn plugin(&self) -> &str {
+        &self.0.plugin
+    }
+
+    /// The athlete's name for it ("iPhone").
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Where the relay app posts (with the token as `Authorization: Bearer …`).
+    async fn url(&self) -> &str {
+        &self.1
+    }
+
+    /// When it was made.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When a relay last delivered with it.
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at
+    }
+
+    /// When it was revoked.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+}
+
+/// A relay token just made.
+#[derive(SimpleObject)]
+pub struct NewRelayToken {
+    /// The token as listed from now on.
+    pub relay_token: RelayToken,
+    /// The token itself: shown this once, kept by Stride only as a hash.
+    pub token: String,
+}
+
+/// Something in an uploaded file that could not be used.
+#[derive(SimpleObject, Clone)]
+pub struct ImportProblem {
+    /// The file (inside an archive: its path there) or item.
+    pub item: String,
+    /// What is wrong, in words that say what to do.
+    pub message: String,
+}
+
+/// What became of one uploaded file.
+#[derive(SimpleObject)]
+pub struct FileImport {
+    /// The file's name as uploaded.
+    pub file_name: String,
+    /// Files it held that were read (1 for a single file; the entries of an archive).
+    pub files_read: i32,
+    /// Activities stored (new or updated).
+    pub activities: i32,
+    /// Activities recognised as a workout already stored from another source.
+    pub duplicates: i32,
+    /// Records refused by validation.
+    pub refused: i32,
+    /// What could not be used, per file.
+    pub problems: Vec<ImportProblem>,
+    /// Set when the file could not be read at all.
+    pub error: Option<String>,
+}
+
+impl FileImport {
+    fn from_report(file_name: String, report: crate::ingest::uploads::UploadReport) -> Self {
+        let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        Self {
+            file_name,
+            files_read: count(report.items),
+            activities: count(report.summary.activities),
+            duplicates: count(report.summary.duplicates),
+            refused: count(report.summary.rejected),
+            problems: report
+                .problems
+                .into_iter()
+                .map(|p| ImportProblem {
+                    item: p.item,
+                    message: p.message,
+                })
+                .collect(),
+            error: None,
+        }
+    }
+
+    fn failed(file_name: String, error: String) -> Self {
+        Self {
+            file_name,
+            files_read: 0,
+            activities: 0,
+            duplicates: 0,
+            refused: 0,
+            problems: Vec::new(),
+            error: Some(error),
+        }
     }
 }

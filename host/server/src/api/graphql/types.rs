@@ -409,6 +409,72 @@ impl Activity {
             .map(async_graphql::Json)
     }
 
+    /// The source's own name for the sport (`TRAIL_RUNNING`, `Outdoor Run`), as it gave it.
+    async fn sport_detail(&self) -> Option<&str> {
+        self.0.record.extras.sport_detail.as_deref()
+    }
+
+    /// The device that recorded it, when the source said.
+    async fn device(&self) -> Option<&str> {
+        self.0.record.extras.device.as_deref()
+    }
+
+    /// For one leg of a multisport activity: the source's id of the whole.
+    async fn parent_external_id(&self) -> Option<&str> {
+        self.0.record.extras.parent_external_id.as_deref()
+    }
+
+    /// Average power, W.
+    async fn average_power_watts(&self) -> Option<f64> {
+        self.0.record.extras.avg_power_w
+    }
+
+    /// Average cadence, per minute as the device counts it (steps for running, revolutions
+    /// for cycling).
+    async fn average_cadence(&self) -> Option<f64> {
+        self.0.record.extras.avg_cadence
+    }
+
+    /// Energy, kcal.
+    async fn energy_kcal(&self) -> Option<f64> {
+        self.0.record.extras.energy_kcal
+    }
+
+    /// Laps or splits, in order.
+    async fn laps(&self) -> Vec<ActivityLap> {
+        self.0
+            .record
+            .extras
+            .laps
+            .iter()
+            .cloned()
+            .map(ActivityLap)
+            .collect()
+    }
+
+    /// When this is another source's copy of a workout already stored: the id of the copy
+    /// that counts (only that one is in load, stats and the plan). Null for the primary.
+    async fn duplicate_of(&self) -> Option<ID> {
+        self.0.duplicate_of.map(|id| ID(id.to_string()))
+    }
+
+    /// The other copies of this workout from other sources (empty for a copy itself).
+    async fn copies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Activity>> {
+        let viewer = super::viewer(ctx)?;
+        Ok(state(ctx)
+            .training
+            .activity_copies(viewer, &self.0)
+            .await?
+            .into_iter()
+            .map(Activity)
+            .collect())
+    }
+
+    /// When its source last delivered it.
+    async fn received_at(&self) -> DateTime<Utc> {
+        self.0.record.received_at
+    }
+
     /// Whether time-series samples were recorded.
     async fn has_samples(&self) -> bool {
         self.0.has_samples
@@ -451,6 +517,98 @@ impl Activity {
     /// Last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+}
+
+/// One lap (or split) of an activity.
+pub struct ActivityLap(pub stride_domain::activity::Lap);
+
+#[Object]
+impl ActivityLap {
+    /// Seconds from the activity's start.
+    async fn start_seconds(&self) -> f64 {
+        self.0.start_s
+    }
+
+    /// Length, seconds.
+    async fn duration_seconds(&self) -> f64 {
+        self.0.duration_s
+    }
+
+    /// Distance, m.
+    async fn distance_meters(&self) -> Option<f64> {
+        self.0.distance_m
+    }
+
+    /// Average heart rate, bpm.
+    async fn average_heart_rate(&self) -> Option<f64> {
+        self.0.avg_hr
+    }
+
+    /// Maximum heart rate, bpm.
+    async fn max_heart_rate(&self) -> Option<f64> {
+        self.0.max_hr
+    }
+
+    /// Average power, W.
+    async fn average_power_watts(&self) -> Option<f64> {
+        self.0.avg_power_w
+    }
+
+    /// Average cadence, per minute.
+    async fn average_cadence(&self) -> Option<f64> {
+        self.0.avg_cadence
+    }
+}
+
+/// One night's sleep as a device measured it.
+pub struct SleepNight(pub stride_domain::metrics::SleepDetail);
+
+#[Object]
+impl SleepNight {
+    /// Time in bed, minutes.
+    async fn in_bed_minutes(&self) -> Option<i32> {
+        self.0.in_bed_min
+    }
+
+    /// Deep sleep, minutes.
+    async fn deep_minutes(&self) -> Option<i32> {
+        self.0.deep_min
+    }
+
+    /// Light (core) sleep, minutes.
+    async fn light_minutes(&self) -> Option<i32> {
+        self.0.light_min
+    }
+
+    /// REM sleep, minutes.
+    async fn rem_minutes(&self) -> Option<i32> {
+        self.0.rem_min
+    }
+
+    /// Awake in bed, minutes.
+    async fn awake_minutes(&self) -> Option<i32> {
+        self.0.awake_min
+    }
+
+    /// The device's sleep score, 0–100.
+    async fn score(&self) -> Option<i32> {
+        self.0.score
+    }
+
+    /// Fell asleep (or went to bed).
+    async fn start(&self) -> Option<DateTime<Utc>> {
+        self.0.start
+    }
+
+    /// Woke up.
+    async fn end(&self) -> Option<DateTime<Utc>> {
+        self.0.end
+    }
+
+    /// False while the device may still revise the night (Garmin's tentative sleep).
+    async fn is_final(&self) -> bool {
+        self.0.r#final
     }
 }
 
@@ -574,6 +732,51 @@ impl DailyMetrics {
     /// Notes.
     async fn notes(&self) -> Option<&str> {
         self.0.values.notes.as_deref()
+    }
+
+    /// The night's sleep in detail (stages, score), when a device measured it.
+    async fn sleep(&self) -> Option<SleepNight> {
+        self.0.values.detail.sleep.clone().map(SleepNight)
+    }
+
+    /// The device's stress score for the day, 0–100 (not the athlete's own 1–10 `stress`).
+    async fn stress_score(&self) -> Option<i32> {
+        self.0.values.detail.stress_score
+    }
+
+    /// Garmin's Body Battery: the day's highest value, 0–100.
+    async fn body_battery_high(&self) -> Option<i32> {
+        self.0.values.detail.body_battery_high
+    }
+
+    /// Garmin's Body Battery: the day's lowest value, 0–100.
+    async fn body_battery_low(&self) -> Option<i32> {
+        self.0.values.detail.body_battery_low
+    }
+
+    /// Steps.
+    async fn steps(&self) -> Option<i64> {
+        self.0.values.detail.steps
+    }
+
+    /// Active energy, kcal.
+    async fn active_kcal(&self) -> Option<f64> {
+        self.0.values.detail.active_kcal
+    }
+
+    /// VO2max estimate, ml/kg/min.
+    async fn vo2max(&self) -> Option<f64> {
+        self.0.values.detail.vo2max
+    }
+
+    /// Respiratory rate, breaths per minute.
+    async fn respiratory_rate(&self) -> Option<f64> {
+        self.0.values.detail.respiratory_rate
+    }
+
+    /// Body fat, percent.
+    async fn body_fat_percent(&self) -> Option<f64> {
+        self.0.values.detail.body_fat_pct
     }
 
     /// First stored.
