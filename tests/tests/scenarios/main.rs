@@ -6,6 +6,7 @@ mod access;
 mod accounts;
 mod apple;
 mod audit_log;
+mod devices;
 mod files;
 mod garmin;
 mod gate;
