@@ -386,10 +386,14 @@ impl Config {
             figment = figment.merge(Toml::file_exact(path));
         }
         figment
-            // `STRIDE_TEST_*` belongs to the test harness, not to the server.
+            // `STRIDE_TEST_*` belongs to the test harness, and `STRIDE_CONSOLE_DIR` to console
+            // development (read where the console is served), not to the configuration.
             .merge(
                 Env::prefixed("STRIDE_")
-                    .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
+                    .filter(|key| {
+                        let key = key.as_str().to_ascii_lowercase();
+                        !key.starts_with("test_") && key != "console_dir"
+                    })
                     .split("__"),
             )
             .extract::<Config>()

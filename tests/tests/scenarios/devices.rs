@@ -517,7 +517,10 @@ async fn the_same_workout_from_two_sources_counts_once_and_the_athlete_can_corre
     .ok();
     assert_eq!(activities(&app, &ann).await.len(), 2);
     let both = load_on(&app, &ann, &date).await;
-    assert!((both - (alone + watch_load)).abs() < 1e-9, "{both} = {alone} + {watch_load}");
+    assert!(
+        (both - (alone + watch_load)).abs() < 1e-9,
+        "{both} = {alone} + {watch_load}"
+    );
     app.run_plugin_job(
         &ann,
         "test-device",
@@ -561,4 +564,123 @@ async fn the_same_workout_from_two_sources_counts_once_and_the_athlete_can_corre
             .any(|a| a["externalId"] == "file-run" && a["duplicateOf"].is_null()),
         "{listed:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_sources_delivering_one_run_at_once_leave_exactly_one_primary() {
+    let app = TestApp::spawn().await;
+    let ann = athlete(&app).await;
+    app.install_plugin("apple-health").await;
+    let relay = app
+        .gql(
+            Some(&ann.token),
+            "mutation { createRelayToken(name: \"iPhone\") { token } }",
+            json!({}),
+        )
+        .await;
+    let token = relay.ok()["createRelayToken"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let start = app.clock_now() - Duration::hours(5);
+    let apple = json!({ "data": { "workouts": [ {
+        "id": "apple-run-1", "name": "Running",
+        "start": (start + Duration::minutes(1)).format("%Y-%m-%d %H:%M:%S +0000").to_string(),
+        "end": (start + Duration::minutes(61)).format("%Y-%m-%d %H:%M:%S +0000").to_string(),
+        "duration": 3600, "distance": { "qty": 10.05, "units": "km" } } ] } });
+    let watch = json!({ "records": [ { "job": "activity", "external_id": "watch-run", "sport": "run",
+        "start_ms": start.timestamp_millis(), "duration_s": 3590, "distance_m": 10000.0,
+        "avg_hr": 148.0 } ] });
+    let manual = app.gql(
+        Some(&ann.token),
+        "mutation($s: DateTime!) { logActivity(input: { sport: RUN, startTime: $s, durationSeconds: 3620, distanceMeters: 9950, rpe: 4 }) { id } }",
+        json!({ "s": start - Duration::minutes(2) }),
+    );
+    let relayed = app
+        .http()
+        .post(app.url("/relay/apple-health"))
+        .bearer_auth(&token)
+        .body(apple.to_string())
+        .send();
+    let files = [("watch.json", watch.to_string())];
+    let uploaded = upload(&app, &ann, &files);
+    let (manual, relayed, uploaded) = tokio::join!(manual, relayed, uploaded);
+    manual.ok();
+    assert_eq!(relayed.expect("relay answers").status(), 200);
+    assert_eq!(uploaded[0]["activities"], 1);
+
+    let all = app
+        .state
+        .store
+        .list_activities(
+            ann.id.parse().expect("uuid"),
+            stride_store::DateRange::default(),
+            None,
+            100,
+        )
+        .await
+        .expect("listed");
+    assert_eq!(all.len(), 1, "exactly one primary: {all:?}");
+    let listed = activities(&app, &ann).await;
+    assert_eq!(
+        listed[0]["source"], "manual",
+        "the default priority puts manual first"
+    );
+    let mut sources: Vec<String> = listed[0]["copies"]
+        .as_array()
+        .expect("copies")
+        .iter()
+        .filter_map(|c| c["source"].as_str().map(str::to_owned))
+        .collect();
+    sources.sort();
+    assert_eq!(sources, ["apple-health", "test-device"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_an_hour_off_is_one_workout_and_two_runs_one_morning_are_two() {
+    let app = TestApp::spawn().await;
+    let ann = athlete(&app).await;
+    let start = app.clock_now() - Duration::hours(8);
+    // The watch's run, and the same run from a manual entry whose clock is an hour off
+    // (a time-zone or DST mistake).
+    app.run_plugin_job(
+        &ann,
+        "test-device",
+        "activity",
+        json!({ "external_id": "am-run", "sport": "run", "start_ms": start.timestamp_millis(),
+                "duration_s": 2700, "distance_m": 8000.0 }),
+    )
+    .await;
+    app.gql(
+        Some(&ann.token),
+        "mutation($s: DateTime!) { logActivity(input: { sport: RUN, startTime: $s, durationSeconds: 2700, distanceMeters: 8000 }) { id } }",
+        json!({ "s": start + Duration::hours(1) }),
+    )
+    .await
+    .ok();
+    assert_eq!(
+        activities(&app, &ann).await.len(),
+        1,
+        "the shifted copy is grouped"
+    );
+
+    // A second, genuinely different run that morning: 3 hours later, another distance.
+    app.run_plugin_job(
+        &ann,
+        "test-device",
+        "activity",
+        json!({ "external_id": "pm-run", "sport": "run",
+                "start_ms": (start + Duration::hours(3)).timestamp_millis(),
+                "duration_s": 2700, "distance_m": 8000.0 }),
+    )
+    .await;
+    // A ride at the very time of the run is another workout too.
+    app.gql(
+        Some(&ann.token),
+        "mutation($s: DateTime!) { logActivity(input: { sport: RIDE, startTime: $s, durationSeconds: 2700, distanceMeters: 8000 }) { id } }",
+        json!({ "s": start }),
+    )
+    .await
+    .ok();
+    assert_eq!(activities(&app, &ann).await.len(), 3);
 }
