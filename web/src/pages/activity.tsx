@@ -1,0 +1,344 @@
+import { useMemo, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import { COLORS, Chart, type ChartOptions } from '../components/chart';
+import { Checkbox, ErrorNotice, Facts, Input, Json, Loading, Notice, Page, Select, TextArea, formValues, int } from '../components/ui';
+import { graphql } from '../gql';
+import type { ActivityDetailQuery, Units } from '../gql/graphql';
+import { request } from '../lib/api';
+import { averagePace, distance, duration, elevation, elevationValue, fixed, instant, pace, paceSeconds, words } from '../lib/format';
+import { useAction, useQuery } from '../lib/hooks';
+import { navigate } from '../lib/router';
+import { useMe, useScope } from '../lib/session';
+
+const ActivityDetail = graphql(`
+  query ActivityDetail($id: ID!, $points: Int) {
+    activity(id: $id) {
+      id
+      athleteId
+      source
+      externalId
+      sport
+      name
+      startTime
+      localDate
+      durationSeconds
+      movingTimeSeconds
+      distanceMeters
+      elevationGainMeters
+      averageHeartRate
+      maxHeartRate
+      rpe
+      feeling
+      notes
+      private
+      rpeLoad
+      trimp
+      loadDetail
+      hasSamples
+      createdAt
+      updatedAt
+      samples(maxPoints: $points) {
+        timeSeconds
+        heartRate
+        speedMps
+        altitudeMeters
+        powerWatts
+        cadence
+      }
+      efficiency {
+        efficiencyFactor
+        firstHalfEf
+        secondHalfEf
+        decouplingPct
+        meanSpeedMPerMin
+        meanHr
+        steady
+        speedSource
+      }
+    }
+  }
+`);
+
+const UpdateActivity = graphql(`
+  mutation UpdateActivity($id: ID!, $input: ActivityPatchInput!) {
+    updateActivity(id: $id, input: $input) {
+      id
+    }
+  }
+`);
+
+const DeleteActivity = graphql(`
+  mutation DeleteActivity($id: ID!) {
+    deleteActivity(id: $id)
+  }
+`);
+
+type Activity = ActivityDetailQuery['activity'];
+
+export default function ActivityPage(props: { params: Record<string, string> }) {
+  const scope = useScope();
+  const me = useMe();
+  const q = useQuery(ActivityDetail, { id: props.params.id!, points: 600 });
+  const a = q.data?.activity;
+  const title = a ? a.name : 'Activity';
+  return (
+    <Page title={title} lead={a ? `${words(a.sport)} on ${instant(a.startTime)}` : undefined}>
+      <p>
+        <a href={`${scope.base}/activities`}>← All activities</a>
+      </p>
+      <ErrorNotice error={q.error} retry={q.reload} />
+      {!a && !q.error && <Loading what="the activity" />}
+      {a && (
+        <>
+          <section class="panel" aria-labelledby="summary-h">
+            <h2 id="summary-h">Summary</h2>
+            <Facts
+              items={[
+                ['Time', duration(a.durationSeconds)],
+                ['Moving time', duration(a.movingTimeSeconds)],
+                ['Distance', distance(a.distanceMeters, me.units)],
+                ['Average pace', averagePace(a.distanceMeters, a.movingTimeSeconds ?? a.durationSeconds, me.units)],
+                ['Ascent', elevation(a.elevationGainMeters, me.units)],
+                ['Average HR', a.averageHeartRate ? `${fixed(a.averageHeartRate, 0)} bpm` : '—'],
+                ['Max HR', a.maxHeartRate ? `${fixed(a.maxHeartRate, 0)} bpm` : '—'],
+                ['RPE', a.rpe ?? '—'],
+                ['Feeling', a.feeling ? `${a.feeling}/5` : '—'],
+              ]}
+            />
+            {a.notes && <p>{a.notes}</p>}
+          </section>
+          {a.samples ? <SampleCharts samples={a.samples} units={me.units} /> : <p class="panel">No samples were recorded for this activity.</p>}
+          <div class="grid two">
+            <section class="panel" aria-labelledby="load-h">
+              <h2 id="load-h">Load and its receipts</h2>
+              <Facts
+                items={[
+                  ['Session RPE load', fixed(a.rpeLoad, 0)],
+                  ['TRIMP', fixed(a.trimp)],
+                ]}
+              />
+              <LoadReceipts detail={a.loadDetail} />
+              {a.efficiency && (
+                <>
+                  <h3>Efficiency</h3>
+                  <Facts
+                    class="plain"
+                    items={[
+                      ['Efficiency factor', fixed(a.efficiency.efficiencyFactor, 2)],
+                      ['First / second half', `${fixed(a.efficiency.firstHalfEf, 2)} / ${fixed(a.efficiency.secondHalfEf, 2)}`],
+                      ['Decoupling', `${fixed(a.efficiency.decouplingPct, 1)}%`],
+                      ['Steady enough', a.efficiency.steady ? 'yes' : 'no'],
+                    ]}
+                  />
+                </>
+              )}
+            </section>
+            <section class="panel" aria-labelledby="source-h">
+              <h2 id="source-h">Source</h2>
+              <Facts
+                class="plain"
+                items={[
+                  ['Source', a.source === 'manual' ? 'Logged by hand' : a.source],
+                  ['Provider’s id', a.externalId ?? '—'],
+                  ['Stored', instant(a.createdAt)],
+                  ['Last changed', instant(a.updatedAt)],
+                  ['Visible to coaches', a.private ? 'no (private)' : 'yes'],
+                ]}
+              />
+            </section>
+          </div>
+          {scope.canWrite && <EditActivity activity={a} onSaved={q.reload} />}
+        </>
+      )}
+    </Page>
+  );
+}
+
+function LoadReceipts(props: { detail: unknown }) {
+  const detail = props.detail as Record<string, unknown> | null;
+  if (!detail || typeof detail !== 'object') return <p class="muted">No receipts.</p>;
+  const notes = Array.isArray(detail.notes) ? (detail.notes as string[]) : [];
+  const entries = Object.entries(detail).filter(([k]) => k !== 'notes');
+  return (
+    <>
+      <table class="receipts">
+        <caption>How the loads were computed</caption>
+        <tbody>
+          {entries.map(([key, value]) => (
+            <tr key={key}>
+              <th scope="row">{key.replace(/_/g, ' ')}</th>
+              <td>{typeof value === 'object' && value !== null ? Object.entries(value).map(([k, v]) => `${k} = ${String(v)}`).join(', ') : String(value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {notes.length > 0 && (
+        <ul>
+          {notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+      <details>
+        <summary>Raw receipts (JSON)</summary>
+        <Json value={detail} />
+      </details>
+    </>
+  );
+}
+
+type Samples = NonNullable<Activity['samples']>;
+
+function clock(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}` : `${m} min`;
+}
+
+function channelOptions(label: string, unit: string, color: string, format: (v: number) => string, invert = false): ChartOptions {
+  return {
+    scales: { x: { time: false }, y: { auto: true, dir: invert ? -1 : 1 } },
+    series: [
+      { label: 'Elapsed', value: (_u, v) => (v === null ? '—' : clock(v)) },
+      { label, stroke: color, width: 1.75, value: (_u, v) => (v === null ? '—' : `${format(v)} ${unit}`), points: { show: false } },
+    ],
+    axes: [
+      { values: (_u, splits) => splits.map(clock) },
+      { label: unit, values: (_u, splits) => splits.map(format), size: 60 },
+    ],
+    legend: { live: true },
+  };
+}
+
+function SampleCharts(props: { samples: Samples; units: Units }) {
+  const { samples, units } = props;
+  const charts = useMemo(() => {
+    const x = samples.timeSeconds;
+    const out: { title: string; summary: string; options: ChartOptions; data: uPlot.AlignedData }[] = [];
+    const stats = (values: number[]) => {
+      const finite = values.filter((v) => Number.isFinite(v));
+      return { min: Math.min(...finite), max: Math.max(...finite), mean: finite.reduce((s, v) => s + v, 0) / (finite.length || 1) };
+    };
+    if (samples.heartRate?.length) {
+      const s = stats(samples.heartRate);
+      out.push({
+        title: 'Heart rate',
+        summary: `Heart rate over the activity: mean ${s.mean.toFixed(0)} bpm, from ${s.min.toFixed(0)} to ${s.max.toFixed(0)} bpm.`,
+        options: channelOptions('Heart rate', 'bpm', COLORS.hr, (v) => v.toFixed(0)),
+        data: [x, samples.heartRate],
+      });
+    }
+    if (samples.speedMps?.length) {
+      const paces = samples.speedMps.map((v) => paceSeconds(v, units));
+      const finite = paces.filter((p): p is number => p !== null);
+      const mean = finite.reduce((s, v) => s + v, 0) / (finite.length || 1);
+      out.push({
+        title: 'Pace',
+        summary: `Pace over the activity: mean ${pace(mean, units)}.`,
+        options: channelOptions('Pace', `/${units === 'IMPERIAL' ? 'mi' : 'km'}`, COLORS.pace, (v) => pace(v, units).split(' ')[0]!, true),
+        data: [x, paces],
+      });
+    }
+    if (samples.powerWatts?.length) {
+      const s = stats(samples.powerWatts);
+      out.push({
+        title: 'Power',
+        summary: `Power over the activity: mean ${s.mean.toFixed(0)} W, up to ${s.max.toFixed(0)} W.`,
+        options: channelOptions('Power', 'W', COLORS.power, (v) => v.toFixed(0)),
+        data: [x, samples.powerWatts],
+      });
+    }
+    if (samples.altitudeMeters?.length) {
+      const values = samples.altitudeMeters.map((m) => elevationValue(m, units));
+      const s = stats(values);
+      const unit = units === 'IMPERIAL' ? 'ft' : 'm';
+      out.push({
+        title: 'Elevation',
+        summary: `Elevation over the activity: from ${s.min.toFixed(0)} to ${s.max.toFixed(0)} ${unit}.`,
+        options: channelOptions('Elevation', unit, COLORS.elevation, (v) => v.toFixed(0)),
+        data: [x, values],
+      });
+    }
+    return out;
+  }, [samples, units]);
+  return (
+    <section class="panel" aria-labelledby="samples-h">
+      <h2 id="samples-h">Recorded samples</h2>
+      <p class="muted small">{samples.timeSeconds.length} points, thinned evenly over the whole activity.</p>
+      <div class="grid two">
+        {charts.map((c) => (
+          <Chart key={c.title} title={c.title} summary={c.summary} options={c.options} data={c.data} height={200} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function EditActivity(props: { activity: Activity; onSaved: () => void }) {
+  const scope = useScope();
+  const a = props.activity;
+  const [saved, setSaved] = useState(false);
+  const save = useAction(async (values: Record<string, string>, isPrivate: boolean) => {
+    await request(UpdateActivity, {
+      id: a.id,
+      input: {
+        name: values.name ?? a.name,
+        rpe: int(values.rpe) ?? null,
+        feeling: int(values.feeling) ?? null,
+        notes: values.notes ?? null,
+        ...(scope.self ? { private: isPrivate } : {}),
+      },
+    });
+    setSaved(true);
+    props.onSaved();
+    return true;
+  });
+  const remove = useAction(async () => {
+    await request(DeleteActivity, { id: a.id });
+    navigate(`${scope.base}/activities`);
+  });
+  const errors = save.error?.byField ?? {};
+  return (
+    <section class="panel" aria-labelledby="edit-h">
+      <h2 id="edit-h">Edit</h2>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = e.currentTarget;
+          void save.run(formValues(form), (form.elements.namedItem('private') as HTMLInputElement | null)?.checked ?? a.private);
+        }}
+      >
+        <div class="row">
+          <Input label="Title" name="name" defaultValue={a.name} error={errors.name} />
+          <Select label="Effort (RPE 1–10)" name="rpe" defaultValue={a.rpe ? String(a.rpe) : ''} error={errors.rpe} options={[['', 'Not rated'], ...Array.from({ length: 10 }, (_, i) => [String(i + 1), String(i + 1)] as const)]} />
+          <Select label="Feeling" name="feeling" defaultValue={a.feeling ? String(a.feeling) : ''} error={errors.feeling} options={[['', '—'], ['1', '1 awful'], ['2', '2'], ['3', '3'], ['4', '4'], ['5', '5 great']]} />
+        </div>
+        <TextArea label="Notes" name="notes" defaultValue={a.notes ?? ''} error={errors.notes} />
+        {scope.self && <Checkbox name="private" label="Private: hide from coaches" defaultChecked={a.private} />}
+        <ErrorNotice error={save.error} />
+        {saved && !save.busy && !save.error && (
+          <Notice kind="success" live>
+            <p>Saved.</p>
+          </Notice>
+        )}
+        <div class="actions">
+          <button type="submit" disabled={save.busy}>
+            Save changes
+          </button>
+          <button
+            type="button"
+            class="danger secondary"
+            disabled={remove.busy}
+            onClick={() => {
+              if (window.confirm(`Delete “${a.name}”? Its load leaves the stats.`)) void remove.run();
+            }}
+          >
+            Delete activity
+          </button>
+        </div>
+        <ErrorNotice error={remove.error} />
+      </form>
+    </section>
+  );
+}
+
