@@ -239,3 +239,88 @@ async fn requests_without_a_session_are_unauthenticated() {
         "this session token is not valid"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_athlete_sees_their_sessions_and_ends_one_or_all_but_this_one() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let password = "password-ann@example.test";
+    let phone = app.login("ann@example.test", password).await;
+    let laptop = app.login("ann@example.test", password).await;
+
+    const SESSIONS: &str = "{ mySessions { id current lastUsedAt createdAt } }";
+    let listed = app.gql(Some(&laptop.token), SESSIONS, json!({})).await;
+    let sessions = listed.ok()["mySessions"].as_array().expect("list").clone();
+    assert_eq!(sessions.len(), 3, "sign-up, phone and laptop: {sessions:?}");
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    let current = sessions
+        .iter()
+        .find(|s| s["current"] == true)
+        .and_then(|s| s["id"].as_str())
+        .expect("current")
+        .to_owned();
+
+    // The phone is lost: ended from the laptop, its token stops working at once.
+    let phone_id = app.gql(Some(&phone.token), SESSIONS, json!({})).await.ok()["mySessions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|s| s["current"] == true)
+        .and_then(|s| s["id"].as_str())
+        .expect("phone's own")
+        .to_owned();
+    app.gql(
+        Some(&laptop.token),
+        "mutation($id: ID!) { revokeSession(id: $id) }",
+        json!({ "id": phone_id }),
+    )
+    .await
+    .ok();
+    app.gql(Some(&phone.token), ME, json!({}))
+        .await
+        .expect_code("UNAUTHENTICATED");
+
+    // Someone else's session is not theirs to end (nor to learn of).
+    let owners = app.gql(Some(&owner.token), SESSIONS, json!({})).await;
+    let owners_id = owners.ok()["mySessions"][0]["id"].clone();
+    app.gql(
+        Some(&laptop.token),
+        "mutation($id: ID!) { revokeSession(id: $id) }",
+        json!({ "id": owners_id }),
+    )
+    .await
+    .expect_code("NOT_FOUND");
+    app.gql(Some(&owner.token), ME, json!({})).await.ok();
+
+    // Everything but this one.
+    let ended = app
+        .gql(
+            Some(&laptop.token),
+            "mutation { revokeAllSessions }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        ended.ok()["revokeAllSessions"],
+        1,
+        "only the sign-up session was left"
+    );
+    app.gql(Some(&ann.token), ME, json!({}))
+        .await
+        .expect_code("UNAUTHENTICATED");
+    let left = app.gql(Some(&laptop.token), SESSIONS, json!({})).await;
+    assert_eq!(left.ok()["mySessions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(left.ok()["mySessions"][0]["id"], current.as_str());
+
+    // Both are in the audit log.
+    let audit = app
+        .gql(
+            Some(&owner.token),
+            "{ auditLog(first: 100) { edges { node { action } } } }",
+            json!({}),
+        )
+        .await;
+    let actions = audit.ok().to_string();
+    assert!(actions.contains("session.revoke\"") && actions.contains("session.revoke_all"));
+}

@@ -482,6 +482,71 @@ impl Accounts {
         Ok(())
     }
 
+    /// The viewer's sessions that still work, most recently used first.
+    pub async fn sessions(&self, viewer: &Viewer) -> AppResult<Vec<stride_store::Session>> {
+        Ok(self
+            .store
+            .live_sessions(viewer.id(), self.clock.now())
+            .await?)
+    }
+
+    /// Ends one of the viewer's sessions (a lost phone, a shared computer). Audited.
+    pub async fn revoke_session(&self, viewer: &Viewer, session_id: Uuid) -> AppResult<()> {
+        let session = match self.store.session(session_id).await {
+            Ok(session) if session.user_id == viewer.id() && session.revoked_at.is_none() => {
+                session
+            }
+            Ok(_) | Err(StoreError::NotFound) => {
+                return Err(AppError::NotFound(
+                    "no such session (or it has already ended)".to_owned(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let now = self.clock.now();
+        self.store.revoke_session(session.id, now).await?;
+        let mut tx = self.store.begin().await?;
+        let event = AuditEvent::new(viewer.actor(), "session.revoke", "session", session.id)
+            .payload(
+                json!({ "user_agent": session.user_agent, "address": session.client_address }),
+            );
+        self.audit.record(&mut tx, event, now).await?;
+        tx.commit().await?;
+        self.events
+            .publish(crate::events::Event::SessionsEnded {
+                user: viewer.id(),
+                session: Some(session.id),
+            })
+            .await;
+        Ok(())
+    }
+
+    /// Ends every session of the viewer's but, when `keep_current`, the one in use. Returns
+    /// how many ended. Audited.
+    pub async fn revoke_all_sessions(&self, viewer: &Viewer, keep_current: bool) -> AppResult<u32> {
+        let now = self.clock.now();
+        let mut ended = 0;
+        for session in self.store.live_sessions(viewer.id(), now).await? {
+            if keep_current && session.id == viewer.session_id {
+                continue;
+            }
+            self.store.revoke_session(session.id, now).await?;
+            ended += 1;
+        }
+        let mut tx = self.store.begin().await?;
+        let event = AuditEvent::new(viewer.actor(), "session.revoke_all", "user", viewer.id())
+            .payload(json!({ "ended": ended, "kept_current": keep_current }));
+        self.audit.record(&mut tx, event, now).await?;
+        tx.commit().await?;
+        self.events
+            .publish(crate::events::Event::SessionsEnded {
+                user: viewer.id(),
+                session: None,
+            })
+            .await;
+        Ok(ended)
+    }
+
     /// The viewer as the database says they are now: fails when the session was ended, has
     /// expired or idled out, or the account was disabled; picks up a changed role. Long-lived
     /// requests (subscriptions) call it before each thing they deliver.

@@ -21,6 +21,22 @@ impl AccountQuery {
         Ok(User(viewer(ctx)?.user.clone()))
     }
 
+    /// The viewer's sessions that still work, most recently used first (`current` marks the
+    /// one of this request).
+    async fn my_sessions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LoginSession>> {
+        let viewer = viewer(ctx)?;
+        Ok(state(ctx)
+            .accounts
+            .sessions(viewer)
+            .await?
+            .into_iter()
+            .map(|session| LoginSession {
+                current: session.id == viewer.session_id,
+                session,
+            })
+            .collect())
+    }
+
     /// Coaches the viewer has granted access to.
     async fn my_coaches(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CoachGrant>> {
         let viewer = viewer(ctx)?;
@@ -190,6 +206,29 @@ impl AccountMutation {
         Ok(true)
     }
 
+    /// Ends one of the viewer's sessions (see `mySessions`). Audited.
+    async fn revoke_session(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        state(ctx)
+            .accounts
+            .revoke_session(viewer(ctx)?, parse_id(&id, "id")?)
+            .await?;
+        Ok(true)
+    }
+
+    /// Ends all the viewer's sessions, but the current one unless `keepCurrent` is false.
+    /// Returns how many ended. Audited.
+    async fn revoke_all_sessions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = true)] keep_current: bool,
+    ) -> async_graphql::Result<i32> {
+        let ended = state(ctx)
+            .accounts
+            .revoke_all_sessions(viewer(ctx)?, keep_current)
+            .await?;
+        Ok(i32::try_from(ended).unwrap_or(i32::MAX))
+    }
+
     /// Changes the password, ends every session of the account and returns a new one.
     async fn change_password(
         &self,
@@ -288,5 +327,54 @@ impl AccountMutation {
         Ok(CoachGrant(
             state(ctx).accounts.revoke_grant(viewer(ctx)?, id).await?,
         ))
+    }
+}
+
+/// A login session (its token is never shown again after login).
+pub struct LoginSession {
+    session: stride_store::Session,
+    current: bool,
+}
+
+#[Object]
+impl LoginSession {
+    /// Session id.
+    async fn id(&self) -> ID {
+        ID(self.session.id.to_string())
+    }
+
+    /// Whether this is the session of the request asking.
+    async fn current(&self) -> bool {
+        self.current
+    }
+
+    /// The browser or app that opened it (its `User-Agent`), when known.
+    async fn user_agent(&self) -> Option<&str> {
+        self.session.user_agent.as_deref()
+    }
+
+    /// The address it was opened from, when known.
+    async fn client_address(&self) -> Option<&str> {
+        self.session.client_address.as_deref()
+    }
+
+    /// When it was opened.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.session.created_at
+    }
+
+    /// When it was last used.
+    async fn last_used_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.session.last_used_at
+    }
+
+    /// When it stops working at the latest.
+    async fn expires_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.session.expires_at
+    }
+
+    /// Set when an admin is acting as the user through this session.
+    async fn impersonated_by(&self) -> Option<ID> {
+        self.session.impersonator_id.map(|id| ID(id.to_string()))
     }
 }
