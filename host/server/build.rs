@@ -19,6 +19,15 @@ fn main() {
     for dir in [&plugins, &sdk] {
         watch(dir);
     }
+    // The root manifest and lock decide the SDK's dependencies (and their features).
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("Cargo.toml").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("Cargo.lock").display()
+    );
     println!("cargo:rerun-if-env-changed=STRIDE_SKIP_PLUGIN_BUILD");
 
     let target_root = std::env::var_os("CARGO_TARGET_DIR")

@@ -489,3 +489,77 @@ async fn two_hosts_share_the_work_and_the_rate_budget() {
         assert!(text.contains("stored its records"), "{log} ran no job");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stride_import_reads_files_and_folders_and_says_what_it_refused() {
+    let (_database, database_url) = TestDatabase::create().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("stride.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "database_url = \"{database_url}\"\ndata_dir = \"{}\"\nlog_format = \"json\"\n",
+            dir.path().join("data").display()
+        ),
+    )
+    .expect("config");
+    create_owner(&config);
+    // A folder holding a watch's FIT file, a GPX, a truncated FIT and something else.
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/files");
+    let folder = dir.path().join("export");
+    std::fs::create_dir_all(folder.join("nested")).expect("folder");
+    for (from, to) in [
+        ("fitparse_activity-small-fenix2-run.fit", "nested/run.fit"),
+        ("georust-gpx_garmin-activity.gpx", "walk.gpx"),
+        ("fitparse_activity-unexpected-eof.fit", "broken.fit"),
+        ("LICENSES.txt", "notes.txt"),
+    ] {
+        std::fs::copy(shared.join(from), folder.join(to)).expect("copy a fixture");
+    }
+    let run = |paths: &[&Path]| {
+        let output = stride(&config)
+            .args(["import", "--athlete", "owner@example.test"])
+            .args(paths)
+            .output()
+            .expect("stride import");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        (output.status.success(), stdout)
+    };
+    let (ok, stdout) = run(&[&folder]);
+    assert!(ok, "{stdout}");
+    assert!(
+        stdout.contains("imported 2 activities from 3 files"),
+        "the text file is not read, the broken one is named: {stdout}"
+    );
+    assert!(
+        stdout.contains("broken.fit") && stdout.to_lowercase().contains("trunc"),
+        "{stdout}"
+    );
+    // Again: the same two activities, nothing new.
+    let (ok, again) = run(&[&folder.join("nested/run.fit")]);
+    assert!(ok, "{again}");
+    assert!(
+        again.contains("imported 1 activities from 1 files"),
+        "{again}"
+    );
+    let pool = stride_store::Store::connect(&database_url, 2)
+        .await
+        .expect("database");
+    let owner = pool
+        .user_by_email("owner@example.test")
+        .await
+        .expect("owner");
+    let stored = pool
+        .list_activities(owner.id, stride_store::DateRange::default(), None, 50)
+        .await
+        .expect("activities");
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    // An athlete who does not exist is named.
+    let output = stride(&config)
+        .args(["import", "--athlete", "nobody@example.test"])
+        .arg(&folder)
+        .output()
+        .expect("stride import");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nobody@example.test"));
+}

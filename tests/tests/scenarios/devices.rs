@@ -278,11 +278,19 @@ async fn a_relay_token_lets_a_phone_app_deliver_and_nothing_else() {
     );
 
     // Over the relay limit: 413 before it is read.
-    let huge = "x".repeat(app.state.config.graphql.max_relay_bytes + 1);
-    let response = post(vec![("authorization", format!("Bearer {token}"))], huge)
-        .await
-        .expect("answers");
-    assert_eq!(response.status(), 413);
+    let bearer = format!("Bearer {token}");
+    for declared in [true, false] {
+        let status = app
+            .post_oversized(
+                "/relay/test-device",
+                &[("authorization", bearer.as_str())],
+                "{",
+                app.state.config.graphql.max_relay_bytes + 1,
+                declared,
+            )
+            .await;
+        assert_eq!(status, 413, "declared length: {declared}");
+    }
 
     // Revoked: the next delivery is refused. Making and revoking are audited.
     app.gql(

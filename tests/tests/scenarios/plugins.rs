@@ -603,3 +603,23 @@ async fn a_plugin_built_for_api_1_0_still_runs_and_imports_history_its_way() {
     ids.sort();
     assert_eq!(ids, vec!["old-1", "old-2"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_bundled_plugin_passes_its_recorded_fixtures() {
+    for name in ["apple-health", "files", "garmin"] {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../plugins")
+            .join(name)
+            .join("fixtures");
+        let results = stride_sandbox::harness::run(&example_plugin(name), &fixtures, false)
+            .await
+            .expect("the harness runs");
+        assert!(results.len() >= 10, "{name}: only {} cases", results.len());
+        let failed: Vec<String> = results
+            .iter()
+            .filter(|r| !r.passed)
+            .map(|r| format!("{}: {}", r.name, r.problem.clone().unwrap_or_default()))
+            .collect();
+        assert!(failed.is_empty(), "{name}: {failed:#?}");
+    }
+}
