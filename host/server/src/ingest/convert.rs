@@ -91,7 +91,7 @@ pub fn record(item: c::RecordItem) -> Converted {
         }
         c::RecordItem::DailySummary(d) => Converted::Record(Delivered::Day {
             date: d.date,
-            values: DailyValues {
+            values: Box::new(DailyValues {
                 resting_hr: d.resting_hr.map(beats),
                 weight_kg: d.weight_kg,
                 readiness: d.readiness,
@@ -105,11 +105,11 @@ pub fn record(item: c::RecordItem) -> Converted {
                     ..DayDetail::default()
                 },
                 ..DailyValues::default()
-            },
+            }),
         }),
         c::RecordItem::Sleep(s) => Converted::Record(Delivered::Day {
             date: s.date,
-            values: DailyValues {
+            values: Box::new(DailyValues {
                 sleep_duration_min: Some(s.asleep_min),
                 sleep_quality: s.quality,
                 detail: DayDetail {
@@ -131,14 +131,14 @@ pub fn record(item: c::RecordItem) -> Converted {
                     ..DayDetail::default()
                 },
                 ..DailyValues::default()
-            },
+            }),
         }),
         c::RecordItem::Hrv(h) => Converted::Record(Delivered::Day {
             date: h.date,
-            values: DailyValues {
+            values: Box::new(DailyValues {
                 hrv: Some((h.value_ms, hrv_kind(h.kind))),
                 ..DailyValues::default()
-            },
+            }),
         }),
         c::RecordItem::Measurement(m) => {
             let Some(at) = Utc.timestamp_millis_opt(m.at_ms).single() else {

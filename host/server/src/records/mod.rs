@@ -93,8 +93,8 @@ pub enum Delivered {
     Day {
         /// The athlete's calendar day, as the plugin wrote it (`YYYY-MM-DD`).
         date: String,
-        /// The values.
-        values: DailyValues,
+        /// The values (boxed: with a device's detail, they are large).
+        values: Box<DailyValues>,
     },
     /// One timestamped measurement (a relay's HRV reading, a weigh-in). The same (measure,
     /// instant) again replaces it; the day's values are derived from the day's points.
@@ -247,6 +247,10 @@ impl Records {
 
     /// Validates a draft for `athlete` and derives its local day and loads. `utc_offset_s` is
     /// the offset where it happened when the source knows it; otherwise the athlete's zone.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "an activity's parts and its provenance, each needed to build the record"
+    )]
     async fn record_for(
         &self,
         athlete: &User,
@@ -865,7 +869,7 @@ impl Records {
                     }
                 }
                 Delivered::Day { date, values } => {
-                    if self.merge_day(athlete, source, &date, values).await? {
+                    if self.merge_day(athlete, source, &date, *values).await? {
                         summary.metrics += 1;
                         effects.metrics();
                     } else {
