@@ -649,6 +649,10 @@ impl Store {
             .bind(now)
             .execute(&mut *conn)
             .await?;
+            // An empty message only withdraws the notice of that kind.
+            if message.is_empty() {
+                return Ok(());
+            }
             sqlx::query(
                 "INSERT INTO athlete_tasks (id, user_id, kind, created_at, source, notice_kind, message) \
                  VALUES ($1, $2, 'notice', $3, $4, $5, $6)",

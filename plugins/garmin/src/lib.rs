@@ -596,17 +596,34 @@ fn permissions(athlete: &AthleteRef) -> Result<JobOutcome, Failure> {
         .filter(|(name, _)| !granted.iter().any(|g| g == name))
         .map(|(_, what)| *what)
         .collect();
-    let mut outcome = JobOutcome::done();
-    if !missing.is_empty() {
-        outcome = outcome.record(RecordItem::Notice(Notice {
-            kind: "garmin-permissions".to_owned(),
-            message: format!(
-                "Garmin does not share {} with Stride: allow it in Garmin Connect",
-                missing.join(", ")
-            ),
-        }));
+    // An empty message withdraws the notice once everything is shared again.
+    let message = if missing.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Garmin does not share {} with Stride: allow it in Garmin Connect",
+            missing.join(", ")
+        )
+    };
+    Ok(JobOutcome::done().record(RecordItem::Notice(Notice {
+        kind: "garmin-permissions".to_owned(),
+        message,
+    })))
+}
+
+/// The athlete disconnects in Stride: tell Garmin (`DELETE …/user/registration`), so it stops
+/// pushing their data. Already gone at Garmin (401, 404) counts as done.
+fn deauthorize(athlete: &AthleteRef) -> Result<JobOutcome, Failure> {
+    let response = Request::new("DELETE", format!("{}/user/registration", api_root()))
+        .on_behalf_of(&athlete.id)
+        .send()
+        .map_err(|e| Failure::Error(PluginError::Retryable(format!("{e:?}"))))?;
+    match response.status() {
+        200..=299 | 401 | 404 => Ok(JobOutcome::done()),
+        status => Err(Failure::Error(PluginError::Retryable(format!(
+            "Garmin answered {status} to the disconnect"
+        )))),
     }
-    Ok(outcome)
 }
 
 /// Where a history import stands: the window's end all windows count back from, and the
@@ -730,7 +747,8 @@ impl Plugin for Garmin {
         manifest.oauth = Some(OauthConfig {
             authorize_url: AUTHORIZE_URL.to_owned(),
             token_url: TOKEN_URL.to_owned(),
-            // Garmin's disconnect is `DELETE …/user/registration` with the athlete's token.
+            // Garmin's disconnect is `DELETE …/user/registration` with the athlete's token:
+            // the `deauthorize` job sends it while the token still works.
             deauthorize_url: None,
             scopes: Vec::new(),
             scope_separator: " ".to_owned(),
@@ -751,6 +769,7 @@ impl Plugin for Garmin {
             "file".to_owned(),
             "revoke".to_owned(),
             "permissions".to_owned(),
+            "deauthorize".to_owned(),
         ];
         manifest.history_import = true;
         manifest
@@ -771,6 +790,7 @@ impl Plugin for Garmin {
             "pull" => finish(pull(athlete, &payload)),
             "file" => finish(activity_file(athlete, &payload)),
             "permissions" => finish(permissions(athlete)),
+            "deauthorize" => finish(deauthorize(athlete)),
             "revoke" => {
                 let reason = payload["reason"]
                     .as_str()

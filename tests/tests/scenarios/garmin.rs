@@ -486,6 +486,74 @@ async fn deregistration_is_confirmed_then_revokes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnecting_in_stride_tells_garmin() {
+    let w = world().await;
+    let ida = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ida@example.test")
+        .await;
+    assert_eq!(connect(&w, &ida, USER, None).await, 200);
+    settle(&w, &ida).await;
+    assert!(w.fake.registered(USER));
+    w.app
+        .gql(
+            Some(&ida.token),
+            "mutation { disconnectProvider(provider: \"garmin\") }",
+            json!({}),
+        )
+        .await
+        .ok();
+    // Garmin heard `DELETE /user/registration` with the athlete's token, and stops pushing.
+    assert!(!w.fake.registered(USER), "Garmin was told");
+    assert_eq!(
+        connection_status(&w, &ida).await.as_deref(),
+        Some("revoked")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_permission_granted_again_withdraws_its_notice() {
+    let w = world().await;
+    let jo = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "jo@example.test")
+        .await;
+    assert_eq!(connect(&w, &jo, USER, None).await, 200);
+    settle(&w, &jo).await;
+    let notices = || async {
+        w.app
+            .gql(Some(&jo.token), "{ myTasks { kind message } }", json!({}))
+            .await
+            .ok()["myTasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .filter(|t| {
+                t["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("Garmin does not share")
+            })
+            .count()
+    };
+    assert_eq!(
+        w.fake.change_permissions(USER, &["ACTIVITY_EXPORT"]).await,
+        200
+    );
+    settle(&w, &jo).await;
+    assert_eq!(notices().await, 1, "the missing permissions are a to-do");
+    let all = [
+        "ACTIVITY_EXPORT",
+        "HEALTH_EXPORT",
+        "HISTORICAL_DATA_EXPORT",
+        "WORKOUT_IMPORT",
+    ];
+    assert_eq!(w.fake.change_permissions(USER, &all).await, 200);
+    settle(&w, &jo).await;
+    assert_eq!(notices().await, 0, "granted again: the to-do is gone");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backfill_without_history_permission_becomes_a_notice() {
     let w = world().await;
     let hal = w

@@ -495,7 +495,33 @@ impl Connections {
             .await?
             .filter(|c| c.status != ConnectionStatus::Revoked)
             .ok_or_else(|| AppError::NotFound(format!("you are not connected to {provider}")))?;
-        if let Ok(client) = self.client(provider)
+        // A plugin that runs a `deauthorize` job tells its provider itself (Garmin's is a
+        // DELETE with the athlete's token), while the token still works.
+        if self
+            .plugins
+            .get(provider)
+            .is_some_and(|p| p.manifest.job_kinds.iter().any(|k| k == "deauthorize"))
+        {
+            let athlete = stride_sandbox::services::CallAthlete {
+                id: stride_domain::ids::AthleteId(viewer.id()),
+                external_id: connection.external_athlete_id.clone(),
+                time_zone: viewer.user.profile.time_zone.name().to_owned(),
+            };
+            let job = stride_sandbox::contract::JobRequest {
+                kind: "deauthorize".to_owned(),
+                payload: "{}".to_owned(),
+                athlete: Some(stride_sandbox::contract::AthleteRef {
+                    id: viewer.id().to_string(),
+                    external_id: athlete.external_id.clone(),
+                    time_zone: athlete.time_zone.clone(),
+                }),
+                attempt: 1,
+            };
+            let report = self.plugins.run_job(provider, job, Some(athlete)).await;
+            if let Err(error) = report.result {
+                tracing::warn!(provider, %error, "the provider's deauthorize call failed; revoking locally anyway");
+            }
+        } else if let Ok(client) = self.client(provider)
             && let Some(url) = client.config.deauthorize_url.as_deref()
             && let (Some(sealed), Some(key_id)) = (&connection.access_token_enc, &connection.key_id)
             && let Ok(token) = self.keys.open(key_id, sealed)

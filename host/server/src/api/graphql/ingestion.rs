@@ -105,9 +105,20 @@ impl AthleteTask {
         ID(self.0.id.to_string())
     }
 
-    /// `rate_activity`: tell Stride how hard an imported session felt (RPE).
+    /// `rate_activity`: tell Stride how hard an imported session felt (RPE); `notice`:
+    /// something an integration asks of the athlete (see `message`).
     async fn kind(&self) -> &str {
         &self.0.kind
+    }
+
+    /// For a notice: what to do, in the integration's words.
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// For a notice: the integration (plugin id) that filed it.
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
     }
 
     /// When it appeared.
