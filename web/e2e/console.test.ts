@@ -8,10 +8,10 @@
 //   npm run test:e2e                       (STRIDE_BIN names the binary; default target/debug/stride)
 //   STRIDE_SCREENSHOTS=docs npm run test:e2e   also refreshes docs/screenshots/
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { addDays, gql, seed, waitFor, type Account, type Seed } from './seed.ts';
 import { startServer, type RunningServer } from './server.ts';
 
@@ -19,6 +19,8 @@ const here = import.meta.dirname;
 process.env.STRIDE_CONSOLE_DIR ??= resolve(here, '../dist');
 const ARTIFACTS = resolve(here, 'artifacts');
 const DOCS = resolve(here, '../../docs/screenshots');
+// Device files recorded by other projects, beside the repository (see ../shared/fixtures).
+const FIXTURES = resolve(here, '../../../shared/fixtures/files');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -94,8 +96,9 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** The value next to a term in a page's `<dl class="facts">`. */
-function fact(page: Page, term: string) {
-  return page.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) }).locator('dd').first();
+function fact(within: Page | Locator, term: string) {
+  const page = 'mainFrame' in within ? within : within.page();
+  return within.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) }).locator('dd').first();
 }
 
 /** A GraphQL request sent from the page with its cookie, as the console sends it. */
@@ -155,6 +158,21 @@ async function lowContrast(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/** A GPX run: a point every 5 s on an out-and-back line, with elevation and time. */
+function gpxRun(startIso: string, seconds: number): string {
+  const start = Date.parse(startIso);
+  const points: string[] = [];
+  for (let t = 0; t <= seconds; t += 5) {
+    const phase = t / seconds;
+    const along = phase < 0.5 ? phase : 1 - phase;
+    const lat = (46.5 + along * 0.04).toFixed(6);
+    const lon = (6.6 + Math.sin(phase * Math.PI) * 0.01).toFixed(6);
+    const ele = (380 + 40 * Math.sin(phase * Math.PI)).toFixed(1);
+    points.push(`<trkpt lat="${lat}" lon="${lon}"><ele>${ele}</ele><time>${new Date(start + t * 1000).toISOString()}</time></trkpt>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="stride e2e" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>Valley loop</name><type>running</type><trkseg>\n${points.join('\n')}\n</trkseg></trk></gpx>\n`;
 }
 
 function fixed(value: number | null, digits = 1): string {
@@ -429,8 +447,212 @@ describe('the console', () => {
       const href = await link.getAttribute('href');
       assert.match(href ?? '', /client_id=e2e-client/);
       assert.match(href ?? '', /state=/);
-      // File upload and relay tokens have no API yet (web/NEEDS.md): the page says so.
-      await page.getByRole('heading', { name: 'Upload a file' }).waitFor();
+      await page.getByRole('heading', { name: 'iPhone (Apple Health) relay' }).waitFor();
+      await page.getByRole('heading', { name: 'Import files' }).waitFor();
+    });
+
+    test('relay tokens: one is made and shown once with the app settings, a delivery lands, revoking refuses the next', async () => {
+      await page.goto('/connections');
+      await heading(page, 'Connections');
+      const relay = page.locator('section#relay');
+      await relay.getByLabel('Name for the token').fill('iPhone e2e');
+      await relay.getByRole('button', { name: 'Make a relay token' }).click();
+      const once = relay.getByRole('region', { name: 'The new relay token' });
+      await once.waitFor();
+      const url = await once.getByRole('textbox', { name: 'URL', exact: true }).inputValue();
+      const token = await once.getByRole('textbox', { name: 'Token', exact: true }).inputValue();
+      assert.equal(url, `${server.url}/relay/apple-health`);
+      assert.ok(token.length >= 20, 'a token is shown');
+      assert.equal(await once.getByRole('textbox', { name: 'Authorization header value' }).inputValue(), `Bearer ${token}`);
+      await once.getByText('Automations → New Automation → REST API').waitFor();
+      await once.getByText('Since Last Sync').waitFor();
+      await once.getByRole('button', { name: 'Copy token' }).waitFor();
+      const row = relay.locator('table.relay-tokens tbody tr').filter({ hasText: 'iPhone e2e' });
+      assert.equal(await row.locator('td').nth(2).innerText(), 'never');
+      await relay.scrollIntoViewIfNeeded();
+      await shot(page, 'connections-relay');
+
+      // The relay app's delivery, as Health Auto Export posts it.
+      const deliver = (body: unknown) =>
+        fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const morning = { data: { metrics: [{ name: 'resting_heart_rate', units: 'bpm', data: [{ date: '2026-03-01 06:30:00 +0000', qty: 51 }] }] } };
+      const delivered = await deliver(morning);
+      assert.equal(delivered.status, 200, await delivered.text());
+
+      // The token is never shown again; the list says when it was last used.
+      await page.goto('/connections');
+      await heading(page, 'Connections');
+      await relay.locator('table.relay-tokens').waitFor();
+      assert.equal(await relay.getByRole('region', { name: 'The new relay token' }).count(), 0);
+      assert.equal(await page.locator(`input[value="${token}"]`).count(), 0);
+      assert.notEqual(await row.locator('td').nth(2).innerText(), 'never');
+
+      // The delivered value on the athlete's days.
+      await page.goto('/days?to=2026-03-07');
+      await heading(page, 'Days');
+      const day = page.locator('.day-cards > li').filter({ has: page.getByRole('heading', { name: /Sun 1 Mar 2026/ }) });
+      await day.waitFor();
+      assert.equal(await fact(day, 'Resting HR').innerText(), '51 bpm');
+      await day.getByText('apple-health').waitFor();
+
+      // Revoked (after a confirmation), the next delivery is refused.
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.goto('/connections');
+      await relay.getByRole('button', { name: 'Revoke iPhone e2e' }).click();
+      await row.locator('.tag', { hasText: 'revoked' }).waitFor();
+      const refused = await deliver(morning);
+      assert.equal(refused.status, 401);
+    });
+
+    test('import files: several at once with upload progress, then each file’s result and problems', async () => {
+      const before = await gql(server.url, data.ann.token, '{ activities(first: 200) { pageInfo { hasNextPage } nodes { id name source } } }');
+      await page.goto('/connections');
+      await heading(page, 'Connections');
+      const upload = page.locator('section#upload');
+      await upload.getByLabel('Files').setInputFiles([
+        { name: 'valley-loop.gpx', mimeType: 'application/gpx+xml', buffer: Buffer.from(gpxRun('2026-02-10T07:00:00Z', 50 * 60)) },
+        { name: 'fitparse_activity-small-fenix2-run.fit', mimeType: 'application/octet-stream', buffer: readFileSync(join(FIXTURES, 'fitparse_activity-small-fenix2-run.fit')) },
+        { name: 'broken.fit', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a FIT file at all') },
+      ]);
+      await upload.getByText(/^3 files, /).waitFor();
+      // A slow uplink, so the progress bar is seen moving.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 60 * 1024 });
+      await upload.getByRole('button', { name: 'Import 3 files' }).click();
+      const bar = upload.locator('progress#upload-bar');
+      await bar.waitFor();
+      await upload.getByText(/Uploading… \d+%/).waitFor();
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      const results = upload.getByRole('region', { name: 'Import results' });
+      await results.waitFor({ timeout: 60_000 });
+      await bar.waitFor({ state: 'detached' });
+
+      const card = (name: string) => results.locator('.cards > li').filter({ has: page.getByRole('heading', { name, exact: true }) });
+      const gpx = card('valley-loop.gpx');
+      const fit = card('fitparse_activity-small-fenix2-run.fit');
+      const broken = card('broken.fit');
+      await broken.waitFor();
+      assert.equal(await fact(gpx, 'Activities').innerText(), '1');
+      assert.equal(await fact(fit, 'Activities').innerText(), '1');
+      assert.match(await broken.locator('.problems, .field-error').first().innerText(), /FIT/);
+      // Whether the importer calls it a problem or an unreadable file, nothing came of it.
+      if ((await fact(broken, 'Activities').count()) > 0) assert.equal(await fact(broken, 'Activities').innerText(), '0');
+      await results.getByText(/^2 activities imported\. 1 file has problems/).waitFor();
+      await upload.scrollIntoViewIfNeeded();
+      await shot(page, 'import-files');
+
+      // The server stored exactly the two readable files' activities.
+      const after = await gql(server.url, data.ann.token, '{ activities(first: 200) { pageInfo { hasNextPage } nodes { id name source } } }');
+      assert.equal(before.activities.pageInfo.hasNextPage || after.activities.pageInfo.hasNextPage, false, 'every activity fits one page');
+      const known = new Set(before.activities.nodes.map((a: { id: string }) => a.id));
+      const added = after.activities.nodes.filter((a: { id: string }) => !known.has(a.id));
+      assert.equal(added.length, 2, JSON.stringify(added));
+
+      // The FIT file's activity: its laps and device as the API has them.
+      for (const { id } of added) {
+        const api = await gql(server.url, data.ann.token, 'query($id: ID!) { activity(id: $id) { name device sportDetail laps { durationSeconds } } }', { id });
+        await page.goto(`/activities/${id}`);
+        await heading(page, api.activity.name);
+        const source = page.locator('section[aria-labelledby="source-h"]');
+        assert.equal(await fact(source, 'Device').innerText(), api.activity.device ?? '—');
+        assert.equal(await fact(source, 'Sport, as the source named it').innerText(), api.activity.sportDetail ?? '—');
+        if (api.activity.laps.length > 0) {
+          assert.equal(await page.locator('table.laps tbody tr').count(), api.activity.laps.length);
+          await shot(page, 'activity-laps');
+        } else {
+          assert.equal(await page.locator('table.laps').count(), 0);
+        }
+      }
+    });
+
+    test('copies: a logged run and the iPhone’s copy are one workout; either can count, or they are separated', async () => {
+      const logged = await gql(server.url, data.ann.token, 'mutation($i: ActivityInput!) { logActivity(input: $i) { id } }', {
+        i: { sport: 'RUN', name: 'Copies e2e run', startTime: '2026-03-01T07:00:00Z', durationSeconds: 3600, distanceMeters: 10000 },
+      });
+      const manualId: string = logged.logActivity.id;
+      const made = await gql(server.url, data.ann.token, 'mutation { createRelayToken(name: "copies e2e") { token relayToken { url } } }');
+      const workout = {
+        data: { workouts: [{ id: 'w1', name: 'Running', start: '2026-03-01 07:00:00 +0000', end: '2026-03-01 08:00:00 +0000', duration: 3600, distance: { qty: 10, units: 'km' } }] },
+      };
+      const delivered = await fetch(made.createRelayToken.relayToken.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${made.createRelayToken.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(workout),
+      });
+      assert.equal(delivered.status, 200, await delivered.text());
+      const grouped = await gql(server.url, data.ann.token, 'query($id: ID!) { activity(id: $id) { duplicateOf copies { id source } } }', { id: manualId });
+      assert.equal(grouped.activity.duplicateOf, null);
+      assert.equal(grouped.activity.copies.length, 1);
+      const copyId: string = grouped.activity.copies[0].id;
+
+      await page.goto(`/activities/${manualId}`);
+      await heading(page, 'Copies e2e run');
+      const sources = page.locator('section[aria-labelledby="copies-h"]');
+      const rows = sources.locator('table.copies tbody tr');
+      await rows.first().waitFor();
+      assert.equal(await rows.count(), 2);
+      const manualRow = rows.filter({ hasText: 'Logged by hand' });
+      const copyRow = rows.filter({ hasText: 'apple-health' });
+      await manualRow.locator('.tag', { hasText: 'primary' }).waitFor();
+      await copyRow.locator('.tag', { hasText: 'copy' }).waitFor();
+      assert.match(await copyRow.locator('td').first().innerText(), /2026|\d{2}:\d{2}/);
+      await sources.scrollIntoViewIfNeeded();
+      await shot(page, 'activity-copies');
+
+      // The iPhone's copy counts instead: the page moves to it.
+      await copyRow.getByRole('button', { name: 'Make this the primary' }).click();
+      await page.waitForURL(`**/activities/${copyId}`);
+      await sources.locator('table.copies tbody tr').filter({ hasText: 'Logged by hand' }).locator('.tag', { hasText: 'copy' }).waitFor();
+      const swapped = await gql(server.url, data.ann.token, 'query($a: ID!, $b: ID!) { a: activity(id: $a) { duplicateOf } b: activity(id: $b) { duplicateOf } }', { a: manualId, b: copyId });
+      assert.equal(swapped.a.duplicateOf, copyId);
+      assert.equal(swapped.b.duplicateOf, null);
+
+      // They were different workouts after all.
+      page.once('dialog', (dialog) => void dialog.accept());
+      await sources.locator('table.copies tbody tr').filter({ hasText: 'Logged by hand' }).getByRole('button', { name: 'These are different workouts' }).click();
+      await sources.waitFor({ state: 'detached' });
+      const apart = await gql(server.url, data.ann.token, 'query($a: ID!, $b: ID!) { a: activity(id: $a) { duplicateOf copies { id } } b: activity(id: $b) { duplicateOf copies { id } } }', { a: manualId, b: copyId });
+      assert.deepEqual([apart.a.duplicateOf, apart.a.copies, apart.b.duplicateOf, apart.b.copies], [null, [], null, []]);
+    });
+
+    test('days: sleep stages and device values where a device measured them', async () => {
+      const night = {
+        data: {
+          metrics: [
+            {
+              name: 'sleep_analysis',
+              units: 'hr',
+              data: [{ date: '2026-03-03', totalSleep: 7.2, core: 4.0, deep: 1.25, rem: 1.95, awake: 0.3, inBed: 7.6, sleepStart: '2026-03-02 23:10:00 +0000', sleepEnd: '2026-03-03 06:40:00 +0000' }],
+            },
+            { name: 'step_count', units: 'count', data: [{ date: '2026-03-03 12:00:00 +0000', qty: 12345 }] },
+          ],
+        },
+      };
+      const made = await gql(server.url, data.ann.token, 'mutation { createRelayToken(name: "days e2e") { token relayToken { url } } }');
+      const delivered = await fetch(made.createRelayToken.relayToken.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${made.createRelayToken.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(night),
+      });
+      assert.equal(delivered.status, 200, await delivered.text());
+      const api = await gql(server.url, data.ann.token, '{ dailyMetrics(from: "2026-02-22", to: "2026-03-07") { nodes { date source steps sleep { deepMinutes lightMinutes remMinutes awakeMinutes } } } }');
+      type Night = { deepMinutes: number | null; lightMinutes: number | null; remMinutes: number | null; awakeMinutes: number | null };
+      const nodes: { date: string; steps: number | null; sleep: Night | null }[] = api.dailyMetrics.nodes;
+      const nights = nodes.flatMap((d) => (d.sleep ? [d.sleep] : []));
+      assert.ok(nights.length > 0 && nodes.some((d) => d.steps === 12345), `the delivery was stored: ${JSON.stringify(nodes)}`);
+      await page.goto('/days?to=2026-03-07');
+      await heading(page, 'Days');
+      const cards = page.locator('.day-cards > li');
+      await cards.first().waitFor();
+      assert.equal(await cards.count(), nodes.length);
+      assert.equal(await page.locator('.day-cards .sleep').count(), nights.length);
+      const stages = nights.flatMap((n) => [n.deepMinutes, n.lightMinutes, n.remMinutes, n.awakeMinutes].filter((m) => m !== null));
+      assert.equal(await page.locator('.day-cards .stage-list li').count(), stages.length);
+      const deep = nights[0]!.deepMinutes;
+      if (deep !== null) await page.locator('.stage-list li', { hasText: `Deep ${deep >= 60 ? `${Math.floor(deep / 60)} h ${String(deep % 60).padStart(2, '0')} min` : `${deep} min`}` }).first().waitFor();
+      await page.locator('.day-cards dd', { hasText: /^12,345$/ }).first().waitFor();
+      await shot(page, 'days');
     });
 
     test('keyboard, labels and contrast: the skip link works, every field is named, text is readable', async () => {
@@ -452,7 +674,7 @@ describe('the console', () => {
           .map((el) => el.outerHTML.slice(0, 80)),
       );
       assert.deepEqual(unnamed, []);
-      for (const path of ['/', '/performance', '/proposals?state=', '/plan', '/log']) {
+      for (const path of ['/', '/performance', '/proposals?state=', '/plan', '/log', '/connections', '/days?to=2026-03-07']) {
         await page.goto(path);
         await page.locator('main h1').waitFor();
         await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
@@ -603,7 +825,7 @@ describe('the console', () => {
   test('on a phone-sized screen: no sideways scrolling, and the menu opens', async () => {
     const page = await newPage(PHONE);
     await login(page, data.ann);
-    for (const path of ['/', '/performance', '/proposals?state=', '/plan']) {
+    for (const path of ['/', '/performance', '/proposals?state=', '/plan', '/connections', '/days?to=2026-03-07']) {
       await page.goto(path);
       await page.locator('main h1').waitFor();
       await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);

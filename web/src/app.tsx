@@ -51,6 +51,7 @@ const pages = {
   performance: () => import('./pages/performance'),
   activities: () => import('./pages/activities'),
   activity: () => import('./pages/activity'),
+  days: () => import('./pages/days'),
   plan: () => import('./pages/plan'),
   proposals: () => import('./pages/proposals'),
   log: () => import('./pages/log'),
@@ -70,6 +71,7 @@ const athletePages: [string, Loader][] = [
   ['/performance', pages.performance],
   ['/activities', pages.activities],
   ['/activities/:id', pages.activity],
+  ['/days', pages.days],
   ['/plan', pages.plan],
   ['/proposals', pages.proposals],
   ['/log', pages.log],
@@ -270,6 +272,9 @@ function Nav(props: { me: Me; path: string; open: boolean }) {
           <NavLink href="/activities" path={path}>
             Activities
           </NavLink>
+          <NavLink href="/days" path={path}>
+            Days
+          </NavLink>
           <NavLink href="/plan" path={path}>
             Plan
           </NavLink>
@@ -393,6 +398,7 @@ function CoachedAthlete(props: { athleteId: string; rest: string }) {
     ['', 'Today'],
     ['/performance', 'Performance'],
     ['/activities', 'Activities'],
+    ['/days', 'Days'],
     ['/plan', 'Plan'],
     ['/proposals', 'Proposals'],
     ...(scope.canWrite ? ([['/log', 'Log']] as [string, string][]) : []),

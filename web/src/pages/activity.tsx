@@ -37,6 +37,34 @@ const ActivityDetail = graphql(`
       hasSamples
       createdAt
       updatedAt
+      sportDetail
+      device
+      averagePowerWatts
+      averageCadence
+      energyKcal
+      receivedAt
+      duplicateOf
+      laps {
+        startSeconds
+        durationSeconds
+        distanceMeters
+        averageHeartRate
+        maxHeartRate
+        averagePowerWatts
+        averageCadence
+      }
+      copies {
+        id
+        source
+        externalId
+        name
+        sportDetail
+        device
+        startTime
+        durationSeconds
+        distanceMeters
+        receivedAt
+      }
       samples(maxPoints: $points) {
         timeSeconds
         heartRate
@@ -63,6 +91,24 @@ const UpdateActivity = graphql(`
   mutation UpdateActivity($id: ID!, $input: ActivityPatchInput!) {
     updateActivity(id: $id, input: $input) {
       id
+    }
+  }
+`);
+
+const MakePrimary = graphql(`
+  mutation MakePrimaryActivity($id: ID!) {
+    makePrimaryActivity(id: $id) {
+      id
+      duplicateOf
+    }
+  }
+`);
+
+const Separate = graphql(`
+  mutation SeparateActivity($id: ID!) {
+    separateActivity(id: $id) {
+      id
+      duplicateOf
     }
   }
 `);
@@ -103,10 +149,22 @@ export default function ActivityPage(props: { params: Record<string, string> }) 
                 ['Max HR', a.maxHeartRate ? `${fixed(a.maxHeartRate, 0)} bpm` : '—'],
                 ['RPE', a.rpe ?? '—'],
                 ['Feeling', a.feeling ? `${a.feeling}/5` : '—'],
+                ...(a.averagePowerWatts != null ? ([['Average power', `${fixed(a.averagePowerWatts, 0)} W`]] as [string, string][]) : []),
+                ...(a.averageCadence != null ? ([['Average cadence', `${fixed(a.averageCadence, 0)} /min`]] as [string, string][]) : []),
+                ...(a.energyKcal != null ? ([['Energy', `${fixed(a.energyKcal, 0)} kcal`]] as [string, string][]) : []),
               ]}
             />
             {a.notes && <p>{a.notes}</p>}
           </section>
+          {a.duplicateOf && (
+            <Notice kind="warning">
+              <p>
+                This is another source’s copy of <a href={`${scope.base}/activities/${a.duplicateOf}`}>a workout already stored</a>: only that one counts in load,
+                stats and the plan.
+              </p>
+            </Notice>
+          )}
+          {a.laps.length > 0 && <Laps laps={a.laps} units={me.units} />}
           {a.samples ? <SampleCharts samples={a.samples} units={me.units} /> : <p class="panel">No samples were recorded for this activity.</p>}
           <div class="grid two">
             <section class="panel" aria-labelledby="load-h">
@@ -138,8 +196,11 @@ export default function ActivityPage(props: { params: Record<string, string> }) 
               <Facts
                 class="plain"
                 items={[
-                  ['Source', a.source === 'manual' ? 'Logged by hand' : a.source],
+                  ['Source', sourceName(a.source)],
                   ['Provider’s id', a.externalId ?? '—'],
+                  ['Device', a.device ?? '—'],
+                  ['Sport, as the source named it', a.sportDetail ?? '—'],
+                  ['Received', instant(a.receivedAt)],
                   ['Stored', instant(a.createdAt)],
                   ['Last changed', instant(a.updatedAt)],
                   ['Visible to coaches', a.private ? 'no (private)' : 'yes'],
@@ -147,10 +208,184 @@ export default function ActivityPage(props: { params: Record<string, string> }) 
               />
             </section>
           </div>
+          {(a.duplicateOf || a.copies.length > 0) && <Copies activity={a} onChange={q.reload} />}
           {scope.canWrite && <EditActivity activity={a} onSaved={q.reload} />}
         </>
       )}
     </Page>
+  );
+}
+
+function sourceName(source: string): string {
+  return source === 'manual' ? 'Logged by hand' : source;
+}
+
+/** This copy of a workout and the others from other sources; which one counts, and splitting them. */
+function Copies(props: { activity: Activity; onChange: () => void }) {
+  const scope = useScope();
+  const me = useMe();
+  const a = props.activity;
+  const makePrimary = useAction(async (id: string) => {
+    await request(MakePrimary, { id });
+    if (id === a.id) props.onChange();
+    else navigate(`${scope.base}/activities/${id}`);
+  });
+  const separate = useAction(async (id: string) => {
+    await request(Separate, { id });
+    props.onChange();
+  });
+  const busy = makePrimary.busy || separate.busy;
+  const rows = [
+    { ...a, self: true, primary: !a.duplicateOf },
+    ...a.copies.map((c) => ({ ...c, self: false, primary: false })),
+  ];
+  return (
+    <section class="panel" aria-labelledby="copies-h">
+      <h2 id="copies-h">Sources of this workout</h2>
+      <p class="muted small">
+        Stride keeps every source’s copy of a workout and counts one of them (chosen by source priority unless you pick). If two copies are really different
+        workouts, separate them and each counts on its own.
+      </p>
+      <div class="table-wrap">
+        <table class="copies">
+          <caption>{a.duplicateOf ? 'This copy' : `This workout and ${a.copies.length === 1 ? 'its copy' : `its ${a.copies.length} copies`}`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Source</th>
+              <th scope="col">Received</th>
+              <th scope="col">Device</th>
+              <th scope="col">Distance</th>
+              <th scope="col">Counts</th>
+              {scope.canWrite && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id} class={c.self ? 'self' : undefined}>
+                <th scope="row">
+                  {c.self ? (
+                    <>
+                      {sourceName(c.source)} <span class="muted">(this page)</span>
+                    </>
+                  ) : (
+                    <a href={`${scope.base}/activities/${c.id}`}>{sourceName(c.source)}</a>
+                  )}
+                  {c.sportDetail && <span class="small muted"> · {c.sportDetail}</span>}
+                </th>
+                <td>{instant(c.receivedAt)}</td>
+                <td>{c.device ?? '—'}</td>
+                <td>{distance(c.distanceMeters, me.units)}</td>
+                <td>{c.primary ? <span class="tag good">primary</span> : <span class="tag">copy</span>}</td>
+                {scope.canWrite && (
+                  <td>
+                    {!c.primary && (
+                      <div class="actions compact">
+                        <button type="button" class="secondary small" disabled={busy} onClick={() => void makePrimary.run(c.id)}>
+                          Make this the primary
+                        </button>
+                        <button
+                          type="button"
+                          class="secondary small"
+                          disabled={busy}
+                          onClick={() => {
+                            if (window.confirm(`Is the ${sourceName(c.source)} copy a different workout? It then counts on its own and is never grouped with this one again.`))
+                              void separate.run(c.id);
+                          }}
+                        >
+                          These are different workouts
+                        </button>
+                      </div>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ErrorNotice error={makePrimary.error ?? separate.error} />
+    </section>
+  );
+}
+
+type Lap = Activity['laps'][number];
+
+function Laps(props: { laps: Lap[]; units: Units }) {
+  const { laps, units } = props;
+  const has = (key: keyof Lap) => laps.some((l) => l[key] != null);
+  return (
+    <section class="panel" aria-labelledby="laps-h">
+      <h2 id="laps-h">Laps</h2>
+      <div class="table-wrap">
+        <table class="laps">
+          <caption class="visually-hidden">Laps, in order</caption>
+          <thead>
+            <tr>
+              <th scope="col" class="num">
+                Lap
+              </th>
+              <th scope="col" class="num">
+                Starts at
+              </th>
+              <th scope="col" class="num">
+                Time
+              </th>
+              {has('distanceMeters') && (
+                <>
+                  <th scope="col" class="num">
+                    Distance
+                  </th>
+                  <th scope="col" class="num">
+                    Pace
+                  </th>
+                </>
+              )}
+              {has('averageHeartRate') && (
+                <th scope="col" class="num">
+                  Avg HR
+                </th>
+              )}
+              {has('maxHeartRate') && (
+                <th scope="col" class="num">
+                  Max HR
+                </th>
+              )}
+              {has('averagePowerWatts') && (
+                <th scope="col" class="num">
+                  Power
+                </th>
+              )}
+              {has('averageCadence') && (
+                <th scope="col" class="num">
+                  Cadence
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {laps.map((l, i) => (
+              <tr key={i}>
+                <th scope="row" class="num">
+                  {i + 1}
+                </th>
+                <td class="num">{duration(Math.round(l.startSeconds))}</td>
+                <td class="num">{duration(Math.round(l.durationSeconds))}</td>
+                {has('distanceMeters') && (
+                  <>
+                    <td class="num">{distance(l.distanceMeters, units)}</td>
+                    <td class="num">{averagePace(l.distanceMeters, l.durationSeconds, units)}</td>
+                  </>
+                )}
+                {has('averageHeartRate') && <td class="num">{l.averageHeartRate != null ? fixed(l.averageHeartRate, 0) : '—'}</td>}
+                {has('maxHeartRate') && <td class="num">{l.maxHeartRate != null ? fixed(l.maxHeartRate, 0) : '—'}</td>}
+                {has('averagePowerWatts') && <td class="num">{l.averagePowerWatts != null ? `${fixed(l.averagePowerWatts, 0)} W` : '—'}</td>}
+                {has('averageCadence') && <td class="num">{l.averageCadence != null ? fixed(l.averageCadence, 0) : '—'}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 

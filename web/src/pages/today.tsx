@@ -195,11 +195,14 @@ export default function Today() {
               </ul>
             </>
           )}
-          {scope.canWrite && (
-            <p>
-              <a href={`${scope.base}/log#morning`}>Log this morning</a>
-            </p>
-          )}
+          <p>
+            {scope.canWrite && (
+              <>
+                <a href={`${scope.base}/log#morning`}>Log this morning</a> ·{' '}
+              </>
+            )}
+            <a href={`${scope.base}/days`}>Recent days, sleep and device values</a>
+          </p>
         </section>
       </div>
 

@@ -1,4 +1,4 @@
-import{c as T,e as S,d as p,a as e,E as y,P as k,L as N,S as D,n as B,g as U,u as v,r as b,f as F,h as G}from"./console-C9s8VvNp.js";import{A as R,r as q,U as C,a as H,b as L,B as V,H as W,c as E}from"./account-BUmANsdc.js";import{G as I,r as O,a as $,C as M,e as P,A as Q}from"./plan-form-CqgdmKuo.js";import{l as Y}from"./format-B2pNWweT.js";import{ProviderList as Z}from"./connections-D55ijNZI.js";import"./preload-helper-CVfkMyKi.js";const K=U(`
+import{c as T,e as S,d as p,a as e,E as y,P as k,L as N,S as D,n as B,g as U,u as v,r as b,f as F,h as G}from"./console-v2JhNp8K.js";import{A as R,r as q,U as C,a as H,b as L,B as V,H as W,c as E}from"./account-BCOAi4In.js";import{G as I,r as O,a as $,C as M,e as P,A as Q}from"./plan-form-DXumBUYI.js";import{l as Y}from"./format-qEaakrqp.js";import{ProviderList as Z}from"./connections-BxelXmlP.js";import"./preload-helper-CVfkMyKi.js";const K=U(`
   query OnboardingProgress {
     trainingPlan {
       id

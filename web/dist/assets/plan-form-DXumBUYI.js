@@ -1,4 +1,4 @@
-import{j as D,g as y,d as h,a as t,I as o,i as s,S as g}from"./console-C9s8VvNp.js";import{b as S,c as b}from"./format-B2pNWweT.js";const f=y(`
+import{j as D,g as y,d as h,a as t,I as o,i as s,S as g}from"./console-v2JhNp8K.js";import{b as S,c as b}from"./format-qEaakrqp.js";const f=y(`
   mutation CreatePlan($athleteId: ID, $input: PlanCreateInput!) {
     createPlan(athleteId: $athleteId, input: $input) {
       id

@@ -1,4 +1,4 @@
-import{l as L,c as F,e as I,a,I as C,n as M,E as B,L as O,P as N,g as E,T as b,F as q,S}from"./console-C9s8VvNp.js";import{d as V,b as z,C as y,u as R,a as k}from"./chart-CDkcxLXa.js";import{b as U,c as j,l as $,g as G,e as t}from"./format-B2pNWweT.js";import{a as H,A as w,c as f,B as Q,b as X,d as Z}from"./load-u1SkvV39.js";import"./preload-helper-CVfkMyKi.js";const J=E(`
+import{m as L,c as F,e as I,a,I as C,n as M,E as B,L as O,P as N,g as E,T as b,F as q,S}from"./console-v2JhNp8K.js";import{d as V,b as z,C as y,u as R,a as k}from"./chart-ZlHY7zdi.js";import{b as U,c as j,l as $,g as G,e as t}from"./format-qEaakrqp.js";import{a as H,A as w,c as f,B as Q,b as X,d as Z}from"./load-u1SkvV39.js";import"./preload-helper-CVfkMyKi.js";const J=E(`
   query Performance($athleteId: ID, $from: NaiveDate!, $to: NaiveDate!) {
     trainingStats(athleteId: $athleteId, from: $from, to: $to) {
       convention {

@@ -1,4 +1,4 @@
-import{g as l,j as s,a,I as i,k as n,i as h,S as u,R as d}from"./console-C9s8VvNp.js";import{t as m,f as g,a as c}from"./format-B2pNWweT.js";const H=l(`
+import{g as l,j as s,a,I as i,k as n,i as h,S as u,R as d}from"./console-v2JhNp8K.js";import{t as m,f as g,a as c}from"./format-qEaakrqp.js";const H=l(`
   query Account {
     me {
       id

@@ -1,4 +1,4 @@
-import{e as h,a as e,E as o,L as c,P as m,g,S as d,o as p}from"./console-C9s8VvNp.js";import{s as u,l as y,w as i}from"./format-B2pNWweT.js";import"./preload-helper-CVfkMyKi.js";const f=g(`
+import{e as h,a as e,E as o,L as c,P as m,g,S as d,p}from"./console-v2JhNp8K.js";import{s as u,l as y,w as i}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const f=g(`
   query CoachAthletes {
     myAthletes {
       id

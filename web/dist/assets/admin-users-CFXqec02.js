@@ -1,4 +1,4 @@
-import{m as E,v as p,a as e,P as R,e as $,d as x,u,f as y,r as h,k as C,i as f,I as m,E as c,N as D,L as w,S as k,g as d}from"./console-C9s8VvNp.js";import{i as b,w as I}from"./format-B2pNWweT.js";import"./preload-helper-CVfkMyKi.js";const N=d(`
+import{o as E,x as p,a as e,P as R,e as $,d as x,u,f as y,r as h,k as C,i as f,I as m,E as c,N as D,L as w,S as k,g as d}from"./console-v2JhNp8K.js";import{i as b,w as I}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const N=d(`
   query AdminUsers {
     users {
       id
