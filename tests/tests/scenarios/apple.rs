@@ -153,3 +153,87 @@ async fn health_auto_export_deliveries_become_days_and_workouts_once() {
         Some(1)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_apple_workout_and_the_same_run_from_strava_are_one_activity() {
+    use stride_domain::clock::Clock;
+    use stride_e2e::strava_world::{VERIFY_TOKEN, connect, settle, world};
+    let w = world(200, 600, |_| {}).await;
+    w.app.install_plugin("apple-health").await;
+    let ann = w
+        .app
+        .invite_user(&w.owner, "ATHLETE", "ann@example.test")
+        .await;
+    assert_eq!(connect(&w, &ann, 4242, None).await, 200);
+    settle(&w, &ann).await;
+    assert_eq!(
+        w.fake
+            .subscribe(&w.app.url("/webhooks/strava"), VERIFY_TOKEN)
+            .await
+            .status(),
+        201
+    );
+    // Strava sends a run (its synthetic activities cycle through sports: take the first run).
+    let run = loop {
+        let start = w.clock.now() - chrono::TimeDelta::hours(3);
+        let id = w.fake.create_activity(4242, start, "Morning run");
+        w.fake
+            .deliver(&w.fake.activity_event(4242, id, "create", json!({})))
+            .await;
+        settle(&w, &ann).await;
+        let listed = w
+            .app
+            .gql(
+                Some(&ann.token),
+                "{ activities(first: 10) { edges { node { id externalId sport startTime durationSeconds distanceMeters } } } }",
+                json!({}),
+            )
+            .await;
+        let found = listed.ok()["activities"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| e["node"].clone())
+            .find(|a| a["externalId"] == id.to_string() && a["sport"] == "RUN");
+        if let Some(run) = found {
+            break run;
+        }
+        // Not a run (another sport at the same time is another workout): try again.
+    };
+    let start: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(run["startTime"].clone()).expect("start");
+    let duration = run["durationSeconds"].as_i64().expect("duration");
+    let km = run["distanceMeters"].as_f64().expect("distance") / 1000.0;
+    // The watch's copy, through Health Auto Export: a minute later, 1 % longer.
+    let (token, _) = relay_token(&w.app, &ann).await;
+    let workout = json!({ "data": { "workouts": [ {
+        "id": "apple-run", "name": "Running",
+        "start": (start + chrono::TimeDelta::minutes(1)).format("%Y-%m-%d %H:%M:%S +0000").to_string(),
+        "end": (start + chrono::TimeDelta::minutes(1) + chrono::TimeDelta::seconds(duration))
+            .format("%Y-%m-%d %H:%M:%S +0000").to_string(),
+        "duration": duration, "distance": { "qty": km * 1.01, "units": "km" } } ] } });
+    let (status, summary) = post(&w.app, &token, &json!({}), &workout).await;
+    assert_eq!(status, 200, "{summary}");
+    assert_eq!(summary["duplicates"], 1, "counted as a copy of a stored workout: {summary}");
+    // Apple Health comes before Strava in the default source priority: the watch's copy is
+    // the primary, Strava's run its copy, and the run is listed (and counted) once.
+    let listed = w
+        .app
+        .gql(
+            Some(&ann.token),
+            "{ activities(first: 10) { edges { node { source sport copies { source externalId } } } } }",
+            json!({}),
+        )
+        .await;
+    let runs: Vec<Value> = listed.ok()["activities"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"].clone())
+        .filter(|a| a["sport"] == "RUN")
+        .collect();
+    assert_eq!(runs.len(), 1, "one workout, listed once: {runs:?}");
+    assert_eq!(runs[0]["source"], "apple-health");
+    assert_eq!(runs[0]["copies"][0]["source"], "strava");
+    assert_eq!(runs[0]["copies"][0]["externalId"], run["externalId"]);
+}

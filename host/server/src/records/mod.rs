@@ -142,8 +142,8 @@ pub struct DeliverySummary {
     pub rejected: u32,
     /// Notices filed.
     pub notices: u32,
-    /// Activities stored as another source's copy of a workout already here (they are kept,
-    /// but only the primary counts).
+    /// Activities that are another copy of a workout already here from another source (all
+    /// copies are kept; only the primary counts).
     pub duplicates: u32,
 }
 
@@ -178,6 +178,8 @@ struct Grouping {
     duplicate_of: Option<Uuid>,
     /// Days of other copies whose standing changed (their stats change).
     days: Vec<NaiveDate>,
+    /// Whether it is one of several copies of a workout (primary or not).
+    copies: bool,
 }
 
 /// What the duplicate matcher needs of a stored activity.
@@ -439,6 +441,7 @@ impl Records {
             }
         }
         grouping.duplicate_of = (primary != activity.id).then_some(primary);
+        grouping.copies = members.len() > 1;
         Ok(grouping)
     }
 
@@ -996,7 +999,7 @@ impl Records {
             let grouping = self
                 .place(&mut tx, athlete, &stored, existing.as_ref().map(|e| e.id))
                 .await?;
-            *duplicate = grouping.duplicate_of.is_some();
+            *duplicate = grouping.copies;
             let recent = stored.record.draft.start_time
                 >= now - chrono::TimeDelta::hours(i64::from(self.settings.ask_effort_within_hours));
             if grouping.duplicate_of.is_some() {
