@@ -177,6 +177,7 @@ async fn an_apple_workout_and_the_same_run_from_strava_are_one_activity() {
     let run = loop {
         let start = w.clock.now() - chrono::TimeDelta::hours(3);
         let id = w.fake.create_activity(4242, start, "Morning run");
+        let external = id.to_string();
         w.fake
             .deliver(&w.fake.activity_event(4242, id, "create", json!({})))
             .await;
@@ -194,7 +195,7 @@ async fn an_apple_workout_and_the_same_run_from_strava_are_one_activity() {
             .expect("edges")
             .iter()
             .map(|e| e["node"].clone())
-            .find(|a| a["externalId"] == id.to_string() && a["sport"] == "RUN");
+            .find(|a| a["externalId"] == external.as_str() && a["sport"] == "RUN");
         if let Some(run) = found {
             break run;
         }
@@ -214,7 +215,10 @@ async fn an_apple_workout_and_the_same_run_from_strava_are_one_activity() {
         "duration": duration, "distance": { "qty": km * 1.01, "units": "km" } } ] } });
     let (status, summary) = post(&w.app, &token, &json!({}), &workout).await;
     assert_eq!(status, 200, "{summary}");
-    assert_eq!(summary["duplicates"], 1, "counted as a copy of a stored workout: {summary}");
+    assert_eq!(
+        summary["duplicates"], 1,
+        "counted as a copy of a stored workout: {summary}"
+    );
     // Apple Health comes before Strava in the default source priority: the watch's copy is
     // the primary, Strava's run its copy, and the run is listed (and counted) once.
     let listed = w
