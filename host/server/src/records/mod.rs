@@ -774,6 +774,7 @@ impl Records {
         audit: Option<AuditEvent>,
     ) -> AppResult<DailyMetricsRecord> {
         let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         let mut values = self
             .store
             .daily_metrics_on(&mut tx, athlete.id, date, MANUAL_SOURCE)
@@ -1138,6 +1139,9 @@ impl Records {
             return Ok(false);
         };
         let mut tx = self.store.begin().await?;
+        // Read-merge-write under the athlete's row lock: a daily summary and a night's sleep
+        // for the same day arrive as separate jobs, and neither may lose the other's values.
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         let mut merged = self
             .store
             .daily_metrics_on(&mut tx, athlete.id, day, source.as_str())
@@ -1190,6 +1194,8 @@ impl Records {
         }
         let days: BTreeSet<NaiveDate> = rows.iter().map(|(_, day, _)| *day).collect();
         let mut tx = self.store.begin().await?;
+        // One delivery at a time derives an athlete's days, each from every point stored.
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         self.store
             .upsert_measurements(
                 &mut tx,
