@@ -16,6 +16,20 @@ const PRIVATE_HEADERS: &[&str] = &["authorization", "cookie", "proxy-authorizati
 /// The only headers a plugin's webhook reply may set.
 const REPLY_HEADERS: &[&str] = &["content-type", "cache-control", "retry-after"];
 
+/// Reads a body of at most `limit` bytes; `None` when it is larger. A declared length over the
+/// cap is refused before a byte is read; a body without one (chunked) is read up to the cap
+/// and refused there.
+async fn read_capped(headers: &HeaderMap, body: Body, limit: usize) -> Option<axum::body::Bytes> {
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return None;
+    }
+    axum::body::to_bytes(body, limit).await.ok()
+}
+
 /// `GET|POST /webhooks/{plugin}`: the plugin verifies and names the event; the host records
 /// it once, enqueues its work and answers at once.
 pub async fn webhook(
@@ -69,18 +83,8 @@ async fn receive(
         )
             .into_response()
     };
-    // A declared length over the cap is refused before a byte is read; a body without one
-    // (chunked) is read up to the cap and refused there.
-    let declared = headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
+    let Some(body) = read_capped(&headers, body, limit).await else {
         return too_large();
-    }
-    let body = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => bytes,
-        Err(_) => return too_large(),
     };
     let request = WebhookRequest {
         method: method.as_str().to_owned(),
@@ -218,14 +222,7 @@ pub async fn relay(
             )}),
         )
     };
-    let declared = headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
-        return too_large();
-    }
-    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+    let Some(body) = read_capped(&headers, body, limit).await else {
         return too_large();
     };
     let upload = crate::ingest::uploads::Upload {
