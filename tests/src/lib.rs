@@ -635,6 +635,48 @@ impl TestApp {
         self.drain_jobs().await;
     }
 
+    /// Imports files for `who` with `importFiles` as a GraphQL multipart request (the spec's
+    /// `operations`, `map` and one part per file), through `plugin`; returns the per-file
+    /// results (`fileName filesRead activities duplicates refused problems error`).
+    pub async fn import_files(
+        &self,
+        who: &Session,
+        plugin: &str,
+        files: &[(&str, Vec<u8>)],
+    ) -> Vec<Value> {
+        let operations = json!({
+            "query": "mutation($files: [Upload!]!, $plugin: String!) { importFiles(files: $files, plugin: $plugin) { fileName filesRead activities duplicates refused problems { item message } error } }",
+            "variables": { "files": vec![Value::Null; files.len()], "plugin": plugin },
+        });
+        let map: serde_json::Map<String, Value> = (0..files.len())
+            .map(|i| (i.to_string(), json!([format!("variables.files.{i}")])))
+            .collect();
+        let mut form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", Value::Object(map).to_string());
+        for (i, (name, bytes)) in files.iter().enumerate() {
+            form = form.part(
+                i.to_string(),
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name((*name).to_owned()),
+            );
+        }
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(&who.token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), 200);
+        let answer: Value = response.json().await.expect("json");
+        assert!(answer.get("errors").is_none(), "{answer}");
+        answer["data"]["importFiles"]
+            .as_array()
+            .expect("results")
+            .clone()
+    }
+
     /// Runs queued jobs in this process until none is left.
     pub async fn drain_jobs(&self) {
         let registry = self.state.job_registry();

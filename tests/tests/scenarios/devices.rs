@@ -334,36 +334,13 @@ async fn a_relay_token_lets_a_phone_app_deliver_and_nothing_else() {
     assert!(!mine.ok().to_string().contains(&bobs));
 }
 
-/// A GraphQL multipart request (the spec's `operations`, `map` and one part per file).
-async fn upload(app: &TestApp, who: &Session, files: &[(&str, String)]) -> Value {
-    let operations = json!({
-        "query": "mutation($files: [Upload!]!) { importFiles(files: $files, plugin: \"test-device\") { fileName filesRead activities duplicates refused problems { item message } error } }",
-        "variables": { "files": vec![Value::Null; files.len()] },
-    });
-    let map: serde_json::Map<String, Value> = (0..files.len())
-        .map(|i| (i.to_string(), json!([format!("variables.files.{i}")])))
+/// Imports through the test device's importer (its files are JSON descriptions).
+async fn upload(app: &TestApp, who: &Session, files: &[(&str, String)]) -> Vec<Value> {
+    let files: Vec<(&str, Vec<u8>)> = files
+        .iter()
+        .map(|(name, body)| (*name, body.clone().into_bytes()))
         .collect();
-    let mut form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", Value::Object(map).to_string());
-    for (i, (name, body)) in files.iter().enumerate() {
-        form = form.part(
-            i.to_string(),
-            reqwest::multipart::Part::text(body.clone()).file_name(name.to_string()),
-        );
-    }
-    let response = app
-        .http()
-        .post(app.url("/graphql"))
-        .bearer_auth(&who.token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("answers");
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.expect("json");
-    assert!(answer.get("errors").is_none(), "{answer}");
-    answer["data"]["importFiles"].clone()
+    app.import_files(who, "test-device", &files).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -392,7 +369,7 @@ async fn uploaded_files_each_get_their_result_and_a_broken_one_stops_nothing() {
             .as_str()
             .unwrap_or_default()
             .contains("not JSON"),
-        "{results}"
+        "{results:?}"
     );
     // The same file again: the same activity, not a second one.
     let again = upload(&app, &ann, &[("morning.json", good.to_string())]).await;
@@ -546,7 +523,7 @@ async fn the_same_workout_from_two_sources_counts_once_and_the_athlete_can_corre
         "start_ms": (start + Duration::minutes(2)).timestamp_millis(), "duration_s": 3580,
         "distance_m": 10050.0 } ] });
     let imported = upload(&app, &ann, &[("run.json", file.to_string())]).await;
-    assert_eq!(imported[0]["duplicates"], 1, "{imported}");
+    assert_eq!(imported[0]["duplicates"], 1, "{imported:?}");
     let listed = activities(&app, &ann).await;
     assert_eq!(listed.len(), 2, "{listed:?}");
     let manual_entry = listed

@@ -14,37 +14,7 @@ fn shared(name: &str) -> Vec<u8> {
 }
 
 async fn import(app: &TestApp, who: &Session, files: &[(&str, Vec<u8>)]) -> Vec<Value> {
-    let operations = json!({
-        "query": "mutation($files: [Upload!]!) { importFiles(files: $files) { fileName filesRead activities duplicates refused problems { item message } error } }",
-        "variables": { "files": vec![Value::Null; files.len()] },
-    });
-    let map: serde_json::Map<String, Value> = (0..files.len())
-        .map(|i| (i.to_string(), json!([format!("variables.files.{i}")])))
-        .collect();
-    let mut form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", Value::Object(map).to_string());
-    for (i, (name, bytes)) in files.iter().enumerate() {
-        form = form.part(
-            i.to_string(),
-            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
-        );
-    }
-    let response = app
-        .http()
-        .post(app.url("/graphql"))
-        .bearer_auth(&who.token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("answers");
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.expect("json");
-    assert!(answer.get("errors").is_none(), "{answer}");
-    answer["data"]["importFiles"]
-        .as_array()
-        .expect("results")
-        .clone()
+    app.import_files(who, "files", files).await
 }
 
 async fn activities(app: &TestApp, who: &Session) -> Vec<Value> {
