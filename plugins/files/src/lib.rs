@@ -5,19 +5,29 @@
 //! - **One file**: becomes one activity (external id = SHA-256 of its content, so importing
 //!   the same file again is recognised), or one problem naming the file and what is wrong.
 //! - **An archive**: read entry by entry through the `upload` import (never whole into
-//!   memory). Each call handles at most `files_per_call` activity files (default 25) or
-//!   `bytes_per_call` inflated bytes (default 24 MiB), then returns `next-cursor`
-//!   (`<next entry index>:<bytes inflated so far>`) so the host calls again: no call holds a
-//!   whole export's activities. Entries that are not activity files (CSV, photos, folders)
-//!   are skipped silently; every activity file that cannot be used is a problem whose item is
-//!   its path inside the archive. The rest of the archive continues.
+//!   memory), zips inside it included (a Garmin export's
+//!   `DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip`): an entry of an inner
+//!   zip is named `inner.zip!path`. Each call handles at most `files_per_call` activity files
+//!   (default 25) or `bytes_per_call` inflated bytes (default 24 MiB), then returns
+//!   `next-cursor` (`stride_formats::archive::Position`: the next entry's index at each level,
+//!   `/`-separated, then the bytes inflated and entries listed so far) so the host calls
+//!   again: no call holds a whole export's activities. Entries that are not activity files
+//!   (CSV, photos, folders) are skipped silently; every activity file that cannot be used is
+//!   a problem whose item is its path inside the archive. The rest of the archive continues,
+//!   except after a breach of a cap of the whole tree (a nested zip bomb), which is the last
+//!   problem of the archive.
+//! - **Multisport FIT files** (a triathlon) become one activity per leg, each with
+//!   `parent_external_id` the file's id; the whole is not stored (as the Garmin plugin does
+//!   for multisport), so time and load count once.
 //! - **Caps** (settings, all optional): `max_file_bytes` (default 16 MiB here, for the
-//!   sandbox's memory), `max_archive_bytes`, `max_ratio`, `max_entries`, `max_points` override
-//!   `stride_formats::Limits`; `files_per_call` and `bytes_per_call` pace archives.
+//!   sandbox's memory), `max_archive_bytes`, `max_ratio`, `max_entries`, `max_points`,
+//!   `max_depth` (zips deep, default 3), `max_nested_zip_bytes` (a compressed inner zip is
+//!   inflated into memory: default 24 MiB here) override `stride_formats::Limits`;
+//!   `files_per_call` and `bytes_per_call` pace archives.
 
 use std::io::{Read, Seek, SeekFrom};
 
-use stride_formats::archive::{Entry, Zip};
+use stride_formats::archive::{Entry, Position, Zip};
 use stride_formats::{FormatError, Limits, Problem};
 use stride_plugin_sdk::prelude::*;
 
@@ -35,12 +45,21 @@ fn setting<T: std::str::FromStr>(key: &str) -> Option<T> {
 /// One activity file's default cap in the sandbox (its 64 MiB of memory holds the file, its
 /// points and the records built from them).
 const MAX_FILE_BYTES: u64 = 16 << 20;
+/// A compressed inner zip's default cap in the sandbox: it is held in memory while read.
+const MAX_NESTED_ZIP_BYTES: u64 = 24 << 20;
 
 fn limits() -> Limits {
     let mut limits = Limits {
         max_file_bytes: MAX_FILE_BYTES,
+        max_nested_zip_bytes: MAX_NESTED_ZIP_BYTES,
         ..Limits::default()
     };
+    if let Some(v) = setting("max_depth") {
+        limits.max_depth = v;
+    }
+    if let Some(v) = setting("max_nested_zip_bytes") {
+        limits.max_nested_zip_bytes = v;
+    }
     if let Some(v) = setting("max_file_bytes") {
         limits.max_file_bytes = v;
     }
@@ -63,38 +82,27 @@ fn problem(outcome: UploadOutcome, error: &FormatError) -> UploadOutcome {
     outcome.problem(error.file.clone(), error.problem.to_string())
 }
 
-/// Where an archive's reading stands between calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cursor {
-    next_entry: usize,
-    inflated: u64,
+fn parse_cursor(text: Option<&str>) -> Result<Position, PluginError> {
+    match text {
+        None => Ok(Position::default()),
+        Some(text) => text.parse().map_err(PluginError::BadInput),
+    }
 }
 
-impl Cursor {
-    fn parse(text: Option<&str>) -> Result<Cursor, PluginError> {
-        let Some(text) = text else {
-            return Ok(Cursor {
-                next_entry: 0,
-                inflated: 0,
-            });
-        };
-        let (entry, inflated) = text
-            .split_once(':')
-            .ok_or_else(|| PluginError::BadInput(format!("not a cursor of this plugin: {text}")))?;
-        match (entry.parse(), inflated.parse()) {
-            (Ok(next_entry), Ok(inflated)) => Ok(Cursor {
-                next_entry,
-                inflated,
-            }),
-            _ => Err(PluginError::BadInput(format!(
-                "not a cursor of this plugin: {text}"
-            ))),
-        }
+/// The activities of one file: a multisport file's legs, else its one activity.
+fn record_all(
+    mut outcome: UploadOutcome,
+    activity: Activity,
+    legs: Vec<Activity>,
+) -> UploadOutcome {
+    let recording = stride_formats::Recording {
+        whole: activity,
+        legs,
+    };
+    for activity in recording.into_stored() {
+        outcome = outcome.record(RecordItem::Activity(activity));
     }
-
-    fn render(self) -> String {
-        format!("{}:{}", self.next_entry, self.inflated)
-    }
+    outcome
 }
 
 fn is_zip(head: &[u8], name: &str) -> bool {
@@ -128,8 +136,8 @@ fn read_single(name: &str, mut upload: host::Upload, limits: &Limits) -> UploadO
             );
         }
     };
-    match stride_formats::read_file_with(name, &bytes, limits) {
-        Ok(activity) => outcome.record(RecordItem::Activity(activity)),
+    match stride_formats::read_recording_with(name, &bytes, limits) {
+        Ok(recording) => record_all(outcome, recording.whole, recording.legs),
         Err(e) => problem(outcome, &e),
     }
 }
@@ -137,7 +145,7 @@ fn read_single(name: &str, mut upload: host::Upload, limits: &Limits) -> UploadO
 fn read_archive(
     name: &str,
     upload: host::Upload,
-    cursor: Cursor,
+    cursor: &Position,
     limits: Limits,
 ) -> Result<UploadOutcome, PluginError> {
     let mut outcome = UploadOutcome::empty();
@@ -148,35 +156,28 @@ fn read_archive(
             return Ok(problem(outcome, &e));
         }
     };
-    if cursor.next_entry > zip.len() {
-        return Err(PluginError::BadInput(format!(
-            "the cursor points at entry {} of an archive of {}",
-            cursor.next_entry,
-            zip.len()
-        )));
+    if *cursor != Position::default() {
+        zip.resume(cursor)
+            .map_err(|e| PluginError::BadInput(e.to_string()))?;
     }
-    zip.resume_inflated(cursor.inflated);
     let files_per_call = setting("files_per_call")
         .filter(|n: &usize| *n > 0)
         .unwrap_or(FILES_PER_CALL);
     let bytes_per_call = setting("bytes_per_call")
         .filter(|n: &u64| *n > 0)
         .unwrap_or(BYTES_PER_CALL);
-    let mut index = cursor.next_entry;
     let mut files = 0usize;
     let mut looked = 0u32;
     let start_inflated = zip.inflated();
-    while index < zip.len()
-        && files < files_per_call
-        && zip.inflated() - start_inflated < bytes_per_call
-    {
-        let entry = zip.entry(index);
-        index += 1;
+    while files < files_per_call && zip.inflated() - start_inflated < bytes_per_call {
+        let Some(entry) = zip.next_entry() else {
+            break;
+        };
         looked += 1;
         match entry {
-            Entry::Activity { activity, .. } => {
+            Entry::Activity { activity, legs, .. } => {
                 files += 1;
-                outcome = outcome.record(RecordItem::Activity(*activity));
+                outcome = record_all(outcome, *activity, legs);
             }
             Entry::Problem(e) => {
                 files += 1;
@@ -186,18 +187,12 @@ fn read_archive(
         }
     }
     outcome.items_done = looked;
-    if index < zip.len() {
-        outcome.next_cursor = Some(
-            Cursor {
-                next_entry: index,
-                inflated: zip.inflated(),
-            }
-            .render(),
-        );
+    let position = zip.position();
+    if !zip.is_finished() {
+        outcome.next_cursor = Some(position.to_string());
     }
     log::info!(
-        "{name}: entries {}..{index} of {}, {files} activity files, {} problems",
-        cursor.next_entry,
+        "{name}: from {cursor} to {position} ({} entries at the top), {files} activity files, {} problems",
         zip.len(),
         outcome.problems.len()
     );
@@ -249,7 +244,7 @@ impl Plugin for Files {
             read_archive(
                 &name,
                 upload,
-                Cursor::parse(request.cursor.as_deref())?,
+                &parse_cursor(request.cursor.as_deref())?,
                 limits,
             )
         } else {
@@ -266,18 +261,23 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_bad_ones_are_refused() {
-        let cursor = Cursor {
-            next_entry: 7,
+        let cursor = Position {
+            path: vec![7, 3],
             inflated: 1234,
+            listed: 40,
         };
-        assert_eq!(Cursor::parse(Some(&cursor.render())).ok(), Some(cursor));
-        assert!(Cursor::parse(Some("seven")).is_err());
+        assert_eq!(parse_cursor(Some(&cursor.to_string())).ok(), Some(cursor));
+        // A cursor of the previous version (`entry:inflated`) still reads.
         assert_eq!(
-            Cursor::parse(None).ok(),
-            Some(Cursor {
-                next_entry: 0,
-                inflated: 0
+            parse_cursor(Some("7:1234")).ok(),
+            Some(Position {
+                path: vec![7],
+                inflated: 1234,
+                listed: 0
             })
         );
+        assert!(parse_cursor(Some("seven")).is_err());
+        assert!(parse_cursor(Some("1/x:2:3")).is_err());
+        assert_eq!(parse_cursor(None).ok(), Some(Position::default()));
     }
 }

@@ -11,7 +11,7 @@ fn show(name: &str, activity: &Activity) {
     println!(
         "{name}: sport={:?} detail={:?} name={:?} start_ms={} offset={:?} elapsed={} moving={:?} \
          distance={:?} gain={:?} hr={:?}/{:?} power={:?} cadence={:?} kcal={:?} device={:?} \
-         samples={samples} laps={} id={}",
+         samples={samples} laps={} id={} parent={:?}",
         activity.sport,
         activity.sport_detail,
         activity.name,
@@ -29,6 +29,7 @@ fn show(name: &str, activity: &Activity) {
         activity.device,
         activity.laps.len(),
         activity.external_id,
+        activity.parent_external_id,
     );
 }
 
@@ -47,9 +48,18 @@ fn main() {
             };
             match Zip::open(&path, file, Limits::default()) {
                 Ok(mut zip) => {
-                    for i in 0..zip.len() {
-                        match zip.entry(i) {
-                            Entry::Activity { name, activity } => show(&name, &activity),
+                    while let Some(entry) = zip.next_entry() {
+                        match entry {
+                            Entry::Activity {
+                                name,
+                                activity,
+                                legs,
+                            } => {
+                                show(&name, &activity);
+                                for (i, leg) in legs.iter().enumerate() {
+                                    show(&format!("{name} leg {}", i + 1), leg);
+                                }
+                            }
                             Entry::Skipped { name } => println!("{name}: skipped"),
                             Entry::Problem(e) => println!("{e}"),
                         }
@@ -59,8 +69,13 @@ fn main() {
             }
             continue;
         }
-        match stride_formats::read_file(&path, &bytes) {
-            Ok(activity) => show(&path, &activity),
+        match stride_formats::read_recording_with(&path, &bytes, &Limits::default()) {
+            Ok(recording) => {
+                show(&path, &recording.whole);
+                for (i, leg) in recording.legs.iter().enumerate() {
+                    show(&format!("{path} leg {}", i + 1), leg);
+                }
+            }
             Err(e) => println!("{e}"),
         }
     }

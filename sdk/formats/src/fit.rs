@@ -6,15 +6,25 @@
 //! `activity` (`local_timestamp` gives the UTC offset). Chained FIT files are read as one.
 //! Times below `0x10000000` are relative to device power-on ([`Problem::RelativeTimestamps`]):
 //! a `timestamp_correlation` message, when present, ties them to real time.
+//!
+//! **Multisport** (a triathlon: swim, T1, bike, T2, run, one `session` each): each session
+//! with a start is a leg — its own sport, start and totals, the records from its start to its
+//! end (`start_time + total_elapsed_time`, before the next leg's start; records before the
+//! first start go to the first leg), the laps starting in that range, its distance channel
+//! from 0 — and the whole spans them (from the first start to the last end, distance, ascent,
+//! timer and energy summed, heart rate, power and cadence averaged over every record, moving
+//! time the legs' sum). A transition of 0 s with no records is no leg. See
+//! [`crate::Recording`].
 
 use fitparser::Value;
 use fitparser::de::{FitObject, FitStreamProcessor};
 use fitparser::profile::MesgNum;
-use stride_plugin_sdk::Activity;
+use stride_plugin_sdk::{Activity, Sport};
 
+use crate::Recording;
 use crate::error::{FormatError, Problem};
 use crate::summary::{
-    self, FIT_EPOCH_UNIX_S, FIT_RELATIVE_LIMIT, LapIn, Parsed, Point, sport_from_words,
+    self, FIT_EPOCH_UNIX_S, FIT_RELATIVE_LIMIT, LapIn, Parsed, Point, Totals, sport_from_words,
 };
 
 /// Whether `bytes` start like a FIT file (`.FIT` at offset 8).
@@ -27,10 +37,41 @@ pub fn read(bytes: &[u8]) -> Result<Activity, FormatError> {
     read_named("activity.fit", bytes)
 }
 
-/// Like [`read`], naming the file in errors.
+/// Like [`read`], naming the file in errors. A multisport file is its whole (see
+/// [`read_recording_named`] for its legs).
 pub fn read_named(file: &str, bytes: &[u8]) -> Result<Activity, FormatError> {
-    let parsed = parse(file, bytes)?;
-    summary::build(file, bytes, "FIT", parsed)
+    read_recording_named(file, bytes).map(|r| r.whole)
+}
+
+/// Reads one FIT file with its legs when it is a multisport file (several `session`
+/// messages): each leg is the session's sport, start and totals, with the points and laps in
+/// the session's time range; the whole spans them all (see [`crate::Recording`]).
+pub fn read_recording_named(file: &str, bytes: &[u8]) -> Result<Recording, FormatError> {
+    let (whole, legs) = parse(file, bytes)?;
+    let mut whole_activity = summary::build(file, bytes, "FIT", whole)?;
+    if legs.is_empty() {
+        return Ok(Recording {
+            whole: whole_activity,
+            legs: Vec::new(),
+        });
+    }
+    let mut activities = Vec::with_capacity(legs.len());
+    for leg in legs {
+        let mut activity = summary::build(file, bytes, "FIT", leg)?;
+        activity.external_id = format!("{}-{}", whole_activity.external_id, activities.len() + 1);
+        activity.parent_external_id = Some(whole_activity.external_id.clone());
+        activities.push(activity);
+    }
+    // The whole's moving time is its legs' (its distance channel restarts at each leg).
+    whole_activity.moving_time_s = activities
+        .iter()
+        .map(|a| a.moving_time_s)
+        .sum::<Option<i64>>()
+        .map(|m| m.min(whole_activity.duration_s));
+    Ok(Recording {
+        whole: whole_activity,
+        legs: activities,
+    })
 }
 
 fn num(v: &Value) -> Option<f64> {
@@ -88,14 +129,29 @@ impl Fields<'_> {
     }
 }
 
+/// One `session` message: a whole activity, or one leg of a multisport file.
+struct SessionIn {
+    /// `start_time`, raw FIT seconds.
+    start: Option<i64>,
+    totals: Totals,
+    /// `sport` and `sub_sport`, as the file words them.
+    words: Vec<String>,
+}
+
 /// Raw FIT seconds kept until the relative/absolute question is settled.
 struct Raw {
     points: Vec<(Option<i64>, Point)>,
     laps: Vec<(Option<i64>, LapIn)>,
-    session_start: Option<i64>,
-    sessions: usize,
+    sessions: Vec<SessionIn>,
     local_offset: Option<i64>,
     correlation: Option<i64>,
+}
+
+fn sport_words(f: &Fields<'_>) -> Vec<String> {
+    ["sport", "sub_sport"]
+        .iter()
+        .filter_map(|key| f.text(key).filter(|w| w != "generic" && w != "0"))
+        .collect()
 }
 
 fn check_header(file: &str, bytes: &[u8]) -> Result<(), FormatError> {
@@ -141,19 +197,19 @@ fn check_header(file: &str, bytes: &[u8]) -> Result<(), FormatError> {
     Ok(())
 }
 
-fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, FormatError> {
+/// The whole file, and its legs when it has more than one session with a start.
+fn parse(file: &str, bytes: &[u8]) -> Result<(Parsed, Vec<Parsed>), FormatError> {
     check_header(file, bytes)?;
     let mut processor = FitStreamProcessor::new();
     let mut parsed = Parsed::default();
     let mut raw = Raw {
         points: Vec::new(),
         laps: Vec::new(),
-        session_start: None,
-        sessions: 0,
+        sessions: Vec::new(),
         local_offset: None,
         correlation: None,
     };
-    let mut sport_words: Vec<String> = Vec::new();
+    let mut sport_words_all: Vec<String> = Vec::new();
     let mut manufacturer: Option<String> = None;
     let mut product: Option<String> = None;
     let mut buffer = bytes;
@@ -210,32 +266,27 @@ fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, FormatError> {
                 raw.laps.push((f.time("start_time"), lap));
             }
             MesgNum::Session => {
-                raw.sessions += 1;
-                for key in ["sport", "sub_sport"] {
-                    if let Some(w) = f.text(key).filter(|w| w != "generic" && w != "0") {
-                        sport_words.push(w);
-                    }
-                }
-                if raw.sessions == 1 {
-                    raw.session_start = f.time("start_time");
-                    let t = &mut parsed.totals;
-                    t.elapsed_s = f.num("total_elapsed_time");
-                    t.timer_s = f.num("total_timer_time");
-                    t.distance_m = f.num("total_distance");
-                    t.ascent_m = f.num("total_ascent");
-                    t.avg_hr = f.num("avg_heart_rate");
-                    t.max_hr = f.num("max_heart_rate");
-                    t.avg_power = f.num("avg_power");
-                    t.avg_cad = f.first_num(&["avg_cadence", "avg_running_cadence"]);
-                    t.energy_kcal = f.num("total_calories");
-                }
+                let words = sport_words(&f);
+                sport_words_all.extend(words.iter().cloned());
+                raw.sessions.push(SessionIn {
+                    start: f.time("start_time"),
+                    totals: Totals {
+                        start_ms: None,
+                        elapsed_s: f.num("total_elapsed_time"),
+                        timer_s: f.num("total_timer_time"),
+                        distance_m: f.num("total_distance"),
+                        ascent_m: f.num("total_ascent"),
+                        avg_hr: f.num("avg_heart_rate"),
+                        max_hr: f.num("max_heart_rate"),
+                        avg_power: f.num("avg_power"),
+                        avg_cad: f.first_num(&["avg_cadence", "avg_running_cadence"]),
+                        energy_kcal: f.num("total_calories"),
+                    },
+                    words,
+                });
             }
-            MesgNum::Sport if sport_words.is_empty() => {
-                for key in ["sport", "sub_sport"] {
-                    if let Some(w) = f.text(key).filter(|w| w != "generic" && w != "0") {
-                        sport_words.push(w);
-                    }
-                }
+            MesgNum::Sport if sport_words_all.is_empty() => {
+                sport_words_all = sport_words(&f);
             }
             MesgNum::FileId => {
                 manufacturer = f.text("manufacturer");
@@ -263,11 +314,8 @@ fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, FormatError> {
     }
 
     // Relative times: only usable with a correlation.
-    let first_time = raw
-        .points
-        .iter()
-        .find_map(|(t, _)| *t)
-        .or(raw.session_start);
+    let session_start = raw.sessions.first().and_then(|s| s.start);
+    let first_time = raw.points.iter().find_map(|(t, _)| *t).or(session_start);
     let shift = match first_time {
         Some(t) if t < i64::from(FIT_RELATIVE_LIMIT) => match raw.correlation {
             Some(c) => c,
@@ -281,7 +329,6 @@ fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, FormatError> {
         _ => 0,
     };
     let to_ms = |fit_s: i64| (fit_s + shift + FIT_EPOCH_UNIX_S) * 1000;
-    parsed.totals.start_ms = raw.session_start.map(to_ms);
     parsed.points = raw
         .points
         .into_iter()
@@ -298,25 +345,204 @@ fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, FormatError> {
             Some(lap)
         })
         .collect();
-    if raw.sessions > 1 {
-        // A multisport file: the first session's totals would describe only one leg.
-        parsed.totals = crate::summary::Totals {
-            start_ms: parsed.totals.start_ms,
-            ..Default::default()
-        };
-    }
     parsed.utc_offset_s = raw
         .local_offset
         .filter(|o| o.abs() <= 14 * 3600)
         .and_then(|o| i32::try_from((o as f64 / 900.0).round() as i64 * 900).ok());
-    if !sport_words.is_empty() {
-        let words = sport_words.join(" ");
-        parsed.sport = Some(sport_from_words(&words));
-        parsed.sport_detail = Some(sport_words.join("/"));
-    }
     parsed.device = match (manufacturer, product) {
         (Some(m), Some(p)) => Some(format!("{m} {p}")),
         (m, p) => m.or(p),
     };
-    Ok(parsed)
+    let mut sessions = raw.sessions;
+    for session in &mut sessions {
+        session.totals.start_ms = session.start.map(to_ms);
+    }
+    let multisport = sessions.len() > 1 && sessions.iter().all(|s| s.totals.start_ms.is_some());
+    if !multisport {
+        let count = sessions.len();
+        if let Some(first) = sessions.into_iter().next() {
+            parsed.totals = if count > 1 {
+                // Sessions without starts cannot be split: the first one's totals would
+                // describe only one of them.
+                Totals {
+                    start_ms: first.totals.start_ms,
+                    ..Totals::default()
+                }
+            } else {
+                first.totals
+            };
+        }
+        if !sport_words_all.is_empty() {
+            parsed.sport = Some(sport_from_words(&sport_words_all.join(" ")));
+            parsed.sport_detail = Some(sport_words_all.join("/"));
+        }
+        return Ok((parsed, Vec::new()));
+    }
+    sessions.sort_by_key(|s| s.totals.start_ms);
+    let legs = split_legs(&parsed, &sessions);
+    // The whole: from the first start to the last leg's end, totals summed over the legs;
+    // averages come from the points (see `summary`).
+    let first_start = sessions.first().and_then(|s| s.totals.start_ms);
+    let last_end = sessions.iter().filter_map(leg_end_ms).max();
+    let sum = |get: fn(&Totals) -> Option<f64>| -> Option<f64> {
+        sessions
+            .iter()
+            .filter_map(|s| get(&s.totals))
+            .reduce(|a, b| a + b)
+    };
+    parsed.totals = Totals {
+        start_ms: first_start,
+        elapsed_s: match (first_start, last_end) {
+            (Some(s), Some(e)) if e > s => Some((e - s) as f64 / 1000.0),
+            _ => None,
+        },
+        timer_s: sum(|t| t.timer_s),
+        distance_m: sum(|t| t.distance_m),
+        ascent_m: sum(|t| t.ascent_m),
+        avg_hr: None,
+        max_hr: sessions
+            .iter()
+            .filter_map(|s| s.totals.max_hr)
+            .reduce(f64::max),
+        avg_power: None,
+        avg_cad: None,
+        energy_kcal: sum(|t| t.energy_kcal),
+    };
+    let mut legs_words: Vec<String> = Vec::new();
+    for s in &sessions {
+        if let Some(w) = s.words.first()
+            && w != "transition"
+            && legs_words.last() != Some(w)
+        {
+            legs_words.push(w.clone());
+        }
+    }
+    parsed.sport = Some(Sport::Other);
+    parsed.sport_detail = Some(format!("multisport: {}", legs_words.join(", ")));
+    parsed.name = Some(summary::default_name(
+        "Multisport",
+        first_start.unwrap_or_default(),
+        parsed.utc_offset_s,
+        "FIT",
+    ));
+    parsed.points = rebase_distances(parsed.points, &sessions);
+    Ok((parsed, legs))
+}
+
+/// Where a session ends: its start plus its elapsed time.
+fn leg_end_ms(session: &SessionIn) -> Option<i64> {
+    let start = session.totals.start_ms?;
+    let elapsed = session
+        .totals
+        .elapsed_s
+        .filter(|e| e.is_finite() && *e >= 0.0)?;
+    Some(start + (elapsed * 1000.0).round() as i64)
+}
+
+/// The time range of leg `i` (sorted sessions): its start, its end (never past the next
+/// leg's start; the next start when its elapsed time is unknown, open for the last), and the
+/// next leg's start.
+fn leg_range(sessions: &[SessionIn], i: usize) -> (i64, i64, i64) {
+    let start = sessions[i].totals.start_ms.unwrap_or(i64::MIN);
+    let next = sessions
+        .get(i + 1)
+        .and_then(|s| s.totals.start_ms)
+        .unwrap_or(i64::MAX);
+    let end = leg_end_ms(&sessions[i]).map_or(next, |e| e.min(next));
+    (start, end.max(start), next)
+}
+
+/// One [`Parsed`] per leg: its session's sport and totals, the points from its start to its
+/// end (both included, but not the next leg's start), the laps starting in its range; points
+/// before the first start belong to the first leg. A leg with no time at all (a transition
+/// of 0 s) is left out.
+fn split_legs(whole: &Parsed, sessions: &[SessionIn]) -> Vec<Parsed> {
+    let mut legs = Vec::with_capacity(sessions.len());
+    for (i, session) in sessions.iter().enumerate() {
+        let (start, end, next) = leg_range(sessions, i);
+        let from = if i == 0 { i64::MIN } else { start };
+        let points: Vec<Point> = whole
+            .points
+            .iter()
+            .filter(|p| p.t_ms.is_some_and(|t| t >= from && t <= end && t < next))
+            .cloned()
+            .collect();
+        let elapsed = session.totals.elapsed_s.unwrap_or(0.0);
+        if elapsed <= 0.0 && points.len() < 2 {
+            continue;
+        }
+        let lap_end = if i + 1 == sessions.len() {
+            i64::MAX
+        } else {
+            end
+        };
+        let laps = whole
+            .laps
+            .iter()
+            .filter(|l| l.start_ms >= from && l.start_ms < lap_end.max(start + 1))
+            .cloned()
+            .collect();
+        let words = session.words.join(" ");
+        legs.push(Parsed {
+            sport: Some(if words.is_empty() {
+                Sport::Other
+            } else {
+                sport_from_words(&words)
+            }),
+            sport_detail: (!session.words.is_empty()).then(|| session.words.join("/")),
+            name: None,
+            device: whole.device.clone(),
+            utc_offset_s: whole.utc_offset_s,
+            points: rebase_leg(points),
+            laps,
+            totals: session.totals.clone(),
+        });
+    }
+    legs
+}
+
+/// A leg's distance channel from 0 at its first point (devices either restart it at each
+/// leg or carry it on).
+fn rebase_leg(mut points: Vec<Point>) -> Vec<Point> {
+    if let Some(first) = points.iter().find_map(|p| p.dist) {
+        for p in &mut points {
+            if let Some(d) = &mut p.dist {
+                *d = (*d - first).max(0.0);
+            }
+        }
+    }
+    points
+}
+
+/// The whole's distance channel carried on across legs when the device restarts it at each
+/// leg (a leg's first distance below the previous leg's last one).
+fn rebase_distances(mut points: Vec<Point>, sessions: &[SessionIn]) -> Vec<Point> {
+    let starts: Vec<i64> = sessions
+        .iter()
+        .skip(1)
+        .filter_map(|s| s.totals.start_ms)
+        .collect();
+    let mut offset = 0.0;
+    let mut last: Option<f64> = None;
+    let mut next_start = 0usize;
+    for p in &mut points {
+        let (Some(t), Some(d)) = (p.t_ms, p.dist) else {
+            continue;
+        };
+        let mut crossed = false;
+        while next_start < starts.len() && t >= starts[next_start] {
+            next_start += 1;
+            crossed = true;
+        }
+        if crossed
+            && let Some(prev) = last
+            && d + offset < prev
+        {
+            offset = prev;
+        }
+        let value = d + offset;
+        p.dist = Some(value);
+        last = Some(value);
+    }
+    points
 }

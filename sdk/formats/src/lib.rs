@@ -12,7 +12,11 @@
 //!   (`fit::read_named(name, bytes)` and friends to name the file in errors).
 //! - [`archive::Zip`]: a zip export (Garmin or Strava bulk export) read entry by entry from
 //!   any `Read + Seek`, so a caller can stop after N entries and continue later
-//!   ([`archive::Zip::entry`] takes an index).
+//!   ([`archive::Zip::next_entry`], [`archive::Zip::position`], [`archive::Zip::resume`]).
+//!   Zips inside the zip are read too (to [`Limits::max_depth`], caps across the whole tree),
+//!   and a walk continues in a later call from its [`archive::Position`].
+//! - [`read_recording_with`]: like [`read_file_with`], keeping the legs of a multisport FIT
+//!   file ([`Recording`]: the whole, and one activity per leg pointing at it).
 //! - [`gunzip`]: gzip with the size and ratio caps.
 //! - Every error is a [`FormatError`] naming the file and the [`Problem`]; nothing panics,
 //!   and memory and time are bounded by [`Limits`].
@@ -74,6 +78,12 @@ pub struct Limits {
     pub max_entries: usize,
     /// Most points one file may hold (default 200,000: 55 hours at one a second).
     pub max_points: usize,
+    /// Most zips deep an archive is read, the upload itself being the first (default 3: an
+    /// export, the zips in it, and zips in those).
+    pub max_depth: usize,
+    /// Largest compressed inner zip inflated into memory to be read, bytes (default 256 MiB;
+    /// an inner zip stored without compression is read in place, whatever its size).
+    pub max_nested_zip_bytes: u64,
 }
 
 impl Default for Limits {
@@ -85,6 +95,8 @@ impl Default for Limits {
             ratio_floor_bytes: 1 << 20,
             max_entries: 100_000,
             max_points: 200_000,
+            max_depth: 3,
+            max_nested_zip_bytes: 256 << 20,
         }
     }
 }
@@ -283,6 +295,42 @@ fn extension(name: &str) -> String {
 
 /// Like [`read_file`], with explicit limits.
 pub fn read_file_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Activity, FormatError> {
+    read_recording_with(name, bytes, limits).map(|r| r.whole)
+}
+
+/// What one activity file holds: one activity, or for a multisport FIT file (several
+/// `session` messages: swim, transition, bike, transition, run) the whole and its legs.
+#[derive(Debug, Clone)]
+pub struct Recording {
+    /// The whole file. For a multisport file: the parent, spanning every leg (sport
+    /// [`stride_plugin_sdk::Sport::Other`], `sport_detail` `multisport: …`, totals summed over
+    /// the legs).
+    pub whole: Activity,
+    /// A multisport file's legs in order, each with its own sport, start, totals, the points
+    /// and laps in its time range, `external_id` `<whole's id>-<n>` (from 1), and
+    /// `parent_external_id` the whole's id. Empty for a file with one session.
+    pub legs: Vec<Activity>,
+}
+
+impl Recording {
+    /// The activities to store, as the Garmin plugin does for multisport: the legs, whose
+    /// `parent_external_id` names the whole (the whole itself is not stored, so its time and
+    /// load are not counted twice); a file without legs is its one activity.
+    pub fn into_stored(self) -> Vec<Activity> {
+        if self.legs.is_empty() {
+            vec![self.whole]
+        } else {
+            self.legs
+        }
+    }
+}
+
+/// Like [`read_file_with`], keeping a multisport file's legs (see [`Recording`]).
+pub fn read_recording_with(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Recording, FormatError> {
     if bytes.is_empty() {
         return Err(FormatError::new(name, Problem::Empty));
     }
@@ -373,7 +421,13 @@ fn read_plain(
     hint: &str,
     bytes: &[u8],
     limits: &Limits,
-) -> Result<Activity, FormatError> {
+) -> Result<Recording, FormatError> {
+    let single = |activity: Result<Activity, FormatError>| {
+        activity.map(|whole| Recording {
+            whole,
+            legs: Vec::new(),
+        })
+    };
     if bytes.is_empty() {
         return Err(FormatError::new(file, Problem::Empty));
     }
@@ -384,9 +438,9 @@ fn read_plain(
         _ => None,
     };
     match sniff(bytes).or(expected) {
-        Some(Format::Fit) => fit::read_named(file, bytes),
-        Some(Format::Gpx) => gpx::read_named(file, bytes, limits),
-        Some(Format::Tcx) => tcx::read_named(file, bytes, limits),
+        Some(Format::Fit) => fit::read_recording_named(file, bytes),
+        Some(Format::Gpx) => single(gpx::read_named(file, bytes, limits)),
+        Some(Format::Tcx) => single(tcx::read_named(file, bytes, limits)),
         _ => Err(FormatError::new(
             file,
             Problem::WrongType {

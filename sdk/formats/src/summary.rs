@@ -428,13 +428,7 @@ pub(crate) fn build(
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty())
         .map(|n| n.chars().take(200).collect::<String>())
-        .unwrap_or_else(|| {
-            let local = start_ms + i64::from(utc_offset_s.unwrap_or(0)) * 1000;
-            let day = chrono::DateTime::from_timestamp_millis(local)
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_default();
-            format!("{} {day} ({format})", sport_label(sport))
-        });
+        .unwrap_or_else(|| default_name(sport_label(sport), start_ms, utc_offset_s, format));
 
     let mut activity = Activity::new(content_id(content), sport, name, start_ms, duration_s);
     activity.sport_detail = sport_detail.map(|s| s.chars().take(100).collect());
@@ -452,6 +446,20 @@ pub(crate) fn build(
     activity.laps = laps;
     activity.check().map_err(|e| fail(Problem::Malformed(e)))?;
     Ok(activity)
+}
+
+/// A title for an activity without a name: `Run 2024-05-01 (FIT)`, the day being local.
+pub(crate) fn default_name(
+    label: &str,
+    start_ms: i64,
+    utc_offset_s: Option<i32>,
+    format: &str,
+) -> String {
+    let local = start_ms + i64::from(utc_offset_s.unwrap_or(0)) * 1000;
+    let day = chrono::DateTime::from_timestamp_millis(local)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    format!("{label} {day} ({format})")
 }
 
 /// A sport's name in default titles.

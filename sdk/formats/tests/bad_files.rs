@@ -72,7 +72,7 @@ fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
 
 fn read_zip(bytes: Vec<u8>, limits: Limits) -> Vec<Entry> {
     let mut zip = Zip::open("export.zip", Cursor::new(bytes), limits).unwrap();
-    (0..zip.len()).map(|i| zip.entry(i)).collect()
+    std::iter::from_fn(|| zip.next_entry()).collect()
 }
 
 #[test]
@@ -403,7 +403,7 @@ fn strava_export_layout() {
     let mut skipped = Vec::new();
     for entry in entries {
         match entry {
-            Entry::Activity { name, activity } => activities.push((name, activity)),
+            Entry::Activity { name, activity, .. } => activities.push((name, activity)),
             Entry::Problem(e) => problems.push(e),
             Entry::Skipped { name } => skipped.push(name),
         }

@@ -86,3 +86,158 @@ async fn device_files_upload_with_independent_values_and_per_file_errors() {
     assert_eq!(again[0]["activities"], 1);
     assert_eq!(activities(&app, &ann).await.len(), 2);
 }
+
+/// A file this repository commits (fixtures of the `files` plugin and `stride-formats`).
+fn committed(path: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_garmin_export_of_inner_zips_imports_every_file_and_a_triathlon_counts_once() {
+    let app = TestApp::spawn().await;
+    // The triathlon was raced on 2026-06-07: the server's day is after it.
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-06-10T12:00:00Z")
+            .expect("a time")
+            .to_utc(),
+    );
+    app.install_plugin("files").await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    // Baselines, so every activity with heart rate gets a TRIMP load.
+    app.gql(
+        Some(&ann.token),
+        "mutation { updateBaselines(input: { restingHeartRate: 50, maxHeartRate: 190 }) { maxHeartRate } }",
+        json!({}),
+    )
+    .await
+    .ok();
+
+    // A Garmin-like export (made by plugins/files/fixtures/make_nested.py): the uploaded
+    // files are in DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip
+    // (compressed: a Fenix run, a GPX, a truncated FIT) and _Part2.zip (stored: a gzipped
+    // TCX and a triathlon FIT of five legs).
+    let export = committed("plugins/files/fixtures/nested-export-whole/ann_garmin_export.zip");
+    let results = import(&app, &ann, &[("ann_garmin_export.zip", export.clone())]).await;
+    assert_eq!(results.len(), 1);
+    let result = &results[0];
+    assert_eq!(result["error"], Value::Null, "{result}");
+    // Run, GPX, TCX and five legs; the truncated file is the one problem, named by its path.
+    assert_eq!(result["activities"], 8, "{result}");
+    let problems = result["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 1, "{result}");
+    assert_eq!(
+        problems[0]["item"],
+        "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!ann_1003.fit"
+    );
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("truncated")),
+        "{result}"
+    );
+
+    let listed = app
+        .gql(
+            Some(&ann.token),
+            "{ activities(first: 50) { edges { node { externalId parentExternalId sport sportDetail device startTime durationSeconds distanceMeters averageHeartRate trimp hasSamples } } } }",
+            json!({}),
+        )
+        .await
+        .ok()["activities"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect::<Vec<Value>>();
+    assert_eq!(listed.len(), 8, "{listed:?}");
+    // Every inner file arrived: the Fenix run with fitdecode's values.
+    let run = listed
+        .iter()
+        .find(|a| a["device"] == "garmin fenix2")
+        .expect("the Fenix run");
+    assert_eq!(run["durationSeconds"], 2832);
+    assert!((run["distanceMeters"].as_f64().unwrap_or_default() - 9008.22).abs() < 0.01);
+    // The gzipped TCX (1,992 s) and the GPX (Wahoo's 3 points) of the other inner files.
+    assert!(listed.iter().any(|a| a["durationSeconds"] == 1992));
+    assert!(
+        listed
+            .iter()
+            .any(|a| a["device"] == "http://ridewithgps.com/")
+    );
+
+    // The triathlon: five legs, each pointing at the file's id; the whole is not stored.
+    let mut legs: Vec<&Value> = listed
+        .iter()
+        .filter(|a| !a["parentExternalId"].is_null())
+        .collect();
+    legs.sort_by_key(|a| a["startTime"].as_str().unwrap_or_default().to_owned());
+    assert_eq!(legs.len(), 5, "{listed:?}");
+    let parent = legs[0]["parentExternalId"].as_str().expect("parent id");
+    assert!(legs.iter().all(|l| l["parentExternalId"] == parent));
+    assert!(
+        listed.iter().all(|a| a["externalId"] != parent),
+        "the whole is not a stored activity"
+    );
+    let sports: Vec<&str> = legs
+        .iter()
+        .map(|l| l["sport"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(sports, ["SWIM", "OTHER", "RIDE", "OTHER", "RUN"]);
+    // fitdecode's reading (sdk/formats/tests/golden/multisport.py): 1500, 120, 3600, 90 and
+    // 2400 s; 1490, 88, 35900, 48 and 9841.2 m; heart rate 136, 146, 148, 155, 164.
+    let durations: Vec<i64> = legs
+        .iter()
+        .map(|l| l["durationSeconds"].as_i64().unwrap_or(-1))
+        .collect();
+    assert_eq!(durations, [1500, 120, 3600, 90, 2400]);
+    let distances: Vec<f64> = legs
+        .iter()
+        .map(|l| l["distanceMeters"].as_f64().unwrap_or(-1.0))
+        .collect();
+    assert_eq!(distances, [1490.0, 88.0, 35900.0, 48.0, 9841.2]);
+    let hrs: Vec<f64> = legs
+        .iter()
+        .map(|l| l["averageHeartRate"].as_f64().unwrap_or(-1.0))
+        .collect();
+    assert_eq!(hrs, [136.0, 146.0, 148.0, 155.0, 164.0]);
+    assert!(legs.iter().all(|l| l["hasSamples"] == true));
+
+    // Load once: the legs' time is the race's 7,710 s and no more, and the day's TRIMP is
+    // the legs' sum (each leg has its own).
+    assert_eq!(durations.iter().sum::<i64>(), 7710);
+    let leg_trimp: Vec<f64> = legs
+        .iter()
+        .map(|l| l["trimp"].as_f64().expect("a TRIMP per leg"))
+        .collect();
+    assert!(leg_trimp.iter().all(|t| *t > 0.0), "{leg_trimp:?}");
+    let race_day: Vec<&Value> = listed
+        .iter()
+        .filter(|a| {
+            a["startTime"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("2026-06-07"))
+        })
+        .collect();
+    assert_eq!(race_day.len(), 5, "only the legs on race day");
+    let day_trimp: f64 = race_day.iter().filter_map(|a| a["trimp"].as_f64()).sum();
+    assert!((day_trimp - leg_trimp.iter().sum::<f64>()).abs() < 1e-9);
+
+    // The same export again: nothing new.
+    let again = import(&app, &ann, &[("again.zip", export)]).await;
+    assert_eq!(again[0]["activities"], 8, "{again:?}");
+    let count = app
+        .gql(
+            Some(&ann.token),
+            "{ activities(first: 50) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await
+        .ok()["activities"]["edges"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(count, 8);
+}
