@@ -124,6 +124,7 @@ struct ProposalFeed {
     since: DateTime<Utc>,
     seen: BTreeSet<Uuid>,
     ready: VecDeque<Proposal>,
+    checked: bool,
     _slot: Slot,
 }
 
@@ -145,6 +146,12 @@ impl ProposalFeed {
     }
 
     async fn next(mut self) -> Option<(Proposal, Self)> {
+        if !self.checked {
+            // The session may have ended between the connection's handshake and this
+            // stream's listener: look once now that the listener hears every later end.
+            self.checked = true;
+            self.viewer = still_allowed(&self.app, &self.viewer, self.athlete).await?;
+        }
         loop {
             if let Some(proposal) = self.ready.pop_front() {
                 return Some((proposal, self));
@@ -198,6 +205,7 @@ pub fn proposals(
         since: app.clock.now(),
         seen: BTreeSet::new(),
         ready: VecDeque::new(),
+        checked: false,
         _slot: slot,
     };
     Ok(futures::stream::unfold(feed, ProposalFeed::next))
@@ -232,6 +240,10 @@ impl BackfillFeed {
     async fn next(mut self) -> Option<(Backfill, Self)> {
         if self.finished {
             return None;
+        }
+        if self.last.is_none() {
+            // As for proposals: a session that ended before the listener existed.
+            self.viewer = self.app.accounts.recheck(&self.viewer).await.ok()?;
         }
         if self.last.is_none()
             && let Some(Some(current)) = self.changed().await
