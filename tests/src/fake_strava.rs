@@ -346,6 +346,15 @@ impl FakeStrava {
         }
     }
 
+    /// Whether any access token of `athlete` still works (false after they, or the app,
+    /// deauthorized).
+    pub fn authorized(&self, athlete: u64) -> bool {
+        self.world()
+            .access
+            .values()
+            .any(|t| t.athlete == athlete && !t.revoked)
+    }
+
     /// Revokes every token of an athlete (as if they removed the app on Strava).
     pub fn revoke_athlete(&self, athlete: u64) {
         let mut w = self.world();

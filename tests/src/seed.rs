@@ -64,6 +64,7 @@ pub fn viewer(user: &User) -> Viewer {
         user: user.clone(),
         session_id: Uuid::nil(),
         impersonator_id: None,
+        impersonation: None,
     }
 }
 

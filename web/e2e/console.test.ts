@@ -793,6 +793,40 @@ describe('the console', () => {
       assert.equal(await page.getByRole('link', { name: 'Older entries' }).count(), expected > 50 ? 1 : 0);
     });
 
+    test('acts as an athlete with a reason, under a banner, audited, and comes back', async () => {
+      await gql(server.url, data.owner.token, 'mutation($u: ID!) { grantPermission(userId: $u, permission: IMPERSONATE, reason: "support rota") { id } }', { u: data.admin.id });
+      const support = await newPage();
+      await login(support, data.admin);
+      await support.goto('/admin/users');
+      await heading(support, 'Users and invites');
+      const card = support.locator('ul.cards > li', { hasText: data.ben.email });
+      await card.getByText(`Act as ${data.ben.displayName}`, { exact: true }).first().click();
+      // A reason is required.
+      await card.getByRole('button', { name: `Act as ${data.ben.displayName}` }).click();
+      await card.getByText(/say why you need to act as this user/).first().waitFor();
+      await card.getByLabel('Reason').last().fill('ticket 7: his week looks empty');
+      await card.getByRole('button', { name: `Act as ${data.ben.displayName}` }).click();
+      const banner = support.getByRole('status').filter({ hasText: 'is acting as' });
+      await banner.waitFor();
+      assert.match(await banner.innerText(), new RegExp(`Ada Admin is acting as ${data.ben.displayName}[\\s\\S]*ticket 7: his week looks empty`));
+      await shot(support, 'impersonation');
+      // The password cannot be changed from here.
+      const refused = await support.evaluate(async () => {
+        const r = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-stride-console': '1' },
+          body: JSON.stringify({ query: 'mutation { changePassword(currentPassword: "x", newPassword: "yyyyyyyyyyyy") { token } }' }),
+        });
+        return (await r.json()).errors[0].extensions.code;
+      });
+      assert.equal(refused, 'FORBIDDEN');
+      await support.getByRole('button', { name: `Stop acting as ${data.ben.displayName}` }).click();
+      await heading(support, 'Users and invites');
+      assert.equal(await support.getByRole('status').filter({ hasText: 'is acting as' }).count(), 0);
+      const log = await gql(server.url, data.owner.token, '{ auditLog(filter: { action: "impersonation.start" }, first: 5) { edges { node { actorId targetId reason } } } }');
+      assert.deepEqual(log.auditLog.edges[0].node, { actorId: data.admin.id, targetId: data.ben.id, reason: 'ticket 7: his week looks empty' });
+    });
+
     test('users and invites, plugins and ingestion pages load', async () => {
       await page.goto('/admin/users');
       await heading(page, 'Users and invites');

@@ -108,7 +108,7 @@ export function App() {
   const refresh = useCallback(async () => {
     try {
       const answer = await request(MeQuery, {});
-      setMe(answer.me);
+      setMe({ ...answer.me, impersonation: answer.impersonation });
       setBootError(undefined);
     } catch (e) {
       const error = asApiError(e);
@@ -224,6 +224,7 @@ function Shell(props: { me: Me; path: string }) {
       <a class="skip" href="#main">
         Skip to content
       </a>
+      {me.impersonation && <ImpersonationBanner me={me} />}
       <header class="top">
         <a class="brand" href={home(me)}>
           Stride
@@ -237,6 +238,35 @@ function Shell(props: { me: Me; path: string }) {
         {content ?? <NotFound />}
       </main>
     </>
+  );
+}
+
+/** While an admin acts as this user: who, why, until when, and the way back. */
+function ImpersonationBanner(props: { me: Me }) {
+  const imp = props.me.impersonation!;
+  const [error, setError] = useState<ApiError>();
+  const stop = async () => {
+    try {
+      await sessionRequest('DELETE', '/console/impersonation');
+      location.assign('/admin/users');
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+  return (
+    <div class="impersonation" role="status">
+      <p>
+        <strong>
+          {imp.by.displayName} is acting as {props.me.displayName}
+        </strong>{' '}
+        ({props.me.email}) until {new Date(imp.until).toLocaleTimeString()}. Reason: “{imp.reason}”. Everything done here is audited under both
+        names.
+      </p>
+      <button type="button" class="small" onClick={() => void stop()}>
+        Stop acting as {props.me.displayName}
+      </button>
+      {error && <p role="alert">{error.message}</p>}
+    </div>
   );
 }
 

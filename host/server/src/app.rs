@@ -67,15 +67,22 @@ pub struct AppState {
     pub rules: Rules,
     /// Reading the audit log.
     pub audit: AuditLog,
+    /// Erasing a person's account.
+    pub erasure: crate::erasure::Erasure,
+    /// Athletes' data exports.
+    pub exports: crate::privacy::Exports,
     /// Request rate limits at the HTTP edge.
     pub limits: Arc<crate::api::limits::Limits>,
     /// Live subscriptions each user holds on this replica.
     pub subscriptions: crate::api::graphql::live::UserSubscriptions,
+    /// What this host counts for `GET /metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
     /// Wires the services over `store` and `clock` and loads the plugins.
     pub async fn build(config: Config, store: Store, clock: SharedClock) -> anyhow::Result<Self> {
+        let metrics = Arc::new(crate::metrics::Metrics::new(config.metrics.enabled));
         let keys = Arc::new(KeyRing::load(&config).context("loading the encryption keys")?);
         let audit = Audit::new(store.clone(), keys.audit_keys());
         if audit
@@ -197,8 +204,24 @@ impl AppState {
             accounts.clone(),
             jobs.clone(),
             audit.clone(),
+            metrics.clone(),
         );
         plugin_services.set_proposal_sink(PluginProposals::new(gate.clone(), store.clone()));
+        let erasure = crate::erasure::Erasure::new(
+            store.clone(),
+            clock.clone(),
+            audit.clone(),
+            connections.clone(),
+            events.clone(),
+        );
+        let exports = crate::privacy::Exports::new(
+            store.clone(),
+            clock.clone(),
+            jobs.clone(),
+            audit.clone(),
+            events.clone(),
+            config.exports.clone(),
+        );
         let audit_log = AuditLog::new(store.clone(), audit);
         let config_http = config.http.clone();
         Ok(Self {
@@ -218,8 +241,11 @@ impl AppState {
             gate,
             rules,
             audit: audit_log,
+            erasure,
+            exports,
             limits: crate::api::limits::Limits::new(&config_http),
             subscriptions: Default::default(),
+            metrics,
         })
     }
 }
@@ -232,6 +258,7 @@ impl AppState {
             .register::<HistoryPage>(self.ingest.clone())
             .register::<EvaluateRules>(self.rules.clone())
             .register::<NightlyCheck>(self.rules.clone())
+            .register::<crate::privacy::BuildExport>(self.exports.clone())
     }
 }
 

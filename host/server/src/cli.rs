@@ -75,6 +75,25 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<std::path::PathBuf>,
     },
+    /// Write a backup: one tar file holding the database (a consistent copy, taken while the
+    /// server runs), the keys file and a manifest with checksums. It holds the keys: keep it
+    /// as safe as the keys file.
+    Backup {
+        /// Where to write it (default: `stride-backup-<time>.tar` in the current directory).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Restore a backup into the configured database and data directory, after checking its
+    /// checksums, its schema version and that its keys open its data. Stop the server first.
+    Restore {
+        /// The backup file.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Replace an existing database (and a different keys file); existing files are kept
+        /// beside as `<name>.before-restore-<time>`.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Rule subcommands.
@@ -342,6 +361,18 @@ pub async fn run() -> anyhow::Result<()> {
                     bail!("the audit log does not verify")
                 }
             }
+        }
+        Command::Backup { out } => {
+            crate::telemetry::init(config.log_format, "warn");
+            let report = crate::ops::backup::backup(&config, out.as_deref()).await?;
+            crate::ops::backup::print_backup(&report);
+            Ok(())
+        }
+        Command::Restore { path, force } => {
+            crate::telemetry::init(config.log_format, "warn");
+            let report = crate::ops::backup::restore(&config, &path, force).await?;
+            crate::ops::backup::print_restore(&report);
+            Ok(())
         }
         Command::Import { athlete, paths } => {
             crate::telemetry::init(config.log_format, "warn");

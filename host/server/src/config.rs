@@ -48,6 +48,10 @@ pub struct Config {
     pub jobs: JobsConfig,
     /// The limits every rule script runs under.
     pub rules: crate::rules::RuleLimits,
+    /// Data exports (an athlete's archive of everything Stride holds about them).
+    pub exports: crate::privacy::ExportSettings,
+    /// The Prometheus endpoint `GET /metrics`.
+    pub metrics: MetricsConfig,
 }
 
 /// Training-science settings. Other tools use other conventions; these are named in the API's
@@ -110,6 +114,8 @@ impl Default for Config {
             secrets: SecretsConfig::default(),
             jobs: JobsConfig::default(),
             rules: crate::rules::RuleLimits::default(),
+            metrics: MetricsConfig::default(),
+            exports: crate::privacy::ExportSettings::default(),
         }
     }
 }
@@ -225,6 +231,8 @@ pub struct AuthConfig {
     pub login_lock_max_s: u64,
     /// Failures older than this are forgotten, seconds.
     pub login_failure_window_s: u64,
+    /// The longest an impersonation session may last, minutes.
+    pub impersonation_max_minutes: u32,
 }
 
 impl Default for AuthConfig {
@@ -238,6 +246,7 @@ impl Default for AuthConfig {
             login_lock_base_s: 2,
             login_lock_max_s: 900,
             login_failure_window_s: 3_600,
+            impersonation_max_minutes: 60,
         }
     }
 }
@@ -297,6 +306,16 @@ impl Default for JobsConfig {
             nightly_check_s: 60,
         }
     }
+}
+
+/// The Prometheus endpoint for operators (`GET /metrics`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Whether `/metrics` answers (when off, it answers 404).
+    pub enabled: bool,
+    /// When set, a scrape must send `Authorization: Bearer <token>` (otherwise 401).
+    pub token: Option<Secret>,
 }
 
 /// A database URL whose password never appears in `Debug` or logs.
@@ -370,6 +389,16 @@ impl Config {
         t.plan
             .validate()
             .map_err(|e| ConfigError(format!("training.plan: {e}")))?;
+        if self
+            .metrics
+            .token
+            .as_ref()
+            .is_some_and(|token| token.expose().trim().is_empty())
+        {
+            return Err(ConfigError(
+                "metrics.token: is empty, which would let anyone scrape; set a long random token or remove the setting".to_owned(),
+            ));
+        }
         Ok(())
     }
 
@@ -432,6 +461,29 @@ mod tests {
             assert_eq!(config.listen.port(), 9000);
             assert_eq!(config.graphql.max_depth, 9);
             assert!(config.graphql.introspection);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail closures return figment's own error"
+    )]
+    fn metrics_switch_on_from_the_environment_and_an_empty_token_is_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("STRIDE_METRICS__ENABLED", "true");
+            jail.set_env("STRIDE_METRICS__TOKEN", "scrape-secret");
+            let config = Config::load(None).map_err(|e| figment::Error::from(e.to_string()))?;
+            assert!(config.metrics.enabled);
+            assert_eq!(
+                config.metrics.token.as_ref().map(Secret::expose),
+                Some("scrape-secret")
+            );
+            jail.clear_env();
+            jail.create_file("stride.toml", "[metrics]\nenabled = true\ntoken = \"\"\n")?;
+            let err = Config::load(Some(Path::new("stride.toml"))).expect_err("empty token");
+            assert!(err.to_string().contains("metrics.token"), "{err}");
             Ok(())
         });
     }

@@ -66,6 +66,19 @@ pub enum Event {
         /// Whose role.
         user: Uuid,
     },
+    /// A data export was requested, moved on, finished, failed or expired.
+    ExportMoved {
+        /// Whose data.
+        athlete: AthleteId,
+        /// The export.
+        export: Uuid,
+        /// queued, running, ready, failed or expired.
+        state: String,
+        /// Steps of the build done.
+        steps_done: i32,
+        /// Steps the build takes.
+        steps_total: i32,
+    },
     /// A user's sessions ended (logout, password change, account disabled).
     SessionsEnded {
         /// Whose sessions.

@@ -25,6 +25,8 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// Permissions granted to this account beyond its role's (names, e.g. `impersonate`).
+    pub granted_permissions: Vec<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -42,10 +44,11 @@ struct UserDb {
     notification_prefs: String,
     disabled_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    granted_permissions: String,
 }
 
 const USER_COLUMNS: &str = "id, email, display_name, role, birth_date, sex, weight_kg, height_cm, \
-     time_zone, units, notification_prefs, disabled_at, created_at";
+     time_zone, units, notification_prefs, disabled_at, created_at, granted_permissions";
 
 impl TryFrom<UserDb> for User {
     type Error = StoreError;
@@ -72,6 +75,13 @@ impl TryFrom<UserDb> for User {
             },
             disabled_at: row.disabled_at,
             created_at: row.created_at,
+            granted_permissions: row
+                .granted_permissions
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect(),
         })
     }
 }
@@ -98,6 +108,8 @@ pub struct Session {
     pub user_id: Uuid,
     /// The admin acting as this user, when impersonating.
     pub impersonator_id: Option<Uuid>,
+    /// Why the admin acts as this user (impersonation sessions only).
+    pub impersonation_reason: Option<String>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it stops working.
@@ -412,6 +424,28 @@ impl Store {
         }
     }
 
+    /// Replaces the permissions granted to `user_id` beyond its role's, inside `tx`.
+    pub async fn set_granted_permissions(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        permissions: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let joined = permissions.join(",");
+        let affected = on_tx!(tx, conn => sqlx::query("UPDATE users SET granted_permissions = $2, updated_at = $3 WHERE id = $1")
+            .bind(user_id)
+            .bind(joined)
+            .bind(now)
+            .execute(conn)
+            .await?.rows_affected());
+        if affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Disables (or re-enables) an account inside `tx`.
     pub async fn set_disabled(
         &self,
@@ -491,7 +525,8 @@ impl Store {
     ) -> StoreResult<()> {
         on_tx!(tx, conn => sqlx::query(
             "INSERT INTO sessions (id, user_id, token_hash, impersonator_id, created_at, expires_at, \
-             last_used_at, user_agent, client_address) VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8)",
+             last_used_at, user_agent, client_address, impersonation_reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8, $9)",
         )
         .bind(session.id)
         .bind(session.user_id)
@@ -501,6 +536,7 @@ impl Store {
         .bind(session.expires_at)
         .bind(&session.user_agent)
         .bind(&session.client_address)
+        .bind(&session.impersonation_reason)
         .execute(conn)
         .await?.rows_affected());
         Ok(())
@@ -510,7 +546,7 @@ impl Store {
     pub async fn session_by_token_hash(&self, token_hash: &[u8]) -> StoreResult<Session> {
         Ok(on_pool!(self, pool => sqlx::query_as(
             "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
-             client_address FROM sessions WHERE token_hash = $1",
+             client_address, impersonation_reason FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_one(pool)
@@ -521,7 +557,7 @@ impl Store {
     pub async fn session(&self, session_id: Uuid) -> StoreResult<Session> {
         Ok(on_pool!(self, pool => sqlx::query_as(
             "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
-             client_address FROM sessions WHERE id = $1",
+             client_address, impersonation_reason FROM sessions WHERE id = $1",
         )
         .bind(session_id)
         .fetch_one(pool)
@@ -536,7 +572,7 @@ impl Store {
     ) -> StoreResult<Vec<Session>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
             "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
-             client_address FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
+             client_address, impersonation_reason FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
              ORDER BY last_used_at DESC, id",
         )
         .bind(user_id)

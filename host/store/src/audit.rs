@@ -51,6 +51,16 @@ pub struct AuditEntry {
     pub prev_hash: Vec<u8>,
     /// This entry's hash.
     pub hash: Vec<u8>,
+    /// How the hash was computed: 1 covers every field; 2 covers the personal fields
+    /// (`actor_id`, `real_actor_id`, `target_id`, `reason`, `payload`) through
+    /// `personal_digest` only, so they can be erased without breaking the chain.
+    pub hash_version: i32,
+    /// Random salt of the personal digest (version 2; removed on erasure).
+    pub personal_salt: Option<Vec<u8>>,
+    /// Salted SHA-256 of the personal fields (version 2).
+    pub personal_digest: Option<Vec<u8>>,
+    /// When the personal fields were erased (a person's erasure), if they were.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// The head of the chain as stored.
@@ -120,7 +130,8 @@ pub struct AuditFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
-const AUDIT_COLUMNS: &str = "seq, id, at, actor_id, real_actor_id, action, target_kind, target_id, reason, payload, prev_hash, hash";
+const AUDIT_COLUMNS: &str = "seq, id, at, actor_id, real_actor_id, action, target_kind, target_id, reason, payload, prev_hash, hash, \
+     hash_version, personal_salt, personal_digest, erased_at";
 
 impl Store {
     /// Claims the next position in the chain inside `tx`, returning it and the previous hash.
@@ -136,7 +147,7 @@ impl Store {
     /// Writes a chained entry and moves the head to it, inside the `tx` that claimed it.
     pub async fn append_audit_entry(&self, tx: &mut Tx, entry: &AuditEntry) -> StoreResult<()> {
         let sql = format!(
-            "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         );
         on_tx!(tx, conn => {
             sqlx::query(&sql)
@@ -152,6 +163,10 @@ impl Store {
                 .bind(&entry.payload)
                 .bind(&entry.prev_hash)
                 .bind(&entry.hash)
+                .bind(entry.hash_version)
+                .bind(&entry.personal_salt)
+                .bind(&entry.personal_digest)
+                .bind(entry.erased_at)
                 .execute(&mut *conn)
                 .await?;
             sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&entry.hash).execute(&mut *conn).await?;
@@ -253,5 +268,86 @@ impl Store {
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await?))
+    }
+}
+
+/// What an erased entry keeps of its personal fields (the other people's ids; never the
+/// erased person's, the reason or the payload).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErasedAuditFields {
+    /// The actor, unless it was the erased person.
+    pub actor_id: Option<Uuid>,
+    /// The real actor, unless it was the erased person.
+    pub real_actor_id: Option<Uuid>,
+    /// The target, unless it was the erased person.
+    pub target_id: Option<String>,
+}
+
+impl Store {
+    /// Entries up to `up_to_seq` that name `user_id` as actor, real actor or target, or
+    /// whose reason or payload contains one of `needles` (the id, email, names), inside `tx`.
+    /// Entries already erased and erasure records themselves are left out.
+    pub async fn audit_entries_about(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        needles: &[String],
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let mut sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE erased_at IS NULL AND action <> 'account.erase' \
+             AND (actor_id = $1 OR real_actor_id = $1 OR target_id = $2"
+        );
+        for i in 0..needles.len() {
+            let n = i + 3;
+            sql.push_str(&format!(" OR payload LIKE ${n} OR reason LIKE ${n}"));
+        }
+        sql.push_str(") ORDER BY seq");
+        // `_` matches any one character: at worst a near-identical text is erased too.
+        let patterns: Vec<String> = needles
+            .iter()
+            .map(|n| format!("%{}%", n.replace(['%', '\\'], "")))
+            .collect();
+        Ok(on_tx!(tx, conn => {
+            let mut query = sqlx::query_as(&sql).bind(user_id).bind(user_id.to_string());
+            for pattern in &patterns {
+                query = query.bind(pattern);
+            }
+            query.fetch_all(&mut *conn).await?
+        }))
+    }
+
+    /// Blanks an entry's personal fields (keeping `kept`), its reason, payload and salt, and
+    /// marks it erased at `now`, inside `tx`. Its hash, and the chain, stay as they were.
+    pub async fn erase_audit_entry(
+        &self,
+        tx: &mut Tx,
+        seq: i64,
+        kept: &ErasedAuditFields,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE audit_log SET actor_id = $2, real_actor_id = $3, target_id = $4, reason = NULL, \
+             payload = '{}', personal_salt = NULL, erased_at = $5 WHERE seq = $1",
+        )
+        .bind(seq)
+        .bind(kept.actor_id)
+        .bind(kept.real_actor_id)
+        .bind(&kept.target_id)
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The payloads of the erasure records up to `up_to_seq` (they list the entries each
+    /// erasure blanked), with their positions.
+    pub async fn audit_erasure_records(&self, up_to_seq: i64) -> StoreResult<Vec<(i64, String)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT seq, payload FROM audit_log WHERE action = 'account.erase' AND seq <= $1 ORDER BY seq",
+        )
+        .bind(up_to_seq)
+        .fetch_all(pool)
+        .await?))
     }
 }

@@ -88,6 +88,20 @@ pub struct JobCounts {
     pub failed: i64,
 }
 
+/// The jobs of one kind in one queue state, for monitoring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobQueueGroup {
+    /// What the jobs do.
+    pub kind: String,
+    /// `ready` (queued, may run now), `scheduled` (queued for later: retries, deferrals),
+    /// `held` (by the brake), `running` or `failed`.
+    pub state: String,
+    /// How many.
+    pub jobs: i64,
+    /// The earliest `run_at` among them (for `ready`: how long the oldest has waited).
+    pub earliest_run_at: DateTime<Utc>,
+}
+
 impl Store {
     /// Enqueues a job inside `tx`; `None` when an identical queued job (same dedupe key)
     /// already exists.
@@ -288,6 +302,27 @@ impl Store {
             }
         }
         Ok(counts)
+    }
+
+    /// The unfinished and failed jobs by kind and queue state at `now`, in one query.
+    pub async fn job_queue(&self, now: DateTime<Utc>) -> StoreResult<Vec<JobQueueGroup>> {
+        let rows: Vec<(String, String, i64, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT kind, CASE WHEN state <> 'queued' THEN state WHEN held THEN 'held' \
+             WHEN run_at <= $1 THEN 'ready' ELSE 'scheduled' END AS queue_state, COUNT(*), MIN(run_at) \
+             FROM jobs WHERE state IN ('queued', 'running', 'failed') GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .bind(now)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(kind, state, jobs, earliest_run_at)| JobQueueGroup {
+                kind,
+                state,
+                jobs,
+                earliest_run_at,
+            })
+            .collect())
     }
 
     /// Whether any job is queued or running (optionally only for one athlete).

@@ -21,6 +21,8 @@ use sqlx::{Postgres, Sqlite, Transaction};
 mod accounts;
 mod athletes;
 mod audit;
+mod erasure;
+mod export;
 mod ingestion;
 mod jobs;
 mod plugins;
@@ -33,12 +35,16 @@ pub use athletes::{
     ActivityCursor, ActivityRecord, DailyMetricsCursor, DailyMetricsRecord, DateRange,
     StoredActivity,
 };
-pub use audit::{AuditCheckpoint, AuditEntry, AuditFilter, AuditHead, NewAuditEntry};
+pub use audit::{
+    AuditCheckpoint, AuditEntry, AuditFilter, AuditHead, ErasedAuditFields, NewAuditEntry,
+};
+pub use erasure::ErasedRows;
+pub use export::{ExportRow, GrantHistoryRow, MeasurementCursor, MeasurementRow, TaskHistoryRow};
 pub use ingestion::{
     BackfillRow, BackfillStatus, Connection, ConnectionStatus, NewConnection, RateSlot,
     RateWindowRow, RejectionRow, SealedTokens, TaskRow,
 };
-pub use jobs::{JobCounts, JobRow, NewJob};
+pub use jobs::{JobCounts, JobQueueGroup, JobRow, NewJob};
 pub use plugins::PluginFailureRow;
 pub use proposals::{ProposalRow, RuleRow, RuleVersionRow};
 pub use relay::RelayToken;

@@ -271,6 +271,15 @@ impl Store {
         Ok(())
     }
 
+    /// How many proposals there are by source kind and state: (source kind, state, count).
+    pub async fn proposal_counts(&self) -> StoreResult<Vec<(String, String, i64)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT source_kind, state, COUNT(*) FROM proposals GROUP BY source_kind, state ORDER BY source_kind, state",
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
     /// Records a rule that failed for an athlete.
     pub async fn record_rule_failure(
         &self,

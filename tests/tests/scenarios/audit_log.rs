@@ -146,6 +146,7 @@ async fn a_rechained_or_rolled_back_log_is_detected_by_its_signatures() {
     let mut prev = entries[2].hash.clone();
     for entry in entries.iter_mut().skip(3) {
         entry.prev_hash = prev.clone();
+        entry.personal_digest = stride::audit::personal_digest(entry).map(|d| d.to_vec());
         entry.hash = stride::audit::entry_hash(entry).to_vec();
         prev = entry.hash.clone();
     }
@@ -153,11 +154,12 @@ async fn a_rechained_or_rolled_back_log_is_detected_by_its_signatures() {
         tamper(
             &app,
             &format!(
-                "UPDATE audit_log SET reason = {}, prev_hash = {}, hash = {} WHERE seq = {}",
+                "UPDATE audit_log SET reason = {}, personal_digest = {}, prev_hash = {}, hash = {} WHERE seq = {}",
                 entry
                     .reason
                     .as_deref()
                     .map_or("reason".to_owned(), |r| format!("'{r}'")),
+                blob(&app, entry.personal_digest.as_deref().unwrap_or_default()),
                 blob(&app, &entry.prev_hash),
                 blob(&app, &entry.hash),
                 entry.seq

@@ -129,7 +129,7 @@ export async function sessionRequest<T>(method: 'POST' | 'DELETE', path: string,
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? { 'x-stride-console': '1' } : { 'content-type': 'application/json', 'x-stride-console': '1' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -14,10 +14,18 @@ export const MeQuery = graphql(`
       timeZone
       units
     }
+    impersonation {
+      by {
+        displayName
+        email
+      }
+      reason
+      until
+    }
   }
 `);
 
-export type Me = MeAnswer['me'];
+export type Me = MeAnswer['me'] & { impersonation?: MeAnswer['impersonation'] };
 
 export interface Session {
   me: Me;

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ErrorNotice, Input, Loading, Notice, Page, Select, formValues, int } from '../components/ui';
 import { graphql } from '../gql';
 import type { Role } from '../gql/graphql';
-import { request } from '../lib/api';
+import { ApiError, request, sessionRequest } from '../lib/api';
 import { instant, words } from '../lib/format';
 import { useAction, useQuery } from '../lib/hooks';
 import { can, useMe } from '../lib/session';
@@ -217,6 +217,17 @@ function UserRow(props: { user: User; roles: [Role, string][]; self: boolean; on
     props.onChange();
   });
   const manageable = !props.self && props.roles.some(([r]) => r === u.role);
+  const me = useMe();
+  const actAs = useAction(async (reason: string, minutes: number | null) => {
+    if (reason.trim().length < 5) {
+      throw new ApiError('a reason is needed', 'BAD_INPUT', [
+        { field: 'reason', reason: 'say why you need to act as this user (at least 5 characters); it is kept in the audit log' },
+      ]);
+    }
+    await sessionRequest('POST', '/console/impersonation', { userId: u.id, reason, minutes });
+    location.assign('/');
+  });
+  const impersonable = !props.self && !u.disabledAt && can(me, 'IMPERSONATE') && (can(me, 'MANAGE_ADMINS') || u.role === 'ATHLETE' || u.role === 'COACH');
   return (
     <li>
       <h3>
@@ -257,6 +268,28 @@ function UserRow(props: { user: User; roles: [Role, string][]; self: boolean; on
             </button>
           </form>
           <ErrorNotice error={setDisabled.error} />
+        </details>
+      )}
+      {impersonable && (
+        <details>
+          <summary>Act as {u.displayName}</summary>
+          <p class="small">See exactly what they see, for a limited time. The reason is kept in the audit log, and the password and new secrets stay out of reach.</p>
+          <form
+            class="row"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              const v = formValues(e.currentTarget);
+              void actAs.run(v.reason ?? '', int(v.minutes) ?? null);
+            }}
+          >
+            <Input label="Reason" name="reason" required error={actAs.error?.byField?.reason} />
+            <Input label="Minutes" name="minutes" type="number" min="1" max="60" inputMode="numeric" defaultValue="30" error={actAs.error?.byField?.minutes} />
+            <button type="submit" class="secondary" disabled={actAs.busy}>
+              Act as {u.displayName}
+            </button>
+          </form>
+          <ErrorNotice error={actAs.error} />
         </details>
       )}
     </li>

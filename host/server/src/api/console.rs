@@ -28,6 +28,9 @@ use crate::error::AppError;
 /// The cookie that carries the console's session.
 pub const SESSION_COOKIE: &str = "stride_session";
 
+/// While an admin acts as someone in the console: their own session, to return to.
+pub const REAL_SESSION_COOKIE: &str = "stride_session_real";
+
 /// The header a console request carries for its cookie to count.
 pub const CONSOLE_HEADER: &str = "x-stride-console";
 
@@ -286,15 +289,120 @@ pub async fn logout(State(state): State<ApiState>, headers: HeaderMap) -> Respon
 
 /// The session token in the request's cookie, if any.
 pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    named_cookie(headers, SESSION_COOKIE)
+}
+
+fn named_cookie(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.trim().to_owned())
         .filter(|value| !value.is_empty())
+}
+
+/// Acting as someone from the console.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImpersonationForm {
+    user_id: uuid::Uuid,
+    reason: String,
+    minutes: Option<u32>,
+}
+
+fn refused(message: &str) -> Response {
+    error_response(AppError::Unauthenticated(message.to_owned()))
+}
+
+/// `POST /console/impersonation`: the signed-in admin starts acting as a user (see
+/// `startImpersonation`); the console's cookie becomes the impersonation session and the
+/// admin's own is kept aside (`HttpOnly` too) for `DELETE` to return to.
+pub async fn start_impersonation(
+    State(state): State<ApiState>,
+    request_client: Option<axum::Extension<Client>>,
+    headers: HeaderMap,
+    Json(form): Json<ImpersonationForm>,
+) -> Response {
+    let Some(token) = console_token(&headers) else {
+        return refused("sign in to the console first");
+    };
+    let viewer = match state.app.accounts.authenticate(&token).await {
+        Ok(viewer) => viewer,
+        Err(error) => return error_response(error),
+    };
+    let grant = match state
+        .app
+        .accounts
+        .start_impersonation(
+            &viewer,
+            form.user_id,
+            &form.reason,
+            form.minutes,
+            &client(request_client),
+        )
+        .await
+    {
+        Ok(grant) => grant,
+        Err(error) => return error_response(error),
+    };
+    let max_age = (grant.expires_at - state.app.clock.now())
+        .num_seconds()
+        .max(0);
+    let mut response = signed_in(&state, grant);
+    let secure = if state.app.config.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{REAL_SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/console; Max-Age={}{secure}",
+        max_age + 86_400
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `DELETE /console/impersonation`: ends the impersonation session and returns the console
+/// to the admin's own session.
+pub async fn stop_impersonation(State(state): State<ApiState>, headers: HeaderMap) -> Response {
+    let Some(token) = console_token(&headers) else {
+        return refused("sign in to the console first");
+    };
+    let viewer = match state.app.accounts.authenticate(&token).await {
+        Ok(viewer) => viewer,
+        Err(error) => return error_response(error),
+    };
+    if let Err(error) = state.app.accounts.stop_impersonation(&viewer).await {
+        return error_response(error);
+    }
+    let real = named_cookie(&headers, REAL_SESSION_COOKIE);
+    let mut response = match real {
+        Some(real) => match state.app.accounts.authenticate(&real).await {
+            Ok(admin) => {
+                // The browser may keep it as long as any session lasts; the server still
+                // ends it on its own expiry.
+                let max_age = i64::from(state.app.config.auth.session_ttl_hours) * 3_600;
+                let mut response = Json(json!({ "user": { "id": admin.user.id } })).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::SET_COOKIE, session_cookie(&state, &real, max_age));
+                response
+            }
+            Err(_) => StatusCode::NO_CONTENT.into_response(),
+        },
+        None => StatusCode::NO_CONTENT.into_response(),
+    };
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "stride_session_real=; HttpOnly; SameSite=Strict; Path=/console; Max-Age=0",
+        ),
+    );
+    response
 }
 
 /// The console's session token for a GraphQL request: its cookie, honoured only with the

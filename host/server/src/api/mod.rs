@@ -9,7 +9,7 @@ pub mod limits;
 
 use std::time::Duration;
 
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLRequest;
 use axum::extract::{DefaultBodyLimit, MatchedPath, State};
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -78,6 +78,11 @@ pub fn router(app: AppState) -> Router {
             axum::routing::post(console::login).delete(console::logout),
         )
         .route("/console/signup", axum::routing::post(console::sign_up))
+        .route(
+            "/console/impersonation",
+            axum::routing::post(console::start_impersonation).delete(console::stop_impersonation),
+        )
+        .route("/exports/{id}", get(download_export))
         .layer(axum::middleware::from_fn_with_state(
             limits.clone(),
             limits::api,
@@ -103,6 +108,7 @@ pub fn router(app: AppState) -> Router {
     api.merge(graphql_routes)
         .merge(webhooks)
         .merge(relay)
+        .route("/metrics", get(crate::metrics::scrape))
         .fallback(get(console::serve))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
@@ -114,6 +120,10 @@ pub fn router(app: AppState) -> Router {
                 .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.app.metrics.clone(),
+            crate::metrics::track,
+        ))
         .with_state(state)
 }
 
@@ -133,7 +143,7 @@ fn request_span<B>(request: &Request<B>) -> Span {
 }
 
 /// The bearer token in `Authorization`, if any.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -200,14 +210,17 @@ async fn graphql_handler(
     client: Option<axum::Extension<crate::auth::Client>>,
     headers: HeaderMap,
     request: GraphQLRequest<BadRequest>,
-) -> GraphQLResponse {
+) -> Response {
     let mut request = request.into_inner().data(graphql::RequestInfo::new(
         client.map(|c| c.0).unwrap_or_default(),
     ));
+    let operation = state.app.metrics.operation(&mut request);
     if let Some(name) = &request.operation_name {
         Span::current().record("operation", name.as_str());
     }
     let mut authenticated = false;
+    let mut impersonation = None;
+    let mut impersonated_user = None;
     let token = bearer(&headers)
         .map(str::to_owned)
         .or_else(|| console::console_token(&headers));
@@ -215,6 +228,10 @@ async fn graphql_handler(
         match state.app.accounts.authenticate(&token).await {
             Ok(viewer) => {
                 authenticated = true;
+                if let (Some(by), Some(imp)) = (viewer.impersonator_id, &viewer.impersonation) {
+                    impersonation = Some((by, imp.clone()));
+                    impersonated_user = Some(viewer.id());
+                }
                 request = request
                     .data(graphql::loaders::for_viewer(&state.app, &viewer))
                     .data(viewer);
@@ -234,11 +251,101 @@ async fn graphql_handler(
                 extensions.set("code", "UNAUTHENTICATED");
                 extensions
             });
-            return async_graphql::Response::from_errors(vec![error]).into();
+            let refused = async_graphql::Response::from_errors(vec![error]);
+            return crate::metrics::Metrics::graphql_response(operation, refused);
         }
         request = request.disable_introspection();
     }
-    state.schema.execute(request).await.into()
+    let mutation = impersonation
+        .as_ref()
+        .and_then(|_| mutation_fields(&request.query, request.operation_name.as_deref()));
+    let mut response = state.schema.execute(request).await;
+    if let Some((by, imp)) = impersonation {
+        if let (Some(fields), Some(user)) = (mutation, impersonated_user) {
+            audit_impersonated_mutation(&state, user, by, fields, response.is_ok()).await;
+        }
+        mark_impersonation(&mut response, by, &imp);
+    }
+    crate::metrics::Metrics::graphql_response(operation, response)
+}
+
+/// The top-level fields of the mutation a request runs, if it runs one.
+fn mutation_fields(query: &str, operation: Option<&str>) -> Option<Vec<String>> {
+    use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    let chosen = match &document.operations {
+        DocumentOperations::Single(op) => Some(&op.node),
+        DocumentOperations::Multiple(ops) => match operation {
+            Some(name) => ops.get(name).map(|op| &op.node),
+            None if ops.len() == 1 => ops.values().next().map(|op| &op.node),
+            None => None,
+        },
+    }?;
+    (chosen.ty == OperationType::Mutation).then(|| {
+        chosen
+            .selection_set
+            .node
+            .items
+            .iter()
+            .filter_map(|item| match &item.node {
+                Selection::Field(field) => Some(field.node.name.node.to_string()),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// Under impersonation every change is audited with both identities, including those that
+/// are not audited otherwise (a profile edit, a logged session): which mutation, and whether
+/// it succeeded; never its arguments.
+async fn audit_impersonated_mutation(
+    state: &ApiState,
+    user: uuid::Uuid,
+    by: uuid::Uuid,
+    fields: Vec<String>,
+    ok: bool,
+) {
+    let actor = crate::audit::Actor {
+        user_id: Some(user),
+        real_user_id: Some(by),
+    };
+    let event = crate::audit::AuditEvent::new(actor, "impersonation.mutation", "user", user)
+        .payload(json!({ "fields": fields, "ok": ok }));
+    let now = state.app.clock.now();
+    let recorded = async {
+        let mut tx = state.app.store.begin().await?;
+        state.app.audit.chain().record(&mut tx, event, now).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(error) = recorded {
+        tracing::error!(%error, "could not audit a mutation made under impersonation");
+    }
+}
+
+/// Says in the answer, for the client and anyone reading it, that an admin acts as the user:
+/// `extensions.impersonation` and the `Stride-Impersonation` header.
+fn mark_impersonation(
+    response: &mut async_graphql::Response,
+    by: uuid::Uuid,
+    imp: &crate::auth::Impersonation,
+) {
+    let until = imp.until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    response.extensions.insert(
+        "impersonation".to_owned(),
+        async_graphql::Value::from_json(json!({
+            "by": by.to_string(),
+            "reason": imp.reason,
+            "until": until,
+        }))
+        .unwrap_or_default(),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&format!("by={by}; until={until}")) {
+        response.http_headers.insert(
+            header::HeaderName::from_static("stride-impersonation"),
+            value,
+        );
+    }
 }
 
 /// A GraphQL request that could not be read: 413 when it is over the body limit (however it
@@ -362,6 +469,87 @@ async fn graphql_ws(
                 })
                 .serve()
         })
+}
+
+/// `GET /exports/{id}`: a ready data export's archive, streamed chunk by chunk as stored, for
+/// its athlete and admins with `manage_users` (404 for anyone else: whether it exists is not
+/// revealed). Authenticated with the API's session: the bearer token, or the console's cookie
+/// alone (it is `SameSite=Strict`, so no other site's page can send it, and a download
+/// changes nothing).
+async fn download_export(
+    State(state): State<ApiState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let token = bearer(&headers)
+        .map(str::to_owned)
+        .or_else(|| console::cookie_token(&headers));
+    let Some(token) = token else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "log in first: send the header `Authorization: Bearer <token>`",
+        )
+            .into_response();
+    };
+    let viewer = match state.app.accounts.authenticate(&token).await {
+        Ok(viewer) => viewer,
+        Err(error) => return (StatusCode::UNAUTHORIZED, error.to_string()).into_response(),
+    };
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return (StatusCode::NOT_FOUND, "no such data export").into_response();
+    };
+    let download = match state.app.exports.download(&viewer, id).await {
+        Ok(download) => download,
+        Err(crate::error::AppError::NotFound(message)) => {
+            return (StatusCode::NOT_FOUND, message).into_response();
+        }
+        Err(crate::error::AppError::Forbidden(message)) => {
+            return (StatusCode::FORBIDDEN, message).into_response();
+        }
+        Err(error) => {
+            let reference = uuid::Uuid::new_v4();
+            tracing::error!(error = ?error, %reference, "export download failed");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("internal error (reference {reference})"),
+            )
+                .into_response();
+        }
+    };
+    let exports = state.app.exports.clone();
+    let chunks = futures::stream::unfold(Some(0), move |seq| {
+        let exports = exports.clone();
+        async move {
+            let seq = seq?;
+            match exports.chunk(id, seq).await {
+                Ok(Some(bytes)) => Some((Ok(axum::body::Bytes::from(bytes)), Some(seq + 1))),
+                Ok(None) => None,
+                Err(error) => {
+                    tracing::warn!(%error, export = %id, "export download cut short");
+                    Some((Err(std::io::Error::other(error.to_string())), None))
+                }
+            }
+        }
+    });
+    let mut response = axum::body::Body::from_stream(chunks).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/zip"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    if let Ok(value) =
+        header::HeaderValue::from_str(&format!("attachment; filename=\"{}\"", download.file_name))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    if let Some(size) = download.export.size_bytes {
+        headers.insert(header::CONTENT_LENGTH, header::HeaderValue::from(size));
+    }
+    response
 }
 
 async fn healthz() -> &'static str {

@@ -195,7 +195,12 @@ impl Audit {
             payload: event.payload.to_string(),
             prev_hash,
             hash: Vec::new(),
+            hash_version: 2,
+            personal_salt: Some(rand::random::<[u8; 16]>().to_vec()),
+            personal_digest: None,
+            erased_at: None,
         };
+        entry.personal_digest = personal_digest(&entry).map(|d| d.to_vec());
         entry.hash = entry_hash(&entry).to_vec();
         self.store.append_audit_entry(tx, &entry).await?;
         let (signature, key_id) = self.keys.sign(seq, &entry.hash);
@@ -260,18 +265,66 @@ impl Audit {
     }
 }
 
-/// The SHA-256 of an entry's fields and its predecessor's hash. Every field is length-prefixed
-/// so no two different entries serialize to the same bytes.
-pub fn entry_hash(entry: &AuditEntry) -> [u8; 32] {
-    fn field(hasher: &mut Sha256, bytes: Option<&[u8]>) {
-        match bytes {
-            None => hasher.update([0u8]),
-            Some(b) => {
-                hasher.update([1u8]);
-                hasher.update((b.len() as u64).to_be_bytes());
-                hasher.update(b);
-            }
+fn field(hasher: &mut Sha256, bytes: Option<&[u8]>) {
+    match bytes {
+        None => hasher.update([0u8]),
+        Some(b) => {
+            hasher.update([1u8]);
+            hasher.update((b.len() as u64).to_be_bytes());
+            hasher.update(b);
         }
+    }
+}
+
+/// The salted SHA-256 of a version-2 entry's personal fields (actor ids, target id, reason,
+/// payload); `None` without a salt (version 1, or erased). The chain covers this digest, not
+/// the fields, so erasing the fields and the salt leaves every hash verifiable, and without
+/// the salt nobody can test a guess of what the fields held.
+pub fn personal_digest(entry: &AuditEntry) -> Option<[u8; 32]> {
+    let salt = entry.personal_salt.as_deref()?;
+    let mut h = Sha256::new();
+    h.update(b"stride-audit-personal-v1");
+    field(&mut h, Some(salt));
+    field(
+        &mut h,
+        entry.actor_id.as_ref().map(|u| u.as_bytes().as_slice()),
+    );
+    field(
+        &mut h,
+        entry
+            .real_actor_id
+            .as_ref()
+            .map(|u| u.as_bytes().as_slice()),
+    );
+    field(&mut h, entry.target_id.as_deref().map(str::as_bytes));
+    field(&mut h, entry.reason.as_deref().map(str::as_bytes));
+    field(&mut h, Some(entry.payload.as_bytes()));
+    Some(h.finalize().into())
+}
+
+/// The SHA-256 of an entry and its predecessor's hash. Version 1 covers every field;
+/// version 2 covers the personal ones through the stored `personal_digest`. Every field is
+/// length-prefixed so no two different entries serialize to the same bytes.
+pub fn entry_hash(entry: &AuditEntry) -> [u8; 32] {
+    if entry.hash_version >= 2 {
+        let mut h = Sha256::new();
+        h.update(b"stride-audit-v2");
+        h.update(entry.seq.to_be_bytes());
+        field(&mut h, Some(entry.id.as_bytes()));
+        field(
+            &mut h,
+            Some(
+                entry
+                    .at
+                    .to_rfc3339_opts(SecondsFormat::Micros, true)
+                    .as_bytes(),
+            ),
+        );
+        field(&mut h, Some(entry.action.as_bytes()));
+        field(&mut h, Some(entry.target_kind.as_bytes()));
+        field(&mut h, entry.personal_digest.as_deref());
+        field(&mut h, Some(&entry.prev_hash));
+        return h.finalize().into();
     }
     let mut h = Sha256::new();
     h.update(b"stride-audit-v1");
@@ -304,6 +357,66 @@ pub fn entry_hash(entry: &AuditEntry) -> [u8; 32] {
     field(&mut h, Some(entry.payload.as_bytes()));
     field(&mut h, Some(&entry.prev_hash));
     h.finalize().into()
+}
+
+/// Why an entry's stored contents do not match its hash, if they do not. An erased entry is
+/// checked as far as erasure left it checkable: in version 2 everything but the personal
+/// fields (through the kept digest); in version 1 only its place in the chain.
+fn content_problem(entry: &AuditEntry) -> Option<String> {
+    let changed = || {
+        format!(
+            "entry {} was changed after it was written (its hash does not match its contents)",
+            entry.seq
+        )
+    };
+    if entry.erased_at.is_some() && entry.hash_version < 2 {
+        return None;
+    }
+    if entry.hash_version >= 2 && entry.erased_at.is_none() {
+        let Some(digest) = personal_digest(entry) else {
+            return Some(changed());
+        };
+        if entry.personal_digest.as_deref() != Some(digest.as_slice()) {
+            return Some(changed());
+        }
+    }
+    (entry_hash(entry).as_slice() != entry.hash.as_slice()).then(changed)
+}
+
+/// The entries an erasure record lists: `{"erased": [[from, to], …]}`, inclusive ranges.
+pub fn erased_seqs(payload: &str) -> Vec<i64> {
+    let Ok(value) = serde_json::from_str::<Value>(payload) else {
+        return Vec::new();
+    };
+    let mut seqs = Vec::new();
+    for range in value
+        .get("erased")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(from), Some(to)) = (
+            range.get(0).and_then(Value::as_i64),
+            range.get(1).and_then(Value::as_i64),
+        ) && to >= from
+            && to - from < 10_000_000
+        {
+            seqs.extend(from..=to);
+        }
+    }
+    seqs
+}
+
+/// Inclusive runs of consecutive positions, for an erasure record.
+pub fn seq_ranges(seqs: &[i64]) -> Vec<[i64; 2]> {
+    let mut ranges: Vec<[i64; 2]> = Vec::new();
+    for &seq in seqs {
+        match ranges.last_mut() {
+            Some(last) if last[1] + 1 == seq => last[1] = seq,
+            _ => ranges.push([seq, seq]),
+        }
+    }
+    ranges
 }
 
 /// The outcome of recomputing the chain.
@@ -409,6 +522,13 @@ async fn verify_with(
         }
         wanted.entry(checkpoint.seq).or_default().push(checkpoint);
     }
+    // Erasure records name the entries whose personal fields they blanked; only those may
+    // differ from what was written. A forged record does not help: the pass below checks
+    // each record's own hash like any other entry's.
+    let mut erased = std::collections::BTreeSet::new();
+    for (_, payload) in store.audit_erasure_records(head.seq).await? {
+        erased.extend(erased_seqs(&payload));
+    }
     let mut expected_prev = vec![0u8; 32];
     let mut next_seq = 1i64;
     while next_seq <= head.seq {
@@ -435,14 +555,16 @@ async fn verify_with(
                         entry.seq - 1
                     ),
                 ))
-            } else if entry_hash(&entry).as_slice() != entry.hash.as_slice() {
+            } else if entry.erased_at.is_some() && !erased.contains(&entry.seq) {
                 Some((
                     entry.seq,
                     format!(
-                        "entry {} was changed after it was written (its hash does not match its contents)",
+                        "entry {} is marked erased, but no erasure record lists it",
                         entry.seq
                     ),
                 ))
+            } else if let Some(why) = content_problem(&entry) {
+                Some((entry.seq, why))
             } else if wanted
                 .get(&entry.seq)
                 .is_some_and(|cps| cps.iter().any(|cp| cp.hash != entry.hash))

@@ -28,6 +28,17 @@ pub struct Viewer {
     pub session_id: Uuid,
     /// The admin acting as `user`, when impersonating.
     pub impersonator_id: Option<Uuid>,
+    /// Why and until when, when impersonating.
+    pub impersonation: Option<Impersonation>,
+}
+
+/// What an impersonation session carries besides the two identities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Impersonation {
+    /// The reason the admin gave.
+    pub reason: String,
+    /// When the session ends.
+    pub until: DateTime<Utc>,
 }
 
 impl Viewer {
@@ -36,9 +47,26 @@ impl Viewer {
         self.user.id
     }
 
-    /// Whether the viewer's role carries `permission`.
+    /// Whether the viewer's role carries `permission`, or the account was granted it.
     pub fn has(&self, permission: Permission) -> bool {
         role_has(self.user.role, permission)
+            || self
+                .user
+                .granted_permissions
+                .iter()
+                .any(|p| p == permission.as_str())
+    }
+
+    /// Fails with `FORBIDDEN` when an admin is acting as this user: `what` (a password
+    /// change, a new secret) is for the user alone.
+    pub fn refuse_under_impersonation(&self, what: &str) -> AppResult<()> {
+        if self.impersonator_id.is_some() {
+            Err(AppError::Forbidden(format!(
+                "{what} is not possible while impersonating a user"
+            )))
+        } else {
+            Ok(())
+        }
     }
 
     /// Fails with `FORBIDDEN` unless the viewer has `permission`.
@@ -182,17 +210,22 @@ impl Accounts {
         &self,
         tx: &mut stride_store::Tx,
         user: User,
-        impersonator_id: Option<Uuid>,
+        impersonation: Option<(Uuid, Impersonation)>,
         client: &Client,
     ) -> AppResult<SessionGrant> {
         let now = self.clock.now();
         let token = secrets::new_token("stride_s_");
+        let expires_at = match &impersonation {
+            Some((_, imp)) => imp.until,
+            None => now + TimeDelta::hours(i64::from(self.config.session_ttl_hours)),
+        };
         let session = Session {
             id: Uuid::now_v7(),
             user_id: user.id,
-            impersonator_id,
+            impersonator_id: impersonation.as_ref().map(|(by, _)| *by),
+            impersonation_reason: impersonation.map(|(_, imp)| imp.reason),
             created_at: now,
-            expires_at: now + TimeDelta::hours(i64::from(self.config.session_ttl_hours)),
+            expires_at,
             revoked_at: None,
             last_used_at: now,
             user_agent: client
@@ -461,11 +494,7 @@ impl Accounts {
                 "this account is disabled; ask an admin".to_owned(),
             ));
         }
-        Ok(Viewer {
-            user,
-            session_id: session.id,
-            impersonator_id: session.impersonator_id,
-        })
+        Ok(viewer_of(user, session))
     }
 
     /// Ends the viewer's current session (and the live subscriptions that use it).
@@ -524,6 +553,7 @@ impl Accounts {
     /// Ends every session of the viewer's but, when `keep_current`, the one in use. Returns
     /// how many ended. Audited.
     pub async fn revoke_all_sessions(&self, viewer: &Viewer, keep_current: bool) -> AppResult<u32> {
+        viewer.refuse_under_impersonation("ending all of a user's sessions")?;
         let now = self.clock.now();
         let mut ended = 0;
         for session in self.store.live_sessions(viewer.id(), now).await? {
@@ -574,11 +604,7 @@ impl Accounts {
                 "this account is disabled; ask an admin".to_owned(),
             ));
         }
-        Ok(Viewer {
-            user,
-            session_id: session.id,
-            impersonator_id: session.impersonator_id,
-        })
+        Ok(viewer_of(user, session))
     }
 
     /// Changes the viewer's password after checking the current one; ends every session of
@@ -589,6 +615,7 @@ impl Accounts {
         current: &str,
         new: &str,
     ) -> AppResult<SessionGrant> {
+        viewer.refuse_under_impersonation("changing the password")?;
         self.check_password("newPassword", new)?;
         let stored = self.store.password_hash(viewer.id()).await?;
         let account_key = format!("account:{}", viewer.user.email);
@@ -614,12 +641,7 @@ impl Accounts {
             .payload(json!({ "sessions_revoked": revoked }));
         self.audit.record(&mut tx, event, now).await?;
         let session = self
-            .open_session(
-                &mut tx,
-                viewer.user.clone(),
-                viewer.impersonator_id,
-                &Client::default(),
-            )
+            .open_session(&mut tx, viewer.user.clone(), None, &Client::default())
             .await?;
         tx.commit().await?;
         self.events
@@ -639,6 +661,7 @@ impl Accounts {
         email: Option<&str>,
         ttl_hours: Option<u32>,
     ) -> AppResult<IssuedInvite> {
+        viewer.refuse_under_impersonation("issuing an invite (its token is a secret)")?;
         viewer.require(Permission::InviteUsers)?;
         if matches!(role, Role::Admin | Role::Owner) {
             viewer.require(Permission::ManageAdmins)?;
@@ -856,6 +879,147 @@ impl Accounts {
         Ok(self.store.user(user_id).await?)
     }
 
+    /// Grants (or withdraws) a permission beyond an admin's role, such as `impersonate`.
+    /// Needs `ManageAdmins`; only admins receive grants (owners hold every permission
+    /// already, and athletes and coaches get none). Audited with the reason.
+    pub async fn set_permission(
+        &self,
+        viewer: &Viewer,
+        user_id: Uuid,
+        permission: Permission,
+        granted: bool,
+        reason: Option<String>,
+    ) -> AppResult<User> {
+        viewer.require(Permission::ManageAdmins)?;
+        viewer.refuse_under_impersonation("granting permissions")?;
+        let reason = reason
+            .map(|r| crate::error::reason_text("reason", &r))
+            .transpose()?;
+        let target = self
+            .store
+            .user(user_id)
+            .await
+            .map_err(|e| not_found(e, "user"))?;
+        if target.role != Role::Admin {
+            return Err(AppError::bad_input(
+                "userId",
+                format!(
+                    "permissions are granted to admins only; this account's role is {}",
+                    target.role.as_str()
+                ),
+            ));
+        }
+        let mut permissions: Vec<String> = target
+            .granted_permissions
+            .iter()
+            .filter(|p| p.as_str() != permission.as_str())
+            .cloned()
+            .collect();
+        if granted {
+            permissions.push(permission.as_str().to_owned());
+        }
+        permissions.sort();
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.store
+            .set_granted_permissions(&mut tx, user_id, &permissions, now)
+            .await?;
+        let action = if granted {
+            "permission.grant"
+        } else {
+            "permission.revoke"
+        };
+        let mut event = AuditEvent::new(viewer.actor(), action, "user", user_id)
+            .payload(json!({ "permission": permission.as_str() }));
+        event.reason = reason;
+        self.audit.record(&mut tx, event, now).await?;
+        tx.commit().await?;
+        self.events
+            .publish(crate::events::Event::UserChanged { user: user_id })
+            .await;
+        Ok(self.store.user(user_id).await?)
+    }
+
+    /// Opens a session in which the viewer (the owner, or an admin granted `impersonate`)
+    /// acts as `user_id` for at most `auth.impersonation_max_minutes`, to see what they see.
+    /// It needs a reason; every response in it says so; the password and new secrets are out
+    /// of its reach; everything done in it is audited with both identities.
+    pub async fn start_impersonation(
+        &self,
+        viewer: &Viewer,
+        user_id: Uuid,
+        reason: &str,
+        minutes: Option<u32>,
+        client: &Client,
+    ) -> AppResult<SessionGrant> {
+        viewer.refuse_under_impersonation("starting another impersonation")?;
+        viewer.require(Permission::Impersonate)?;
+        let reason = crate::error::reason_text("reason", reason)?;
+        if reason.chars().count() < 5 {
+            return Err(AppError::bad_input(
+                "reason",
+                "say why you need to act as this user (at least 5 characters); it is kept in the audit log",
+            ));
+        }
+        let max = self.config.impersonation_max_minutes.max(1);
+        let minutes = minutes.unwrap_or(max.min(30));
+        if minutes == 0 || minutes > max {
+            return Err(AppError::bad_input(
+                "minutes",
+                format!("must be between 1 and {max} (auth.impersonation_max_minutes)"),
+            ));
+        }
+        if user_id == viewer.id() {
+            return Err(AppError::bad_input(
+                "userId",
+                "you cannot impersonate yourself",
+            ));
+        }
+        let target = self
+            .store
+            .user(user_id)
+            .await
+            .map_err(|e| not_found(e, "user"))?;
+        if target.disabled_at.is_some() {
+            return Err(AppError::bad_input(
+                "userId",
+                "this account is disabled; enable it first",
+            ));
+        }
+        if matches!(target.role, Role::Admin | Role::Owner) {
+            viewer.require(Permission::ManageAdmins)?;
+        }
+        let now = self.clock.now();
+        let until = now + TimeDelta::minutes(i64::from(minutes));
+        let mut tx = self.store.begin().await?;
+        let event = AuditEvent::new(viewer.actor(), "impersonation.start", "user", user_id)
+            .reason(reason.clone())
+            .payload(json!({ "minutes": minutes, "until": until, "address": client.address.map(|a| a.to_string()) }));
+        self.audit.record(&mut tx, event, now).await?;
+        let impersonation = Impersonation { reason, until };
+        let session = self
+            .open_session(&mut tx, target, Some((viewer.id(), impersonation)), client)
+            .await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// Ends the impersonation session in use. Audited with both identities.
+    pub async fn stop_impersonation(&self, viewer: &Viewer) -> AppResult<()> {
+        if viewer.impersonator_id.is_none() {
+            return Err(AppError::bad_input(
+                "session",
+                "this session is not an impersonation",
+            ));
+        }
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let event = AuditEvent::new(viewer.actor(), "impersonation.end", "user", viewer.id());
+        self.audit.record(&mut tx, event, now).await?;
+        tx.commit().await?;
+        self.logout(viewer).await
+    }
+
     /// The viewer (an athlete) grants a coach access to their data.
     pub async fn grant_coach(
         &self,
@@ -1006,6 +1170,19 @@ fn duplicate_email(error: StoreError) -> AppError {
             AppError::Conflict("an account with this email already exists".to_owned())
         }
         other => other.into(),
+    }
+}
+
+fn viewer_of(user: User, session: Session) -> Viewer {
+    let impersonation = session.impersonator_id.map(|_| Impersonation {
+        reason: session.impersonation_reason.clone().unwrap_or_default(),
+        until: session.expires_at,
+    });
+    Viewer {
+        user,
+        session_id: session.id,
+        impersonator_id: session.impersonator_id,
+        impersonation,
     }
 }
 

@@ -23,6 +23,9 @@ text_enum! {
         CoachAthletes => "coach_athletes",
         /// Edit rules shared by a whole team.
         ManageTeamRules => "manage_team_rules",
+        /// Act as another user for a limited time, with a reason, to see what they see.
+        /// No role but the owner's carries it: an admin gets it only as an explicit grant.
+        Impersonate => "impersonate",
     }
 }
 
@@ -61,5 +64,6 @@ mod tests {
         assert!(!role_has(Role::Admin, Permission::ManageAdmins));
         assert!(!role_has(Role::Admin, Permission::CoachAthletes));
         assert!(role_has(Role::Coach, Permission::CoachAthletes));
+        assert!(!role_has(Role::Admin, Permission::Impersonate));
     }
 }

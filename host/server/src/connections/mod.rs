@@ -489,9 +489,28 @@ impl Connections {
     /// Disconnects the viewer from a provider: asks the provider to deauthorize (best
     /// effort), then erases the tokens. Audited.
     pub async fn disconnect(&self, viewer: &Viewer, provider: &str) -> AppResult<()> {
+        self.disconnect_user(
+            &viewer.user,
+            viewer.actor(),
+            provider,
+            "disconnected by the athlete",
+        )
+        .await
+    }
+
+    /// Disconnects `user` from `provider` on `actor`'s behalf (the athlete, or an erasure of
+    /// their account): tells the provider while the token still works, then revokes the
+    /// connection here. A provider that cannot be reached does not stop it.
+    pub async fn disconnect_user(
+        &self,
+        user: &stride_store::User,
+        actor: Actor,
+        provider: &str,
+        reason: &str,
+    ) -> AppResult<()> {
         let connection = self
             .store
-            .connection(viewer.id(), provider)
+            .connection(user.id, provider)
             .await?
             .filter(|c| c.status != ConnectionStatus::Revoked)
             .ok_or_else(|| AppError::NotFound(format!("you are not connected to {provider}")))?;
@@ -503,15 +522,15 @@ impl Connections {
             .is_some_and(|p| p.manifest.job_kinds.iter().any(|k| k == "deauthorize"))
         {
             let athlete = stride_sandbox::services::CallAthlete {
-                id: stride_domain::ids::AthleteId(viewer.id()),
+                id: stride_domain::ids::AthleteId(user.id),
                 external_id: connection.external_athlete_id.clone(),
-                time_zone: viewer.user.profile.time_zone.name().to_owned(),
+                time_zone: user.profile.time_zone.name().to_owned(),
             };
             let job = stride_sandbox::contract::JobRequest {
                 kind: "deauthorize".to_owned(),
                 payload: "{}".to_owned(),
                 athlete: Some(stride_sandbox::contract::AthleteRef {
-                    id: viewer.id().to_string(),
+                    id: user.id.to_string(),
                     external_id: athlete.external_id.clone(),
                     time_zone: athlete.time_zone.clone(),
                 }),
@@ -531,8 +550,7 @@ impl Connections {
                 tracing::warn!(provider, %error, "the provider's deauthorize call failed; revoking locally anyway");
             }
         }
-        self.revoke(connection, viewer.actor(), "disconnected by the athlete")
-            .await
+        self.revoke(connection, actor, reason).await
     }
 
     async fn deauthorize_at_provider(&self, url: &str, access_token: &str) -> anyhow::Result<()> {

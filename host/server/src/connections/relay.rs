@@ -32,6 +32,7 @@ impl Connections {
         plugin: &str,
         name: &str,
     ) -> AppResult<(RelayToken, String)> {
+        viewer.refuse_under_impersonation("making a relay token (it is a secret)")?;
         let accepts_relay = self
             .plugins
             .get(plugin)

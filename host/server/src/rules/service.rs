@@ -115,6 +115,7 @@ pub struct Rules {
     accounts: Accounts,
     jobs: Jobs,
     audit: crate::audit::Audit,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl std::fmt::Debug for Rules {
@@ -158,6 +159,7 @@ impl Rules {
         accounts: Accounts,
         jobs: Jobs,
         audit: crate::audit::Audit,
+        metrics: Arc<crate::metrics::Metrics>,
     ) -> Self {
         let checks = Arc::new(RuleChecks::new(engine.limits().checks_at_once));
         Self {
@@ -170,6 +172,7 @@ impl Rules {
             accounts,
             jobs,
             audit,
+            metrics,
         }
     }
 
@@ -506,6 +509,8 @@ impl Rules {
             }
             report.timings.gate += filing.elapsed();
         }
+        self.metrics
+            .rules_evaluated(trigger, report.rules, report.failures.len());
         Ok(report)
     }
 

@@ -21,6 +21,25 @@ impl AccountQuery {
         Ok(User(viewer(ctx)?.user.clone()))
     }
 
+    /// Set when the request runs in an impersonation session: who really acts, why, until
+    /// when. Every response in such a session also carries it in `extensions.impersonation`
+    /// and the `Stride-Impersonation` header.
+    async fn impersonation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ImpersonationInfo>> {
+        let viewer = viewer(ctx)?;
+        let (Some(by), Some(imp)) = (viewer.impersonator_id, &viewer.impersonation) else {
+            return Ok(None);
+        };
+        let admin = state(ctx).store.user(by).await.map_err(AppError::from)?;
+        Ok(Some(ImpersonationInfo {
+            by: User(admin),
+            reason: imp.reason.clone(),
+            until: imp.until,
+        }))
+    }
+
     /// The viewer's sessions that still work, most recently used first (`current` marks the
     /// one of this request).
     async fn my_sessions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LoginSession>> {
@@ -200,6 +219,28 @@ impl AccountMutation {
         })
     }
 
+    /// Deletes the viewer's account and everything Stride holds about them, for good:
+    /// activities, metrics, plans, proposals, rules, connections (each provider is told to
+    /// forget the connection first), sessions and grants, in one transaction. Audit entries
+    /// about them stay in the chain with their personal fields erased. Needs the password.
+    /// (Download an export first if you want to keep your data: `requestDataExport`.)
+    async fn delete_my_account(
+        &self,
+        ctx: &Context<'_>,
+        password: String,
+    ) -> async_graphql::Result<ErasureResult> {
+        let report = state(ctx)
+            .erasure
+            .erase(
+                viewer(ctx)?,
+                crate::erasure::ErasureRequest::Own {
+                    password: &password,
+                },
+            )
+            .await?;
+        Ok(ErasureResult::from(report))
+    }
+
     /// Ends the current session.
     async fn logout(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         state(ctx).accounts.logout(viewer(ctx)?).await?;
@@ -330,6 +371,46 @@ impl AccountMutation {
     }
 }
 
+/// What an erasure removed.
+#[derive(async_graphql::SimpleObject)]
+pub struct ErasureResult {
+    /// Audit entries whose personal fields were erased (they stay in the chain).
+    pub audit_entries_erased: i64,
+    /// Rows removed with the account (the account itself; what cascades from it is not
+    /// counted one by one).
+    pub accounts_removed: i64,
+    /// Invites to their email removed.
+    pub invites_removed: i64,
+    /// Jobs naming them removed.
+    pub jobs_removed: i64,
+    /// Providers told to forget the connection.
+    pub providers_disconnected: Vec<String>,
+}
+
+impl From<crate::erasure::ErasureReport> for ErasureResult {
+    fn from(report: crate::erasure::ErasureReport) -> Self {
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        Self {
+            audit_entries_erased: n(report.audit_entries),
+            accounts_removed: n(report.rows.users),
+            invites_removed: n(report.rows.invites),
+            jobs_removed: n(report.rows.jobs),
+            providers_disconnected: report.providers,
+        }
+    }
+}
+
+/// An admin acting as the viewer.
+#[derive(async_graphql::SimpleObject)]
+pub struct ImpersonationInfo {
+    /// Who really acts.
+    pub by: User,
+    /// The reason they gave.
+    pub reason: String,
+    /// When the impersonation session ends.
+    pub until: chrono::DateTime<chrono::Utc>,
+}
+
 /// A login session (its token is never shown again after login).
 pub struct LoginSession {
     session: stride_store::Session,
@@ -376,5 +457,10 @@ impl LoginSession {
     /// Set when an admin is acting as the user through this session.
     async fn impersonated_by(&self) -> Option<ID> {
         self.session.impersonator_id.map(|id| ID(id.to_string()))
+    }
+
+    /// Why the admin acts as the user (impersonation sessions only).
+    async fn impersonation_reason(&self) -> Option<&str> {
+        self.session.impersonation_reason.as_deref()
     }
 }

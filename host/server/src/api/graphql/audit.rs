@@ -31,6 +31,9 @@ pub struct AuditEntry {
     pub payload: Json<Value>,
     /// This entry's hash (hex).
     pub hash: String,
+    /// When the personal fields (who, target, reason, payload) were erased with a person's
+    /// account; the entry stays in the chain, still verifiable.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// The result of recomputing the audit chain.
@@ -116,6 +119,7 @@ impl AuditQuery {
                     reason: e.reason,
                     payload: Json(serde_json::from_str(&e.payload).unwrap_or(Value::Null)),
                     hash: hex::encode(e.hash),
+                    erased_at: e.erased_at,
                 },
             )
         }));

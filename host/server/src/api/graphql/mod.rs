@@ -11,6 +11,7 @@ mod ingestion;
 pub mod live;
 pub(crate) mod loaders;
 mod plugins;
+mod privacy;
 mod proposals;
 mod rules;
 mod training;
@@ -36,6 +37,7 @@ pub struct Query(
     audit::AuditQuery,
     ingestion::IngestionQuery,
     plugins::PluginQuery,
+    privacy::PrivacyQuery,
     training::TrainingQuery,
 );
 
@@ -49,6 +51,7 @@ pub struct Mutation(
     rules::RuleMutation,
     ingestion::IngestionMutation,
     plugins::PluginMutation,
+    privacy::PrivacyMutation,
     training::TrainingMutation,
 );
 
@@ -56,6 +59,7 @@ pub struct Mutation(
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(
     ingestion::IngestionSubscription,
+    privacy::PrivacySubscription,
     proposals::ProposalSubscription,
 );
 

@@ -35,9 +35,25 @@ impl User {
         self.0.role
     }
 
-    /// What the role allows beyond managing one's own data.
+    /// What the role allows beyond managing one's own data, and what was granted to this
+    /// account explicitly (see `grantedPermissions`).
     async fn permissions(&self) -> Vec<Permission> {
-        permissions_of(self.0.role).to_vec()
+        let mut all = permissions_of(self.0.role).to_vec();
+        for p in Permission::ALL {
+            if !all.contains(p) && self.0.granted_permissions.iter().any(|g| g == p.as_str()) {
+                all.push(*p);
+            }
+        }
+        all
+    }
+
+    /// Permissions granted to this account beyond its role's (admins only; e.g. `IMPERSONATE`).
+    async fn granted_permissions(&self) -> Vec<Permission> {
+        Permission::ALL
+            .iter()
+            .copied()
+            .filter(|p| self.0.granted_permissions.iter().any(|g| g == p.as_str()))
+            .collect()
     }
 
     /// IANA time zone; defines the athlete's "today".

@@ -1,0 +1,4 @@
+//! Operating a deployment from the command line: backups and restores.
+
+pub mod backup;
+mod pg_tools;
