@@ -677,9 +677,11 @@ impl TestApp {
             .clone()
     }
 
-    /// Runs queued jobs in this process until none is left.
+    /// Runs queued jobs in this process until none is left and none is running (waiting at
+    /// most a minute for jobs the server's own workers hold).
     pub async fn drain_jobs(&self) {
         let registry = self.state.job_registry();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         let mut idle = 0;
         while idle < 3 {
             let ran = self
@@ -688,10 +690,20 @@ impl TestApp {
                 .run_one("test-drain", &registry)
                 .await
                 .expect("a job ran");
-            if ran {
+            // A job the server's own workers hold may still queue a follow-up: the queue
+            // is drained only when nothing is running either.
+            let running = self
+                .state
+                .store
+                .has_running_jobs()
+                .await
+                .expect("job states");
+            if ran || (running && std::time::Instant::now() < deadline) {
                 idle = 0;
             } else {
                 idle += 1;
+            }
+            if !ran {
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
         }

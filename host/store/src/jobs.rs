@@ -336,6 +336,16 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Whether any worker is running a job right now.
+    pub async fn has_running_jobs(&self) -> StoreResult<bool> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE state = 'running'",
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(n > 0)
+    }
+
     /// The earliest time a queued job may run (for tests and sleeping workers).
     pub async fn next_job_time(&self) -> StoreResult<Option<DateTime<Utc>>> {
         Ok(
