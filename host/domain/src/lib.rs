@@ -18,6 +18,7 @@ pub mod clock;
 pub mod duplicates;
 pub mod efficiency;
 pub mod ids;
+pub mod insights;
 pub mod load;
 pub mod matching;
 pub mod metrics;
