@@ -5,6 +5,7 @@
 pub mod fake_garmin;
 pub mod fake_strava;
 pub mod seed;
+pub mod smtp_sink;
 pub mod strava_world;
 
 use std::net::SocketAddr;

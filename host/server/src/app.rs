@@ -71,6 +71,10 @@ pub struct AppState {
     pub erasure: crate::erasure::Erasure,
     /// Athletes' data exports.
     pub exports: crate::privacy::Exports,
+    /// What works for each athlete: correlations in their own history.
+    pub insights: crate::insights::InsightsService,
+    /// The weekly digest, in the app and by email.
+    pub digests: crate::digest::Digests,
     /// Request rate limits at the HTTP edge.
     pub limits: Arc<crate::api::limits::Limits>,
     /// Live subscriptions each user holds on this replica.
@@ -108,6 +112,12 @@ impl AppState {
             audit.clone(),
         );
         let training_settings = Arc::new(config.training.clone());
+        let insights = crate::insights::InsightsService::new(
+            store.clone(),
+            clock.clone(),
+            accounts.clone(),
+            training_settings.clone(),
+        );
         let records = Records::new(
             store.clone(),
             clock.clone(),
@@ -222,6 +232,19 @@ impl AppState {
             events.clone(),
             config.exports.clone(),
         );
+        let mailer = crate::digest::mail::Mailer::from_config(&config.mail)
+            .context("setting up outgoing email (`mail`)")?;
+        let digests = crate::digest::Digests::new(
+            store.clone(),
+            clock.clone(),
+            accounts.clone(),
+            training.clone(),
+            insights.clone(),
+            jobs.clone(),
+            mailer,
+            config.public_url.clone(),
+            config.digest.clone(),
+        );
         let audit_log = AuditLog::new(store.clone(), audit);
         let config_http = config.http.clone();
         Ok(Self {
@@ -243,6 +266,8 @@ impl AppState {
             audit: audit_log,
             erasure,
             exports,
+            insights,
+            digests,
             limits: crate::api::limits::Limits::new(&config_http),
             subscriptions: Default::default(),
             metrics,
@@ -259,6 +284,8 @@ impl AppState {
             .register::<EvaluateRules>(self.rules.clone())
             .register::<NightlyCheck>(self.rules.clone())
             .register::<crate::privacy::BuildExport>(self.exports.clone())
+            .register::<crate::insights::ComputeInsights>(self.insights.clone())
+            .register::<crate::digest::SendDigest>(self.digests.clone())
     }
 }
 
@@ -361,6 +388,17 @@ impl Application {
                 every.tick().await;
                 if let Err(error) = rules.schedule_nightly(&mut seen).await {
                     tracing::warn!(%error, "could not schedule nightly checks");
+                }
+            }
+        }));
+        let digests = self.state.digests.clone();
+        tasks.push(tokio::spawn(async move {
+            // Weekly digests fall due at each person's local weekday and hour.
+            let mut every = tokio::time::interval(digests.check_every());
+            loop {
+                every.tick().await;
+                if let Err(error) = digests.schedule().await {
+                    tracing::warn!(%error, "could not schedule weekly digests");
                 }
             }
         }));

@@ -52,6 +52,10 @@ pub struct Config {
     pub exports: crate::privacy::ExportSettings,
     /// The Prometheus endpoint `GET /metrics`.
     pub metrics: MetricsConfig,
+    /// Outgoing email (the weekly digest): the SMTP server and the sender.
+    pub mail: crate::digest::mail::MailConfig,
+    /// When weekly digests are scheduled.
+    pub digest: crate::digest::DigestConfig,
 }
 
 /// Training-science settings. Other tools use other conventions; these are named in the API's
@@ -77,6 +81,8 @@ pub struct TrainingConfig {
     pub plan: stride_domain::plan::PlanSettings,
     /// Efficiency factor and decoupling.
     pub efficiency: stride_domain::efficiency::EfficiencySettings,
+    /// "What works for me": which correlations are reported, and when they are recomputed.
+    pub insights: crate::insights::InsightsConfig,
 }
 
 impl Default for TrainingConfig {
@@ -91,6 +97,7 @@ impl Default for TrainingConfig {
             readiness: Default::default(),
             plan: Default::default(),
             efficiency: Default::default(),
+            insights: Default::default(),
         }
     }
 }
@@ -116,6 +123,8 @@ impl Default for Config {
             rules: crate::rules::RuleLimits::default(),
             metrics: MetricsConfig::default(),
             exports: crate::privacy::ExportSettings::default(),
+            mail: Default::default(),
+            digest: Default::default(),
         }
     }
 }
@@ -389,6 +398,18 @@ impl Config {
         t.plan
             .validate()
             .map_err(|e| ConfigError(format!("training.plan: {e}")))?;
+        t.insights
+            .method
+            .validate()
+            .map_err(|e| ConfigError(format!("training.insights.method: {e}")))?;
+        if !(0..=23).contains(&self.digest.default_hour)
+            || !(1..=7).contains(&self.digest.default_weekday)
+        {
+            return Err(ConfigError(format!(
+                "digest: default_weekday must be 1 (Monday) to 7 (Sunday) and default_hour 0 to 23, got {} and {}",
+                self.digest.default_weekday, self.digest.default_hour
+            )));
+        }
         if self
             .metrics
             .token

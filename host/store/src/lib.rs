@@ -24,6 +24,7 @@ mod audit;
 mod erasure;
 mod export;
 mod ingestion;
+mod insights;
 mod jobs;
 mod plugins;
 mod proposals;
@@ -43,6 +44,9 @@ pub use export::{ExportRow, GrantHistoryRow, MeasurementCursor, MeasurementRow, 
 pub use ingestion::{
     BackfillRow, BackfillStatus, Connection, ConnectionStatus, NewConnection, RateSlot,
     RateWindowRow, RejectionRow, SealedTokens, TaskRow,
+};
+pub use insights::{
+    DayLogRow, DigestSendRow, DigestSettingsRow, InsightSessionRow, InsightsRow, SessionLogRow,
 };
 pub use jobs::{JobCounts, JobQueueGroup, JobRow, NewJob};
 pub use plugins::PluginFailureRow;

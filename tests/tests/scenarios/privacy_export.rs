@@ -288,16 +288,16 @@ async fn an_athlete_exports_everything_and_only_she_and_user_admins_can_download
             .expect("a message");
         seen.push(next["dataExportProgress"].clone());
     }
-    // 12 sections and 2 activities: each a step, reported in order.
+    // 15 sections and 2 activities: each a step, reported in order.
     let running: Vec<i64> = seen
         .iter()
         .filter(|p| p["state"] == "RUNNING")
         .map(|p| p["stepsDone"].as_i64().expect("steps"))
         .collect();
-    assert_eq!(running, (0..=14).collect::<Vec<_>>(), "{seen:?}");
+    assert_eq!(running, (0..=17).collect::<Vec<_>>(), "{seen:?}");
     let last = seen.last().expect("ready");
-    assert_eq!(last["stepsDone"], 14);
-    assert_eq!(last["stepsTotal"], 14);
+    assert_eq!(last["stepsDone"], 17);
+    assert_eq!(last["stepsTotal"], 17);
     let url = last["downloadUrl"].as_str().expect("a download URL");
     assert_eq!(url, app.url(&format!("/exports/{id}")));
     assert!(
@@ -444,6 +444,17 @@ async fn an_athlete_exports_everything_and_only_she_and_user_admins_can_download
     assert_eq!(grants[0]["coach_id"], json!(cora.id));
     assert_eq!(grants[0]["access"], "read_write");
     assert!(json_file(&files, "tasks.json").is_array());
+    let logs = json_file(&files, "logs.json");
+    assert!(
+        logs["days"].is_array() && logs["sessions"].is_array(),
+        "{logs}"
+    );
+    assert!(json_file(&files, "digest.json")["emails"].is_array());
+    let insights = json_file(&files, "insights.json");
+    assert!(
+        insights.is_null() || insights["insights"]["findings"].is_array(),
+        "{insights}"
+    );
 
     let audit = json_file(&files, "audit.json");
     assert!(

@@ -2,6 +2,7 @@
 //! tracing that names each span by its route template.
 
 pub mod console;
+mod digest;
 mod error;
 pub mod graphql;
 mod integrations;
@@ -83,6 +84,10 @@ pub fn router(app: AppState) -> Router {
             axum::routing::post(console::start_impersonation).delete(console::stop_impersonation),
         )
         .route("/exports/{id}", get(download_export))
+        .route(
+            "/digest/unsubscribe",
+            get(digest::confirm).post(digest::unsubscribe),
+        )
         .layer(axum::middleware::from_fn_with_state(
             limits.clone(),
             limits::api,

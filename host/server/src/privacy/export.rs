@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -54,7 +54,7 @@ const PROGRESS_UPDATES: i32 = 50;
 /// `activities.json`, `daily_metrics.json`, `measurements.json`, `plans.json`,
 /// `proposals.json`, `rules.json`, `connections.json`, `coach_grants.json`, `tasks.json`,
 /// `audit.json`.
-const FIXED_STEPS: i32 = 12;
+const FIXED_STEPS: i32 = 15;
 
 /// The archive format, written into `profile.json`.
 pub const FORMAT: &str = "stride-export/1";
@@ -417,6 +417,15 @@ impl Exports {
             .json("tasks.json", &self.tasks(athlete).await?)
             .await?;
         archive
+            .json("logs.json", &self.logs(athlete).await?)
+            .await?;
+        archive
+            .json("insights.json", &self.insights(athlete).await?)
+            .await?;
+        archive
+            .json("digest.json", &self.digest(athlete).await?)
+            .await?;
+        archive
             .json("audit.json", &self.audit_entries(athlete).await?)
             .await?;
         let size = archive.finish().await?;
@@ -463,6 +472,66 @@ impl Exports {
                 "max_hr_bpm": baselines.max_hr,
                 "threshold_hr_bpm": baselines.threshold_hr,
             },
+        }))
+    }
+
+    async fn logs(&self, athlete: Uuid) -> anyhow::Result<Value> {
+        let days = self
+            .store
+            .day_logs_between(
+                athlete,
+                stride_domain::validation::EARLIEST_DAY,
+                NaiveDate::MAX,
+            )
+            .await?;
+        let sessions = self.store.session_logs_of(athlete).await?;
+        Ok(json!({
+            "days": days.iter().map(|d| json!({
+                "date": d.date,
+                "work_stress": d.work_stress,
+                "travel": d.travel,
+                "illness": d.illness,
+                "caffeine_mg": d.caffeine_mg,
+                "alcohol_units": d.alcohol_units,
+                "nutrition_notes": d.nutrition_notes,
+                "updated_at": d.updated_at,
+            })).collect::<Vec<_>>(),
+            "sessions": sessions.iter().map(|s| json!({
+                "activity_id": s.activity_id,
+                "carbs_before_g": s.carbs_before_g,
+                "carbs_during_g": s.carbs_during_g,
+                "caffeine_mg": s.caffeine_mg,
+                "fluid_ml": s.fluid_ml,
+                "notes": s.notes,
+                "updated_at": s.updated_at,
+            })).collect::<Vec<_>>(),
+        }))
+    }
+
+    async fn insights(&self, athlete: Uuid) -> anyhow::Result<Value> {
+        Ok(match self.store.insights(athlete).await? {
+            Some(row) => json!({
+                "computed_at": row.computed_at,
+                "insights": serde_json::from_str::<Value>(&row.body).unwrap_or(Value::Null),
+            }),
+            None => Value::Null,
+        })
+    }
+
+    async fn digest(&self, athlete: Uuid) -> anyhow::Result<Value> {
+        let settings = self.store.digest_settings(athlete).await?;
+        let sends = self.store.digest_sends(athlete, 10_000).await?;
+        // The unsubscribe token is a secret of its own and stays out.
+        Ok(json!({
+            "weekday": settings.as_ref().map(|s| s.weekday),
+            "hour": settings.as_ref().map(|s| s.hour),
+            "emails": sends.iter().map(|s| json!({
+                "week_start": s.week_start,
+                "state": s.state,
+                "detail": s.detail,
+                "created_at": s.created_at,
+                "sent_at": s.sent_at,
+            })).collect::<Vec<_>>(),
         }))
     }
 

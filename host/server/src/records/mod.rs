@@ -18,7 +18,10 @@
 //! Steps 4–7 run once per call, however many records it carried. Callers authorize first:
 //! this service trusts that the athlete is the right one.
 
+mod logs;
 mod stats;
+
+pub use logs::{DayLogPatch, SessionLogPatch};
 
 use std::collections::BTreeSet;
 
@@ -168,6 +171,11 @@ impl Effects {
     fn metrics(&mut self) {
         self.changed = true;
         self.why.get_or_insert("metrics");
+    }
+
+    fn logged(&mut self) {
+        self.changed = true;
+        self.why.get_or_insert("log");
     }
 }
 
@@ -525,6 +533,29 @@ impl Records {
         Ok(())
     }
 
+    /// Stores the efficiency factor (and, for a steady session, the decoupling) of an
+    /// activity's samples inside `tx`, so the insights need not read samples again.
+    async fn store_efficiency(
+        &self,
+        tx: &mut Tx,
+        activity: Uuid,
+        samples: &Samples,
+    ) -> AppResult<()> {
+        let computed = stride_domain::efficiency::efficiency(samples, &self.settings.efficiency);
+        self.store
+            .set_activity_efficiency(
+                tx,
+                activity,
+                computed.as_ref().map(|e| e.efficiency_factor),
+                computed
+                    .as_ref()
+                    .filter(|e| e.steady)
+                    .map(|e| e.decoupling_pct),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Writes an audit entry inside `tx` when there is one to write.
     async fn audit(&self, tx: &mut Tx, event: Option<AuditEvent>) -> AppResult<()> {
         if let Some(event) = event {
@@ -552,6 +583,19 @@ impl Records {
                     &EvaluateRules {
                         trigger: effects.why.unwrap_or("change").to_owned(),
                     },
+                    now,
+                )
+                .await?;
+            // The athlete's insights follow their data, coalesced: a burst of writes (an
+            // import) waits `recompute_after_s` and is one computation.
+            self.jobs
+                .enqueue(
+                    &mut tx,
+                    Some(AthleteId(athlete)),
+                    &crate::insights::ComputeInsights::after(
+                        now,
+                        self.settings.insights.recompute_after_s,
+                    ),
                     now,
                 )
                 .await?;
@@ -595,6 +639,7 @@ impl Records {
             self.store
                 .set_activity_samples(&mut tx, stored.id, Some(&to_json(samples)))
                 .await?;
+            self.store_efficiency(&mut tx, stored.id, samples).await?;
             stored.has_samples = true;
         }
         self.place(&mut tx, athlete, &stored, None).await?;
@@ -996,6 +1041,7 @@ impl Records {
                 self.store
                     .set_activity_samples(&mut tx, stored.id, Some(&to_json(samples)))
                     .await?;
+                self.store_efficiency(&mut tx, stored.id, samples).await?;
             }
             let grouping = self
                 .place(&mut tx, athlete, &stored, existing.as_ref().map(|e| e.id))

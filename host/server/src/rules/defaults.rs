@@ -56,4 +56,20 @@ mod tests {
             assert!(report.cases >= 3, "{} has too few fixtures", rule.name);
         }
     }
+
+    #[test]
+    fn the_example_rules_pass_their_fixtures() {
+        let engine = RuleEngine::new(RuleLimits::default());
+        let examples = [(
+            "short-sleep",
+            include_str!("../../../../rules/examples/short-sleep.rhai"),
+            include_str!("../../../../rules/examples/short-sleep.fixtures.json"),
+        )];
+        for (name, source, fixtures) in examples {
+            let fixtures = parse_fixtures(fixtures, &RuleLimits::default()).expect(name);
+            let report = check_fixtures(&engine, source, &fixtures).expect(name);
+            assert!(report.passed(), "{name}: {:?}", report.failures);
+            assert!(report.cases >= 4, "{name} has too few fixtures");
+        }
+    }
 }

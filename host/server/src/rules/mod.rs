@@ -7,9 +7,9 @@
 //! once; compiled rules are cached by their source.
 //!
 //! The script contract: read the constants `athlete`, `today`, `readiness`, `metrics`,
-//! `stats`, `alerts`, `plan_version`, `today_workouts`, `week`, `recent_activities` and
-//! `misses` (see [`snapshot::Snapshot`]), and evaluate to an array of proposals built with
-//! `change_workout(workout, changes, reason, receipts)`, `rest_instead(workout, reason,
+//! `stats`, `alerts`, `plan_version`, `today_workouts`, `week`, `recent_activities`, `misses`
+//! and `insights` (see [`snapshot::Snapshot`]), and evaluate to an array of proposals built
+//! with `change_workout(workout, changes, reason, receipts)`, `rest_instead(workout, reason,
 //! receipts)`, `regenerate_plan(adjustment, reason, receipts)` and `receipt(label, value)`.
 
 pub mod defaults;

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::defaults::{DEFAULT_RULES, version_of};
 use super::jobs::NightlyCheck;
 use super::snapshot::{
-    ActivityView, AlertView, AthleteView, MetricsView, ReadinessView, SignalView, Snapshot,
-    StatsView, WorkoutView,
+    ActivityView, AlertView, AthleteView, InsightView, MetricsView, ReadinessView, SignalView,
+    Snapshot, StatsView, WorkoutView,
 };
 use super::{FixtureReport, RuleEngine, RuleError, check_fixtures, parse_fixtures};
 use crate::audit::AuditEvent;
@@ -248,6 +248,7 @@ impl Rules {
         )?;
         let stats = series.last().filter(|d| d.date == today).cloned();
         alerts.reverse();
+        let insights = insight_views(self.store.insights(athlete.id).await?);
         let (today_workouts, week, misses) = match &plan {
             Some(plan) => {
                 let ahead = today.checked_add_days(Days::new(6)).unwrap_or(today);
@@ -361,6 +362,7 @@ impl Rules {
                 })
                 .collect(),
             misses,
+            insights,
         };
         Ok((snapshot, private))
     }
@@ -544,6 +546,16 @@ impl Rules {
                         &mut tx,
                         Some(AthleteId(user)),
                         &NightlyCheck { date: local },
+                        now,
+                    )
+                    .await?;
+                // Insights are recomputed nightly too (days pass: baselines move, findings
+                // age out of the window), ahead of the rules that read them.
+                self.jobs
+                    .enqueue(
+                        &mut tx,
+                        Some(AthleteId(user)),
+                        &crate::insights::ComputeInsights { not_before: None },
                         now,
                     )
                     .await?;
@@ -740,6 +752,38 @@ pub enum Audience {
     Athlete,
     /// A coach, or a rule a coach wrote.
     Others,
+}
+
+/// The stored findings as rules see them (none when never computed or unreadable: a rule
+/// must not fail because insights are missing).
+fn insight_views(row: Option<stride_store::InsightsRow>) -> Vec<InsightView> {
+    let Some(row) = row else {
+        return Vec::new();
+    };
+    let Ok(insights) = serde_json::from_str::<stride_domain::insights::Insights>(&row.body) else {
+        tracing::warn!("stored insights do not parse; rules see none");
+        return Vec::new();
+    };
+    insights
+        .findings
+        .into_iter()
+        .map(|f| InsightView {
+            input: f.input.as_str().to_owned(),
+            outcome: f.outcome.as_str().to_owned(),
+            lag_days: f.lag_days,
+            n: i64::from(f.n),
+            r: f.r,
+            r_low: f.r_low,
+            r_high: f.r_high,
+            effect: f.effect,
+            effect_low: f.effect_low,
+            effect_high: f.effect_high,
+            input_low: f.input_low,
+            input_high: f.input_high,
+            q_value: f.q_value,
+            summary: f.summary,
+        })
+        .collect()
 }
 
 fn without_private(mut snapshot: Snapshot, private: &[Uuid]) -> Snapshot {

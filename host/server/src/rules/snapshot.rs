@@ -153,6 +153,41 @@ pub struct ActivityView {
     pub load: Option<f64>,
 }
 
+/// A finding of the athlete's insights: an input that went with a better or worse outcome in
+/// their own history (an association, with its confidence interval).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InsightView {
+    /// What was logged or measured (`sleep_duration`, `pre_session_carbs`, `work_stress`…).
+    pub input: String,
+    /// What it went with (`next_morning_readiness`, `efficiency_factor`…).
+    pub outcome: String,
+    /// Days between input and outcome.
+    pub lag_days: i64,
+    /// Observations behind it.
+    pub n: i64,
+    /// Correlation, with its confidence interval.
+    pub r: f64,
+    /// Lower bound of r.
+    pub r_low: f64,
+    /// Upper bound of r.
+    pub r_high: f64,
+    /// Change in the outcome from the input's low (25th percentile) to its high (75th).
+    pub effect: f64,
+    /// Lower bound of the effect.
+    pub effect_low: f64,
+    /// Upper bound of the effect.
+    pub effect_high: f64,
+    /// The input's 25th percentile.
+    pub input_low: f64,
+    /// The input's 75th percentile.
+    pub input_high: f64,
+    /// False-discovery-adjusted p-value.
+    pub q_value: f64,
+    /// The finding in words.
+    pub summary: String,
+}
+
 /// Everything a rule sees about one athlete on one day.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -181,4 +216,6 @@ pub struct Snapshot {
     pub recent_activities: Vec<ActivityView>,
     /// Workouts missed in the last fourteen days, newest first.
     pub misses: Vec<WorkoutView>,
+    /// What the athlete's own history supports (see `docs/insights.md`), strongest first.
+    pub insights: Vec<InsightView>,
 }

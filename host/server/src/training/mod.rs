@@ -6,6 +6,7 @@
 //! a coach makes to an athlete's data are audited in the same transaction.
 
 mod home;
+mod logs;
 mod plans;
 mod stats;
 
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 pub use home::{Home, HomeCache, LoadStatus};
 pub use plans::{AppliedProposal, PlanChange, PlanInput, PlanView};
+pub(crate) use stats::merge_by_day;
 
 use stride_domain::Change;
 use stride_domain::activity::{ActivityDraft, ActivityPatch};

@@ -218,7 +218,7 @@ impl Training {
 
 /// Merges each day's entries from several sources into one, by the configured source
 /// priority; HRV is read in the statistic the window has on more days.
-fn merge_by_day(
+pub(crate) fn merge_by_day(
     rows: Vec<DailyMetricsRecord>,
     priority: &[String],
 ) -> BTreeMap<NaiveDate, DailyValues> {

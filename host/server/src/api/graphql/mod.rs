@@ -7,7 +7,9 @@ mod account;
 mod admin;
 mod athletes;
 mod audit;
+mod digest;
 mod ingestion;
+mod insights;
 pub mod live;
 pub(crate) mod loaders;
 mod plugins;
@@ -35,7 +37,9 @@ pub struct Query(
     proposals::ProposalQuery,
     rules::RuleQuery,
     audit::AuditQuery,
+    digest::DigestQuery,
     ingestion::IngestionQuery,
+    insights::InsightQuery,
     plugins::PluginQuery,
     privacy::PrivacyQuery,
     training::TrainingQuery,
@@ -47,9 +51,11 @@ pub struct Mutation(
     account::AccountMutation,
     admin::AdminMutation,
     athletes::AthleteMutation,
+    digest::DigestMutation,
     proposals::ProposalMutation,
     rules::RuleMutation,
     ingestion::IngestionMutation,
+    insights::InsightMutation,
     plugins::PluginMutation,
     privacy::PrivacyMutation,
     training::TrainingMutation,

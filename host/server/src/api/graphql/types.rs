@@ -525,6 +525,19 @@ impl Activity {
         Ok(state(ctx).training.activity_efficiency(&self.0).await?)
     }
 
+    /// The fuelling logged for this session (or another copy of the same workout), if any.
+    /// Optional: log it with `logSessionFuel`.
+    async fn fuel(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::insights::SessionFuel>> {
+        Ok(state(ctx)
+            .training
+            .session_fuel(&self.0)
+            .await?
+            .map(super::insights::SessionFuel))
+    }
+
     /// First stored.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
