@@ -112,13 +112,16 @@ export function Select(
   props: FieldProps &
     Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 'label'> & { name: string; options: readonly (readonly [string, string])[] },
 ) {
-  const { label, hint, error, options, class: className, ...rest } = props;
+  const { label, hint, error, options, class: className, defaultValue, ...rest } = props;
   const id = `${useId()}-${props.name}`;
+  // Preact sets a select's `defaultValue` before its options exist, so it would show the first
+  // option (and a form saved untouched would send it): the default is marked on the option.
+  const initial = defaultValue === undefined || defaultValue === null ? undefined : String(defaultValue);
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} class={className}>
       <select id={id} aria-invalid={error ? true : undefined} aria-describedby={described(id, props)} {...rest}>
         {options.map(([value, text]) => (
-          <option key={value} value={value}>
+          <option key={value} value={value} selected={initial === undefined ? undefined : initial === value}>
             {text}
           </option>
         ))}
