@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { addDays, gql, seed, waitFor, type Account, type Seed } from './seed.ts';
+import { addDays, gql, seed, seedInsightAthlete, waitFor, type Account, type Seed } from './seed.ts';
 import { startServer, type RunningServer } from './server.ts';
 
 const here = import.meta.dirname;
@@ -177,6 +177,14 @@ function gpxRun(startIso: string, seconds: number): string {
 
 function fixed(value: number | null, digits = 1): string {
   return value === null ? '—' : value.toFixed(digits);
+}
+
+/** A day as the console writes it: "Wed 2 Dec 2026". */
+function longDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+  return `${weekday} ${d.getUTCDate()} ${month} ${d.getUTCFullYear()}`;
 }
 
 before(async () => {
@@ -436,6 +444,202 @@ describe('the console', () => {
       assert.equal(logged.durationSeconds, 45 * 60);
       assert.equal(logged.rpe, 4);
       assert.equal(stored.dailyMetrics.edges[0]?.node.restingHeartRate, 46);
+
+      // Editing the session shows its stored effort, and saving it untouched keeps it.
+      await page.goto('/activities');
+      await page.getByRole('link', { name: 'Lunch run e2e' }).first().click();
+      const edit = page.locator('section[aria-labelledby="edit-h"]');
+      assert.equal(await edit.getByLabel('Effort (RPE 1–10)').inputValue(), '4');
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await edit.getByText('Saved.').waitFor();
+      const again = await gql(server.url, data.ann.token, 'query { activities(first: 5) { edges { node { name rpe } } } }', {});
+      const kept = again.activities.edges.map((e: { node: { name: string; rpe: number } }) => e.node).find((a: { name: string }) => a.name === 'Lunch run e2e');
+      assert.equal(kept.rpe, 4, 'saving the edit form untouched keeps the effort');
+    });
+
+    test('optional logs: a day’s life and nutrition, and a session’s fuelling, are saved and shown', async () => {
+      const day = addDays(data.today, -2);
+      await page.goto(`/log?day=${day}`);
+      await heading(page, 'Log');
+      const life = page.locator('section[aria-labelledby="life-h"]');
+      await life.getByRole('heading', { name: 'Optional: life and nutrition' }).waitFor();
+      assert.match(await life.innerText(), /Nothing here is ever required/);
+      assert.equal(await life.getByLabel('Day', { exact: true }).inputValue(), day);
+      await life.getByLabel('Work and life stress (1–10)').selectOption('7');
+      await life.getByLabel('Caffeine over the day (mg)').fill('200');
+      await life.getByLabel('Alcohol (standard units)').fill('1.5');
+      await life.getByLabel('Travelled').check();
+      await life.getByLabel('Eating and drinking notes').fill('Pasta the night before');
+      await life.getByRole('button', { name: 'Save optional log' }).click();
+      await life.getByText(`Saved the optional log of ${day}.`).waitFor();
+      await life.scrollIntoViewIfNeeded();
+      await shot(page, 'log-optional');
+      const query = 'query($f: NaiveDate!, $t: NaiveDate!) { dayLogs(from: $f, to: $t) { date workStress travel illness caffeineMg alcoholUnits nutritionNotes } }';
+      const stored = await gql(server.url, data.ann.token, query, { f: day, t: day });
+      assert.deepEqual(stored.dayLogs, [
+        { date: day, workStress: 7, travel: true, illness: false, caffeineMg: 200, alcoholUnits: 1.5, nutritionNotes: 'Pasta the night before' },
+      ]);
+
+      // Emptying a field clears it; the rest stays.
+      await page.reload();
+      await heading(page, 'Log');
+      assert.equal(await life.getByLabel('Caffeine over the day (mg)').inputValue(), '200');
+      await life.getByLabel('Caffeine over the day (mg)').fill('');
+      await life.getByRole('button', { name: 'Save optional log' }).click();
+      await life.getByText(`Saved the optional log of ${day}.`).waitFor();
+      const cleared = await gql(server.url, data.ann.token, query, { f: day, t: day });
+      assert.equal(cleared.dayLogs[0].caffeineMg, null);
+      assert.equal(cleared.dayLogs[0].workStress, 7);
+
+      // The Days page shows the day's optional log in its card.
+      await page.goto(`/days?to=${day}`);
+      await heading(page, 'Days');
+      const card = page.locator('.day-cards > li').filter({ has: page.locator('.life-log') });
+      await card.first().waitFor();
+      assert.equal(await card.count(), 1);
+      assert.equal(await fact(card, 'Work and life stress').innerText(), '7/10');
+      assert.equal(await fact(card, 'Travelled').innerText(), 'yes');
+      assert.equal(await fact(card, 'Alcohol').innerText(), '1.5 units');
+      await card.getByText('Pasta the night before').waitFor();
+
+      // A session's fuelling, on the activity page.
+      const newest = await gql(server.url, data.ann.token, '{ activities(first: 1) { edges { node { id name } } } }');
+      const activity = newest.activities.edges[0].node;
+      await page.goto(`/activities/${activity.id}`);
+      await heading(page, activity.name);
+      const fuel = page.locator('section[aria-labelledby="fuel-h"]');
+      await fuel.getByRole('heading', { name: 'Optional: fuelling' }).waitFor();
+      await fuel.getByText('Log fuelling (optional)').click();
+      await fuel.getByLabel('Carbohydrate before (g)').fill('60');
+      await fuel.getByLabel('Carbohydrate during (g)').fill('45');
+      await fuel.getByLabel('Caffeine before (mg)').fill('100');
+      await fuel.getByLabel('Fluid during (ml)').fill('500');
+      await fuel.getByLabel('Fuelling notes').fill('Gel at 40 min');
+      await fuel.getByRole('button', { name: 'Save fuelling' }).click();
+      await fuel.getByText('Fuelling saved.').waitFor();
+      await waitFor('the fuelling shown', async () => ((await fact(fuel, 'Carbohydrate before').count()) > 0 ? true : undefined), 10);
+      assert.equal(await fact(fuel, 'Carbohydrate before').innerText(), '60 g');
+      assert.equal(await fact(fuel, 'Carbohydrate during').innerText(), '45 g');
+      assert.equal(await fact(fuel, 'Caffeine before').innerText(), '100 mg');
+      assert.equal(await fact(fuel, 'Fluid during').innerText(), '500 ml');
+      await fuel.getByText('Gel at 40 min').first().waitFor();
+      const api = await gql(server.url, data.ann.token, 'query($id: ID!) { activity(id: $id) { fuel { carbsBeforeGrams carbsDuringGrams caffeineMg fluidMl notes } } }', {
+        id: activity.id,
+      });
+      assert.deepEqual(api.activity.fuel, { carbsBeforeGrams: 60, carbsDuringGrams: 45, caffeineMg: 100, fluidMl: 500, notes: 'Gel at 40 min' });
+      await fuel.scrollIntoViewIfNeeded();
+      await shot(page, 'activity-fuelling');
+    });
+
+    test('insights: with enough history a recompute shows a finding and its receipts; the rest is tested or waiting', async () => {
+      const started = Date.now();
+      const ivy = await seedInsightAthlete(server.url, data.admin, data.today);
+      console.log(`# insight history seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const own = await newPage();
+      await login(own, ivy);
+      await own.goto('/insights');
+      await heading(own, 'Insights');
+      assert.match(await own.locator('.lead').innerText(), /associations, not causes/);
+      await own.getByText('How this works').click();
+      await own.getByText(/Benjamini–Hochberg/).waitFor();
+
+      await own.getByRole('button', { name: 'Recompute now' }).click();
+      await own.getByText('Recomputed from the data stored now.').waitFor();
+      const api = await gql(
+        server.url,
+        ivy.token,
+        '{ insights { findings { input outcome lagDays n summary receipts { date activityId input outcome } } tested { input outcome lagDays } waiting { input outcome n needed } } }',
+      );
+      const finding = api.insights.findings.find((f: { input: string; outcome: string }) => f.input === 'SLEEP_DURATION' && f.outcome === 'NEXT_MORNING_READINESS');
+      assert.ok(finding, `sleep and readiness is a finding: ${JSON.stringify(api.insights)}`);
+      const cards = own.locator('ul.findings > li');
+      assert.equal(await cards.count(), api.insights.findings.length);
+      const card = cards.filter({ has: own.getByRole('heading', { name: 'Sleep and readiness that morning' }) });
+      await card.getByText(finding.summary).waitFor();
+      assert.match(finding.summary, /not proof of cause/);
+      assert.equal(await fact(card, 'Observations').innerText(), String(finding.n));
+      assert.match(await fact(card, 'Effect').innerText(), /^\+\d+(\.\d+)? readiness points$/);
+
+      // The receipts: every observation, as the API lists them.
+      await card.getByText(`Receipts: the ${finding.receipts.length} observations`).click();
+      const rows = card.locator('table.receipts tbody tr');
+      await rows.first().waitFor();
+      assert.equal(await rows.count(), finding.n);
+      assert.equal(finding.receipts.length, finding.n);
+      assert.equal(await rows.first().locator('th').innerText(), finding.receipts[0].date);
+      assert.equal(await card.locator('table.receipts tbody a').count(), finding.receipts.filter((r: { activityId: string | null }) => r.activityId).length);
+      await card.locator('figure.chart canvas').waitFor();
+
+      // Pairs tested without a finding, and those still waiting for data.
+      const quiet = api.insights.tested.length - api.insights.findings.length;
+      const tested = own.locator('section[aria-labelledby="tested-h"]');
+      assert.equal(await tested.locator('tbody tr').count(), quiet);
+      const waiting = own.locator('section[aria-labelledby="waiting-h"] ul.waiting > li');
+      assert.equal(await waiting.count(), api.insights.waiting.length);
+      const travel = api.insights.waiting.find((w: { input: string }) => w.input === 'TRAVEL');
+      assert.ok(travel, 'three days of travel are too few to test');
+      await own.getByText(`Travel and readiness the next morning: ${travel.n} observations so far, ${travel.needed} more needed.`).waitFor();
+      await shot(own, 'insights');
+      assert.ok(Date.now() - started < 40_000, `the insights test took ${Date.now() - started} ms`);
+    });
+
+    test('the weekly digest shows the last complete week, and its email settings save', async () => {
+      const api = await gql(
+        server.url,
+        data.ann.token,
+        '{ weeklyDigest { weekStart weekEnd forCoach athletes { athleteId sessionsDone sessionsPlanned plannedCompleted alerts pendingProposals { summary } newestInsight load { weekLoad } } } }',
+      );
+      const week = api.weeklyDigest;
+      assert.equal(week.forCoach, false);
+      await page.goto('/digest');
+      await heading(page, 'Weekly digest');
+      const title = page.locator('h2.week-title');
+      await title.waitFor();
+      assert.match(await title.innerText(), new RegExp(`^${longDay(week.weekStart)} to ${longDay(week.weekEnd)}`));
+      const mine = week.athletes[0];
+      assert.equal(mine.athleteId, data.ann.id);
+      const section = page.locator('section.athlete-week');
+      assert.equal(await section.count(), 1);
+      await section.getByRole('heading', { name: 'Your week' }).waitFor();
+      assert.ok(mine.sessionsDone > 0, 'Ann trained last week');
+      assert.equal(await fact(section, 'Sessions done').innerText(), String(mine.sessionsDone));
+      assert.equal(
+        await fact(section, 'Planned sessions completed').innerText(),
+        mine.sessionsPlanned === 0 ? 'none planned' : `${mine.plannedCompleted} of ${mine.sessionsPlanned}`,
+      );
+      if (mine.load) assert.match(await fact(section, 'Week load').innerText(), new RegExp(`^${Math.round(mine.load.weekLoad)}`));
+      assert.equal(await section.locator('ul.alerts > li').count(), mine.alerts.length);
+      if (mine.pendingProposals.length > 0) await section.getByRole('link', { name: /on the Proposals page/ }).waitFor();
+      await shot(page, 'digest');
+
+      // The week before, and back.
+      await page.getByRole('link', { name: /^← Week of/ }).click();
+      await page.waitForURL(/\/digest\?week=/);
+      const earlier = addDays(week.weekStart, -7);
+      await page.locator('h2.week-title', { hasText: longDay(earlier) }).waitFor();
+      await page.getByRole('link', { name: 'Last complete week' }).click();
+      await page.locator('h2.week-title', { hasText: longDay(week.weekStart) }).waitFor();
+
+      // Settings: this server sends no email, so the page says the digest is in the app.
+      await page.goto('/settings');
+      await heading(page, 'Settings');
+      const digest = page.locator('section#digest');
+      await digest.getByText('This server does not send email; the digest is in the app.', { exact: false }).waitFor();
+      await digest.getByLabel('Email me the weekly digest').check();
+      await digest.getByLabel('Arrives on').selectOption('5');
+      await digest.getByLabel('At', { exact: true }).selectOption('7');
+      await digest.getByRole('button', { name: 'Save digest settings' }).click();
+      await digest.getByText('Digest settings saved.').waitFor();
+      const saved = await gql(server.url, data.ann.token, '{ digestSettings { email weekday hour emailConfigured } }');
+      assert.deepEqual(saved.digestSettings, { email: true, weekday: 5, hour: 7, emailConfigured: false });
+      await page.reload();
+      await heading(page, 'Settings');
+      await digest.getByRole('heading', { name: 'Recent digest emails' }).waitFor();
+      assert.equal(await digest.getByLabel('Email me the weekly digest').isChecked(), true);
+      assert.equal(await digest.getByLabel('Arrives on').inputValue(), '5');
+      const emails = await gql(server.url, data.ann.token, '{ digestEmails { weekStart state } }');
+      if (emails.digestEmails.length === 0) await digest.getByText('No digest email yet.').waitFor();
+      else assert.equal(await digest.locator('table.digest-emails tbody tr').count(), emails.digestEmails.length);
     });
 
     test('connections: connecting Strava gives a one-time link to Strava', async () => {
@@ -674,7 +878,7 @@ describe('the console', () => {
           .map((el) => el.outerHTML.slice(0, 80)),
       );
       assert.deepEqual(unnamed, []);
-      for (const path of ['/', '/performance', '/proposals?state=', '/plan', '/log', '/connections', '/days?to=2026-03-07']) {
+      for (const path of ['/', '/performance', '/proposals?state=', '/plan', '/log', '/connections', '/days?to=2026-03-07', '/insights', '/digest', '/settings']) {
         await page.goto(path);
         await page.locator('main h1').waitFor();
         await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
@@ -734,6 +938,26 @@ describe('the console', () => {
       await page.goto(`/athletes/${data.ann.id}/performance`);
       await heading(page, `${data.ann.displayName}: performance`);
       await page.locator('figure.chart canvas').first().waitFor();
+    });
+
+    test('insights and the digest: the coach sees each athlete’s, and may recompute only with read-write access', async () => {
+      await page.goto(`/athletes/${data.ann.id}/insights`);
+      await heading(page, `${data.ann.displayName}: insights`);
+      await page.getByRole('button', { name: 'Recompute now' }).waitFor();
+      await page.goto(`/athletes/${data.ben.id}/insights`);
+      await heading(page, `${data.ben.displayName}: insights`);
+      await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      assert.equal(await page.getByRole('button', { name: 'Recompute now' }).count(), 0);
+
+      const api = await gql(server.url, data.coach.token, '{ weeklyDigest { forCoach athletes { athleteId athleteName } } }');
+      assert.equal(api.weeklyDigest.forCoach, true);
+      await page.goto('/digest');
+      await heading(page, 'Weekly digest');
+      await page.locator('section.athlete-week').first().waitFor();
+      assert.equal(await page.locator('section.athlete-week').count(), api.weeklyDigest.athletes.length);
+      for (const a of api.weeklyDigest.athletes as { athleteId: string; athleteName: string }[]) {
+        await page.locator('section.athlete-week h2').getByRole('link', { name: a.athleteName }).waitFor();
+      }
     });
 
     test('the rule editor simulates on the athlete’s data, saves a version, and says why one is refused', async () => {
@@ -859,7 +1083,7 @@ describe('the console', () => {
   test('on a phone-sized screen: no sideways scrolling, and the menu opens', async () => {
     const page = await newPage(PHONE);
     await login(page, data.ann);
-    for (const path of ['/', '/performance', '/proposals?state=', '/plan', '/connections', '/days?to=2026-03-07']) {
+    for (const path of ['/', '/performance', '/proposals?state=', '/plan', '/connections', '/days?to=2026-03-07', '/insights', '/digest']) {
       await page.goto(path);
       await page.locator('main h1').waitFor();
       await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);

@@ -280,3 +280,26 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * An athlete whose own history holds one clear association for the insights page: eight weeks
+ * of mornings in which self-rated readiness rises with the night's sleep (about 1.6 points per
+ * hour, with noise), a work-stress rating unrelated to anything, and three days of travel
+ * logged (too few to test). Returns the athlete, logged in.
+ */
+export async function seedInsightAthlete(url: string, admin: Account, today: string, days = 56): Promise<Account> {
+  const ivy = await invite(url, admin, 'ATHLETE', 'ivy@stride.test', 'Ivy Sleeper');
+  const random = generator(20261202);
+  const normal = () => (random() + random() + random() - 1.5) * 2; // mean 0, sd 1
+  for (let d = -days; d < 0; d++) {
+    const sleepHours = 7.2 + 0.9 * normal();
+    const readiness = Math.min(10, Math.max(1, Math.round(5 + 1.6 * (sleepHours - 7.2) + 0.7 * normal())));
+    await gql(url, ivy.token, LOG_METRICS, {
+      i: { date: addDays(today, d), sleepDurationMinutes: Math.round(sleepHours * 60), readiness, stress: 2 + Math.round(random() * 6) },
+    });
+  }
+  for (const d of [-30, -16, -9]) {
+    await gql(url, ivy.token, 'mutation($d: NaiveDate!) { logDay(date: $d, input: { travel: true }) { date } }', { d: addDays(today, d) });
+  }
+  return ivy;
+}

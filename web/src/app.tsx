@@ -52,6 +52,8 @@ const pages = {
   activities: () => import('./pages/activities'),
   activity: () => import('./pages/activity'),
   days: () => import('./pages/days'),
+  insights: () => import('./pages/insights'),
+  digest: () => import('./pages/digest'),
   plan: () => import('./pages/plan'),
   proposals: () => import('./pages/proposals'),
   log: () => import('./pages/log'),
@@ -72,6 +74,7 @@ const athletePages: [string, Loader][] = [
   ['/activities', pages.activities],
   ['/activities/:id', pages.activity],
   ['/days', pages.days],
+  ['/insights', pages.insights],
   ['/plan', pages.plan],
   ['/proposals', pages.proposals],
   ['/log', pages.log],
@@ -82,6 +85,7 @@ const ownPages: [string, Loader][] = [
   ['/onboarding', pages.onboarding],
   ['/profile', pages.profile],
   ['/settings', pages.settings],
+  ['/digest', pages.digest],
   ['/connections', pages.connections],
   ['/coaches', pages.coaches],
   ['/athletes', pages.athletes],
@@ -305,11 +309,17 @@ function Nav(props: { me: Me; path: string; open: boolean }) {
           <NavLink href="/days" path={path}>
             Days
           </NavLink>
+          <NavLink href="/insights" path={path}>
+            Insights
+          </NavLink>
           <NavLink href="/plan" path={path}>
             Plan
           </NavLink>
           <NavLink href="/proposals" path={path}>
             Proposals
+          </NavLink>
+          <NavLink href="/digest" path={path}>
+            Digest
           </NavLink>
           <NavLink href="/log" path={path}>
             Log
@@ -327,6 +337,11 @@ function Nav(props: { me: Me; path: string; open: boolean }) {
           <NavLink href="/athletes" path={path}>
             Athletes
           </NavLink>
+          {!trains(me) && (
+            <NavLink href="/digest" path={path}>
+              Digest
+            </NavLink>
+          )}
         </ul>
       )}
       {admin && (
@@ -429,6 +444,7 @@ function CoachedAthlete(props: { athleteId: string; rest: string }) {
     ['/performance', 'Performance'],
     ['/activities', 'Activities'],
     ['/days', 'Days'],
+    ['/insights', 'Insights'],
     ['/plan', 'Plan'],
     ['/proposals', 'Proposals'],
     ...(scope.canWrite ? ([['/log', 'Log']] as [string, string][]) : []),

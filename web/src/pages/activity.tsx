@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { COLORS, Chart, type ChartOptions } from '../components/chart';
-import { Checkbox, ErrorNotice, Facts, Input, Json, Loading, Notice, Page, Select, TextArea, formValues, int } from '../components/ui';
+import { Checkbox, ErrorNotice, Facts, Input, Json, Loading, Notice, Page, Select, TextArea, formValues, int, num } from '../components/ui';
 import { graphql } from '../gql';
 import type { ActivityDetailQuery, Units } from '../gql/graphql';
 import { request } from '../lib/api';
@@ -73,6 +73,15 @@ const ActivityDetail = graphql(`
         powerWatts
         cadence
       }
+      fuel {
+        activityId
+        carbsBeforeGrams
+        carbsDuringGrams
+        caffeineMg
+        fluidMl
+        notes
+        updatedAt
+      }
       efficiency {
         efficiencyFactor
         firstHalfEf
@@ -109,6 +118,20 @@ const Separate = graphql(`
     separateActivity(id: $id) {
       id
       duplicateOf
+    }
+  }
+`);
+
+const LogSessionFuel = graphql(`
+  mutation LogSessionFuel($activityId: ID!, $input: SessionFuelInput!) {
+    logSessionFuel(activityId: $activityId, input: $input) {
+      activityId
+      carbsBeforeGrams
+      carbsDuringGrams
+      caffeineMg
+      fluidMl
+      notes
+      updatedAt
     }
   }
 `);
@@ -209,6 +232,7 @@ export default function ActivityPage(props: { params: Record<string, string> }) 
             </section>
           </div>
           {(a.duplicateOf || a.copies.length > 0) && <Copies activity={a} onChange={q.reload} />}
+          <Fuelling activity={a} onSaved={q.reload} />
           {scope.canWrite && <EditActivity activity={a} onSaved={q.reload} />}
         </>
       )}
@@ -504,6 +528,91 @@ function SampleCharts(props: { samples: Samples; units: Units }) {
           <Chart key={c.title} title={c.title} summary={c.summary} options={c.options} data={c.data} height={200} />
         ))}
       </div>
+    </section>
+  );
+}
+
+/** What the athlete ate and drank for the session: optional, shown when logged. */
+function Fuelling(props: { activity: Activity; onSaved: () => void }) {
+  const scope = useScope();
+  const a = props.activity;
+  const fuel = a.fuel;
+  const [saved, setSaved] = useState(false);
+  const save = useAction(async (values: Record<string, string>) => {
+    // The form shows what is stored, so an emptied field clears it.
+    await request(LogSessionFuel, {
+      activityId: a.id,
+      input: {
+        carbsBeforeGrams: num(values.carbsBeforeGrams) ?? null,
+        carbsDuringGrams: num(values.carbsDuringGrams) ?? null,
+        caffeineMg: num(values.caffeineMg) ?? null,
+        fluidMl: num(values.fluidMl) ?? null,
+        notes: values.fuelNotes ?? null,
+      },
+    });
+    setSaved(true);
+    props.onSaved();
+  });
+  if (!fuel && !scope.canWrite) return null;
+  const errors = save.error?.byField ?? {};
+  const logged: [string, string][] = fuel
+    ? (
+        [
+          ['Carbohydrate before', fuel.carbsBeforeGrams != null ? `${fixed(fuel.carbsBeforeGrams, 0)} g` : null],
+          ['Carbohydrate during', fuel.carbsDuringGrams != null ? `${fixed(fuel.carbsDuringGrams, 0)} g` : null],
+          ['Caffeine before', fuel.caffeineMg != null ? `${fixed(fuel.caffeineMg, 0)} mg` : null],
+          ['Fluid during', fuel.fluidMl != null ? `${fixed(fuel.fluidMl, 0)} ml` : null],
+        ] as [string, string | null][]
+      ).filter((x): x is [string, string] => x[1] !== null)
+    : [];
+  const value = (v: number | null | undefined) => (v != null ? String(v) : '');
+  return (
+    <section class="panel" aria-labelledby="fuel-h">
+      <h2 id="fuel-h">Optional: fuelling</h2>
+      {fuel ? (
+        <>
+          {logged.length > 0 && <Facts class="plain" items={logged} />}
+          {fuel.notes && <p>{fuel.notes}</p>}
+          <p class="small muted">Logged {instant(fuel.updatedAt)}.</p>
+        </>
+      ) : (
+        <p class="muted">
+          Only if you want to: what you ate and drank around this session (carbohydrate in the hours before and in total during it, caffeine before,
+          fluid during). Logged often enough, <a href={`${scope.base}/insights`}>Insights</a> can test it
+          against how your sessions went.
+        </p>
+      )}
+      {scope.canWrite && (
+        <details>
+          <summary>{fuel ? 'Change the fuelling log' : 'Log fuelling (optional)'}</summary>
+          <form
+            noValidate
+            key={fuel?.updatedAt ?? 'none'}
+            onSubmit={(e) => {
+              e.preventDefault();
+              setSaved(false);
+              void save.run(formValues(e.currentTarget));
+            }}
+          >
+            <div class="row">
+              <Input label="Carbohydrate before (g)" name="carbsBeforeGrams" type="number" min="0" step="1" inputMode="numeric" defaultValue={value(fuel?.carbsBeforeGrams)} error={errors.carbsBeforeGrams} />
+              <Input label="Carbohydrate during (g)" name="carbsDuringGrams" type="number" min="0" step="1" inputMode="numeric" defaultValue={value(fuel?.carbsDuringGrams)} error={errors.carbsDuringGrams} />
+              <Input label="Caffeine before (mg)" name="caffeineMg" type="number" min="0" step="1" inputMode="numeric" defaultValue={value(fuel?.caffeineMg)} error={errors.caffeineMg} />
+              <Input label="Fluid during (ml)" name="fluidMl" type="number" min="0" step="50" inputMode="numeric" defaultValue={value(fuel?.fluidMl)} error={errors.fluidMl} />
+            </div>
+            <TextArea label="Fuelling notes" name="fuelNotes" defaultValue={fuel?.notes ?? ''} error={errors.notes} />
+            <ErrorNotice error={save.error} />
+            {saved && !save.busy && !save.error && (
+              <Notice kind="success" live>
+                <p>Fuelling saved.</p>
+              </Notice>
+            )}
+            <button type="submit" disabled={save.busy}>
+              {save.busy ? 'Saving…' : 'Save fuelling'}
+            </button>
+          </form>
+        </details>
+      )}
     </section>
   );
 }

@@ -46,6 +46,15 @@ const DaysDoc = graphql(`
         bodyFatPercent
       }
     }
+    dayLogs(athleteId: $athleteId, from: $from, to: $to) {
+      date
+      workStress
+      travel
+      illness
+      caffeineMg
+      alcoholUnits
+      nutritionNotes
+    }
   }
 `);
 
@@ -53,6 +62,7 @@ const DaysDoc = graphql(`
 const SPAN = 14;
 
 type Day = DaysQuery['dailyMetrics']['nodes'][number];
+type DayLog = DaysQuery['dayLogs'][number];
 type Sleep = NonNullable<Day['sleep']>;
 
 function hm(min: number | null | undefined): string {
@@ -128,6 +138,37 @@ function facts(d: Day, units: Units): [string, string][] {
   return out.filter((x): x is [string, string] => x[1] !== null);
 }
 
+function logFacts(l: DayLog): [string, string][] {
+  const out: [string, string | null][] = [
+    ['Work and life stress', l.workStress != null ? `${l.workStress}/10` : null],
+    ['Travelled', l.travel != null ? (l.travel ? 'yes' : 'no') : null],
+    ['Ill', l.illness != null ? (l.illness ? 'yes' : 'no') : null],
+    ['Caffeine', l.caffeineMg != null ? `${fixed(l.caffeineMg, 0)} mg` : null],
+    ['Alcohol', l.alcoholUnits != null ? `${fixed(l.alcoholUnits, 1)} units` : null],
+  ];
+  return out.filter((x): x is [string, string] => x[1] !== null);
+}
+
+/** What the athlete chose to log about the day (optional), inside that day's card. */
+function LifeLog(props: { log: DayLog }) {
+  const scope = useScope();
+  const items = logFacts(props.log);
+  return (
+    <div class="life-log">
+      <h3 class="small">
+        Life and nutrition <span class="muted">(optional log)</span>
+      </h3>
+      {items.length > 0 && <Facts class="plain" items={items} />}
+      {props.log.nutritionNotes && <p>{props.log.nutritionNotes}</p>}
+      {scope.canWrite && (
+        <p class="small">
+          <a href={`${scope.base}/log?day=${props.log.date}#life`}>Change the log of this day</a>
+        </p>
+      )}
+    </div>
+  );
+}
+
 export default function DaysPage() {
   const scope = useScope();
   const me = useMe();
@@ -138,6 +179,12 @@ export default function DaysPage() {
   const from = addDays(to, -(SPAN - 1));
   const q = useQuery(DaysDoc, { athleteId: scope.athleteId, from, to });
   const days = q.data?.dailyMetrics.nodes ?? [];
+  const logs = useMemo(() => new Map((q.data?.dayLogs ?? []).map((l) => [l.date, l])), [q.data]);
+  // A day with only an optional log still gets a card.
+  const logOnly = (q.data?.dayLogs ?? []).filter((l) => !days.some((d) => d.date === l.date));
+  const cards = [...days.map((d) => ({ date: d.date, day: d as Day | null })), ...logOnly.map((l) => ({ date: l.date, day: null }))].sort((a, b) =>
+    a.date < b.date ? 1 : a.date > b.date ? -1 : 0,
+  );
   const go = (day: string) => navigate(`${scope.base}/days${day === today ? '' : `?to=${day}`}`);
   return (
     <Page
@@ -173,19 +220,26 @@ export default function DaysPage() {
       </p>
       <ErrorNotice error={q.error} retry={q.reload} />
       {!q.data && !q.error && <Loading what="days" />}
-      {q.data && days.length === 0 && <p class="panel">Nothing was logged or measured in these days.</p>}
-      {days.length > 0 && (
+      {q.data && cards.length === 0 && <p class="panel">Nothing was logged or measured in these days.</p>}
+      {cards.length > 0 && (
         <ul class="cards day-cards">
-          {days.map((d) => (
-            <li key={d.id} aria-labelledby={`day-${d.date}`}>
-              <h2 class="h3" id={`day-${d.date}`}>
-                {longDay(d.date)} <span class="small muted">· {d.source === 'manual' ? 'logged by hand' : d.source}</span>
-              </h2>
-              <Facts class="plain" items={facts(d, me.units)} />
-              {d.sleep && <SleepStages sleep={d.sleep} />}
-              {d.notes && <p>{d.notes}</p>}
-            </li>
-          ))}
+          {cards.map(({ date, day: d }, i) => {
+            // The optional log goes with the first card of its day.
+            const log = i === cards.findIndex((c) => c.date === date) ? logs.get(date) : undefined;
+            const id = `day-${date}${d ? `-${d.id}` : ''}`;
+            return (
+              <li key={d?.id ?? `log-${date}`} aria-labelledby={id}>
+                <h2 class="h3" id={id}>
+                  {longDay(date)}{' '}
+                  <span class="small muted">· {d ? (d.source === 'manual' ? 'logged by hand' : d.source) : 'optional log only'}</span>
+                </h2>
+                {d && <Facts class="plain" items={facts(d, me.units)} />}
+                {d?.sleep && <SleepStages sleep={d.sleep} />}
+                {d?.notes && <p>{d.notes}</p>}
+                {log && <LifeLog log={log} />}
+              </li>
+            );
+          })}
         </ul>
       )}
     </Page>

@@ -4,7 +4,8 @@ import { graphql } from '../gql';
 import type { HrvKind, Sport } from '../gql/graphql';
 import { request } from '../lib/api';
 import { distanceUnit, todayIn, toKg, toMeters, weightUnit, words } from '../lib/format';
-import { useAction } from '../lib/hooks';
+import { useAction, useQuery } from '../lib/hooks';
+import { useLocation } from '../lib/router';
 import { useMe, useScope } from '../lib/session';
 import { SPORTS } from './activities';
 
@@ -23,6 +24,36 @@ const LogMorning = graphql(`
     logDailyMetrics(athleteId: $athleteId, input: $input) {
       id
       date
+    }
+  }
+`);
+
+const DayLogDoc = graphql(`
+  query DayLog($athleteId: ID, $date: NaiveDate!) {
+    dayLogs(athleteId: $athleteId, from: $date, to: $date) {
+      date
+      workStress
+      travel
+      illness
+      caffeineMg
+      alcoholUnits
+      nutritionNotes
+      updatedAt
+    }
+  }
+`);
+
+const LogDay = graphql(`
+  mutation LogDay($athleteId: ID, $date: NaiveDate!, $input: DayLogInput!) {
+    logDay(athleteId: $athleteId, date: $date, input: $input) {
+      date
+      workStress
+      travel
+      illness
+      caffeineMg
+      alcoholUnits
+      nutritionNotes
+      updatedAt
     }
   }
 `);
@@ -56,6 +87,7 @@ export default function Log() {
         <SessionForm />
         <MorningForm />
       </div>
+      <LifeForm />
     </Page>
   );
 }
@@ -224,5 +256,132 @@ function MorningForm() {
         </button>
       </form>
     </section>
+  );
+}
+
+/** Work stress, travel, illness, caffeine, alcohol and eating notes for a day: all optional. */
+function LifeForm() {
+  const scope = useScope();
+  const where = useLocation();
+  const today = todayIn(scope.timeZone);
+  const asked = where.query.get('day');
+  const [day, setDay] = useState(asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : today);
+  const q = useQuery(DayLogDoc, { athleteId: scope.athleteId, date: day });
+  const [saved, setSaved] = useState('');
+  const current = q.data?.dayLogs.find((l) => l.date === day);
+  const save = useAction(async (form: HTMLFormElement) => {
+    const v = formValues(form);
+    const checked = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | null)?.checked ?? false;
+    // The form shows what is stored, so an emptied field clears it.
+    const answer = await request(LogDay, {
+      athleteId: scope.athleteId,
+      date: day,
+      input: {
+        workStress: int(v.workStress) ?? null,
+        travel: checked('travel'),
+        illness: checked('illness'),
+        caffeineMg: num(v.caffeineMg) ?? null,
+        alcoholUnits: num(v.alcoholUnits) ?? null,
+        nutritionNotes: v.nutritionNotes ?? null,
+      },
+    });
+    q.setData(() => ({ dayLogs: [answer.logDay] }));
+    setSaved(answer.logDay.date);
+  });
+  const errors = save.error?.byField ?? {};
+  return (
+    <section class="panel" id="life" aria-labelledby="life-h">
+      <h2 id="life-h">Optional: life and nutrition</h2>
+      <p class="muted">
+        Only if you want to. Stress, travel, illness, caffeine and alcohol can go with how you train and recover;{' '}
+        <a href={`${scope.base}/insights`}>Insights</a> tests what you log here against your own sessions and mornings. Nothing here is ever required.
+      </p>
+      <div class="field">
+        <label for="life-day">Day</label>
+        <input
+          id="life-day"
+          name="day"
+          type="date"
+          value={day}
+          max={today}
+          onChange={(e) => {
+            const value = e.currentTarget.value;
+            if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+              setSaved('');
+              setDay(value);
+            }
+          }}
+        />
+      </div>
+      <ErrorNotice error={q.error} retry={q.reload} />
+      {q.data && (
+        <form
+          noValidate
+          key={`${day}-${current?.updatedAt ?? 'none'}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSaved('');
+            void save.run(e.currentTarget);
+          }}
+        >
+          <div class="row">
+            <StressSelect initial={current?.workStress ?? null} error={errors.workStress} />
+            <Input
+              label="Caffeine over the day (mg)"
+              name="caffeineMg"
+              type="number"
+              min="0"
+              step="1"
+              inputMode="numeric"
+              hint="A coffee is about 80–100 mg"
+              defaultValue={current?.caffeineMg != null ? String(current.caffeineMg) : ''}
+              error={errors.caffeineMg}
+            />
+            <Input
+              label="Alcohol (standard units)"
+              name="alcoholUnits"
+              type="number"
+              min="0"
+              step="0.5"
+              inputMode="decimal"
+              hint="10 ml of pure alcohol each"
+              defaultValue={current?.alcoholUnits != null ? String(current.alcoholUnits) : ''}
+              error={errors.alcoholUnits}
+            />
+          </div>
+          <fieldset class="inline">
+            <legend>That day</legend>
+            <Checkbox name="travel" label="Travelled" defaultChecked={current?.travel ?? false} />
+            <Checkbox name="illness" label="Ill" defaultChecked={current?.illness ?? false} />
+          </fieldset>
+          <TextArea label="Eating and drinking notes" name="nutritionNotes" defaultValue={current?.nutritionNotes ?? ''} error={errors.nutritionNotes} />
+          <ErrorNotice error={save.error} />
+          {saved && (
+            <Notice kind="success" live>
+              <p>Saved the optional log of {saved}.</p>
+            </Notice>
+          )}
+          <button type="submit" disabled={save.busy}>
+            {save.busy ? 'Saving…' : 'Save optional log'}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** The day's stress rating; it holds its own value, as a select takes no default value here. */
+function StressSelect(props: { initial: number | null; error: string | undefined }) {
+  const [value, setValue] = useState(props.initial === null ? '' : String(props.initial));
+  return (
+    <Select
+      label="Work and life stress (1–10)"
+      name="workStress"
+      value={value}
+      onChange={(e) => setValue(e.currentTarget.value)}
+      options={RATINGS_10}
+      hint="1 none, 10 extreme"
+      error={props.error}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import{c as T,e as S,d as p,a as e,E as y,P as k,L as N,S as D,n as B,g as U,u as v,r as b,f as F,h as G}from"./console-DF1fAd9a.js";import{A as R,r as q,U as C,a as H,b as L,B as V,H as W,c as E}from"./account-D7vLMPUp.js";import{G as I,r as O,a as $,C as M,e as P,A as Q}from"./plan-form-DxAEkAjm.js";import{l as Y}from"./format-qEaakrqp.js";import{ProviderList as Z}from"./connections-BIFXDIL1.js";import"./preload-helper-CVfkMyKi.js";const K=U(`
+import{c as T,e as S,d as p,a as e,E as y,P as k,L as N,S as D,n as B,g as U,u as v,r as b,f as F,h as G}from"./console-BD59X3B4.js";import{A as R,r as q,U as C,a as H,b as L,B as V,H as W,c as E}from"./account-D4Fe1160.js";import{G as I,r as O,a as $,C as M,e as P,A as Q}from"./plan-form-B6QOASqN.js";import{l as Y}from"./format-qEaakrqp.js";import{ProviderList as Z}from"./connections-BSn_-o6p.js";import"./preload-helper-CVfkMyKi.js";const K=U(`
   query OnboardingProgress {
     trainingPlan {
       id

@@ -1,4 +1,4 @@
-import{m as L,c as F,e as I,a,I as C,n as M,E as B,L as O,P as N,g as E,T as b,F as q,S}from"./console-DF1fAd9a.js";import{d as V,b as z,C as y,u as R,a as k}from"./chart-2tbGLu_k.js";import{b as U,c as j,l as $,g as G,e as t}from"./format-qEaakrqp.js";import{a as H,A as w,c as f,B as Q,b as X,d as Z}from"./load-u1SkvV39.js";import"./preload-helper-CVfkMyKi.js";const J=E(`
+import{o as L,c as F,e as I,a,I as C,n as M,E as B,L as O,P as N,g as E,T as b,F as q,S}from"./console-BD59X3B4.js";import{d as V,b as z,C as y,u as R,a as k}from"./chart-wbm6aZZH.js";import{b as U,c as j,l as $,g as G,e as t}from"./format-qEaakrqp.js";import{a as H,A as w,c as f,B as Q,b as X,d as Z}from"./load-u1SkvV39.js";import"./preload-helper-CVfkMyKi.js";const J=E(`
   query Performance($athleteId: ID, $from: NaiveDate!, $to: NaiveDate!) {
     trainingStats(athleteId: $athleteId, from: $from, to: $to) {
       convention {

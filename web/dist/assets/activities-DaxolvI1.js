@@ -1,4 +1,4 @@
-import{m as P,o as T,c as w,e as M,d as g,v as C,u as O,r as _,a as e,I as b,i as x,n as H,E as $,L as K,P as U,g as q}from"./console-DF1fAd9a.js";import{w as y,h as F,d as V,j as W,e as A}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const R=q(`
+import{o as P,j as T,c as w,e as M,d as g,v as C,u as O,r as _,a as e,I as b,i as x,n as H,E as $,L as K,P as U,g as q}from"./console-BD59X3B4.js";import{w as y,h as F,d as V,j as W,e as A}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const R=q(`
   query Activities($athleteId: ID, $from: NaiveDate, $to: NaiveDate, $first: Int, $after: String) {
     activities(athleteId: $athleteId, from: $from, to: $to, first: $first, after: $after) {
       pageInfo {
