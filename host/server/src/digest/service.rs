@@ -2,7 +2,8 @@
 //! person gets it (their local weekday and hour), and sending it by email as a durable job,
 //! once per person and week across restarts and replicas.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use rand::RngCore;
@@ -89,6 +90,9 @@ pub struct Digests {
     mailer: Option<Mailer>,
     public_url: String,
     config: DigestConfig,
+    /// The week each person's digest was last claimed for, here or (found claimed) on another
+    /// replica: each is tried once a week, not at every check.
+    claimed: Arc<Mutex<HashMap<Uuid, NaiveDate>>>,
 }
 
 impl std::fmt::Debug for Digests {
@@ -137,6 +141,7 @@ impl Digests {
             mailer,
             public_url,
             config,
+            claimed: Arc::default(),
         }
     }
 
@@ -489,12 +494,19 @@ impl Digests {
             let Some(week_start) = this_monday.checked_sub_days(Days::new(7)) else {
                 continue;
             };
+            if self.claimed_for(user) == Some(week_start) {
+                continue;
+            }
             let mut tx = self.store.begin().await?;
-            if self
+            let claimed = self
                 .store
                 .claim_digest_week(&mut tx, user, week_start, now)
-                .await?
-            {
+                .await?;
+            self.claimed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(user, week_start);
+            if claimed {
                 self.jobs
                     .enqueue(
                         &mut tx,
@@ -511,6 +523,14 @@ impl Digests {
             self.jobs.wake();
         }
         Ok(queued)
+    }
+
+    fn claimed_for(&self, user: Uuid) -> Option<NaiveDate> {
+        self.claimed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&user)
+            .copied()
     }
 
     /// How often [`Digests::schedule`] runs.
