@@ -645,10 +645,31 @@ impl TestApp {
         plugin: &str,
         files: &[(&str, Vec<u8>)],
     ) -> Vec<Value> {
-        let operations = json!({
-            "query": "mutation($files: [Upload!]!, $plugin: String!) { importFiles(files: $files, plugin: $plugin) { fileName filesRead activities duplicates refused problems { item message } error } }",
-            "variables": { "files": vec![Value::Null; files.len()], "plugin": plugin },
-        });
+        let answer = self
+            .gql_upload(
+                &who.token,
+                "mutation($files: [Upload!]!, $plugin: String!) { importFiles(files: $files, plugin: $plugin) { fileName filesRead activities duplicates refused problems { item message } error } }",
+                json!({ "plugin": plugin }),
+                files,
+            )
+            .await;
+        answer.ok()["importFiles"]
+            .as_array()
+            .expect("results")
+            .clone()
+    }
+
+    /// Sends `query` as a GraphQL multipart request (the spec's `operations`, `map` and one
+    /// part per file) as `token`, with `files` as the variable `$files` beside `variables`.
+    pub async fn gql_upload(
+        &self,
+        token: &str,
+        query: &str,
+        mut variables: Value,
+        files: &[(&str, Vec<u8>)],
+    ) -> Answer {
+        variables["files"] = Value::Array(vec![Value::Null; files.len()]);
+        let operations = json!({ "query": query, "variables": variables });
         let map: serde_json::Map<String, Value> = (0..files.len())
             .map(|i| (i.to_string(), json!([format!("variables.files.{i}")])))
             .collect();
@@ -664,18 +685,14 @@ impl TestApp {
         let response = self
             .client
             .post(self.url("/graphql"))
-            .bearer_auth(&who.token)
+            .bearer_auth(token)
             .multipart(form)
             .send()
             .await
             .expect("answers");
-        assert_eq!(response.status(), 200);
-        let answer: Value = response.json().await.expect("json");
-        assert!(answer.get("errors").is_none(), "{answer}");
-        answer["data"]["importFiles"]
-            .as_array()
-            .expect("results")
-            .clone()
+        let status = response.status().as_u16();
+        let body = response.json::<Value>().await.expect("json");
+        Answer { status, body }
     }
 
     /// Runs queued jobs in this process until none is left and none is running (waiting at

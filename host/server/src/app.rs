@@ -195,7 +195,8 @@ impl AppState {
             connections.clone(),
             jobs.clone(),
             events.clone(),
-        );
+        )
+        .with_import_settings(config.imports);
         let engine = Arc::new(RuleEngine::new(config.rules));
         let gate = Gate::new(
             store.clone(),
@@ -281,6 +282,7 @@ impl AppState {
         Registry::default()
             .register::<PluginJob>(self.ingest.clone())
             .register::<HistoryPage>(self.ingest.clone())
+            .register::<crate::ingest::imports::ImportFiles>(self.ingest.clone())
             .register::<EvaluateRules>(self.rules.clone())
             .register::<NightlyCheck>(self.rules.clone())
             .register::<crate::privacy::BuildExport>(self.exports.clone())

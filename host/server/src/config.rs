@@ -56,6 +56,8 @@ pub struct Config {
     pub mail: crate::digest::mail::MailConfig,
     /// When weekly digests are scheduled.
     pub digest: crate::digest::DigestConfig,
+    /// How file imports that run as jobs (`startFileImport`) are carried out.
+    pub imports: crate::ingest::imports::ImportSettings,
 }
 
 /// Training-science settings. Other tools use other conventions; these are named in the API's
@@ -125,6 +127,7 @@ impl Default for Config {
             exports: crate::privacy::ExportSettings::default(),
             mail: Default::default(),
             digest: Default::default(),
+            imports: Default::default(),
         }
     }
 }

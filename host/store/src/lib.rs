@@ -23,6 +23,7 @@ mod athletes;
 mod audit;
 mod erasure;
 mod export;
+mod file_imports;
 mod ingestion;
 mod insights;
 mod jobs;
@@ -41,6 +42,7 @@ pub use audit::{
 };
 pub use erasure::ErasedRows;
 pub use export::{ExportRow, GrantHistoryRow, MeasurementCursor, MeasurementRow, TaskHistoryRow};
+pub use file_imports::{FileImportRow, FileImportStatus};
 pub use ingestion::{
     BackfillRow, BackfillStatus, Connection, ConnectionStatus, NewConnection, RateSlot,
     RateWindowRow, RejectionRow, SealedTokens, TaskRow,

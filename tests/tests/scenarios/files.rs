@@ -241,3 +241,168 @@ async fn a_garmin_export_of_inner_zips_imports_every_file_and_a_triathlon_counts
         .map_or(0, Vec::len);
     assert_eq!(count, 8);
 }
+
+/// An export of years, sent with `startFileImport`, is stored at once and read as a job: the
+/// athlete follows it over the `backfillProgress` subscription, the job hands on to a fresh
+/// run after each plugin call here (a slice of 0 s) and carries on from the plugin's cursor,
+/// the end result is the same as reading it in the request, and the stored upload is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_import_runs_as_a_job_with_progress_over_the_subscription() {
+    let app = TestApp::spawn_with(|c| {
+        c.imports.slice_s = 0;
+        c.imports.progress_ms = 0;
+        // Small pieces, so each file is kept as several.
+        c.imports.chunk_bytes = 64 << 10;
+        let mut files = stride::config::PluginSettings::default();
+        files
+            .settings
+            .insert("files_per_call".to_owned(), "1".to_owned());
+        c.plugin.insert("files".to_owned(), files);
+    })
+    .await;
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-06-10T12:00:00Z")
+            .expect("a time")
+            .to_utc(),
+    );
+    app.install_plugin("files").await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let bob = app.invite_user(&owner, "ATHLETE", "bob@example.test").await;
+    let coach = app.invite_user(&owner, "COACH", "coach@example.test").await;
+
+    let export = committed("plugins/files/fixtures/nested-export-whole/ann_garmin_export.zip");
+    let files = [
+        ("ann_garmin_export.zip", export),
+        ("walk.gpx", shared("georust-gpx_garmin-activity.gpx")),
+        ("empty.fit", Vec::new()),
+    ];
+    let start = "mutation($files: [Upload!]!, $athlete: ID) { startFileImport(files: $files, athleteId: $athlete) { id status files { name size } filesDone } }";
+
+    // Nobody imports for an athlete who has not granted them read-write access.
+    let refused = app
+        .gql_upload(
+            &coach.token,
+            start,
+            json!({ "athlete": ann.id }),
+            &files[1..2],
+        )
+        .await;
+    assert!(refused.body["errors"].is_array(), "{}", refused.body);
+
+    let started = app.gql_upload(&ann.token, start, json!({}), &files).await;
+    let run = started.ok()["startFileImport"].clone();
+    let id = run["id"].as_str().expect("an id").to_owned();
+    assert_eq!(run["files"].as_array().map(Vec::len), Some(3), "{run}");
+    assert_eq!(run["files"][1]["size"], files[1].1.len() as f64);
+
+    let mut updates = app
+        .subscribe(
+            &ann.token,
+            r#"subscription { backfillProgress(provider: "files") { status pagesDone activitiesDone note } }"#,
+        )
+        .await;
+    let mut seen = Vec::new();
+    let last = loop {
+        let update = tokio::time::timeout(std::time::Duration::from_secs(60), updates.recv())
+            .await
+            .expect("progress within a minute")
+            .expect("the subscription stays open until the import is done");
+        assert!(update["errors"].is_null(), "{update}");
+        let progress = update["backfillProgress"].clone();
+        seen.push(progress.clone());
+        if progress["status"] == "done" || progress["status"] == "failed" {
+            break progress;
+        }
+    };
+    assert_eq!(last["status"], "done", "{seen:?}");
+    // The Garmin export's eight activities and the GPX walk.
+    assert_eq!(last["activitiesDone"], 9, "{seen:?}");
+    let note = last["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("9 activities") && note.contains("2 problems"),
+        "{note}"
+    );
+    // Progress moved in steps and never went back.
+    let counts: Vec<i64> = seen
+        .iter()
+        .map(|p| p["activitiesDone"].as_i64().unwrap_or(-1))
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+    assert!(
+        seen.iter().any(|p| p["status"] == "running"),
+        "at least one update while running: {seen:?}"
+    );
+
+    // The import as listed: each problem named by its file.
+    let listed = app
+        .gql(
+            Some(&ann.token),
+            "query($id: ID!) { fileImport(id: $id) { status filesDone filesRead activities duplicates problems { item message } finishedAt } fileImports { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let import = listed.ok()["fileImport"].clone();
+    assert_eq!(import["status"], "done");
+    assert_eq!(import["filesDone"], 3);
+    assert_eq!(import["activities"], 9);
+    let problems = import["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 2, "{import}");
+    assert_eq!(
+        problems[0]["item"],
+        "ann_garmin_export.zip: DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!ann_1003.fit"
+    );
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("truncated"))
+    );
+    assert_eq!(problems[1]["item"], "empty.fit", "{import}");
+    assert_eq!(listed.ok()["fileImports"][0]["id"], id.as_str());
+    assert!(!import["finishedAt"].is_null());
+
+    // The job handed on after every call and each run carried on where the last stopped.
+    let ann_id = uuid::Uuid::parse_str(&ann.id).expect("uuid");
+    let runs = app
+        .state
+        .store
+        .jobs_for(ann_id, 500)
+        .await
+        .expect("jobs")
+        .iter()
+        .filter(|j| j.kind == "files.import")
+        .count();
+    assert!(runs >= 4, "{runs} runs");
+    let uuid = uuid::Uuid::parse_str(&id).expect("uuid");
+    assert_eq!(
+        app.state
+            .store
+            .file_import_kept_bytes(uuid)
+            .await
+            .expect("kept"),
+        0,
+        "the stored upload is gone once read"
+    );
+    let count = app
+        .gql(
+            Some(&ann.token),
+            "{ activities(first: 50) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await
+        .ok()["activities"]["edges"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(count, 9);
+
+    // Another athlete neither sees it nor can follow it.
+    let theirs = app
+        .gql(
+            Some(&bob.token),
+            "query($id: ID!) { fileImport(id: $id) { id } fileImports { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(theirs.ok()["fileImport"], Value::Null);
+    assert_eq!(theirs.ok()["fileImports"], json!([]));
+}

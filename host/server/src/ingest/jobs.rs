@@ -359,7 +359,7 @@ impl Ingest {
         self.events_backfill(athlete, plugin).await;
     }
 
-    async fn events_backfill(&self, athlete: Uuid, plugin: &str) {
+    pub(super) async fn events_backfill(&self, athlete: Uuid, plugin: &str) {
         self.events
             .publish(crate::events::Event::BackfillMoved {
                 athlete: AthleteId(athlete),

@@ -8,6 +8,7 @@
 //! provider's window; it is not a failure.
 
 mod convert;
+pub mod imports;
 pub mod jobs;
 pub mod uploads;
 
@@ -91,6 +92,7 @@ pub struct Ingest {
     connections: Connections,
     jobs: Jobs,
     events: Events,
+    import_settings: self::imports::ImportSettings,
 }
 
 impl std::fmt::Debug for Ingest {
@@ -118,7 +120,14 @@ impl Ingest {
             connections,
             jobs,
             events,
+            import_settings: self::imports::ImportSettings::default(),
         }
+    }
+
+    /// The same service, carrying out file imports with `settings`.
+    pub fn with_import_settings(mut self, settings: self::imports::ImportSettings) -> Self {
+        self.import_settings = settings;
+        self
     }
 
     /// The brake, the queue, the last day's rate windows (of `provider`, or every loaded

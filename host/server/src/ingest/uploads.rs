@@ -101,6 +101,29 @@ pub struct UploadReport {
     pub problems: Vec<UploadProblem>,
 }
 
+/// What one plugin call over an upload did, and where the next call starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadStep {
+    /// This call's part of the report.
+    pub report: UploadReport,
+    /// The plugin's cursor for the next call; `None` once the upload is read.
+    pub next_cursor: Option<String>,
+}
+
+impl UploadReport {
+    /// Adds a step's report to this one.
+    pub fn absorb(&mut self, step: UploadReport) {
+        self.items += step.items;
+        self.problems.extend(step.problems);
+        self.summary.activities += step.summary.activities;
+        self.summary.deleted += step.summary.deleted;
+        self.summary.metrics += step.summary.metrics;
+        self.summary.rejected += step.summary.rejected;
+        self.summary.notices += step.summary.notices;
+        self.summary.duplicates += step.summary.duplicates;
+    }
+}
+
 impl Ingest {
     /// Hands `upload` to `plugin` for `athlete` and stores what it finds, call after call
     /// until the plugin has read everything. Callers authenticate the athlete first.
@@ -111,6 +134,34 @@ impl Ingest {
         upload: Upload,
         mut progress: impl FnMut(&UploadReport),
     ) -> AppResult<UploadReport> {
+        let mut report = UploadReport::default();
+        let mut cursor = None;
+        for _ in 0..MAX_UPLOAD_CALLS {
+            let step = self
+                .upload_step(plugin, athlete, &upload, cursor.take())
+                .await?;
+            report.absorb(step.report);
+            progress(&report);
+            match step.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(report),
+            }
+        }
+        Err(AppError::Internal(anyhow::anyhow!(
+            "the `{plugin}` plugin did not finish reading the upload in {MAX_UPLOAD_CALLS} calls"
+        )))
+    }
+
+    /// One plugin call over `upload`, from `cursor` (the start when `None`), with what it
+    /// found stored before it returns. A caller that keeps the returned cursor can carry on
+    /// later, in another process.
+    pub async fn upload_step(
+        &self,
+        plugin: &str,
+        athlete: &User,
+        upload: &Upload,
+        cursor: Option<String>,
+    ) -> AppResult<UploadStep> {
         let loaded = self
             .plugins
             .get(plugin)
@@ -126,58 +177,47 @@ impl Ingest {
             external_id: athlete.id.to_string(),
             time_zone: athlete.profile.time_zone.name().to_owned(),
         };
-        let headers: Vec<Header> = upload
-            .headers
-            .iter()
-            .map(|(name, value)| Header {
-                name: name.clone(),
-                value: value.clone(),
-            })
-            .collect();
-        let mut report = UploadReport::default();
-        let mut cursor = None;
-        for _ in 0..MAX_UPLOAD_CALLS {
-            let request = UploadRequest {
-                athlete: AthleteRef {
-                    id: athlete.id.to_string(),
-                    external_id: call_athlete.external_id.clone(),
-                    time_zone: call_athlete.time_zone.clone(),
-                },
-                kind: upload.kind,
-                name: upload.name.clone(),
-                content_type: upload.content_type.clone(),
-                headers: headers.clone(),
-                size: upload.body.size(),
-                cursor: cursor.take(),
-            };
-            let call = self
-                .plugins
-                .receive_upload(plugin, request, upload.body.clone(), call_athlete.clone())
-                .await;
-            let outcome = call.result.map_err(|error| upload_error(plugin, error))?;
-            report.items += outcome.items_done;
-            report
-                .problems
-                .extend(outcome.problems.into_iter().map(|p| UploadProblem {
-                    item: p.item,
-                    message: p.message,
-                }));
-            let summary = self.deliver(plugin, athlete, outcome.records).await?;
-            report.summary.activities += summary.activities;
-            report.summary.deleted += summary.deleted;
-            report.summary.metrics += summary.metrics;
-            report.summary.rejected += summary.rejected;
-            report.summary.notices += summary.notices;
-            report.summary.duplicates += summary.duplicates;
-            progress(&report);
-            match outcome.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => return Ok(report),
-            }
-        }
-        Err(AppError::Internal(anyhow::anyhow!(
-            "the `{plugin}` plugin did not finish reading the upload in {MAX_UPLOAD_CALLS} calls"
-        )))
+        let request = UploadRequest {
+            athlete: AthleteRef {
+                id: athlete.id.to_string(),
+                external_id: call_athlete.external_id.clone(),
+                time_zone: call_athlete.time_zone.clone(),
+            },
+            kind: upload.kind,
+            name: upload.name.clone(),
+            content_type: upload.content_type.clone(),
+            headers: upload
+                .headers
+                .iter()
+                .map(|(name, value)| Header {
+                    name: name.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+            size: upload.body.size(),
+            cursor,
+        };
+        let call = self
+            .plugins
+            .receive_upload(plugin, request, upload.body.clone(), call_athlete)
+            .await;
+        let outcome = call.result.map_err(|error| upload_error(plugin, error))?;
+        let summary = self.deliver(plugin, athlete, outcome.records).await?;
+        Ok(UploadStep {
+            report: UploadReport {
+                summary,
+                items: outcome.items_done,
+                problems: outcome
+                    .problems
+                    .into_iter()
+                    .map(|p| UploadProblem {
+                        item: p.item,
+                        message: p.message,
+                    })
+                    .collect(),
+            },
+            next_cursor: outcome.next_cursor,
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use futures::Stream;
 
 use super::types::Activity;
 use super::{parse_id, parse_opt_id, state, viewer};
+use stride_domain::people::GrantAccess;
 use stride_store::{BackfillRow, Connection};
 
 /// A connected provider account.
@@ -305,6 +306,39 @@ impl IngestionQuery {
             .map(Backfill::from))
     }
 
+    /// File imports that ran as jobs (`startFileImport`) for the viewer, or for an athlete
+    /// who granted the viewer access; newest first.
+    async fn file_imports(
+        &self,
+        ctx: &Context<'_>,
+        athlete_id: Option<ID>,
+        #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: i32,
+    ) -> async_graphql::Result<Vec<FileImportRun>> {
+        let athlete = import_athlete(ctx, athlete_id.as_ref(), GrantAccess::Read).await?;
+        Ok(state(ctx)
+            .ingest
+            .file_imports(athlete.id, u32::try_from(first).unwrap_or(20))
+            .await?
+            .into_iter()
+            .map(FileImportRun)
+            .collect())
+    }
+
+    /// One file import that ran as a job, if it is the viewer's or a granting athlete's.
+    async fn file_import(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        athlete_id: Option<ID>,
+    ) -> async_graphql::Result<Option<FileImportRun>> {
+        let athlete = import_athlete(ctx, athlete_id.as_ref(), GrantAccess::Read).await?;
+        Ok(state(ctx)
+            .ingest
+            .file_import(athlete.id, parse_id(&id, "id")?)
+            .await?
+            .map(FileImportRun))
+    }
+
     /// The viewer's open to-dos (e.g. rate an imported session's effort).
     async fn my_tasks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AthleteTask>> {
         Ok(state(ctx)
@@ -424,6 +458,43 @@ impl IngestionMutation {
             );
         }
         Ok(results)
+    }
+
+    /// Starts importing activity files as a job, for the viewer or for an athlete who granted
+    /// the viewer read-write access, and answers as soon as the files are stored: for an
+    /// export of years, where `importFiles` would hold the request open for minutes. The
+    /// athlete follows it with the `backfillProgress(provider: "files")` subscription (or the
+    /// `fileImport` query); each file's problems are listed with it when it is done.
+    async fn start_file_import(
+        &self,
+        ctx: &Context<'_>,
+        files: Vec<async_graphql::Upload>,
+        athlete_id: Option<ID>,
+        #[graphql(
+            default = "files",
+            desc = "The plugin that reads them (`files`, the built-in importer, unless another is installed)."
+        )]
+        plugin: String,
+    ) -> async_graphql::Result<FileImportRun> {
+        let viewer = viewer(ctx)?;
+        let athlete = import_athlete(ctx, athlete_id.as_ref(), GrantAccess::ReadWrite).await?;
+        let mut taken = Vec::with_capacity(files.len());
+        for file in files {
+            let value = file
+                .value(ctx)
+                .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+            taken.push(crate::ingest::imports::ImportedFile {
+                name: value.filename,
+                content_type: value.content_type,
+                file: value.content,
+            });
+        }
+        Ok(FileImportRun(
+            state(ctx)
+                .ingest
+                .start_file_import(&plugin, &athlete, viewer.id(), taken)
+                .await?,
+        ))
     }
 
     /// A link to connect the viewer's account at a provider (e.g. `strava`).
@@ -610,5 +681,113 @@ impl FileImport {
             problems: Vec::new(),
             error: Some(error),
         }
+    }
+}
+
+/// The athlete an import concerns: the viewer, or one who granted the viewer `access`.
+async fn import_athlete(
+    ctx: &Context<'_>,
+    athlete_id: Option<&ID>,
+    access: GrantAccess,
+) -> async_graphql::Result<stride_store::User> {
+    let viewer = viewer(ctx)?;
+    let athlete_id = parse_opt_id(athlete_id, "athleteId")?.unwrap_or(viewer.id());
+    Ok(state(ctx)
+        .training
+        .athlete(viewer, athlete_id, access)
+        .await?)
+}
+
+/// A file import that runs as a job, and how far it has come.
+pub struct FileImportRun(pub crate::ingest::imports::FileImport);
+
+/// A file of an import.
+#[derive(SimpleObject)]
+pub struct ImportedFileInfo {
+    /// Its name as uploaded.
+    pub name: String,
+    /// Bytes.
+    pub size: f64,
+}
+
+#[Object]
+impl FileImportRun {
+    /// Import id.
+    async fn id(&self) -> ID {
+        ID(self.0.row.id.to_string())
+    }
+
+    /// The plugin reading the files.
+    async fn plugin(&self) -> &str {
+        &self.0.row.plugin
+    }
+
+    /// queued, running, done or failed.
+    async fn status(&self) -> &str {
+        self.0.row.status.as_str()
+    }
+
+    /// The files sent, in order.
+    async fn files(&self) -> Vec<ImportedFileInfo> {
+        self.0
+            .files
+            .iter()
+            .map(|f| ImportedFileInfo {
+                name: f.name.clone(),
+                size: f.size as f64,
+            })
+            .collect()
+    }
+
+    /// Files sent that have been read to the end.
+    async fn files_done(&self) -> i32 {
+        self.0.row.file_index
+    }
+
+    /// Items read so far (files, and the entries of archives).
+    async fn files_read(&self) -> i32 {
+        self.0.row.items
+    }
+
+    /// Activities stored (new or updated).
+    async fn activities(&self) -> i32 {
+        self.0.row.activities
+    }
+
+    /// Activities recognised as a workout already stored from another source.
+    async fn duplicates(&self) -> i32 {
+        self.0.row.duplicates
+    }
+
+    /// Records refused by validation.
+    async fn refused(&self) -> i32 {
+        self.0.row.refused
+    }
+
+    /// What could not be used, each named by its file (inside an archive: its path there).
+    async fn problems(&self) -> Vec<ImportProblem> {
+        self.0
+            .problems
+            .iter()
+            .map(|p| ImportProblem {
+                item: p.item.clone(),
+                message: p.message.clone(),
+            })
+            .collect()
+    }
+
+    /// When it was started.
+    async fn started_at(&self) -> DateTime<Utc> {
+        self.0.row.created_at
+    }
+
+    /// Last progress.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.row.updated_at
+    }
+
+    /// When it finished.
+    async fn finished_at(&self) -> Option<DateTime<Utc>> {
+        self.0.row.finished_at
     }
 }
