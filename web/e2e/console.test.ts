@@ -770,6 +770,30 @@ describe('the console', () => {
       }
     });
 
+    test('import files in the background: the job is followed live, then its result and problems', async () => {
+      await page.goto('/connections');
+      await heading(page, 'Connections');
+      const upload = page.locator('section#upload');
+      await upload.getByLabel('Files').setInputFiles([
+        { name: 'hill-repeats.gpx', mimeType: 'application/gpx+xml', buffer: Buffer.from(gpxRun('2026-02-12T07:00:00Z', 40 * 60)) },
+        { name: 'not-a-track.gpx', mimeType: 'application/gpx+xml', buffer: Buffer.from('<gpx><oops') },
+      ]);
+      const background = upload.getByLabel(/Import in the background/);
+      // Small files are read in the request unless the athlete asks otherwise.
+      assert.equal(await background.isChecked(), false);
+      await background.check();
+      await upload.getByRole('button', { name: 'Import 2 files' }).click();
+      const results = upload.getByRole('region', { name: 'Import results' });
+      await results.waitFor({ timeout: 60_000 });
+      await results.getByText(/^1 activity imported from 2 files\. 1 problem: see below\./).waitFor();
+      assert.match(await results.locator('.problems li').first().innerText(), /^not-a-track\.gpx: /);
+      await shot(page, 'import-background');
+
+      // The API lists it, done, with the same counts.
+      const listed = await gql(server.url, data.ann.token, '{ fileImports(first: 1) { status activities filesRead problems { item } } }');
+      assert.deepEqual(listed.fileImports[0], { status: 'done', activities: 1, filesRead: 2, problems: [{ item: 'not-a-track.gpx' }] });
+    });
+
     test('copies: a logged run and the iPhone’s copy are one workout; either can count, or they are separated', async () => {
       const logged = await gql(server.url, data.ann.token, 'mutation($i: ActivityInput!) { logActivity(input: $i) { id } }', {
         i: { sport: 'RUN', name: 'Copies e2e run', startTime: '2026-03-01T07:00:00Z', durationSeconds: 3600, distanceMeters: 10000 },

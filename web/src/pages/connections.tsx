@@ -1,11 +1,12 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ErrorNotice, Facts, Input, Loading, Notice, Page } from '../components/ui';
 import { graphql } from '../gql';
-import type { ConnectionsQuery, ImportFilesMutation } from '../gql/graphql';
+import type { ConnectionsQuery, FileImportQuery, ImportFilesMutation } from '../gql/graphql';
 import { asApiError, request, type ApiError } from '../lib/api';
 import { instant } from '../lib/format';
 import { useAction, useQuery } from '../lib/hooks';
 import { uploadRequest, type UploadProgress } from '../lib/upload';
+import { useSubscription } from '../lib/ws';
 
 const Connections = graphql(`
   query Connections {
@@ -358,6 +359,125 @@ function RelayTokens() {
   );
 }
 
+const StartFileImportDoc = graphql(`
+  mutation StartFileImport($files: [Upload!]!, $athleteId: ID) {
+    startFileImport(files: $files, athleteId: $athleteId) {
+      id
+    }
+  }
+`);
+
+const FileImportDoc = graphql(`
+  query FileImport($id: ID!, $athleteId: ID) {
+    fileImport(id: $id, athleteId: $athleteId) {
+      id
+      status
+      files {
+        name
+        size
+      }
+      filesDone
+      filesRead
+      activities
+      duplicates
+      refused
+      problems {
+        item
+        message
+      }
+      finishedAt
+    }
+  }
+`);
+
+const FileImportProgressDoc = graphql(`
+  subscription FileImportProgress {
+    backfillProgress(provider: "files") {
+      status
+      pagesDone
+      activitiesDone
+      note
+    }
+  }
+`);
+
+/** Uploads larger than this go to the background by default. */
+const BACKGROUND_BYTES = 16 * 1024 * 1024;
+
+type Background = NonNullable<FileImportQuery['fileImport']>;
+
+/**
+ * Follows an import that runs as a job: over the subscription for the viewer's own imports,
+ * by asking again every two seconds for an athlete's (the subscription is the viewer's own).
+ */
+function BackgroundImport(props: { id: string; athleteId?: string | null }) {
+  const [run, setRun] = useState<Background | null>(null);
+  const [live, setLive] = useState<{ pagesDone: number; activitiesDone: number; note?: string | null } | null>(null);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const own = !props.athleteId;
+  const refresh = async () => {
+    try {
+      const answer = await request(FileImportDoc, { id: props.id, athleteId: props.athleteId ?? null });
+      setRun(answer.fileImport ?? null);
+    } catch (failure) {
+      setError(asApiError(failure));
+    }
+  };
+  const finished = run?.status === 'done' || run?.status === 'failed';
+  useEffect(() => void refresh(), [props.id, props.athleteId]);
+  useEffect(() => {
+    if (own || finished) return;
+    const timer = setInterval(() => void refresh(), 2000);
+    return () => clearInterval(timer);
+  }, [props.id, props.athleteId, own, finished]);
+  useSubscription(
+    FileImportProgressDoc,
+    {},
+    (data) => {
+      const p = data.backfillProgress;
+      setLive({ pagesDone: p.pagesDone, activitiesDone: p.activitiesDone, note: p.note });
+      if (p.status === 'done' || p.status === 'failed') void refresh();
+    },
+    own && !finished,
+  );
+  if (error) return <ErrorNotice error={error} retry={() => void refresh()} />;
+  if (!run) return <Loading />;
+  if (!finished) {
+    const read = Math.max(live?.pagesDone ?? 0, run.filesRead);
+    const stored = Math.max(live?.activitiesDone ?? 0, run.activities);
+    return (
+      <div class="upload-progress" role="status" aria-label="Background import">
+        <p>
+          Importing in the background: {stored === 1 ? '1 activity' : `${stored} activities`} from {read === 1 ? '1 file' : `${read} files`} so far. You can leave
+          this page; the import goes on.
+        </p>
+        {live?.note && <p class="small muted">{live.note}</p>}
+        <progress aria-label="Import progress" />
+      </div>
+    );
+  }
+  return (
+    <div class="import-results" role="region" aria-label="Import results">
+      <Notice kind={run.status === 'failed' || run.problems.length > 0 ? 'warning' : 'success'} live>
+        <p>
+          {run.activities === 1 ? '1 activity' : `${run.activities} activities`} imported from {run.filesRead === 1 ? '1 file' : `${run.filesRead} files`}
+          {run.duplicates ? `, ${run.duplicates === 1 ? '1 was a workout' : `${run.duplicates} were workouts`} already stored from another source` : ''}.
+          {run.problems.length > 0 && ` ${run.problems.length === 1 ? '1 problem' : `${run.problems.length} problems`}: see below.`}
+        </p>
+      </Notice>
+      {run.problems.length > 0 && (
+        <ul class="problems">
+          {run.problems.map((p, j) => (
+            <li key={j}>
+              <strong>{p.item}</strong>: {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 type FileResult = ImportFilesMutation['importFiles'][number];
 
 function bytes(n: number): string {
@@ -372,16 +492,25 @@ export function ImportFiles(props: { athleteId?: string | null }) {
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [results, setResults] = useState<FileResult[] | null>(null);
   const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [background, setBackground] = useState<boolean | null>(null);
+  const [job, setJob] = useState<string | null>(null);
   const busy = progress !== null;
   const total = files.reduce((s, f) => s + f.size, 0);
+  const inBackground = background ?? total > BACKGROUND_BYTES;
   const start = async () => {
     if (!files.length) return;
     setError(undefined);
     setResults(null);
+    setJob(null);
     setProgress({ loaded: 0, total, sent: false });
     try {
-      const answer = await uploadRequest(ImportFilesDoc, { athleteId: props.athleteId ?? null }, files, setProgress);
-      setResults(answer.importFiles);
+      if (inBackground) {
+        const answer = await uploadRequest(StartFileImportDoc, { athleteId: props.athleteId ?? null }, files, setProgress);
+        setJob(answer.startFileImport.id);
+      } else {
+        const answer = await uploadRequest(ImportFilesDoc, { athleteId: props.athleteId ?? null }, files, setProgress);
+        setResults(answer.importFiles);
+      }
     } catch (failure) {
       setError(asApiError(failure));
     } finally {
@@ -417,6 +546,7 @@ export function ImportFiles(props: { athleteId?: string | null }) {
             onChange={(e) => {
               setFiles(Array.from(e.currentTarget.files ?? []));
               setResults(null);
+              setJob(null);
               setError(undefined);
             }}
           />
@@ -426,6 +556,10 @@ export function ImportFiles(props: { athleteId?: string | null }) {
             {files.length === 1 ? '1 file' : `${files.length} files`}, {bytes(total)}
           </p>
         )}
+        <div class="check">
+          <input id="import-background" type="checkbox" checked={inBackground} disabled={busy} onChange={(e) => setBackground(e.currentTarget.checked)} />
+          <label for="import-background">Import in the background (for exports of years: follow it here, or leave and come back)</label>
+        </div>
         <div class="actions">
           <button type="submit" disabled={busy || files.length === 0}>
             {busy ? 'Importing…' : files.length > 1 ? `Import ${files.length} files` : 'Import'}
@@ -434,11 +568,14 @@ export function ImportFiles(props: { athleteId?: string | null }) {
       </form>
       {progress && (
         <div class="upload-progress" role="status">
-          <label for="upload-bar">{progress.sent ? 'Uploaded; Stride is reading the files…' : `Uploading… ${pct ?? 0}%`}</label>
+          <label for="upload-bar">
+            {progress.sent ? (inBackground ? 'Uploaded; Stride is storing the files…' : 'Uploaded; Stride is reading the files…') : `Uploading… ${pct ?? 0}%`}
+          </label>
           <progress id="upload-bar" max={100} value={progress.sent ? undefined : (pct ?? undefined)} />
         </div>
       )}
       <ErrorNotice error={error} retry={files.length ? () => void start() : undefined} />
+      {job && <BackgroundImport id={job} athleteId={props.athleteId} />}
       {results && (
         <div class="import-results" role="region" aria-label="Import results">
           <Notice kind={troubled > 0 ? 'warning' : 'success'} live>

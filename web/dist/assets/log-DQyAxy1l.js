@@ -1,4 +1,4 @@
-import{o as I,a as e,P as H,j as x,d as y,T as q,u as L,f as R,k as m,r as k,l as b,i as v,I as d,w as A,C as $,E as w,N as V,c as O,e as F,g as D}from"./console-BD59X3B4.js";import{v as P,w as C,x as E,t as K,b as N,a as G}from"./format-qEaakrqp.js";import{SPORTS as Q}from"./activities-DaxolvI1.js";import"./preload-helper-CVfkMyKi.js";const W=D(`
+import{q as I,a as e,P as H,j as x,d as y,T as q,u as L,f as R,k as m,r as k,l as b,i as v,I as d,w as A,C as $,E as w,N as V,c as O,e as F,g as D}from"./console-3qIYcZ9a.js";import{v as P,w as C,x as E,t as K,b as N,a as G}from"./format-qEaakrqp.js";import{SPORTS as Q}from"./activities-CMCkEDtY.js";import"./preload-helper-CVfkMyKi.js";const W=D(`
   mutation LogActivity($athleteId: ID, $input: ActivityInput!) {
     logActivity(athleteId: $athleteId, input: $input) {
       id

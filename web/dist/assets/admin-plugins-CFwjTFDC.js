@@ -1,4 +1,4 @@
-import{e as y,d as g,u,r as h,a as e,E as b,N as k,L as w,S as P,P as E,g as c,F as p,I as $}from"./console-BD59X3B4.js";import{i as d,w as m}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const C=c(`
+import{e as y,d as g,u,r as h,a as e,E as b,N as k,L as w,S as P,P as E,g as c,F as p,I as $}from"./console-3qIYcZ9a.js";import{i as d,w as m}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const C=c(`
   query AdminPlugins {
     plugins {
       id

@@ -1,4 +1,4 @@
-import{k as D,g as y,d as h,a as t,I as o,i as s,S as g}from"./console-BD59X3B4.js";import{b as S,c as b}from"./format-qEaakrqp.js";const f=y(`
+import{k as D,g as y,d as h,a as t,I as o,i as s,S as g}from"./console-3qIYcZ9a.js";import{b as S,c as b}from"./format-qEaakrqp.js";const f=y(`
   mutation CreatePlan($athleteId: ID, $input: PlanCreateInput!) {
     createPlan(athleteId: $athleteId, input: $input) {
       id

@@ -1,4 +1,4 @@
-import{o as P,j as H,e as V,a as e,E as v,L as N,S as p,F as g,N as x,P as B,g as f,T as j,J as _,u as b,r as w,n as W,d as E,k as $,I as y,w as G,f as L,l as I,i as C,C as q}from"./console-BD59X3B4.js";import{a as J,C as S}from"./chart-wbm6aZZH.js";import{h as D,d as R,j as T,k as K,e as h,i as m,w as U,p as z,n as k,o as Q}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const X=f(`
+import{q as P,j as H,e as V,a as e,E as v,L as N,S as p,F as g,N as x,P as B,g as f,T as j,J as _,u as b,r as w,n as W,d as E,k as $,I as y,w as G,f as L,l as I,i as C,C as q}from"./console-3qIYcZ9a.js";import{a as J,C as S}from"./chart-ylM9psWn.js";import{h as D,d as R,j as T,k as K,e as h,i as m,w as U,p as z,n as k,o as Q}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const X=f(`
   query ActivityDetail($id: ID!, $points: Int) {
     activity(id: $id) {
       id

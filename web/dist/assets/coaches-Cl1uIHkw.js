@@ -1,4 +1,4 @@
-import{e as v,d as A,u as m,f as E,r as y,a as e,E as i,L as R,I as g,R as k,N as C,P as b,g as l}from"./console-BD59X3B4.js";import{i as p}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const f=l(`
+import{e as v,d as A,u as m,f as E,r as y,a as e,E as i,L as R,I as g,R as k,N as C,P as b,g as l}from"./console-3qIYcZ9a.js";import{i as p}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const f=l(`
   query MyCoaches {
     myCoaches {
       id

@@ -1,4 +1,4 @@
-import{c as $,T as y,e as I,d as q,u as w,r as V,a as e,E as b,N as k,i as v,I as s,n as P,L as K,S as A,J as E,P as T,g as h}from"./console-BD59X3B4.js";import{i as C}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const D=h(`
+import{c as $,T as y,e as I,d as q,u as w,r as V,a as e,E as b,N as k,i as v,I as s,n as P,L as K,S as A,J as E,P as T,g as h}from"./console-3qIYcZ9a.js";import{i as C}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const D=h(`
   query AuditLog($filter: AuditFilterInput, $first: Int, $after: String) {
     auditLog(filter: $filter, first: $first, after: $after) {
       pageInfo {

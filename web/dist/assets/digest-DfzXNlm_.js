@@ -1,4 +1,4 @@
-import{j as D,c as S,T as N,e as W,a as e,E as b,L as v,S as m,P as E,g as L,F as f}from"./console-BD59X3B4.js";import{b as P,c as h,r as p,l as y,d as C,e as c,i as I}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const T=L(`
+import{j as D,c as S,T as N,e as W,a as e,E as b,L as v,S as m,P as E,g as L,F as f}from"./console-3qIYcZ9a.js";import{b as P,c as h,r as p,l as y,d as C,e as c,i as I}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const T=L(`
   query WeeklyDigest($weekOf: NaiveDate) {
     weeklyDigest(weekOf: $weekOf) {
       recipientName

@@ -1,4 +1,4 @@
-import{e as h,a as e,E as o,L as c,P as m,g,S as d,p}from"./console-BD59X3B4.js";import{s as u,l as y,w as i}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const f=g(`
+import{e as h,a as e,E as o,L as c,P as m,g,S as d,v as p}from"./console-3qIYcZ9a.js";import{s as u,l as y,w as i}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const f=g(`
   query CoachAthletes {
     myAthletes {
       id

@@ -1,4 +1,4 @@
-import{j as g,x as m,a as e,P as k,e as E,d as x,u as b,f as y,r as v,l as S,i as N,I as c,E as u,N as D,L as R,S as $,g as h,A as T,s as C}from"./console-BD59X3B4.js";import{i as A,w as I}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const U=h(`
+import{j as g,x as m,a as e,P as k,e as E,d as x,u as b,f as y,r as v,l as S,i as N,I as c,E as u,N as D,L as R,S as $,g as h,A as T,s as C}from"./console-3qIYcZ9a.js";import{i as A,w as I}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const U=h(`
   query AdminUsers {
     users {
       id

@@ -1,4 +1,4 @@
-import{o as R,e as O,d as T,u as C,r as A,a as e,E,N as V,L as x,P as F,g as I,S as m,F as H,T as P}from"./console-BD59X3B4.js";import{C as w,a as U}from"./chart-wbm6aZZH.js";import{i as k,l as q}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const W=I(`
+import{q as R,e as O,d as T,u as C,r as A,a as e,E,N as V,L as x,P as F,g as I,S as m,F as H,T as P}from"./console-3qIYcZ9a.js";import{C as w,a as U}from"./chart-ylM9psWn.js";import{i as k,l as q}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const W=I(`
   query Insights($athleteId: ID) {
     insights(athleteId: $athleteId) {
       ...InsightsView

@@ -1,4 +1,4 @@
-import{e as p,h as b,d as c,u as y,r as S,a as e,E as h,L as k,R as D,C as u,N as g,P as A,j as E,S as $,g as w,i as m}from"./console-BD59X3B4.js";import{A as N,U as T,d as C}from"./account-D4Fe1160.js";import{l as q,D as f,i as P}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const R=w(`
+import{e as p,h as b,d as c,u as y,r as S,a as e,E as h,L as k,R as D,C as u,N as g,P as A,j as E,S as $,g as w,i as m}from"./console-3qIYcZ9a.js";import{A as N,U as T,d as C}from"./account-BiRM-9kO.js";import{l as q,D as f,i as P}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const R=w(`
   query DigestSettings {
     digestSettings {
       email

@@ -1,4 +1,4 @@
-import{g as l,k as s,a,I as i,l as n,i as h,S as u,R as d}from"./console-BD59X3B4.js";import{t as m,f as g,a as c}from"./format-qEaakrqp.js";const H=l(`
+import{g as l,k as s,a,I as i,l as n,i as h,S as u,R as d}from"./console-3qIYcZ9a.js";import{t as m,f as g,a as c}from"./format-qEaakrqp.js";const H=l(`
   query Account {
     me {
       id

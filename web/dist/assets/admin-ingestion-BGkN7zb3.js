@@ -1,4 +1,4 @@
-import{e as u,d as b,u as p,r as g,a as e,E as l,L as m,S as i,I as y,F as k,P as I,g as o}from"./console-BD59X3B4.js";import{i as d}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const f=o(`
+import{e as u,d as b,u as p,r as g,a as e,E as l,L as m,S as i,I as y,F as k,P as I,g as o}from"./console-3qIYcZ9a.js";import{i as d}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const f=o(`
   query AdminIngestion {
     ingestion {
       brake {

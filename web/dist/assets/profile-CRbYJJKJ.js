@@ -1,4 +1,4 @@
-import{e as f,h as y,a as e,E as c,L as P,S as v,F as g,t as m,P as S,d as u,u as h,f as p,r as w,I as i,i as N,N as b,n as A,g as F}from"./console-BD59X3B4.js";import{A as x,r as D,s as V,U as B,S as E,B as T,a as I,b as Z,H as C}from"./account-D4Fe1160.js";import{w as O,i as q}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const H=F(`
+import{e as f,h as y,a as e,E as c,L as P,S as v,F as g,t as m,P as S,d as u,u as h,f as p,r as w,I as i,i as N,N as b,n as A,g as F}from"./console-3qIYcZ9a.js";import{A as x,r as D,s as V,U as B,S as E,B as T,a as I,b as Z,H as C}from"./account-BiRM-9kO.js";import{w as O,i as q}from"./format-qEaakrqp.js";import"./preload-helper-CVfkMyKi.js";const H=F(`
   mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
     changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {
       expiresAt
