@@ -103,6 +103,13 @@ thread_local! {
 /// Lines a rule may print per run (`print`/`debug`); more are dropped.
 const MAX_PRINTED: usize = 50;
 
+/// A snapshot converted for rules once (see [`RuleEngine::prepare`]).
+pub struct PreparedSnapshot {
+    scope: Scope<'static>,
+    /// The snapshot's own entries; a rule's variables come after them.
+    base: usize,
+}
+
 /// The rhai engine with Stride's sandbox and helpers.
 pub struct RuleEngine {
     engine: Engine,
@@ -295,20 +302,43 @@ impl RuleEngine {
         Ok(ast)
     }
 
+    /// Makes `snapshot` ready for rules: once, for every rule that runs against it.
+    pub fn prepare(&self, snapshot: &Snapshot) -> Result<PreparedSnapshot, RuleError> {
+        let scope = snapshot_scope(snapshot, true)?;
+        Ok(PreparedSnapshot {
+            base: scope.len(),
+            scope,
+        })
+    }
+
     /// Runs a compiled rule against `snapshot`; returns its proposals and what it printed.
     pub fn run(
         &self,
         ast: &AST,
         snapshot: &Snapshot,
     ) -> Result<(Vec<ProposalDraft>, Vec<String>), RuleError> {
-        let mut scope = snapshot_scope(snapshot, true)?;
+        let mut prepared = self.prepare(snapshot)?;
+        self.run_prepared(ast, &mut prepared)
+    }
+
+    /// Runs a compiled rule against a prepared snapshot. The snapshot's fields are constants,
+    /// which no rule can change; what a rule declares is dropped when it ends, so the next
+    /// rule starts from the same snapshot.
+    pub fn run_prepared(
+        &self,
+        ast: &AST,
+        prepared: &mut PreparedSnapshot,
+    ) -> Result<(Vec<ProposalDraft>, Vec<String>), RuleError> {
         DEADLINE.with(|d| {
             d.set(Some(
                 Instant::now() + Duration::from_millis(self.limits.timeout_ms),
             ))
         });
         PRINTED.with(|p| p.borrow_mut().clear());
-        let result = self.engine.eval_ast_with_scope::<Dynamic>(&mut scope, ast);
+        let result = self
+            .engine
+            .eval_ast_with_scope::<Dynamic>(&mut prepared.scope, ast);
+        prepared.scope.rewind(prepared.base);
         DEADLINE.with(|d| d.set(None));
         let printed = PRINTED.with(|p| std::mem::take(&mut *p.borrow_mut()));
         let value = result.map_err(|e| describe(&e, &self.limits))?;
@@ -495,6 +525,35 @@ mod tests {
             .expect_err("incomplete");
         assert!(missing.to_string().contains("proposal 1"), "{missing}");
         assert_eq!(engine.evaluate("()", &snapshot), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn rules_sharing_a_prepared_snapshot_cannot_change_it_for_each_other() {
+        let engine = engine();
+        let mut prepared = engine.prepare(&Snapshot::default()).expect("prepared");
+        let look = engine
+            .compile("print(`${today_workouts.len()} ${type_of(today_workouts)}`); []")
+            .expect("compiles");
+        let seen =
+            |prepared: &mut PreparedSnapshot| engine.run_prepared(&look, prepared).expect("runs").1;
+        let before = seen(&mut prepared);
+        assert_eq!(before, ["0 array"]);
+        for attempt in [
+            "today_workouts.push(1); []",
+            "today_workouts += [1]; []",
+            "let today_workouts = [1, 2]; []",
+            "let f = || { today_workouts.push(1); }; f.call(); []",
+            "let f = |x| { today_workouts.push(x); }; f.call(1); []",
+            "let g = 1; loop { }",
+        ] {
+            let ast = engine.compile(attempt).expect(attempt);
+            let _ = engine.run_prepared(&ast, &mut prepared);
+            assert_eq!(seen(&mut prepared), before, "after {attempt}");
+        }
+        // A later rule may declare what an earlier one did.
+        let declares = engine.compile("let g = 2; []").expect("compiles");
+        assert!(engine.run_prepared(&declares, &mut prepared).is_ok());
+        assert!(engine.run_prepared(&declares, &mut prepared).is_ok());
     }
 
     #[test]

@@ -442,29 +442,53 @@ impl Rules {
             self.full_snapshot(&athlete),
             self.effective_rules(athlete_id)
         )?;
-        // A rule the athlete did not write (a coach's) sees what a coach may see: no private
-        // activity, so none can reach its proposals' receipts either.
-        let others = Arc::new(without_private(full.clone(), &private));
-        let full = Arc::new(full);
         let mut report = EvaluationReport {
             rules: rules.len(),
             ..EvaluationReport::default()
         };
         report.timings.snapshot = started.elapsed();
-        for rule in rules {
-            let engine = self.engine.clone();
-            let view = if rule.author.is_none_or(|author| author == athlete_id) {
-                full.clone()
-            } else {
-                others.clone()
-            };
-            let source = rule.source.clone();
-            let scripts = Instant::now();
-            // Scripts are bounded (operations, time) but still CPU: never on the async runtime.
-            let outcome = tokio::task::spawn_blocking(move || engine.evaluate(&source, &view))
-                .await
-                .unwrap_or_else(|e| Err(RuleError::Runtime(format!("the rule crashed: {e}"))));
-            report.timings.scripts += scripts.elapsed();
+        // A rule the athlete did not write (a coach's) sees what a coach may see: no private
+        // activity, so none can reach its proposals' receipts either. Each view is converted
+        // for the scripts once, and every rule runs in one blocking task: scripts are bounded
+        // (operations, time) but still CPU, never on the async runtime.
+        let scripts = Instant::now();
+        let runs: Vec<(String, bool)> = rules
+            .iter()
+            .map(|rule| {
+                let own = rule.author.is_none_or(|author| author == athlete_id);
+                (rule.source.clone(), own)
+            })
+            .collect();
+        let engine = self.engine.clone();
+        let outcomes = tokio::task::spawn_blocking(move || {
+            let mut own_view = None;
+            let mut others_view = None;
+            runs.into_iter()
+                .map(|(source, own)| {
+                    let ast = engine.compile(&source)?;
+                    let view = if own {
+                        own_view.get_or_insert_with(|| engine.prepare(&full))
+                    } else {
+                        others_view.get_or_insert_with(|| {
+                            engine.prepare(&without_private(full.clone(), &private))
+                        })
+                    };
+                    match view {
+                        Ok(prepared) => engine
+                            .run_prepared(&ast, prepared)
+                            .map(|(drafts, _)| drafts),
+                        Err(error) => Err(error.clone()),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_else(|e| {
+            let crashed = RuleError::Runtime(format!("the rules crashed: {e}"));
+            vec![Err(crashed); report.rules]
+        });
+        report.timings.scripts += scripts.elapsed();
+        for (rule, outcome) in rules.into_iter().zip(outcomes) {
             let filing = Instant::now();
             let drafts = match outcome {
                 Ok(drafts) => drafts,
