@@ -163,7 +163,7 @@ for db in $BENCH_DBS; do
     || { cat "$RUN/stride-$db-owner.log" >&2; exit 1; }
   "$BENCH_STRIDE_BIN" serve --listen "127.0.0.1:$ST_PORT" > "$RUN/stride-$db.log" 2>&1 & PIDS+=($!)
   wait_http "http://127.0.0.1:$ST_PORT/readyz" 120
-  ST_RUNS=(gpx-seq gpx-conc fit-seq fit-conc fixtures cli-gpx cli-fit export)
+  ST_RUNS=(gpx-seq gpx-conc fit-seq fit-conc fixtures cli-gpx cli-fit export export-job)
   "$PY" "$HERE/drive.py" athletes --base "http://127.0.0.1:$ST_PORT" --owner-email owner@bench.local \
     --owner-password "$PASSWORD" --password "$PASSWORD" $(for u in "${ST_RUNS[@]}"; do echo "st-$u@bench.local"; done)
   count_cmd() { echo "$SQL \"select count(*) from activities a join users u on u.id = a.user_id where u.email = 'st-$1@bench.local'\""; }
@@ -179,6 +179,12 @@ for db in $BENCH_DBS; do
   st fit-seq "$FIT_DIR" 1 "FIT, sequential" --warmup "$WARMUP"
   st fit-conc "$FIT_DIR" "$CONCURRENCY" "FIT, concurrent" --warmup "$WARMUP"
   st fixtures "$AS_SHIPPED" 1 "FIT fixtures as shipped"
+  if [[ -z "${SKIP_EXPORT:-}" ]]; then
+    echo "== Stride ($db): the 10-year export as one startFileImport (a job)"
+    "$PY" "$HERE/drive.py" background --base "http://127.0.0.1:$ST_PORT" --email st-export-job@bench.local \
+      --password "$PASSWORD" --file "$EXPORT_ZIP" --label "Export zip as a job ($db)" --out "$RESULTS" \
+      --count-cmd "$(count_cmd export-job)"
+  fi
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'
 
   # The CLI imports in-process (no HTTP); the server is stopped so nothing else runs.
