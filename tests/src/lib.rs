@@ -653,6 +653,7 @@ impl TestApp {
                 files,
             )
             .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
         answer.ok()["importFiles"]
             .as_array()
             .expect("results")

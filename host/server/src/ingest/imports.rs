@@ -345,7 +345,7 @@ impl Ingest {
         let every = Duration::from_millis(settings.progress_ms);
         let mut saved = Instant::now();
         import.row.status = FileImportStatus::Running;
-        if !self.save_import(&import, false).await? {
+        if !self.save_import(&import).await? {
             return Ok(());
         }
         let total = import.files.len();
@@ -406,7 +406,7 @@ impl Ingest {
                 let finished_file = import.row.cursor.is_none();
                 let handing_on = started.elapsed() >= slice;
                 if finished_file || handing_on || saved.elapsed() >= every {
-                    if !self.save_import(&import, false).await? {
+                    if !self.save_import(&import).await? {
                         return Ok(());
                     }
                     saved = Instant::now();
@@ -430,7 +430,7 @@ impl Ingest {
         }
         import.row.status = FileImportStatus::Done;
         import.row.finished_at = Some(self.clock.now());
-        self.save_import(&import, true).await?;
+        self.save_import(&import).await?;
         Ok(())
     }
 
@@ -448,7 +448,7 @@ impl Ingest {
 
     /// Saves an import's progress and reports it as the athlete's history import; false when
     /// the import is gone (its athlete was erased).
-    async fn save_import(&self, import: &FileImport, finished: bool) -> AppResult<bool> {
+    async fn save_import(&self, import: &FileImport) -> AppResult<bool> {
         let now = self.clock.now();
         let mut import = import.clone();
         import.row.updated_at = now;
@@ -459,6 +459,10 @@ impl Ingest {
             FileImportStatus::Done => BackfillStatus::Done,
             FileImportStatus::Failed => BackfillStatus::Failed,
         };
+        let finished = matches!(
+            import.row.status,
+            FileImportStatus::Done | FileImportStatus::Failed
+        );
         let note = if finished {
             import.summary()
         } else {
