@@ -72,6 +72,9 @@ pub enum TestDatabase {
         /// The database's name.
         name: String,
     },
+    /// Another server's database, used by a second replica ([`TestApp::spawn_replica`]):
+    /// the server that created it removes it.
+    Shared,
 }
 
 impl TestDatabase {
@@ -726,6 +729,24 @@ impl TestApp {
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
         }
+    }
+
+    /// Whether this server runs on PostgreSQL (where replicas exist).
+    pub fn on_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+
+    /// Starts a second replica on this server's database and clock, as a production
+    /// deployment runs several (PostgreSQL only: SQLite belongs to one process). Drop it
+    /// before this one.
+    pub async fn spawn_replica(&self) -> TestApp {
+        assert!(self.on_postgres(), "replicas share a PostgreSQL database");
+        Self::spawn_on(
+            (TestDatabase::Shared, self.database_url.clone()),
+            self.clock.clone(),
+            |_| {},
+        )
+        .await
     }
 
     /// Stops the server gracefully and waits for it.

@@ -245,6 +245,12 @@ pub struct AuthConfig {
     pub login_failure_window_s: u64,
     /// The longest an impersonation session may last, minutes.
     pub impersonation_max_minutes: u32,
+    /// How long this replica may answer a session token from memory without reading the
+    /// database, seconds (0: read it on every request). Ending a session, a role or profile
+    /// change reach every replica's cache at once; this bounds what a lost notice leaves.
+    pub session_cache_s: u64,
+    /// Sessions remembered at most.
+    pub session_cache_entries: u64,
 }
 
 impl Default for AuthConfig {
@@ -259,6 +265,8 @@ impl Default for AuthConfig {
             login_lock_max_s: 900,
             login_failure_window_s: 3_600,
             impersonation_max_minutes: 60,
+            session_cache_s: 60,
+            session_cache_entries: 100_000,
         }
     }
 }

@@ -104,7 +104,12 @@ pub struct Events {
     local: broadcast::Sender<Received>,
     store: Store,
     origin: Uuid,
+    hooks: Arc<std::sync::RwLock<Vec<Hook>>>,
 }
+
+/// Called with every event as it is published here or arrives from another replica, before
+/// any listener sees it, and with [`Received::Lagged`] when events were missed.
+pub type Hook = Arc<dyn Fn(&Received) + Send + Sync>;
 
 impl std::fmt::Debug for Events {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -130,7 +135,26 @@ impl Events {
             local,
             store,
             origin: Uuid::new_v4(),
+            hooks: Arc::default(),
         }
+    }
+
+    /// Runs `hook` on every event from now on, synchronously: when `publish` returns, the
+    /// hook has seen the event. For caches that must never answer from stale entries after
+    /// this replica changed something (a listener task would see the event a moment later).
+    pub fn on_every_event(&self, hook: Hook) {
+        self.hooks
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(hook);
+    }
+
+    fn deliver(&self, received: Received) {
+        for hook in self.hooks.read().unwrap_or_else(|e| e.into_inner()).iter() {
+            hook(&received);
+        }
+        // No listener is not an error.
+        let _ = self.local.send(received);
     }
 
     /// Tells every listener here at once, and every other replica.
@@ -144,8 +168,7 @@ impl Events {
         {
             tracing::warn!(%error, "could not tell other replicas about an event");
         }
-        // No listener is not an error.
-        let _ = self.local.send(Received::Event(Arc::new(envelope.event)));
+        self.deliver(Received::Event(Arc::new(envelope.event)));
     }
 
     /// Listens from now on.
@@ -168,7 +191,7 @@ impl Events {
                         match serde_json::from_str::<Envelope>(notification.payload()) {
                             Ok(envelope) if envelope.origin == self.origin => {}
                             Ok(envelope) => {
-                                let _ = self.local.send(Received::Event(Arc::new(envelope.event)));
+                                self.deliver(Received::Event(Arc::new(envelope.event)));
                             }
                             Err(error) => {
                                 tracing::warn!(%error, "ignoring an unreadable event");
@@ -177,7 +200,7 @@ impl Events {
                     }
                     Err(error) => {
                         tracing::warn!(%error, "lost the link to other replicas' events");
-                        let _ = self.local.send(Received::Lagged);
+                        self.deliver(Received::Lagged);
                         break;
                     }
                 }

@@ -324,3 +324,120 @@ async fn an_athlete_sees_their_sessions_and_ends_one_or_all_but_this_one() {
     let actions = audit.ok().to_string();
     assert!(actions.contains("session.revoke\"") && actions.contains("session.revoke_all"));
 }
+
+/// Sessions are answered from memory (no database round trip per request), yet whatever ends
+/// a session or changes an account is seen at once by the replica that made the change, and
+/// within moments by every other replica on the same PostgreSQL.
+#[tokio::test]
+async fn cached_sessions_follow_logouts_role_and_profile_changes_on_every_replica() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let name = "{ me { displayName role } }";
+    // Cached by this request.
+    assert_eq!(
+        app.gql(Some(&ann.token), name, json!({})).await.ok()["me"]["role"],
+        "ATHLETE"
+    );
+
+    // This replica's own changes are seen by the very next request.
+    app.gql(
+        Some(&ann.token),
+        "mutation { updateProfile(input: { displayName: \"Ann R\" }) { id } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    assert_eq!(
+        app.gql(Some(&ann.token), name, json!({})).await.ok()["me"]["displayName"],
+        "Ann R"
+    );
+    app.gql(
+        Some(&owner.token),
+        "mutation($u: ID!) { setUserRole(userId: $u, role: COACH) { id } }",
+        json!({ "u": ann.id }),
+    )
+    .await
+    .ok();
+    assert_eq!(
+        app.gql(Some(&ann.token), name, json!({})).await.ok()["me"]["role"],
+        "COACH"
+    );
+    let phone = app
+        .login("ann@example.test", "password-ann@example.test")
+        .await;
+    app.gql(Some(&phone.token), name, json!({})).await.ok();
+    app.gql(Some(&phone.token), "mutation { logout }", json!({}))
+        .await
+        .ok();
+    assert_eq!(
+        app.gql(Some(&phone.token), name, json!({}))
+            .await
+            .expect_code("UNAUTHENTICATED"),
+        "this session was ended; log in again"
+    );
+    app.gql(Some(&ann.token), name, json!({})).await.ok();
+
+    if !app.on_postgres() {
+        // SQLite belongs to one process: there are no other replicas.
+        return;
+    }
+    let replica = app.spawn_replica().await;
+    let laptop = replica
+        .login("ann@example.test", "password-ann@example.test")
+        .await;
+    for server in [&app, &replica] {
+        for token in [&ann.token, &laptop.token] {
+            server.gql(Some(token), name, json!({})).await.ok();
+        }
+    }
+    // A logout on one replica reaches the other's cache.
+    replica
+        .gql(Some(&laptop.token), "mutation { logout }", json!({}))
+        .await
+        .ok();
+    eventually(&app, &laptop.token, name, |a| {
+        a.code() == Some("UNAUTHENTICATED")
+    })
+    .await;
+    // So do a profile change and a disabled account.
+    app.gql(
+        Some(&ann.token),
+        "mutation { updateProfile(input: { displayName: \"Ann Runner\" }) { id } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    eventually(&replica, &ann.token, name, |a| {
+        a.ok()["me"]["displayName"] == "Ann Runner"
+    })
+    .await;
+    app.gql(
+        Some(&owner.token),
+        "mutation($u: ID!) { setUserDisabled(userId: $u, disabled: true) { id } }",
+        json!({ "u": ann.id }),
+    )
+    .await
+    .ok();
+    eventually(&replica, &ann.token, name, |a| {
+        a.code() == Some("UNAUTHENTICATED")
+    })
+    .await;
+    drop(replica);
+}
+
+/// Asks `server` with `token` every 20 ms until `done` holds of the answer; fails after 5 s.
+async fn eventually(
+    server: &TestApp,
+    token: &str,
+    query: &str,
+    done: impl Fn(&stride_e2e::Answer) -> bool,
+) {
+    for _ in 0..250 {
+        if done(&server.gql(Some(token), query, json!({})).await) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{query} never answered as expected on the other replica");
+}

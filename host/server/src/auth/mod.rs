@@ -2,6 +2,7 @@
 //!
 //! Every privileged action here writes an audit entry in the same transaction as the change.
 
+mod cache;
 mod permissions;
 pub mod secrets;
 
@@ -15,6 +16,8 @@ use crate::audit::{Actor, AuditEvent};
 use crate::config::AuthConfig;
 use crate::error::{AppError, AppResult};
 use stride_domain::clock::SharedClock;
+
+use self::cache::{Cached, SessionCache};
 use stride_domain::people::{GrantAccess, NotificationPrefs, Profile, Role, Units};
 use stride_domain::validation::Checks;
 use stride_store::{CoachGrant, Invite, NewInvite, NewUser, Session, Store, StoreError, User};
@@ -148,6 +151,7 @@ pub struct Accounts {
     config: AuthConfig,
     audit: crate::audit::Audit,
     events: crate::events::Events,
+    sessions: SessionCache,
 }
 
 /// Normalizes and checks an email address (lower-cased; one `@`; no spaces).
@@ -180,13 +184,27 @@ impl Accounts {
         audit: crate::audit::Audit,
         events: crate::events::Events,
     ) -> Self {
+        let sessions = SessionCache::new(
+            std::time::Duration::from_secs(config.session_cache_s),
+            config.session_cache_entries,
+        );
+        sessions.follow(&events);
         Self {
             store,
             clock,
             config,
             audit,
             events,
+            sessions,
         }
+    }
+
+    /// Tells every replica that a user's account changed (what a cached session holds of them
+    /// is re-read; live subscriptions check again what they may see).
+    pub async fn user_changed(&self, user: Uuid) {
+        self.events
+            .publish(crate::events::Event::UserChanged { user })
+            .await;
     }
 
     fn check_password(&self, field: &str, password: &str) -> AppResult<()> {
@@ -454,18 +472,37 @@ impl Accounts {
 
     /// Resolves a bearer token to its viewer; fails when unknown, expired or revoked.
     pub async fn authenticate(&self, token: &str) -> AppResult<Viewer> {
-        let session = match self
-            .store
-            .session_by_token_hash(&secrets::token_hash(token))
-            .await
-        {
-            Ok(session) => session,
-            Err(StoreError::NotFound) => {
-                return Err(AppError::Unauthenticated(
-                    "this session token is not valid".to_owned(),
-                ));
+        let hash = secrets::token_hash(token);
+        let (session, user) = match self.sessions.get(&hash) {
+            Some(cached) => (cached.session.clone(), cached.user.clone()),
+            None => {
+                let ticket = self.sessions.ticket();
+                let session = match self.store.session_by_token_hash(&hash).await {
+                    Ok(session) => session,
+                    Err(StoreError::NotFound) => {
+                        return Err(AppError::Unauthenticated(
+                            "this session token is not valid".to_owned(),
+                        ));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                // An ended session is not cached: it is refused below, and rarely retried.
+                if session.revoked_at.is_some() {
+                    return Err(AppError::Unauthenticated(
+                        "this session was ended; log in again".to_owned(),
+                    ));
+                }
+                let user = self.store.user(session.user_id).await?;
+                self.sessions.insert(
+                    ticket,
+                    hash.clone(),
+                    Cached {
+                        session: session.clone(),
+                        user: user.clone(),
+                    },
+                );
+                (session, user)
             }
-            Err(e) => return Err(e.into()),
         };
         if session.revoked_at.is_some() {
             return Err(AppError::Unauthenticated(
@@ -484,15 +521,25 @@ impl Accounts {
                 "this session was unused too long and has ended; log in again".to_owned(),
             ));
         }
-        // Recorded at most once a minute: not a write per request.
-        if now - session.last_used_at > TimeDelta::minutes(1) {
-            self.store.touch_session(session.id, now).await?;
-        }
-        let user = self.store.user(session.user_id).await?;
         if user.disabled_at.is_some() {
             return Err(AppError::Unauthenticated(
                 "this account is disabled; ask an admin".to_owned(),
             ));
+        }
+        // Recorded at most once a minute: not a write per request.
+        let mut session = session;
+        if now - session.last_used_at > TimeDelta::minutes(1) {
+            let ticket = self.sessions.ticket();
+            self.store.touch_session(session.id, now).await?;
+            session.last_used_at = now;
+            self.sessions.insert(
+                ticket,
+                hash,
+                Cached {
+                    session: session.clone(),
+                    user: user.clone(),
+                },
+            );
         }
         Ok(viewer_of(user, session))
     }

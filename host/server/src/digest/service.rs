@@ -214,6 +214,7 @@ impl Digests {
             let mut profile = user.profile.clone();
             profile.notifications.weekly_summary = email;
             user = self.store.update_profile(user.id, &profile, now).await?;
+            self.accounts.user_changed(user.id).await;
         }
         Ok(self.view(&user, Some(&row)))
     }
@@ -234,6 +235,7 @@ impl Digests {
             self.store
                 .update_profile(user.id, &profile, self.clock.now())
                 .await?;
+            self.accounts.user_changed(user.id).await;
         }
         tracing::info!(user = %user_id, "weekly digest email turned off from its link");
         Ok(true)
