@@ -104,6 +104,10 @@ impl Training {
         athlete_id: Uuid,
         needed: GrantAccess,
     ) -> AppResult<User> {
+        // The viewer's own account came with their session: no second read.
+        if viewer.id() == athlete_id {
+            return Ok(viewer.user.clone());
+        }
         self.accounts
             .authorize_athlete(viewer, athlete_id, needed)
             .await?;
