@@ -4,6 +4,7 @@
 
 pub mod fake_garmin;
 pub mod fake_strava;
+pub mod load;
 pub mod seed;
 pub mod smtp_sink;
 pub mod strava_world;

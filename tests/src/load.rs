@@ -1,0 +1,689 @@
+//! A load generator for a whole Stride server, through its public HTTP API only: it seeds
+//! athletes (invite, sign-up, logged activities) with an owner's token, then runs many
+//! virtual users, each sending what the console sends, and reports throughput and latency per
+//! kind of request. The `stride-load` binary is its command line; a scenario runs a short
+//! smoke of it so it cannot rot. See BENCHMARKS.md ("The whole server under load").
+//!
+//! Closed loop by default: each virtual user sends its next request when the previous answer
+//! arrives, so the server sets the pace. With a target rate (open loop) requests are sent on
+//! a fixed schedule whatever the server does, at most `users` in flight, and each latency
+//! counts from when its request was due (a late start is the server's delay too).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// One seeded athlete.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Athlete {
+    /// Login email.
+    pub email: String,
+    /// A session token.
+    pub token: String,
+    /// User id.
+    pub id: String,
+}
+
+/// What the seed created; saved so later runs reuse it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Population {
+    /// The server it was created on.
+    pub url: String,
+    /// Activities logged per athlete.
+    pub activities_per_athlete: u32,
+    /// The server's time when seeded: activities are logged before it.
+    pub anchor: chrono::DateTime<Utc>,
+    /// The athletes.
+    pub athletes: Vec<Athlete>,
+}
+
+/// The kinds of request a virtual user sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Op {
+    /// `GET /healthz`: the server's floor.
+    Healthz,
+    /// The `home` query alone (the dashboard's main field).
+    Home,
+    /// The console's Today page query: home, pending proposals, the plan, today's stats.
+    Dashboard,
+    /// The console's activity list, 20 a page.
+    Activities,
+    /// `logActivity`: a manual activity (a write: stats, plan matching, rules queued).
+    Log,
+}
+
+impl Op {
+    /// Its name on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Healthz => "healthz",
+            Op::Home => "home",
+            Op::Dashboard => "dashboard",
+            Op::Activities => "activities",
+            Op::Log => "log",
+        }
+    }
+
+    fn parse(name: &str) -> anyhow::Result<Op> {
+        Ok(match name {
+            "healthz" => Op::Healthz,
+            "home" => Op::Home,
+            "dashboard" => Op::Dashboard,
+            "activities" => Op::Activities,
+            "log" => Op::Log,
+            other => {
+                bail!("`{other}` is not a request kind (healthz, home, dashboard, activities, log)")
+            }
+        })
+    }
+}
+
+/// Weighted kinds of request, e.g. `dashboard=60,activities=30,log=10`.
+#[derive(Debug, Clone)]
+pub struct Mix(Vec<(Op, u32)>);
+
+impl std::str::FromStr for Mix {
+    type Err = anyhow::Error;
+
+    fn from_str(text: &str) -> anyhow::Result<Mix> {
+        let mut parts = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, weight) = part.split_once('=').unwrap_or((part, "1"));
+            let weight: u32 = weight
+                .trim()
+                .parse()
+                .with_context(|| format!("the weight of `{name}` is not a whole number"))?;
+            parts.push((Op::parse(name.trim())?, weight));
+        }
+        if parts.iter().map(|(_, w)| w).sum::<u32>() == 0 {
+            bail!("the mix `{text}` has no request with a weight above zero");
+        }
+        Ok(Mix(parts))
+    }
+}
+
+impl Mix {
+    fn pick(&self, roll: u64) -> Op {
+        let total: u64 = self.0.iter().map(|(_, w)| u64::from(*w)).sum();
+        let mut at = roll % total;
+        for (op, weight) in &self.0 {
+            if at < u64::from(*weight) {
+                return *op;
+            }
+            at -= u64::from(*weight);
+        }
+        self.0[0].0
+    }
+
+    fn needs_athletes(&self) -> bool {
+        self.0.iter().any(|(op, w)| *op != Op::Healthz && *w > 0)
+    }
+}
+
+impl std::fmt::Display for Mix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(op, w)| format!("{}={w}", op.name()))
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+/// A small, fast generator (xorshift64*): each virtual user has its own.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+impl Population {
+    /// No athletes (enough for `healthz`).
+    pub fn empty(url: &str) -> Population {
+        Population {
+            url: url.to_owned(),
+            activities_per_athlete: 0,
+            anchor: Utc::now(),
+            athletes: Vec::new(),
+        }
+    }
+}
+
+/// An HTTP client for `users` connections to one server.
+pub fn client(users: usize) -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(users)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("an HTTP client")
+}
+
+async fn graphql(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
+    let mut request = client
+        .post(format!("{url}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let body: Value = response
+        .json()
+        .await
+        .with_context(|| format!("the answer ({status}) is not JSON"))?;
+    if let Some(errors) = body.get("errors") {
+        bail!("{status}: {errors}");
+    }
+    Ok(body["data"].clone())
+}
+
+/// How to seed.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// Athletes to create.
+    pub athletes: usize,
+    /// Activities to log for each, one a day back from yesterday.
+    pub activities_per_athlete: u32,
+    /// Requests in flight while seeding.
+    pub concurrency: usize,
+    /// The email domain of the seeded athletes (`load-<n>@<domain>`).
+    pub domain: String,
+    /// The server's time now (activities are logged before it).
+    pub now: chrono::DateTime<Utc>,
+}
+
+/// Creates athletes through the API with an owner's (or admin's) token: an invite and a
+/// sign-up each, then their activities. Calls `progress` with the athletes done so far.
+pub async fn seed(
+    client: &reqwest::Client,
+    url: &str,
+    owner_token: &str,
+    options: &SeedOptions,
+    progress: impl Fn(usize) + Send + Sync + 'static,
+) -> anyhow::Result<Population> {
+    use futures::StreamExt;
+    let done = Arc::new(AtomicU64::new(0));
+    let progress = Arc::new(progress);
+    let today = options.now;
+    let athletes: Vec<anyhow::Result<Athlete>> = futures::stream::iter(0..options.athletes)
+        .map(|n| {
+            let (client, done, progress) = (client.clone(), done.clone(), progress.clone());
+            let email = format!("load-{n}@{}", options.domain);
+            let activities = options.activities_per_athlete;
+            async move {
+                let invite = graphql(
+                    &client,
+                    url,
+                    Some(owner_token),
+                    "mutation($e: String) { createInvite(role: ATHLETE, email: $e) { token } }",
+                    json!({ "e": email }),
+                )
+                .await
+                .context("creating an invite")?;
+                let signed = graphql(
+                    &client,
+                    url,
+                    None,
+                    "mutation($i: SignUpInput!) { signUp(input: $i) { token user { id } } }",
+                    json!({ "i": {
+                        "inviteToken": invite["createInvite"]["token"],
+                        "email": email,
+                        "password": format!("load-test-password-{n}"),
+                        "displayName": format!("Load {n}"),
+                        "timeZone": "Europe/Oslo",
+                    }}),
+                )
+                .await
+                .with_context(|| format!("signing up {email}"))?;
+                let athlete = Athlete {
+                    token: signed["signUp"]["token"]
+                        .as_str()
+                        .context("no token")?
+                        .to_owned(),
+                    id: signed["signUp"]["user"]["id"]
+                        .as_str()
+                        .context("no id")?
+                        .to_owned(),
+                    email,
+                };
+                for day in 1..=activities {
+                    let start = today - TimeDelta::days(i64::from(day)) - TimeDelta::hours(3);
+                    log_activity(
+                        &client,
+                        url,
+                        &athlete.token,
+                        start,
+                        u64::from(day) + n as u64,
+                    )
+                    .await?;
+                }
+                let count = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(count as usize);
+                Ok(athlete)
+            }
+        })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+    Ok(Population {
+        url: url.to_owned(),
+        activities_per_athlete: options.activities_per_athlete,
+        anchor: options.now,
+        athletes: athletes.into_iter().collect::<anyhow::Result<_>>()?,
+    })
+}
+
+async fn log_activity(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    start: chrono::DateTime<Utc>,
+    variety: u64,
+) -> anyhow::Result<()> {
+    let minutes = 30 + (variety % 60) as i64;
+    graphql(
+        client,
+        url,
+        Some(token),
+        "mutation($a: ActivityInput!) { logActivity(input: $a) { id } }",
+        json!({ "a": {
+            "sport": "RUN",
+            "startTime": start.to_rfc3339(),
+            "durationSeconds": minutes * 60,
+            "distanceMeters": (minutes as f64) * 180.0,
+            "averageHeartRate": 130 + (variety % 30) as i64,
+            "rpe": 3 + (variety % 6) as i64,
+        }}),
+    )
+    .await
+    .context("logging an activity")?;
+    Ok(())
+}
+
+const HOME: &str = "query { home { date workouts { id kind state } readiness { light confidence \
+    signals { signal light reason } } load { load acute chronic acwr tsb monotony weeklyLoad } \
+    alerts { kind date value threshold } } }";
+
+const DASHBOARD: &str = "query($today: NaiveDate!) { home { date workouts { id date kind \
+    description state targetDurationSeconds targetDistanceMeters intensityZone activityId } \
+    readiness { date light confidence signals { signal light reason values { name value } } \
+    missing { signal reason } } load { date load acute chronic acwr tsb monotony monotonyCapped \
+    weeklyLoad strain warmingUp historyDays } alerts { kind date value threshold receipts { \
+    explanation } } } proposals(state: PENDING) { id } trainingPlan { id name goalRaceDate } \
+    trainingStats(from: $today, to: $today) { convention { acwrAlert monotonyAlert } } }";
+
+const ACTIVITIES: &str = "query { activities(first: 20) { pageInfo { hasNextPage endCursor } \
+    nodes { id name sport localDate durationSeconds distanceMeters averageHeartRate rpe rpeLoad \
+    trimp source hasSamples private } } }";
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Virtual users (connections, requests in flight at most).
+    pub users: usize,
+    /// How long to measure.
+    pub duration: Duration,
+    /// How long to run first without measuring (connections open, caches fill).
+    pub warmup: Duration,
+    /// What they send.
+    pub mix: Mix,
+    /// Requests per second in total (open loop); `None`: as fast as answers come.
+    pub rate: Option<f64>,
+}
+
+/// What one kind of request measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpReport {
+    /// The kind.
+    pub op: &'static str,
+    /// Answers measured.
+    pub count: u64,
+    /// Of them, failures (not a 200, or GraphQL errors, or no answer).
+    pub errors: u64,
+    /// Per second over the measured time.
+    pub per_s: f64,
+    /// Latency percentiles, milliseconds.
+    pub p50_ms: f64,
+    /// 95th.
+    pub p95_ms: f64,
+    /// 99th.
+    pub p99_ms: f64,
+    /// Slowest.
+    pub max_ms: f64,
+    /// The first failure seen, for the report.
+    pub first_error: Option<String>,
+}
+
+/// What a run measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Virtual users.
+    pub users: usize,
+    /// The mix.
+    pub mix: String,
+    /// The target rate, if open loop.
+    pub rate: Option<f64>,
+    /// Measured seconds.
+    pub seconds: f64,
+    /// All requests per second.
+    pub per_s: f64,
+    /// Failures of all kinds.
+    pub errors: u64,
+    /// Per kind.
+    pub ops: Vec<OpReport>,
+}
+
+#[derive(Default)]
+struct Samples {
+    by_op: std::collections::BTreeMap<Op, (Vec<u32>, u64, Option<String>)>,
+}
+
+impl Samples {
+    fn record(&mut self, op: Op, micros: u32, error: Option<String>) {
+        let entry = self.by_op.entry(op).or_default();
+        entry.0.push(micros);
+        if let Some(error) = error {
+            entry.1 += 1;
+            entry.2.get_or_insert(error);
+        }
+    }
+
+    fn merge(&mut self, other: Samples) {
+        for (op, (mut micros, errors, first)) in other.by_op {
+            let entry = self.by_op.entry(op).or_default();
+            entry.0.append(&mut micros);
+            entry.1 += errors;
+            if entry.2.is_none() {
+                entry.2 = first;
+            }
+        }
+    }
+}
+
+fn percentile(sorted: &[u32], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    f64::from(sorted[rank - 1]) / 1000.0
+}
+
+struct Target<'a> {
+    client: &'a reqwest::Client,
+    url: &'a str,
+    population: &'a Population,
+}
+
+impl Target<'_> {
+    async fn send(&self, op: Op, roll: u64) -> Result<(), String> {
+        let athlete = (!self.population.athletes.is_empty()).then(|| {
+            &self.population.athletes[(roll >> 8) as usize % self.population.athletes.len()]
+        });
+        let token = athlete.map(|a| a.token.as_str());
+        let today = self.population.anchor.date_naive().to_string();
+        let result = match op {
+            Op::Healthz => {
+                let response = self
+                    .client
+                    .get(format!("{}/healthz", self.url))
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if response.status().is_success() {
+                    let _ = response.bytes().await;
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!("healthz answered {}", response.status()))
+                }
+            }
+            Op::Home => graphql(self.client, self.url, token, HOME, json!({}))
+                .await
+                .map(drop),
+            Op::Dashboard => graphql(
+                self.client,
+                self.url,
+                token,
+                DASHBOARD,
+                json!({ "today": today }),
+            )
+            .await
+            .map(drop),
+            Op::Activities => graphql(self.client, self.url, token, ACTIVITIES, json!({}))
+                .await
+                .map(drop),
+            Op::Log => {
+                let minutes_ago = 60 + (roll % 100_000) as i64;
+                log_activity(
+                    self.client,
+                    self.url,
+                    token.unwrap_or_default(),
+                    self.population.anchor - TimeDelta::minutes(minutes_ago),
+                    roll,
+                )
+                .await
+            }
+        };
+        result.map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// Runs `options` against `url` with `population`'s athletes.
+pub async fn run(
+    client: &reqwest::Client,
+    url: &str,
+    population: &Population,
+    options: &RunOptions,
+) -> anyhow::Result<Report> {
+    if options.mix.needs_athletes() && population.athletes.is_empty() {
+        bail!("the mix `{}` needs seeded athletes", options.mix);
+    }
+    let target = Target {
+        client,
+        url,
+        population,
+    };
+    let start = Instant::now();
+    let measure_from = start + options.warmup;
+    let end = measure_from + options.duration;
+    let samples = match options.rate {
+        None => closed_loop(&target, options, measure_from, end).await,
+        Some(rate) => open_loop(&target, options, rate, measure_from, end).await,
+    };
+    let seconds = options.duration.as_secs_f64();
+    let mut ops = Vec::new();
+    let (mut total, mut errors) = (0u64, 0u64);
+    for (op, (mut micros, op_errors, first_error)) in samples.by_op {
+        micros.sort_unstable();
+        let count = micros.len() as u64;
+        total += count;
+        errors += op_errors;
+        ops.push(OpReport {
+            op: op.name(),
+            count,
+            errors: op_errors,
+            per_s: count as f64 / seconds,
+            p50_ms: percentile(&micros, 0.50),
+            p95_ms: percentile(&micros, 0.95),
+            p99_ms: percentile(&micros, 0.99),
+            max_ms: percentile(&micros, 1.0),
+            first_error,
+        });
+    }
+    Ok(Report {
+        users: options.users,
+        mix: options.mix.to_string(),
+        rate: options.rate,
+        seconds,
+        per_s: total as f64 / seconds,
+        errors,
+        ops,
+    })
+}
+
+async fn closed_loop(
+    target: &Target<'_>,
+    options: &RunOptions,
+    measure_from: Instant,
+    end: Instant,
+) -> Samples {
+    let users = (0..options.users).map(|user| async move {
+        let mut rng = Rng::new(user as u64 + 1);
+        let mut samples = Samples::default();
+        loop {
+            let sent = Instant::now();
+            if sent >= end {
+                break;
+            }
+            let roll = rng.next();
+            let op = options.mix.pick(roll);
+            let result = target.send(op, roll).await;
+            let done = Instant::now();
+            if sent >= measure_from && done <= end {
+                let micros = (done - sent).as_micros().min(u128::from(u32::MAX)) as u32;
+                samples.record(op, micros, result.err());
+            }
+        }
+        samples
+    });
+    let mut all = Samples::default();
+    for samples in futures::future::join_all(users).await {
+        all.merge(samples);
+    }
+    all
+}
+
+async fn open_loop(
+    target: &Target<'_>,
+    options: &RunOptions,
+    rate: f64,
+    measure_from: Instant,
+    end: Instant,
+) -> Samples {
+    use futures::StreamExt;
+    let interval = Duration::from_secs_f64(1.0 / rate.max(0.001));
+    let permits = Arc::new(tokio::sync::Semaphore::new(options.users.max(1)));
+    let mut rng = Rng::new(7);
+    let mut in_flight = futures::stream::FuturesUnordered::new();
+    let mut all = Samples::default();
+    let mut due = Instant::now();
+    while due < end {
+        // Collect finished requests while waiting for the next one's time.
+        let sleep = tokio::time::sleep_until(due.into());
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => break,
+                Some(finished) = in_flight.next(), if !in_flight.is_empty() => {
+                    if let Some((op, micros, error, counted)) = finished && counted {
+                        all.record(op, micros, error);
+                    }
+                }
+            }
+        }
+        let roll = rng.next();
+        let op = options.mix.pick(roll);
+        let scheduled = due;
+        let permits = permits.clone();
+        in_flight.push(async move {
+            // Waiting for a free connection is part of the latency: the request was due.
+            let _permit = permits.acquire_owned().await.ok()?;
+            let result = target.send(op, roll).await;
+            let done = Instant::now();
+            let micros = (done - scheduled).as_micros().min(u128::from(u32::MAX)) as u32;
+            Some((
+                op,
+                micros,
+                result.err(),
+                scheduled >= measure_from && done <= end,
+            ))
+        });
+        due += interval;
+    }
+    while let Some(finished) = in_flight.next().await {
+        if let Some((op, micros, error, counted)) = finished
+            && counted
+        {
+            all.record(op, micros, error);
+        }
+    }
+    all
+}
+
+impl Report {
+    /// A Markdown table of the run.
+    pub fn table(&self) -> String {
+        let mut out = format!(
+            "{} users, mix {}{}, {:.0} s measured: {:.0} requests/s, {} failed\n\n\
+             | request | per s | p50 ms | p95 ms | p99 ms | max ms | failed |\n|---|---|---|---|---|---|---|\n",
+            self.users,
+            self.mix,
+            self.rate
+                .map(|r| format!(", open loop at {r:.0}/s"))
+                .unwrap_or_default(),
+            self.seconds,
+            self.per_s,
+            self.errors
+        );
+        for op in &self.ops {
+            out.push_str(&format!(
+                "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} |\n",
+                op.op, op.per_s, op.p50_ms, op.p95_ms, op.p99_ms, op.max_ms, op.errors
+            ));
+        }
+        for op in &self.ops {
+            if let Some(error) = &op.first_error {
+                out.push_str(&format!("\nfirst {} failure: {error}\n", op.op));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mixes_parse_and_pick_by_weight() {
+        let mix: Mix = "dashboard=3, log=1".parse().expect("a mix");
+        let picks: Vec<Op> = (0..4).map(|roll| mix.pick(roll)).collect();
+        assert_eq!(
+            picks,
+            [Op::Dashboard, Op::Dashboard, Op::Dashboard, Op::Log]
+        );
+        assert!("home=0".parse::<Mix>().is_err());
+        assert!("homes=1".parse::<Mix>().is_err());
+        assert_eq!(mix.to_string(), "dashboard=3,log=1");
+    }
+
+    #[test]
+    fn percentiles_are_ranks() {
+        let sorted: Vec<u32> = (1..=100).map(|ms| ms * 1000).collect();
+        assert_eq!(percentile(&sorted, 0.5), 50.0);
+        assert_eq!(percentile(&sorted, 0.99), 99.0);
+        assert_eq!(percentile(&sorted, 1.0), 100.0);
+    }
+}
