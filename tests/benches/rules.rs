@@ -200,10 +200,13 @@ async fn run(backend: &str, postgres: Option<&str>, athletes: usize) {
 }
 
 fn main() {
-    let athletes = std::env::var("STRIDE_BENCH_ATHLETES")
+    // `cargo bench` passes `--bench`; a smoke run (`cargo test --benches`, as CI does) passes
+    // nothing and, unless `STRIDE_BENCH_ATHLETES` says otherwise, runs a handful on SQLite.
+    let requested: Option<usize> = std::env::var("STRIDE_BENCH_ATHLETES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+        .and_then(|v| v.parse().ok());
+    let smoke = requested.is_none() && !std::env::args().any(|a| a == "--bench");
+    let athletes = requested.unwrap_or(if smoke { 8 } else { 10_000 });
     let postgres = std::env::var("STRIDE_BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -213,7 +216,7 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         run("SQLite", None, athletes).await;
-        if postgres != "none" {
+        if postgres != "none" && !smoke {
             run("PostgreSQL", Some(&postgres), athletes).await;
         }
     });
