@@ -32,9 +32,22 @@ use stride_sandbox::PluginHost;
 use stride_sandbox::net::{NetPolicy, Outbound};
 use stride_store::Store;
 
-/// The services every request can reach. Cheap to clone.
+/// The services every request can reach. Cheap to clone: one reference count, however many
+/// services there are (axum clones the state for every request).
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The services themselves; reached through [`AppState`].
+#[derive(Debug)]
+pub struct Services {
     /// Configuration in force.
     pub config: Arc<Config>,
     /// The database.
@@ -248,7 +261,7 @@ impl AppState {
         );
         let audit_log = AuditLog::new(store.clone(), audit);
         let config_http = config.http.clone();
-        Ok(Self {
+        Ok(Self(Arc::new(Services {
             config: Arc::new(config),
             store,
             clock,
@@ -272,7 +285,7 @@ impl AppState {
             limits: crate::api::limits::Limits::new(&config_http),
             subscriptions: Default::default(),
             metrics,
-        })
+        })))
     }
 }
 
