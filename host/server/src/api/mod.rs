@@ -33,13 +33,19 @@ pub struct ApiState {
     pub app: AppState,
     /// The executable schema.
     pub schema: StrideSchema,
+    /// Parsed queries by their text.
+    pub documents: graphql::documents::Documents,
 }
 
 /// Builds the whole HTTP router, so tests can drive it in process or over a socket.
 pub fn router(app: AppState) -> Router {
     let config = app.config.graphql.clone();
     let schema = graphql::build_schema(Some(app.clone()), &config);
-    let state = ApiState { app, schema };
+    let state = ApiState {
+        app,
+        schema,
+        documents: Default::default(),
+    };
     let mut graphql_route = axum::routing::post(graphql_handler);
     if config.graphiql {
         graphql_route = graphql_route.get(console::graphiql);
@@ -219,6 +225,7 @@ async fn graphql_handler(
     let mut request = request.into_inner().data(graphql::RequestInfo::new(
         client.map(|c| c.0).unwrap_or_default(),
     ));
+    state.documents.prepare(&mut request);
     let operation = state.app.metrics.operation(&mut request);
     if let Some(name) = &request.operation_name {
         Span::current().record("operation", name.as_str());

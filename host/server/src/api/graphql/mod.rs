@@ -8,6 +8,7 @@ mod admin;
 mod athletes;
 mod audit;
 mod digest;
+pub mod documents;
 mod ingestion;
 mod insights;
 pub mod live;
