@@ -14,6 +14,8 @@
 #   LOAD_MIXES       space-separated mixes (default: healthz, home, dashboard, activities, and
 #                    the mixed workload dashboard=60,activities=30,log=10)
 #   LOAD_BIN_DIR     where stride and stride-load are (target/release, else target/debug)
+#   LOAD_AGAIN_WITH  settings to compare, e.g. "STRIDE_AUTH__SESSION_CACHE_S=0": the server is
+#                    restarted with them on the same data and the mixes run again
 #   KEEP=1           keep the run folder (server log, seeded state, reports)
 set -euo pipefail
 
@@ -70,9 +72,12 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 printf '%s' "$PASSWORD" | "$STRIDE" admin create-owner --email owner@load.stride.test --password-stdin > "$RUN/owner.log" 2>&1 \
   || { cat "$RUN/owner.log" >&2; exit 1; }
-"$STRIDE" serve --listen "127.0.0.1:$PORT" > "$RUN/server.log" 2>&1 & SERVER=$!
-for _ in $(seq 1 120); do curl -fs -o /dev/null "$URL/readyz" && break; sleep 0.25; done
-curl -fs -o /dev/null "$URL/readyz" || { echo "the server did not start:" >&2; cat "$RUN/server.log" >&2; exit 1; }
+start_server() { # extra settings...
+  env "$@" "$STRIDE" serve --listen "127.0.0.1:$PORT" >> "$RUN/server.log" 2>&1 & SERVER=$!
+  for _ in $(seq 1 120); do curl -fs -o /dev/null "$URL/readyz" && break; sleep 0.25; done
+  curl -fs -o /dev/null "$URL/readyz" || { echo "the server did not start:" >&2; cat "$RUN/server.log" >&2; exit 1; }
+}
+start_server
 
 echo "== $(date -u +%FT%TZ) $LOAD_DB, $(nproc) cores, $STRIDE ($(basename "$LOAD_BIN_DIR") build)"
 echo "== seeding $LOAD_ATHLETES athletes x $LOAD_ACTIVITIES activities"
@@ -82,6 +87,15 @@ STRIDE_LOAD_OWNER_PASSWORD=$PASSWORD "$LOADGEN" --url "$URL" --state "$RUN/state
 sleep 5
 MIX_ARGS=()
 for mix in $LOAD_MIXES; do MIX_ARGS+=(--mix "$mix"); done
-echo "== $LOAD_USERS users, ${LOAD_DURATION} s per mix after ${LOAD_WARMUP} s of warm-up"
-"$LOADGEN" --url "$URL" --state "$RUN/state.json" run --users "$LOAD_USERS" \
-  --duration "$LOAD_DURATION" --warmup "$LOAD_WARMUP" "${MIX_ARGS[@]}" --json "$RUN/report.json"
+measure() { # label
+  echo "== $1: $LOAD_USERS users, ${LOAD_DURATION} s per mix after ${LOAD_WARMUP} s of warm-up"
+  "$LOADGEN" --url "$URL" --state "$RUN/state.json" run --users "$LOAD_USERS" \
+    --duration "$LOAD_DURATION" --warmup "$LOAD_WARMUP" "${MIX_ARGS[@]}" --json "$RUN/report-$2.json"
+}
+measure "default settings" default
+if [[ -n "${LOAD_AGAIN_WITH:-}" ]]; then
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+  read -r -a again <<< "$LOAD_AGAIN_WITH"
+  start_server "${again[@]}"
+  measure "again with $LOAD_AGAIN_WITH" again
+fi
