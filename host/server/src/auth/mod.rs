@@ -486,7 +486,7 @@ impl Accounts {
                     }
                     Err(e) => return Err(e.into()),
                 };
-                // An ended session is not cached: it is refused below, and rarely retried.
+                // An ended session is refused here and never cached.
                 if session.revoked_at.is_some() {
                     return Err(AppError::Unauthenticated(
                         "this session was ended; log in again".to_owned(),
