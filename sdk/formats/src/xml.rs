@@ -22,8 +22,43 @@ pub(crate) enum Step<'a> {
     Close(&'a str),
 }
 
-fn local(name: &[u8]) -> String {
-    String::from_utf8_lossy(name).into_owned()
+/// Appends `bytes` to `out` as text (invalid UTF-8 replaced).
+fn push_text(out: &mut String, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => out.push_str(text),
+        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
+    }
+}
+
+/// Strings kept between elements so that a long track allocates none per point: `len` are in
+/// use, the rest are spare capacity.
+struct Slots<T> {
+    items: Vec<T>,
+    len: usize,
+}
+
+impl<T: Default> Slots<T> {
+    fn new() -> Self {
+        Self {
+            items: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// The next slot, cleared by `clear` (reusing its allocation).
+    fn push(&mut self, clear: impl FnOnce(&mut T)) -> &mut T {
+        if self.len == self.items.len() {
+            self.items.push(T::default());
+        } else {
+            clear(&mut self.items[self.len]);
+        }
+        self.len += 1;
+        &mut self.items[self.len - 1]
+    }
+
+    fn in_use(&self) -> &[T] {
+        &self.items[..self.len]
+    }
 }
 
 /// Walks `bytes`, calling `visit(stack, step)` where `stack` holds the local names of the
@@ -34,15 +69,15 @@ pub(crate) fn walk(
     mut visit: impl FnMut(&[String], Step<'_>) -> Result<(), FormatError>,
 ) -> Result<(), FormatError> {
     let malformed = |what: String| FormatError::new(file, Problem::Malformed(what));
+    // The slice reader borrows events from `bytes` instead of copying each into a buffer.
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(false);
-    let mut buf = Vec::new();
-    let mut stack: Vec<String> = Vec::new();
+    let mut stack: Slots<String> = Slots::new();
     let mut text = String::new();
-    let mut attrs: Vec<(String, String)> = Vec::new();
+    let mut attrs: Slots<(String, String)> = Slots::new();
     let mut seen_root = false;
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| {
+        let event = reader.read_event().map_err(|e| {
             malformed(format!(
                 "invalid XML near byte {}: {e}",
                 reader.buffer_position()
@@ -87,8 +122,8 @@ pub(crate) fn walk(
             }
             Event::Start(e) => {
                 seen_root = true;
-                stack.push(local(e.local_name().as_ref()));
-                if stack.len() > MAX_DEPTH {
+                push_text(stack.push(String::clear), e.local_name().as_ref());
+                if stack.len > MAX_DEPTH {
                     return Err(FormatError::new(
                         file,
                         Problem::Refused(format!("elements nested deeper than {MAX_DEPTH} levels")),
@@ -96,20 +131,20 @@ pub(crate) fn walk(
                 }
                 collect_attrs(&e, &mut attrs).map_err(malformed)?;
                 text.clear();
-                visit(&stack, Step::Open(&attrs))?;
+                visit(stack.in_use(), Step::Open(attrs.in_use()))?;
             }
             Event::Empty(e) => {
                 seen_root = true;
-                stack.push(local(e.local_name().as_ref()));
+                push_text(stack.push(String::clear), e.local_name().as_ref());
                 collect_attrs(&e, &mut attrs).map_err(malformed)?;
-                visit(&stack, Step::Open(&attrs))?;
-                visit(&stack, Step::Close(""))?;
-                stack.pop();
+                visit(stack.in_use(), Step::Open(attrs.in_use()))?;
+                visit(stack.in_use(), Step::Close(""))?;
+                stack.len -= 1;
                 text.clear();
             }
             Event::End(_) => {
-                visit(&stack, Step::Close(text.trim()))?;
-                stack.pop();
+                visit(stack.in_use(), Step::Close(text.trim()))?;
+                stack.len = stack.len.saturating_sub(1);
                 text.clear();
             }
             Event::Text(t) => {
@@ -123,9 +158,8 @@ pub(crate) fn walk(
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
         }
-        buf.clear();
     }
-    if let Some(open) = stack.last() {
+    if let Some(open) = stack.in_use().last() {
         return Err(FormatError::new(
             file,
             Problem::Truncated(format!("the XML ends inside <{open}>")),
@@ -139,15 +173,20 @@ pub(crate) fn walk(
 
 fn collect_attrs(
     e: &quick_xml::events::BytesStart<'_>,
-    out: &mut Vec<(String, String)>,
+    out: &mut Slots<(String, String)>,
 ) -> Result<(), String> {
-    out.clear();
+    out.len = 0;
     for attr in e.attributes() {
         let attr = attr.map_err(|e| format!("bad attribute: {e}"))?;
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|e| format!("bad attribute value: {e}"))?;
-        out.push((local(attr.key.local_name().as_ref()), value.into_owned()));
+        let (k, v) = out.push(|(k, v)| {
+            k.clear();
+            v.clear();
+        });
+        push_text(k, attr.key.local_name().as_ref());
+        v.push_str(&value);
     }
     Ok(())
 }
