@@ -106,7 +106,7 @@ fn fit_seconds(v: &Value) -> Option<i64> {
     }
 }
 
-const SEMICIRCLE_DEG: f64 = 180.0 / 2_147_483_648.0;
+pub(crate) const SEMICIRCLE_DEG: f64 = 180.0 / 2_147_483_648.0;
 
 /// One message's fields by name.
 struct Fields<'a>(&'a [fitparser::FitDataField]);
@@ -199,11 +199,28 @@ fn check_header(file: &str, bytes: &[u8]) -> Result<(), FormatError> {
 
 /// The whole file, and its legs when it has more than one session with a start.
 fn parse(file: &str, bytes: &[u8]) -> Result<(Parsed, Vec<Parsed>), FormatError> {
+    parse_with(file, bytes, true)
+}
+
+/// [`parse`], with the `record` fast path or without it (`fast`: tests compare the two).
+fn parse_with(file: &str, bytes: &[u8], fast: bool) -> Result<(Parsed, Vec<Parsed>), FormatError> {
     check_header(file, bytes)?;
+    // The `record` messages read straight from the bytes, the rest decoded by `fitparser`;
+    // or, when the fast path cannot read this file exactly, all of it by `fitparser`.
+    let split = if fast {
+        crate::fit_records::split(bytes)
+    } else {
+        None
+    };
+    let (points, rest) = match split {
+        Some(split) => (split.points, Some(split.rest)),
+        None => (Vec::new(), None),
+    };
+    let bytes = rest.as_deref().unwrap_or(bytes);
     let mut processor = FitStreamProcessor::new();
     let mut parsed = Parsed::default();
     let mut raw = Raw {
-        points: Vec::new(),
+        points,
         laps: Vec::new(),
         sessions: Vec::new(),
         local_offset: None,
@@ -545,4 +562,46 @@ fn rebase_distances(mut points: Vec<Point>, sessions: &[SessionIn]) -> Vec<Point
         last = Some(value);
     }
     points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every FIT file at hand, read with the `record` fast path and without it: the same
+    /// result, error or not.
+    #[test]
+    fn the_record_fast_path_reads_every_file_as_the_full_decoder_does() {
+        let dirs = [
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/fixtures/files"
+            ),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"),
+        ];
+        let mut files = 0;
+        let mut fast = 0;
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().and_then(|e| e.to_str()) != Some("fit") {
+                    continue;
+                }
+                let bytes = std::fs::read(&path).expect("reading a FIT file");
+                let name = path.display().to_string();
+                let with = format!("{:?}", parse_with(&name, &bytes, true));
+                let without = format!("{:?}", parse_with(&name, &bytes, false));
+                assert_eq!(with, without, "{name}");
+                files += 1;
+                fast += usize::from(crate::fit_records::split(&bytes).is_some());
+            }
+        }
+        // The Fenix 2 run and the triathlon take the fast path; the compressed-timestamp
+        // file and the truncated one do not.
+        assert!(files >= 2, "no FIT files found");
+        assert!(fast >= 2, "only {fast} of {files} files took the fast path");
+    }
 }

@@ -50,6 +50,7 @@
 pub mod archive;
 mod error;
 pub mod fit;
+mod fit_records;
 pub mod gpx;
 pub mod summary;
 pub mod tcx;
