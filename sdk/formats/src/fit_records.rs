@@ -58,8 +58,8 @@ pub(crate) fn split(bytes: &[u8]) -> Option<Split> {
         rest.extend_from_slice(header);
         if header_len >= 14 {
             // No header checksum (zero means none): the header's size field changes below.
-            rest[out_at + header_len - 2] = 0;
-            rest[out_at + header_len - 1] = 0;
+            rest[out_at + 12] = 0;
+            rest[out_at + 13] = 0;
         }
         let out_data = rest.len();
         messages(&bytes[data_start..data_end], &mut points, &mut rest)?;
