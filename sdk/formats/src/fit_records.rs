@@ -203,46 +203,24 @@ fn value(base: u8, bytes: &[u8], big_endian: bool) -> Option<Option<f64>> {
             }
         }};
     }
+    /// The value unless it is the base type's "invalid" marker.
+    fn unless<T: PartialEq + Into<f64>>(value: T, invalid: T) -> Option<f64> {
+        (value != invalid).then(|| value.into())
+    }
     let value = match base {
         // enum, uint8, byte
-        0x00 | 0x02 | 0x0D => {
-            let v = read!(u8);
-            (v != 0xFF).then_some(f64::from(v))
-        }
-        0x01 => {
-            let v = read!(i8);
-            (v != 0x7F).then_some(f64::from(v))
-        }
-        0x83 => {
-            let v = read!(i16);
-            (v != 0x7FFF).then_some(f64::from(v))
-        }
-        0x84 => {
-            let v = read!(u16);
-            (v != 0xFFFF).then_some(f64::from(v))
-        }
-        0x85 => {
-            let v = read!(i32);
-            (v != 0x7FFF_FFFF).then_some(f64::from(v))
-        }
-        0x86 => {
-            let v = read!(u32);
-            (v != 0xFFFF_FFFF).then_some(f64::from(v))
-        }
+        0x00 | 0x02 | 0x0D => unless(read!(u8), 0xFF),
+        0x01 => unless(read!(i8), 0x7F),
+        0x83 => unless(read!(i16), 0x7FFF),
+        0x84 => unless(read!(u16), 0xFFFF),
+        0x85 => unless(read!(i32), 0x7FFF_FFFF),
+        0x86 => unless(read!(u32), 0xFFFF_FFFF),
         0x88 => Some(f64::from(read!(f32))).filter(|v| v.is_finite()),
         0x89 => Some(read!(f64)).filter(|v| v.is_finite()),
-        0x0A => {
-            let v = read!(u8);
-            (v != 0).then_some(f64::from(v))
-        }
-        0x8B => {
-            let v = read!(u16);
-            (v != 0).then_some(f64::from(v))
-        }
-        0x8C => {
-            let v = read!(u32);
-            (v != 0).then_some(f64::from(v))
-        }
+        // uint8z, uint16z, uint32z: zero is invalid
+        0x0A => unless(read!(u8), 0),
+        0x8B => unless(read!(u16), 0),
+        0x8C => unless(read!(u32), 0),
         _ => return None,
     };
     Some(value)
