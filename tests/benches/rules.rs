@@ -90,8 +90,8 @@ struct Pass {
     wall: Duration,
     /// Each evaluation's latency, sorted.
     latencies: Vec<Duration>,
-    /// Each evaluation's snapshot, script and gate times, each sorted.
-    phases: [Vec<Duration>; 3],
+    /// Each evaluation's snapshot, script, handoff and gate times, each sorted.
+    phases: [Vec<Duration>; 4],
     proposals: usize,
     failures: usize,
 }
@@ -126,6 +126,7 @@ async fn pass(app: &TestApp, ids: &[Uuid]) -> Pass {
         phases: [
             sorted(&|r| r.1.timings.snapshot),
             sorted(&|r| r.1.timings.scripts),
+            sorted(&|r| r.1.timings.scripts_handoff),
             sorted(&|r| r.1.timings.gate),
         ],
         proposals: results.iter().map(|r| r.1.proposals.len()).sum(),
@@ -179,9 +180,12 @@ async fn run(backend: &str, postgres: Option<&str>, athletes: usize) {
             ms(percentile(&latencies, 0.50)),
             ms(percentile(&latencies, 0.99)),
         );
-        for (phase, times) in ["snapshot", "scripts", "gate"].iter().zip(&phases) {
+        for (phase, times) in ["snapshot", "scripts", "handoff", "gate"]
+            .iter()
+            .zip(&phases)
+        {
             println!(
-                "    {phase:<8} p50 {:.2} ms, p99 {:.2} ms",
+                "    {phase:<8} p50 {:.3} ms, p99 {:.3} ms",
                 ms(percentile(times, 0.50)),
                 ms(percentile(times, 0.99)),
             );

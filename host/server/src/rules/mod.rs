@@ -108,6 +108,58 @@ pub struct PreparedSnapshot {
     scope: Scope<'static>,
     /// The snapshot's own entries; a rule's variables come after them.
     base: usize,
+    /// The snapshot's fields in the scope.
+    fields: Fields,
+}
+
+/// A set of the snapshot's top-level fields (bit `i` is `Snapshot::FIELDS[i]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fields(u32);
+
+impl Fields {
+    /// Every field.
+    pub const ALL: Fields = Fields((1 << Snapshot::FIELDS.len()) - 1);
+
+    /// The fields a script's source names. A script reads a variable only by writing its
+    /// name (there is no `eval` and no module), so a name the source never spells is a field
+    /// no run of it can read; a name inside a string or a comment only adds a field.
+    pub fn named_in(source: &str) -> Fields {
+        let bytes = source.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut fields = Fields::default();
+        for (i, name) in Snapshot::FIELDS.iter().enumerate() {
+            let found = source.match_indices(name).any(|(at, _)| {
+                let end = at + name.len();
+                (at == 0 || !word(bytes[at - 1])) && (end == bytes.len() || !word(bytes[end]))
+            });
+            if found {
+                fields.0 |= 1 << i;
+            }
+        }
+        fields
+    }
+
+    /// Both sets.
+    pub fn union(self, other: Fields) -> Fields {
+        Fields(self.0 | other.0)
+    }
+
+    /// Whether every field of `other` is in this set.
+    pub fn covers(self, other: Fields) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    fn has(self, i: usize) -> bool {
+        self.0 & (1 << i) != 0
+    }
+}
+
+/// A compiled rule and the snapshot fields it reads.
+pub struct CompiledRule {
+    /// The script.
+    pub ast: AST,
+    /// What it reads of the snapshot.
+    pub reads: Fields,
 }
 
 /// The rhai engine with Stride's sandbox and helpers.
@@ -115,7 +167,7 @@ pub struct RuleEngine {
     engine: Engine,
     limits: RuleLimits,
     /// Compiled rules by source digest, bounded by the weight of their sources.
-    cache: moka::sync::Cache<[u8; 32], (Arc<AST>, u32)>,
+    cache: moka::sync::Cache<[u8; 32], (Arc<CompiledRule>, u32)>,
 }
 
 impl std::fmt::Debug for RuleEngine {
@@ -168,19 +220,25 @@ fn regenerate_plan(adjustment: Map, reason: &str, receipts: Array) -> Map {
 }
 
 /// The snapshot's fields in a scope: read-only constants to run with, plain variables to
-/// compile against.
-fn snapshot_scope(snapshot: &Snapshot, constant: bool) -> Result<Scope<'static>, RuleError> {
-    let value = rhai::serde::to_dynamic(snapshot)
-        .map_err(|e| RuleError::Runtime(format!("snapshot: {e}")))?;
-    let Some(fields) = value.try_cast::<Map>() else {
-        return Err(RuleError::Runtime("the snapshot is not a map".to_owned()));
-    };
+/// compile against. Only `fields` are converted: converting is most of a short rule's cost,
+/// and the default rules read half of the snapshot.
+fn snapshot_scope(
+    snapshot: &Snapshot,
+    fields: Fields,
+    constant: bool,
+) -> Result<Scope<'static>, RuleError> {
     let mut scope = Scope::new();
-    for (name, value) in fields {
+    for (i, name) in Snapshot::FIELDS.iter().enumerate() {
+        if !fields.has(i) {
+            continue;
+        }
+        let value = snapshot
+            .field_to_dynamic(name)
+            .map_err(|e| RuleError::Runtime(format!("snapshot field `{name}`: {e}")))?;
         if constant {
-            scope.push_constant_dynamic(name.to_string(), value);
+            scope.push_constant_dynamic(*name, value);
         } else {
-            scope.push_dynamic(name.to_string(), value);
+            scope.push_dynamic(*name, value);
         }
     }
     Ok(scope)
@@ -262,7 +320,7 @@ impl RuleEngine {
             cache: moka::sync::Cache::builder()
                 // A compiled AST takes a few times its source; sources are capped, so the
                 // weight bounds the memory.
-                .weigher(|_key, cached: &(Arc<AST>, u32)| cached.1)
+                .weigher(|_key, cached: &(Arc<CompiledRule>, u32)| cached.1)
                 .max_capacity(limits.cache_bytes)
                 .build(),
         }
@@ -274,7 +332,7 @@ impl RuleEngine {
     }
 
     /// Compiles a script, or returns the cached compilation of the same source.
-    pub fn compile(&self, source: &str) -> Result<Arc<AST>, RuleError> {
+    pub fn compile(&self, source: &str) -> Result<Arc<CompiledRule>, RuleError> {
         if source.len() > self.limits.max_source_bytes {
             return Err(RuleError::Compile(format!(
                 "the source is {} bytes, more than the {} a rule may have",
@@ -283,42 +341,60 @@ impl RuleEngine {
             )));
         }
         let key: [u8; 32] = Sha256::digest(source.as_bytes()).into();
-        if let Some((ast, _)) = self.cache.get(&key) {
-            return Ok(ast);
+        if let Some((rule, _)) = self.cache.get(&key) {
+            return Ok(rule);
         }
         // The snapshot's names are known at compile time, so a misspelt variable is a compile
         // error rather than a surprise on some athlete's data.
         // Declared as variables, not constants: the optimizer must not fold defaults in.
-        let scope = snapshot_scope(&Snapshot::default(), false)?;
-        let ast = Arc::new(
-            self.engine
-                .compile_with_scope(&scope, source)
-                .map_err(|e| RuleError::Compile(e.to_string()))?,
-        );
+        let scope = snapshot_scope(&Snapshot::default(), Fields::ALL, false)?;
+        let ast = self
+            .engine
+            .compile_with_scope(&scope, source)
+            .map_err(|e| RuleError::Compile(e.to_string()))?;
+        let rule = Arc::new(CompiledRule {
+            ast,
+            reads: Fields::named_in(source),
+        });
         // A compiled AST takes a few times its source; sources are capped, so this weight
         // bounds the cache's memory.
         let weight = u32::try_from(source.len() * 4 + 1_024).unwrap_or(u32::MAX);
-        self.cache.insert(key, (ast.clone(), weight));
-        Ok(ast)
+        self.cache.insert(key, (rule.clone(), weight));
+        Ok(rule)
     }
 
-    /// Makes `snapshot` ready for rules: once, for every rule that runs against it.
-    pub fn prepare(&self, snapshot: &Snapshot) -> Result<PreparedSnapshot, RuleError> {
-        let scope = snapshot_scope(snapshot, true)?;
+    /// The snapshot fields a source reads, without compiling it.
+    pub fn reads(&self, source: &str) -> Fields {
+        let key: [u8; 32] = Sha256::digest(source.as_bytes()).into();
+        match self.cache.get(&key) {
+            Some((rule, _)) => rule.reads,
+            None => Fields::named_in(source),
+        }
+    }
+
+    /// Makes the `fields` of `snapshot` ready for rules: once, for every rule that runs
+    /// against it and reads no more than those fields.
+    pub fn prepare(
+        &self,
+        snapshot: &Snapshot,
+        fields: Fields,
+    ) -> Result<PreparedSnapshot, RuleError> {
+        let scope = snapshot_scope(snapshot, fields, true)?;
         Ok(PreparedSnapshot {
             base: scope.len(),
             scope,
+            fields,
         })
     }
 
     /// Runs a compiled rule against `snapshot`; returns its proposals and what it printed.
     pub fn run(
         &self,
-        ast: &AST,
+        rule: &CompiledRule,
         snapshot: &Snapshot,
     ) -> Result<(Vec<ProposalDraft>, Vec<String>), RuleError> {
-        let mut prepared = self.prepare(snapshot)?;
-        self.run_prepared(ast, &mut prepared)
+        let mut prepared = self.prepare(snapshot, rule.reads)?;
+        self.run_prepared(rule, &mut prepared)
     }
 
     /// Runs a compiled rule against a prepared snapshot. The snapshot's fields are constants,
@@ -326,9 +402,14 @@ impl RuleEngine {
     /// rule starts from the same snapshot.
     pub fn run_prepared(
         &self,
-        ast: &AST,
+        rule: &CompiledRule,
         prepared: &mut PreparedSnapshot,
     ) -> Result<(Vec<ProposalDraft>, Vec<String>), RuleError> {
+        if !prepared.fields.covers(rule.reads) {
+            return Err(RuleError::Runtime(
+                "the snapshot was prepared without fields this rule reads".to_owned(),
+            ));
+        }
         DEADLINE.with(|d| {
             d.set(Some(
                 Instant::now() + Duration::from_millis(self.limits.timeout_ms),
@@ -337,7 +418,7 @@ impl RuleEngine {
         PRINTED.with(|p| p.borrow_mut().clear());
         let result = self
             .engine
-            .eval_ast_with_scope::<Dynamic>(&mut prepared.scope, ast);
+            .eval_ast_with_scope::<Dynamic>(&mut prepared.scope, &rule.ast);
         prepared.scope.rewind(prepared.base);
         DEADLINE.with(|d| d.set(None));
         let printed = PRINTED.with(|p| std::mem::take(&mut *p.borrow_mut()));
@@ -530,7 +611,9 @@ mod tests {
     #[test]
     fn rules_sharing_a_prepared_snapshot_cannot_change_it_for_each_other() {
         let engine = engine();
-        let mut prepared = engine.prepare(&Snapshot::default()).expect("prepared");
+        let mut prepared = engine
+            .prepare(&Snapshot::default(), Fields::ALL)
+            .expect("prepared");
         let look = engine
             .compile("print(`${today_workouts.len()} ${type_of(today_workouts)}`); []")
             .expect("compiles");
@@ -554,6 +637,49 @@ mod tests {
         let declares = engine.compile("let g = 2; []").expect("compiles");
         assert!(engine.run_prepared(&declares, &mut prepared).is_ok());
         assert!(engine.run_prepared(&declares, &mut prepared).is_ok());
+    }
+
+    #[test]
+    fn a_rule_sees_the_fields_it_names_and_no_more_are_converted() {
+        let source =
+            "// alerts are ignored here\nlet w = week; if plan_version == () { [] } else { [] }";
+        let reads = Fields::named_in(source);
+        let expected = ["alerts", "week", "plan_version"]
+            .iter()
+            .map(|name| Fields::named_in(name))
+            .fold(Fields::default(), Fields::union);
+        assert_eq!(reads, expected);
+        // Names inside longer identifiers do not count.
+        assert_eq!(
+            Fields::named_in("let weekly = 1; let todays = 2; []"),
+            Fields::default()
+        );
+        assert_eq!(Fields::named_in("today"), Fields::named_in(" today."));
+        assert_ne!(
+            Fields::named_in("today"),
+            Fields::named_in("today_workouts")
+        );
+
+        let engine = engine();
+        let rule = engine.compile(source).expect("compiles");
+        assert_eq!(rule.reads, reads);
+        let mut narrow = engine
+            .prepare(&Snapshot::default(), Fields::named_in("plan_version"))
+            .expect("prepared");
+        let error = engine
+            .run_prepared(&rule, &mut narrow)
+            .expect_err("week was not prepared");
+        assert!(error.to_string().contains("prepared without"), "{error}");
+        let mut enough = engine
+            .prepare(&Snapshot::default(), reads)
+            .expect("prepared");
+        assert!(engine.run_prepared(&rule, &mut enough).is_ok());
+        // The default rules read only some of the snapshot.
+        let defaults = defaults::DEFAULT_RULES
+            .iter()
+            .map(|rule| Fields::named_in(rule.source))
+            .fold(Fields::default(), Fields::union);
+        assert!(!defaults.covers(Fields::named_in("recent_activities insights")));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::snapshot::{
     ActivityView, AlertView, AthleteView, InsightView, MetricsView, ReadinessView, SignalView,
     Snapshot, StatsView, WorkoutView,
 };
-use super::{FixtureReport, RuleEngine, RuleError, check_fixtures, parse_fixtures};
+use super::{Fields, FixtureReport, RuleEngine, RuleError, check_fixtures, parse_fixtures};
 use crate::audit::AuditEvent;
 use crate::auth::{Accounts, Permission, Viewer};
 use crate::error::{AppError, AppResult};
@@ -75,8 +75,11 @@ pub struct EvaluationReport {
 pub struct EvaluationTimings {
     /// Loading the athlete, the snapshot and the rules in force.
     pub snapshot: Duration,
-    /// Compiling (when not cached) and running the scripts.
+    /// Compiling (when not cached), converting the snapshot and running the scripts, on the
+    /// blocking thread that runs them.
     pub scripts: Duration,
+    /// Handing the scripts to a blocking thread and back: waiting for a thread and a core.
+    pub scripts_handoff: Duration,
     /// Filing the proposals through the gate.
     pub gate: Duration,
 }
@@ -211,7 +214,8 @@ impl Rules {
     /// What the athlete's rules see today, as `audience` may see it: anyone but the athlete
     /// sees no private activity (as with `activity(id)`).
     pub async fn snapshot(&self, athlete: &User, audience: Audience) -> AppResult<Snapshot> {
-        let (snapshot, private) = self.full_snapshot(athlete).await?;
+        let baselines = self.store.baselines(athlete.id).await?;
+        let (snapshot, private) = self.full_snapshot(athlete, baselines, Fields::ALL).await?;
         Ok(match audience {
             Audience::Athlete => snapshot,
             Audience::Others => without_private(snapshot, &private),
@@ -219,18 +223,28 @@ impl Rules {
     }
 
     /// The snapshot with everything the athlete may see, and the ids of its private
-    /// activities.
-    async fn full_snapshot(&self, athlete: &User) -> AppResult<(Snapshot, Vec<Uuid>)> {
+    /// activities. The recent activities and the insights are read only when `fields` has
+    /// them (the others cost little beside what every rule needs); left out, they are empty.
+    async fn full_snapshot(
+        &self,
+        athlete: &User,
+        baselines: stride_domain::people::Baselines,
+        fields: Fields,
+    ) -> AppResult<(Snapshot, Vec<Uuid>)> {
         let today = self.training.today_for(athlete);
         let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
         let fortnight_ago = today.checked_sub_days(Days::new(14)).unwrap_or(today);
-        let baselines = self.store.baselines(athlete.id).await?;
+        let wanted = |name: &str| fields.covers(Fields::named_in(name));
+        let (with_activities, with_insights) = (wanted("recent_activities"), wanted("insights"));
         // Independent reads, run together.
-        let ((readiness, merged), (mut alerts, series), plan, activities) = tokio::try_join!(
+        let ((readiness, merged), (mut alerts, series), plan, activities, insights) = tokio::try_join!(
             self.training.readiness_with(athlete, today, baselines),
             self.training.alerts_and_series(athlete.id, week_ago, today),
             async { Ok::<_, AppError>(self.store.active_plan(athlete.id).await?) },
             async {
+                if !with_activities {
+                    return Ok(Vec::new());
+                }
                 Ok::<_, AppError>(
                     self.store
                         .list_activities(
@@ -245,10 +259,15 @@ impl Rules {
                         .await?,
                 )
             },
+            async {
+                if !with_insights {
+                    return Ok(Vec::new());
+                }
+                Ok::<_, AppError>(insight_views(self.store.insights(athlete.id).await?))
+            },
         )?;
         let stats = series.last().filter(|d| d.date == today).cloned();
         alerts.reverse();
-        let insights = insight_views(self.store.insights(athlete.id).await?);
         let (today_workouts, week, misses) = match &plan {
             Some(plan) => {
                 let ahead = today.checked_add_days(Days::new(6)).unwrap_or(today);
@@ -437,11 +456,17 @@ impl Rules {
     /// is recorded and skipped; it never stops the others.
     pub async fn evaluate(&self, athlete_id: Uuid, trigger: &str) -> AppResult<EvaluationReport> {
         let started = Instant::now();
-        let athlete = self.store.user(athlete_id).await?;
-        let ((full, private), rules) = tokio::try_join!(
-            self.full_snapshot(&athlete),
-            self.effective_rules(athlete_id)
+        let (athlete, rules, baselines) = tokio::try_join!(
+            async { Ok::<_, AppError>(self.store.user(athlete_id).await?) },
+            self.effective_rules(athlete_id),
+            async { Ok::<_, AppError>(self.store.baselines(athlete_id).await?) },
         )?;
+        // Only what the rules in force read is loaded and converted.
+        let fields = rules
+            .iter()
+            .map(|rule| self.engine.reads(&rule.source))
+            .fold(Fields::default(), Fields::union);
+        let (full, private) = self.full_snapshot(&athlete, baselines, fields).await?;
         let mut report = EvaluationReport {
             rules: rules.len(),
             ..EvaluationReport::default()
@@ -461,33 +486,50 @@ impl Rules {
             .collect();
         let engine = self.engine.clone();
         let outcomes = tokio::task::spawn_blocking(move || {
+            let working = Instant::now();
+            let compiled: Vec<_> = runs
+                .into_iter()
+                .map(|(source, own)| (engine.compile(&source), own))
+                .collect();
+            // Each view converts only what its rules read.
+            let reads = |own: bool| {
+                compiled
+                    .iter()
+                    .filter(|(_, o)| *o == own)
+                    .filter_map(|(rule, _)| rule.as_ref().ok().map(|rule| rule.reads))
+                    .fold(Fields::default(), Fields::union)
+            };
+            let (own_reads, others_reads) = (reads(true), reads(false));
             let mut own_view = None;
             let mut others_view = None;
-            runs.into_iter()
-                .map(|(source, own)| {
-                    let ast = engine.compile(&source)?;
+            let outcomes = compiled
+                .into_iter()
+                .map(|(rule, own)| {
+                    let rule = rule?;
                     let view = if own {
-                        own_view.get_or_insert_with(|| engine.prepare(&full))
+                        own_view.get_or_insert_with(|| engine.prepare(&full, own_reads))
                     } else {
                         others_view.get_or_insert_with(|| {
-                            engine.prepare(&without_private(full.clone(), &private))
+                            engine.prepare(&without_private(full.clone(), &private), others_reads)
                         })
                     };
                     match view {
                         Ok(prepared) => engine
-                            .run_prepared(&ast, prepared)
+                            .run_prepared(&rule, prepared)
                             .map(|(drafts, _)| drafts),
                         Err(error) => Err(error.clone()),
                     }
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (outcomes, working.elapsed())
         })
-        .await
-        .unwrap_or_else(|e| {
+        .await;
+        let (outcomes, working) = outcomes.unwrap_or_else(|e| {
             let crashed = RuleError::Runtime(format!("the rules crashed: {e}"));
-            vec![Err(crashed); report.rules]
+            (vec![Err(crashed); report.rules], Duration::ZERO)
         });
-        report.timings.scripts += scripts.elapsed();
+        report.timings.scripts += working;
+        report.timings.scripts_handoff += scripts.elapsed().saturating_sub(working);
         for (rule, outcome) in rules.into_iter().zip(outcomes) {
             let filing = Instant::now();
             let drafts = match outcome {

@@ -219,3 +219,85 @@ pub struct Snapshot {
     /// What the athlete's own history supports (see `docs/insights.md`), strongest first.
     pub insights: Vec<InsightView>,
 }
+
+impl Snapshot {
+    /// The names rules read, in declaration order (what serializing a snapshot produces).
+    pub const FIELDS: [&'static str; 13] = [
+        "athlete",
+        "today",
+        "readiness",
+        "metrics",
+        "stats",
+        "alerts",
+        "plan_version",
+        "plan_changed_on",
+        "today_workouts",
+        "week",
+        "recent_activities",
+        "misses",
+        "insights",
+    ];
+
+    /// One field as a rhai value, exactly as converting the whole snapshot would give it.
+    pub fn field_to_dynamic(&self, name: &str) -> Result<rhai::Dynamic, String> {
+        let converted = match name {
+            "athlete" => rhai::serde::to_dynamic(&self.athlete),
+            "today" => rhai::serde::to_dynamic(self.today),
+            "readiness" => rhai::serde::to_dynamic(&self.readiness),
+            "metrics" => rhai::serde::to_dynamic(&self.metrics),
+            "stats" => rhai::serde::to_dynamic(&self.stats),
+            "alerts" => rhai::serde::to_dynamic(&self.alerts),
+            "plan_version" => rhai::serde::to_dynamic(self.plan_version),
+            "plan_changed_on" => rhai::serde::to_dynamic(self.plan_changed_on),
+            "today_workouts" => rhai::serde::to_dynamic(&self.today_workouts),
+            "week" => rhai::serde::to_dynamic(&self.week),
+            "recent_activities" => rhai::serde::to_dynamic(&self.recent_activities),
+            "misses" => rhai::serde::to_dynamic(&self.misses),
+            "insights" => rhai::serde::to_dynamic(&self.insights),
+            other => return Err(format!("the snapshot has no field `{other}`")),
+        };
+        converted.map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_field_list_is_what_a_snapshot_serializes_to_and_each_converts_alike() {
+        let mut snapshot = Snapshot {
+            today: NaiveDate::from_ymd_opt(2026, 12, 3),
+            plan_version: Some(3),
+            ..Snapshot::default()
+        };
+        snapshot.alerts.push(AlertView {
+            kind: "acwr_high".to_owned(),
+            date: snapshot.today,
+            value: 1.6,
+            threshold: 1.5,
+        });
+        let serde_json::Value::Object(whole) = serde_json::to_value(&snapshot).expect("serializes")
+        else {
+            panic!("a snapshot serializes to a map");
+        };
+        let names: Vec<&str> = whole.keys().map(String::as_str).collect();
+        let mut listed = Snapshot::FIELDS.to_vec();
+        listed.sort_unstable();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, listed, "Snapshot::FIELDS must name every field");
+        let map = rhai::serde::to_dynamic(&snapshot)
+            .expect("converts")
+            .cast::<rhai::Map>();
+        for name in Snapshot::FIELDS {
+            let one = snapshot.field_to_dynamic(name).expect(name);
+            assert_eq!(
+                one.to_string(),
+                map[name].to_string(),
+                "{name} converts as in the whole snapshot"
+            );
+        }
+        assert!(snapshot.field_to_dynamic("secrets").is_err());
+    }
+}
