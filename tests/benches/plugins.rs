@@ -49,27 +49,47 @@ fn plugin_call(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    let app = runtime.block_on(async {
-        let app = TestApp::spawn_with(|config| config.jobs.workers = 0).await;
-        app.install_plugin("test-hostile").await;
-        app
-    });
-    let plugins = app.state.plugins.clone();
-    let mut group = c.benchmark_group("plugin/ping_job");
-    group.bench_function("wasm_instantiate_and_call", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let report = plugins
-                .run_job("test-hostile", black_box(ping_request()), None)
-                .await;
-            assert!(report.result.is_ok(), "{:?}", report.result);
+    // The default settings, and the same with nothing of the instance slots kept resident
+    // between calls (every page faulted in again on each call).
+    let spawn = |keep_resident_mb: Option<u32>| {
+        runtime.block_on(async {
+            let app = TestApp::spawn_with(|config| {
+                config.jobs.workers = 0;
+                if let Some(mb) = keep_resident_mb {
+                    config.plugins.keep_resident_mb = mb;
+                }
+            })
+            .await;
+            app.install_plugin("test-hostile").await;
+            app
         })
-    });
+    };
+    let apps = [
+        ("wasm_instantiate_and_call", spawn(None)),
+        (
+            "wasm_instantiate_and_call_nothing_kept_resident",
+            spawn(Some(0)),
+        ),
+    ];
+    let mut group = c.benchmark_group("plugin/ping_job");
+    for (name, app) in &apps {
+        let plugins = app.state.plugins.clone();
+        group.bench_function(*name, |b| {
+            b.to_async(&runtime).iter(|| async {
+                let report = plugins
+                    .run_job("test-hostile", black_box(ping_request()), None)
+                    .await;
+                assert!(report.result.is_ok(), "{:?}", report.result);
+            })
+        });
+    }
     group.bench_function("native_call", |b| {
         b.iter(|| native_ping(black_box(&ping_request())).expect("ok"))
     });
     group.finish();
-    drop(plugins);
-    runtime.block_on(app.stop());
+    for (_, app) in apps {
+        runtime.block_on(app.stop());
+    }
 }
 
 criterion_group!(benches, plugin_call);

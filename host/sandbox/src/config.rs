@@ -20,6 +20,10 @@ pub struct PluginsConfig {
     pub max_concurrent_calls: u32,
     /// Linear memory one call may use, MiB.
     pub memory_limit_mb: u32,
+    /// Memory of each pooled instance slot kept mapped between calls, MiB (0: give it all
+    /// back to the kernel after every call). Only the pages a call wrote are reset, so the
+    /// next call in the slot starts without page faults; more memory stays resident.
+    pub keep_resident_mb: u32,
     /// Deadline of a webhook call, ms (Strava wants an answer within 2 s).
     pub webhook_deadline_ms: u64,
     /// Deadline of a job call, ms.
@@ -61,6 +65,7 @@ impl Default for PluginsConfig {
             reload_poll_s: 0,
             max_concurrent_calls: 32,
             memory_limit_mb: 64,
+            keep_resident_mb: 4,
             webhook_deadline_ms: 1_500,
             job_deadline_ms: 60_000,
             webhook_cpu_ms: 1_000,

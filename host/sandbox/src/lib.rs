@@ -219,6 +219,7 @@ impl PluginHost {
             EngineLimits {
                 max_concurrent_calls: config.max_concurrent_calls,
                 memory_bytes: config.memory_limit_mb as usize * 1024 * 1024,
+                keep_resident_bytes: config.keep_resident_mb as usize * 1024 * 1024,
             },
             config.cache_dir.clone(),
         )?;

@@ -29,6 +29,8 @@ pub struct EngineLimits {
     pub max_concurrent_calls: u32,
     /// Largest linear memory of one call, bytes.
     pub memory_bytes: usize,
+    /// Memory of each slot kept mapped between calls, bytes (0: none).
+    pub keep_resident_bytes: usize,
 }
 
 /// The compiled-code engine shared by every plugin.
@@ -95,6 +97,16 @@ impl Runtime {
             .total_tables(n * 8)
             .total_stacks(n)
             .max_memory_size(limits.memory_bytes);
+        if limits.keep_resident_bytes > 0 {
+            // After a call, the pages it wrote (found with Linux's PAGEMAP_SCAN where the
+            // kernel has it) are reset in place rather than unmapped, so the next instance in
+            // the slot does not fault every page in again. Resetting costs what the call
+            // wrote, not the size kept.
+            let keep = limits.keep_resident_bytes.min(limits.memory_bytes);
+            pool.linear_memory_keep_resident(keep)
+                .table_keep_resident(keep.min(1 << 20))
+                .pagemap_scan(wasmtime::Enabled::Auto);
+        }
         let mut config = wasmtime::Config::new();
         config
             .wasm_component_model(true)

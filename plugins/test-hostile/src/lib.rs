@@ -7,6 +7,29 @@ use stride_plugin_sdk::prelude::*;
 
 struct Hostile;
 
+/// Set by every `taint` call: a later call that finds them changed ran in memory an earlier
+/// call left behind. One starts non-zero (initialized data), one at zero (`.bss`).
+static TAINT_DATA: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(7);
+static TAINT_BSS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Checks that this call starts from the plugin's pristine memory, then dirties it: globals,
+/// and a heap block large enough to grow memory past its initial size.
+fn taint() -> Result<JobOutcome, PluginError> {
+    use std::sync::atomic::Ordering;
+    let data = TAINT_DATA.swap(0xdead, Ordering::Relaxed);
+    let bss = TAINT_BSS.swap(0xbeef, Ordering::Relaxed);
+    let mut heap = vec![0u8; 3 << 20];
+    let dirty = heap.iter().filter(|b| **b != 0).count();
+    heap.fill(0xab);
+    let kept = std::hint::black_box(&heap).len();
+    if data != 7 || bss != 0 || dirty != 0 {
+        return Err(PluginError::Permanent(format!(
+            "an earlier call's memory: data {data:#x}, bss {bss:#x}, {dirty} of {kept} fresh heap bytes not zero"
+        )));
+    }
+    Ok(JobOutcome::done())
+}
+
 #[expect(
     unconditional_recursion,
     reason = "runaway recursion is the point: it must overflow the stack"
@@ -27,6 +50,7 @@ impl Plugin for Hostile {
         manifest.allowed_hosts = vec!["169.254.169.254".to_owned(), "10.0.0.1".to_owned()];
         manifest.job_kinds = [
             "ping",
+            "taint",
             "loop",
             "grow",
             "recurse",
@@ -50,6 +74,7 @@ impl Plugin for Hostile {
         let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
         match job.kind.as_str() {
             "ping" => Ok(JobOutcome::done()),
+            "taint" => taint(),
             "loop" => {
                 let mut x: u64 = 0;
                 loop {

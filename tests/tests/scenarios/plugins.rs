@@ -136,6 +136,42 @@ async fn hostile_plugins_fail_only_their_own_call() {
 }
 
 /// A tiny HTTP server that answers every request with `body` (or a redirect).
+/// Instance slots keep their memory mapped between calls (`plugins.keep_resident_mb`), but
+/// every call still starts from the plugin's pristine memory: its globals (initialized and
+/// zeroed), and fresh heap past the initial memory, whichever slot it lands in, one call
+/// after another and many at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_call_sees_the_memory_an_earlier_call_left() {
+    for keep_resident_mb in [4, 0] {
+        let app = TestApp::spawn_with(|c| c.plugins.keep_resident_mb = keep_resident_mb).await;
+        app.install_plugin("test-hostile").await;
+        let host = app.state.plugins.clone();
+        for _ in 0..5 {
+            let report = host
+                .run_job("test-hostile", job("taint", json!({})), None)
+                .await;
+            assert!(
+                report.result.is_ok(),
+                "kept {keep_resident_mb} MiB: {:?}",
+                report.result
+            );
+        }
+        let together = futures::future::join_all(
+            (0..12).map(|_| host.run_job("test-hostile", job("taint", json!({})), None)),
+        )
+        .await;
+        for report in together {
+            assert!(
+                report.result.is_ok(),
+                "kept {keep_resident_mb} MiB, concurrent: {:?}",
+                report.result
+            );
+        }
+        drop(host);
+        app.stop().await;
+    }
+}
+
 async fn serve(body_bytes: usize, redirect_to: Option<String>) -> std::net::SocketAddr {
     use axum::response::IntoResponse;
     let app = axum::Router::new().fallback(move || {
