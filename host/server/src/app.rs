@@ -385,6 +385,12 @@ impl Application {
     fn spawn_background(&self) -> Vec<tokio::task::JoinHandle<()>> {
         let mut tasks = vec![
             tokio::spawn(self.state.training.home_cache().follow()),
+            tokio::spawn(
+                self.state
+                    .gate
+                    .pending_cache()
+                    .follow(self.state.events.clone()),
+            ),
             tokio::spawn(self.state.events.clone().follow_replicas()),
         ];
         tasks.extend(

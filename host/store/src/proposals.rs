@@ -231,6 +231,21 @@ impl Store {
         )
     }
 
+    /// One athlete's pending proposals whose time is up (at most `limit`).
+    pub async fn overdue_proposals_of(
+        &self,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ProposalRow>> {
+        let sql = format!(
+            "SELECT {PROPOSAL_COLUMNS} FROM proposals WHERE user_id = $1 AND state = 'pending' AND expires_at <= $2 ORDER BY expires_at LIMIT $3"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(user_id).bind(now).bind(i64::from(limit)).fetch_all(pool).await?),
+        )
+    }
+
     /// One scheduled workout.
     pub async fn workout(&self, id: Uuid) -> StoreResult<StoredWorkout> {
         let plan_id: Uuid = on_pool!(self, pool => sqlx::query_scalar("SELECT plan_id FROM scheduled_workouts WHERE id = $1")

@@ -618,6 +618,20 @@ impl Store {
         .rows_affected()))
     }
 
+    /// Whether any of the athlete's planned workouts (not rest days) is dated before `today`:
+    /// what [`Store::mark_missed_before`] would mark, found with a read.
+    pub async fn has_planned_before(&self, user_id: Uuid, today: NaiveDate) -> StoreResult<bool> {
+        let found: Option<i32> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT 1 FROM scheduled_workouts \
+             WHERE user_id = $1 AND date < $2 AND state = 'planned' AND kind <> 'rest' LIMIT 1",
+        )
+        .bind(user_id)
+        .bind(today)
+        .fetch_optional(pool)
+        .await?);
+        Ok(found.is_some())
+    }
+
     /// Stores an activity's samples (JSON) inside `tx`.
     pub async fn set_activity_samples(
         &self,

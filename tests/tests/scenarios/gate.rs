@@ -1002,3 +1002,110 @@ async fn the_rule_snapshot_shows_what_rules_see_to_those_who_may_read_it() {
             .expect_code("FORBIDDEN");
     }
 }
+
+/// The ids of the athlete's pending proposals, as the Today page asks for them.
+async fn pending_ids(server: &TestApp, athlete: &Session) -> Vec<String> {
+    let answer = server
+        .gql(
+            Some(&athlete.token),
+            "{ proposals(state: PENDING) { id state } }",
+            json!({}),
+        )
+        .await;
+    answer.ok()["proposals"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| {
+            assert_eq!(p["state"], "PENDING", "{p}");
+            p["id"].as_str().expect("id").to_owned()
+        })
+        .collect()
+}
+
+/// A coach suggests a rest day instead of `workout`; the proposal's id.
+async fn suggest_rest(server: &TestApp, coach: &Session, workout: &Value) -> String {
+    server
+        .gql(
+            Some(&coach.token),
+            "mutation($w: ID!) { proposeWorkoutChange(workoutId: $w, changes: { kind: REST, description: \"Rest\" }, reason: \"Take the day.\") { id } }",
+            json!({ "w": workout["id"] }),
+        )
+        .await
+        .ok()["proposeWorkoutChange"]["id"]
+        .as_str()
+        .expect("filed")
+        .to_owned()
+}
+
+/// The Today page asks for the pending proposals on every visit, so they are cached. The
+/// cached list still follows every filing and decision at once, drops a proposal whose time
+/// is up, and, with several replicas, follows what another replica files.
+#[tokio::test]
+async fn the_pending_list_follows_every_filing_decision_and_expiry() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    let cora = app.invite_user(&owner, "COACH", "cora@example.test").await;
+    app.gql(
+        Some(&ann.token),
+        "mutation($e: String!) { grantCoachAccess(coachEmail: $e, access: READ_WRITE) { id } }",
+        json!({ "e": cora.email }),
+    )
+    .await
+    .ok();
+    let workouts = plan(&app, &ann, &ann.id, TODAY, "2026-03-04").await["workouts"]
+        .as_array()
+        .expect("workouts")
+        .clone();
+    assert!(pending_ids(&app, &ann).await.is_empty());
+    // Filed after the empty list was read (and kept): seen at once.
+    let first = suggest_rest(&app, &cora, &workouts[0]).await;
+    assert_eq!(pending_ids(&app, &ann).await, vec![first.clone()]);
+    let second = suggest_rest(&app, &cora, &workouts[1]).await;
+    let both = pending_ids(&app, &ann).await;
+    assert_eq!(both.len(), 2, "{both:?}");
+    // Decisions leave the list at once.
+    app.gql(
+        Some(&ann.token),
+        "mutation($id: ID!) { rejectProposal(id: $id) { state } }",
+        json!({ "id": first }),
+    )
+    .await
+    .ok();
+    assert_eq!(pending_ids(&app, &ann).await, vec![second.clone()]);
+    assert_eq!(
+        confirm(&app, &ann, &second).await.ok()["confirmProposal"]["state"],
+        "APPLIED"
+    );
+    assert!(pending_ids(&app, &ann).await.is_empty());
+
+    // A suggestion for today lapses at the end of today: the cached list drops it then.
+    let today = plan(&app, &ann, &ann.id, TODAY, TODAY).await["workouts"][0].clone();
+    let lapsing = suggest_rest(&app, &cora, &today).await;
+    assert_eq!(pending_ids(&app, &ann).await, vec![lapsing.clone()]);
+    app.clock.advance(Duration::hours(13));
+    assert!(pending_ids(&app, &ann).await.is_empty());
+    let expired = proposals(&app, &ann, &ann.id)
+        .await
+        .into_iter()
+        .find(|p| p["id"] == json!(lapsing))
+        .expect("listed");
+    assert_eq!(expired["state"], "EXPIRED");
+
+    if app.on_postgres() {
+        // Another replica files a proposal: this one's cached list follows.
+        let replica = app.spawn_replica().await;
+        assert!(pending_ids(&app, &ann).await.is_empty());
+        // (A day whose workout is still a run: the 3rd became a rest day above.)
+        let ahead =
+            plan(&app, &ann, &ann.id, "2026-03-04", "2026-03-04").await["workouts"][0].clone();
+        let filed = suggest_rest(&replica, &cora, &ahead).await;
+        wait_for("the other replica's proposal", 10, || async {
+            (pending_ids(&app, &ann).await == vec![filed.clone()]).then_some(())
+        })
+        .await;
+        replica.stop().await;
+    }
+    audit_intact(&app, &owner).await;
+}

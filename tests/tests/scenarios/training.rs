@@ -317,6 +317,42 @@ async fn twelve_weeks_of_training_give_the_right_stats_alerts_readiness_and_plan
                 .expect("time"),
         ),
     );
+    // A page that shows only the plan's own fields and the stats conventions (the
+    // dashboard) reads neither workouts nor days, and still checks who may see them.
+    let light = "query($t: NaiveDate!, $a: ID) { trainingPlan(athleteId: $a) { version goalRaceDate } trainingStats(athleteId: $a, from: $t, to: $t) { convention { acwrAlert } } }";
+    let answer = app
+        .gql(
+            Some(&ann.token),
+            light,
+            json!({ "t": third_date.to_string() }),
+        )
+        .await;
+    let answer = answer.ok();
+    assert_eq!(answer["trainingPlan"]["version"], 1, "{answer}");
+    assert_eq!(answer["trainingPlan"]["goalRaceDate"], "2026-05-10");
+    assert!(answer["trainingStats"]["convention"]["acwrAlert"].is_number());
+    let stranger = app
+        .invite_user(&owner, "COACH", "stranger@example.test")
+        .await;
+    for field in ["trainingPlan", "trainingStats"] {
+        let only = if field == "trainingPlan" {
+            "query($a: ID) { trainingPlan(athleteId: $a) { version } }"
+        } else {
+            "query($t: NaiveDate!, $a: ID) { trainingStats(athleteId: $a, from: $t, to: $t) { convention { acwrAlert } } }"
+        };
+        let refused = app
+            .gql(
+                Some(&stranger.token),
+                only,
+                json!({ "t": third_date.to_string(), "a": ann.id }),
+            )
+            .await;
+        assert!(
+            refused.body["errors"].is_array() && refused.body["data"][field].is_null(),
+            "{field}: {}",
+            refused.body
+        );
+    }
     let adherence = app
         .gql(Some(&ann.token), "query($t: NaiveDate!) { trainingPlan(to: $t) { adherence { completed missed } workouts { date state activityId } } }", json!({ "t": third_date.to_string() }))
         .await;

@@ -231,6 +231,64 @@ pub struct Gate {
     training: Training,
     audit: crate::audit::Audit,
     events: crate::events::Events,
+    pending: PendingCache,
+}
+
+/// Each athlete's pending proposals, as the Today page asks for them on every visit. Every
+/// proposal filed or decided drops its athlete's entry: here at once, on other replicas
+/// through the event bus ([`PendingCache::follow`]).
+#[derive(Clone)]
+pub struct PendingCache {
+    cache: moka::future::Cache<Uuid, Arc<Vec<Proposal>>>,
+    /// Counts invalidations: a list read from the database is kept only when none happened
+    /// while it was read, so a proposal filed meanwhile is never hidden by an older list.
+    changes: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl PendingCache {
+    fn new() -> Self {
+        Self {
+            cache: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                // A bound on what a missed notice could leave (the bus also says when
+                // notices were lost, and then everything is dropped).
+                .time_to_live(std::time::Duration::from_secs(60))
+                .build(),
+            changes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        self.changes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn invalidate(&self, athlete: Uuid) {
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.cache.invalidate(&athlete).await;
+    }
+
+    /// Follows the proposals other replicas (and this one) file and decide. Runs until the
+    /// bus closes.
+    pub async fn follow(self, events: crate::events::Events) {
+        let mut listener = events.subscribe();
+        while let Some(received) = listener.next().await {
+            match received {
+                crate::events::Received::Event(event) => match *event {
+                    Event::ProposalFiled { athlete, .. }
+                    | Event::ProposalDecided { athlete, .. } => {
+                        self.invalidate(athlete.uuid()).await;
+                    }
+                    _ => {}
+                },
+                crate::events::Received::Lagged => {
+                    self.changes
+                        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    self.cache.invalidate_all();
+                }
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Gate {
@@ -256,7 +314,13 @@ impl Gate {
             training,
             audit,
             events,
+            pending: PendingCache::new(),
         }
+    }
+
+    /// The cache of pending proposals, to follow other replicas' changes.
+    pub fn pending_cache(&self) -> PendingCache {
+        self.pending.clone()
     }
 
     fn actor_of(source: &Source) -> Actor {
@@ -424,6 +488,7 @@ impl Gate {
         }));
         self.audit.record(&mut tx, event, now).await?;
         tx.commit().await?;
+        self.pending.invalidate(athlete.id).await;
         self.events
             .publish(Event::ProposalFiled {
                 athlete: AthleteId(athlete.id),
@@ -435,6 +500,7 @@ impl Gate {
 
     /// Tells live listeners a proposal of `athlete` was decided (or lapsed).
     async fn decided(&self, athlete: Uuid, proposal: Uuid) {
+        self.pending.invalidate(athlete).await;
         self.events
             .publish(Event::ProposalDecided {
                 athlete: AthleteId(athlete),
@@ -728,12 +794,51 @@ impl Gate {
         self.accounts
             .authorize_athlete(viewer, athlete, GrantAccess::Read)
             .await?;
-        self.expire_due().await?;
+        if state == Some(ProposalState::Pending) {
+            return self.pending_list(athlete).await;
+        }
+        self.expire_overdue_of(athlete).await?;
         let rows = self
             .store
             .proposals_for(athlete, state.map(ProposalState::as_str), 200)
             .await?;
         rows.into_iter().map(Proposal::try_from).collect()
+    }
+
+    /// An athlete's pending proposals, from the cache while none of them is overdue.
+    async fn pending_list(&self, athlete: Uuid) -> AppResult<Vec<Proposal>> {
+        let now = self.clock.now();
+        if let Some(cached) = self.pending.cache.get(&athlete).await
+            && cached.iter().all(|p| p.row.expires_at > now)
+        {
+            return Ok(cached.as_ref().clone());
+        }
+        let generation = self.pending.generation();
+        self.expire_overdue_of(athlete).await?;
+        let list: Vec<Proposal> = self
+            .store
+            .proposals_for(athlete, Some(ProposalState::Pending.as_str()), 200)
+            .await?
+            .into_iter()
+            .map(Proposal::try_from)
+            .collect::<AppResult<_>>()?;
+        if self.pending.generation() == generation {
+            self.pending
+                .cache
+                .insert(athlete, Arc::new(list.clone()))
+                .await;
+        }
+        Ok(list)
+    }
+
+    /// Marks this athlete's lapsed pending proposals expired (a list must not show them);
+    /// the whole server's expire with the nightly checks.
+    async fn expire_overdue_of(&self, athlete: Uuid) -> AppResult<usize> {
+        let overdue = self
+            .store
+            .overdue_proposals_of(athlete, self.clock.now(), 500)
+            .await?;
+        self.expire(overdue).await
     }
 
     /// A coach (or the athlete) proposes a change to one scheduled workout. Someone else's
@@ -789,6 +894,11 @@ impl Gate {
     /// Marks every lapsed pending proposal expired; returns how many.
     pub async fn expire_due(&self) -> AppResult<usize> {
         let overdue = self.store.overdue_proposals(self.clock.now(), 500).await?;
+        self.expire(overdue).await
+    }
+
+    /// Settles `overdue` proposals as expired.
+    async fn expire(&self, overdue: Vec<stride_store::ProposalRow>) -> AppResult<usize> {
         let count = overdue.len();
         for row in overdue {
             let proposal: Proposal = row.try_into()?;

@@ -11,13 +11,13 @@ use uuid::Uuid;
 
 use super::Training;
 use crate::auth::Viewer;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::events::{Event, Events, Received};
 use stride_domain::ids::AthleteId;
 use stride_domain::people::GrantAccess;
 use stride_domain::readiness::Readiness;
 use stride_domain::stats::{DayStats, RiskAlert};
-use stride_store::StoredWorkout;
+use stride_store::{StoredPlan, StoredWorkout};
 
 /// Where an athlete's load stands today.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +31,8 @@ pub struct LoadStatus {
 pub struct Home {
     /// The athlete's today.
     pub date: NaiveDate,
+    /// The active plan (its own fields; the workouts below are today's).
+    pub plan: Option<StoredPlan>,
     /// Today's scheduled workouts in the active plan.
     pub workouts: Vec<StoredWorkout>,
     /// Today's readiness.
@@ -100,18 +102,30 @@ impl Training {
     pub async fn home(&self, viewer: &Viewer, athlete_id: Uuid) -> AppResult<Arc<Home>> {
         let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
         let today = self.today_for(&athlete);
-        if let Some(home) = self.home.cache.get(&athlete.id).await
-            && home.date == today
-        {
-            return Ok(home);
+        if let Some(home) = self.home.cache.get(&athlete.id).await {
+            if home.date == today {
+                return Ok(home);
+            }
+            // Built for a day that has ended.
+            self.home.cache.invalidate(&athlete.id).await;
         }
-        let home = Arc::new(self.build_home(&athlete, today).await?);
-        self.home.cache.insert(athlete.id, home.clone()).await;
-        Ok(home)
+        // Requests that miss together (a page's `home` and `trainingPlan`) share one build.
+        self.home
+            .cache
+            .try_get_with(athlete.id, async {
+                self.build_home(&athlete, today).await.map(Arc::new)
+            })
+            .await
+            .map_err(|shared| {
+                Arc::try_unwrap(shared).unwrap_or_else(|shared| {
+                    AppError::Internal(anyhow::anyhow!("building the home screen: {shared:?}"))
+                })
+            })
     }
 
     async fn build_home(&self, athlete: &stride_store::User, today: NaiveDate) -> AppResult<Home> {
-        let workouts = match self.store.active_plan(athlete.id).await? {
+        let plan = self.store.active_plan(athlete.id).await?;
+        let workouts = match &plan {
             Some(plan) => self.store.plan_workouts(plan.id, today, today).await?,
             None => Vec::new(),
         };
@@ -124,6 +138,7 @@ impl Training {
         alerts.reverse();
         Ok(Home {
             date: today,
+            plan,
             workouts,
             readiness,
             load,

@@ -436,13 +436,23 @@ impl Training {
 
     /// The athlete's active plan with its workouts in `from..=to` (everything when open).
     /// Planned workouts left undone before the athlete's today are marked missed first.
+    /// Without `with_workouts` only the plan's own fields are wanted: they come from the
+    /// home screen's cache, which every plan change drops (its workouts are left empty).
     pub async fn current_plan(
         &self,
         viewer: &Viewer,
         athlete_id: Uuid,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        with_workouts: bool,
     ) -> AppResult<Option<PlanView>> {
+        if !with_workouts {
+            let home = self.home(viewer, athlete_id).await?;
+            return Ok(home.plan.clone().map(|plan| PlanView {
+                plan,
+                workouts: Vec::new(),
+            }));
+        }
         let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
         self.mark_missed(&athlete).await?;
         match self.store.active_plan(athlete.id).await? {
@@ -453,6 +463,15 @@ impl Training {
 
     /// Marks planned workouts dated before the athlete's today as missed; returns how many.
     pub async fn mark_missed(&self, athlete: &User) -> AppResult<u64> {
+        // Most reads find nothing to mark: a read says so without taking the write lock
+        // (SQLite has one writer, and every plan read passes here).
+        if !self
+            .store
+            .has_planned_before(athlete.id, self.today_for(athlete))
+            .await?
+        {
+            return Ok(0);
+        }
         let mut tx = self.store.begin().await?;
         let missed = self
             .store

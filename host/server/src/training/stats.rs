@@ -65,6 +65,20 @@ impl Training {
         self.series(athlete_id, from, end).await
     }
 
+    /// What [`Training::stats_series`] checks (access, the range), without reading the days:
+    /// for a request that asks only for the conventions.
+    pub async fn check_stats_series(
+        &self,
+        viewer: &Viewer,
+        athlete_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<()> {
+        self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
+        bounded_range(from, to)?;
+        Ok(())
+    }
+
     /// Stored days in range plus derived rest days after the last stored one, up to `end`.
     pub(crate) async fn series(
         &self,

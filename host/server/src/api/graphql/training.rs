@@ -387,7 +387,16 @@ impl TrainingQuery {
         let viewer = viewer(ctx)?;
         let athlete = parse_opt_id(athlete_id.as_ref(), "athleteId")?.unwrap_or(viewer.id());
         let training = &state(ctx).training;
-        let days = training.stats_series(viewer, athlete, from, to).await?;
+        // A page that shows only the conventions (the dashboard's alert thresholds) reads no
+        // days.
+        let days = if ctx.look_ahead().field("days").exists() {
+            training.stats_series(viewer, athlete, from, to).await?
+        } else {
+            training
+                .check_stats_series(viewer, athlete, from, to)
+                .await?;
+            Vec::new()
+        };
         let s = training.settings().stats;
         Ok(StatsSeries {
             convention: StatsConvention {
@@ -445,9 +454,12 @@ impl TrainingQuery {
     ) -> async_graphql::Result<Option<TrainingPlan>> {
         let viewer = viewer(ctx)?;
         let athlete = parse_opt_id(athlete_id.as_ref(), "athleteId")?.unwrap_or(viewer.id());
+        // The workouts are read only when asked for (directly or through `adherence`).
+        let look = ctx.look_ahead();
+        let with_workouts = look.field("workouts").exists() || look.field("adherence").exists();
         Ok(state(ctx)
             .training
-            .current_plan(viewer, athlete, from, to)
+            .current_plan(viewer, athlete, from, to, with_workouts)
             .await?
             .map(TrainingPlan))
     }
