@@ -406,3 +406,100 @@ async fn a_large_import_runs_as_a_job_with_progress_over_the_subscription() {
     assert_eq!(theirs.ok()["fileImport"], Value::Null);
     assert_eq!(theirs.ok()["fileImports"], json!([]));
 }
+
+/// An import whose stored upload cannot be read back fails each attempt; after the last one
+/// it ends as failed, naming the file it stopped at, instead of showing "running" for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_that_fails_every_attempt_ends_as_failed_and_says_where() {
+    let app = TestApp::spawn_with(|c| {
+        c.jobs.workers = 0;
+        c.jobs.attempts.insert("files.import".to_owned(), 2);
+    })
+    .await;
+    app.install_plugin("files").await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let files = [("walk.gpx", shared("georust-gpx_garmin-activity.gpx"))];
+    let started = app
+        .gql_upload(
+            &ann.token,
+            "mutation($files: [Upload!]!) { startFileImport(files: $files) { id status } }",
+            json!({}),
+            &files,
+        )
+        .await;
+    let id = started.ok()["startFileImport"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let uuid = uuid::Uuid::parse_str(&id).expect("uuid");
+    // The stored upload is lost (a restore from an older backup, a disk fault).
+    app.state
+        .store
+        .drop_file_import_chunks(uuid, i32::MAX)
+        .await
+        .expect("dropped");
+
+    let status = || async {
+        app.gql(
+            Some(&ann.token),
+            "query($id: ID!) { fileImport(id: $id) { status problems { item message } finishedAt } }",
+            json!({ "id": id }),
+        )
+        .await
+        .ok()["fileImport"]
+            .clone()
+    };
+    // The first attempt fails and is retried later.
+    app.drain_jobs().await;
+    let first = status().await;
+    assert_ne!(first["status"], "failed", "{first}");
+    assert!(first["finishedAt"].is_null(), "{first}");
+
+    // The last attempt fails for good, and the import says so.
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    app.drain_jobs().await;
+    let last = status().await;
+    assert_eq!(last["status"], "failed", "{last}");
+    assert!(!last["finishedAt"].is_null(), "{last}");
+    let problems = last["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 1, "{last}");
+    assert_eq!(problems[0]["item"], "walk.gpx");
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("after every retry")),
+        "{last}"
+    );
+    let ann_id = uuid::Uuid::parse_str(&ann.id).expect("uuid");
+    let jobs = app.state.store.jobs_for(ann_id, 50).await.expect("jobs");
+    let import_job = jobs
+        .iter()
+        .find(|j| j.kind == "files.import")
+        .expect("the job");
+    assert_eq!(import_job.state, "failed", "{import_job:?}");
+    // Nothing of the upload is kept.
+    assert_eq!(
+        app.state
+            .store
+            .file_import_kept_bytes(uuid)
+            .await
+            .expect("kept"),
+        0
+    );
+    // The athlete's history-import status reports the failure too.
+    let backfill = app
+        .gql(
+            Some(&ann.token),
+            r#"{ backfill(provider: "files") { status note } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        backfill.ok()["backfill"]["status"],
+        "failed",
+        "{:?}",
+        backfill.body
+    );
+    app.stop().await;
+}

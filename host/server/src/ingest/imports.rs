@@ -315,11 +315,56 @@ impl Ingest {
             .collect()
     }
 
-    async fn run_file_import(&self, job: ImportFiles) -> Verdict {
-        match self.import_slice(&job).await {
-            Ok(()) => Verdict::Done,
-            Err(error) => Verdict::Retry(format!("file import {}: {error}", job.import)),
+    async fn run_file_import(&self, job: ImportFiles, meta: &JobMeta) -> Verdict {
+        let error = match self.import_slice(&job).await {
+            Ok(()) => return Verdict::Done,
+            Err(error) => error,
+        };
+        let failure = format!("file import {}: {error}", job.import);
+        if !meta.is_last_attempt() {
+            return Verdict::Retry(failure);
         }
+        // No attempt is left: the import ends as failed, with what it read so far kept, so
+        // the athlete is not left watching a "running" import for ever.
+        if let Err(saving) = self.give_up(&job, &error).await {
+            tracing::error!(error = %saving, import = %job.import, "could not mark a failed file import");
+        }
+        Verdict::Fail(failure)
+    }
+
+    /// Marks an import failed after its last attempt, naming the file it stopped at.
+    async fn give_up(&self, job: &ImportFiles, error: &AppError) -> AppResult<()> {
+        let Some(row) = self.store.file_import(job.import).await? else {
+            return Ok(());
+        };
+        if matches!(
+            row.status,
+            FileImportStatus::Done | FileImportStatus::Failed
+        ) {
+            return Ok(());
+        }
+        let mut import = FileImport::from_row(row)?;
+        let at = usize::try_from(import.row.file_index).unwrap_or(usize::MAX);
+        let stopped_at = import
+            .files
+            .get(at)
+            .map_or_else(|| "the import".to_owned(), |file| file.name.clone());
+        let why = match error {
+            AppError::Internal(_) => {
+                "something went wrong on our side; the import stopped here after every retry"
+                    .to_owned()
+            }
+            other => format!("the import stopped here after every retry: {other}"),
+        };
+        import.problem(&stopped_at, String::new(), why);
+        import.row.status = FileImportStatus::Failed;
+        import.row.finished_at = Some(self.clock.now());
+        self.save_import(&import).await?;
+        // What was stored of the upload is of no further use.
+        self.store
+            .drop_file_import_chunks(import.row.id, i32::MAX)
+            .await?;
+        Ok(())
     }
 
     /// Reads on from where the import stands until it is done or the slice is used up.
@@ -565,7 +610,6 @@ async fn read_piece(source: &mut tokio::fs::File, len: usize) -> std::io::Result
 
 impl Handler<ImportFiles> for Ingest {
     fn run<'a>(&'a self, job: ImportFiles, meta: &'a JobMeta) -> BoxFuture<'a, Verdict> {
-        let _ = meta;
-        Box::pin(self.run_file_import(job))
+        Box::pin(self.run_file_import(job, meta))
     }
 }

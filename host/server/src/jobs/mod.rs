@@ -71,6 +71,15 @@ pub struct JobMeta {
     pub plugin: Option<String>,
     /// 1 on the first run.
     pub attempt: i32,
+    /// The attempts it gets: a `Retry` verdict on this one fails the job for good.
+    pub max_attempts: i32,
+}
+
+impl JobMeta {
+    /// Whether this is the job's last attempt.
+    pub fn is_last_attempt(&self) -> bool {
+        self.attempt >= self.max_attempts
+    }
 }
 
 /// Runs the jobs of kind `K`.
@@ -105,6 +114,7 @@ impl<K: JobKind, H: Handler<K>> ErasedHandler for Typed<K, H> {
                 athlete: job.user_id.map(AthleteId),
                 plugin: job.plugin_id.clone(),
                 attempt: job.attempts,
+                max_attempts: job.max_attempts,
             };
             self.handler.run(args, &meta).await
         })
