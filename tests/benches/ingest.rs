@@ -12,6 +12,8 @@
 //!    1,000) events a second for `STRIDE_BENCH_WEBHOOK_SECONDS` (default 60), then 2, 3, 4 and
 //!    6 times that rate for 10 s each; latency counts from when each event was due.
 //!
+//! The server runs `STRIDE_BENCH_WORKERS` job workers (default: the server's default).
+//!
 //! `cargo bench -p stride-e2e --bench ingest`
 
 use std::time::{Duration, Instant};
@@ -78,6 +80,9 @@ fn main() {
     let smoke = !std::env::args().any(|a| a == "--bench");
     let events = env_number("STRIDE_BENCH_WEBHOOKS", if smoke { 40 } else { 2_000 });
     let history = env_number("STRIDE_BENCH_HISTORY", if smoke { 40 } else { 2_000 }) as u64;
+    let workers = std::env::var("STRIDE_BENCH_WORKERS")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -94,6 +99,9 @@ fn main() {
                 .rate_limits
                 .insert("overall".to_owned(), vec![100_000, 1_000_000]);
             config.jobs.poll_ms = 20;
+            if let Some(workers) = workers {
+                config.jobs.workers = workers;
+            }
         })
         .await;
         w.fake.set_limits(Limits {
@@ -152,7 +160,10 @@ fn main() {
             .filter(|(status, _)| *status != 200)
             .count();
         assert_eq!(stored, events as i64, "every event's activity is stored once");
-        println!("ingest/{backend}: {events} webhook events, 32 concurrent, {athletes} athletes");
+        println!(
+            "ingest/{backend}: {events} webhook events, 32 concurrent, {athletes} athletes, {} job workers",
+            w.app.state.config.jobs.workers
+        );
         println!(
             "  acknowledgement: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} attempts, {} not 200",
             ms(percentile(&latencies, 0.50)),
