@@ -1023,13 +1023,14 @@ async fn pending_ids(server: &TestApp, athlete: &Session) -> Vec<String> {
         .collect()
 }
 
-/// A coach suggests a rest day instead of `workout`; the proposal's id.
-async fn suggest_rest(server: &TestApp, coach: &Session, workout: &Value) -> String {
+/// A coach suggests a rest day instead of `workout` (`note` tells suggestions apart: the same
+/// suggestion again within a day is not filed twice); the proposal's id.
+async fn suggest_rest(server: &TestApp, coach: &Session, workout: &Value, note: &str) -> String {
     server
         .gql(
             Some(&coach.token),
-            "mutation($w: ID!) { proposeWorkoutChange(workoutId: $w, changes: { kind: REST, description: \"Rest\" }, reason: \"Take the day.\") { id } }",
-            json!({ "w": workout["id"] }),
+            "mutation($w: ID!, $d: String!) { proposeWorkoutChange(workoutId: $w, changes: { kind: REST, description: $d }, reason: \"Take the day.\") { id } }",
+            json!({ "w": workout["id"], "d": format!("Rest: {note}") }),
         )
         .await
         .ok()["proposeWorkoutChange"]["id"]
@@ -1060,9 +1061,9 @@ async fn the_pending_list_follows_every_filing_decision_and_expiry() {
         .clone();
     assert!(pending_ids(&app, &ann).await.is_empty());
     // Filed after the empty list was read (and kept): seen at once.
-    let first = suggest_rest(&app, &cora, &workouts[0]).await;
+    let first = suggest_rest(&app, &cora, &workouts[0], "first").await;
     assert_eq!(pending_ids(&app, &ann).await, vec![first.clone()]);
-    let second = suggest_rest(&app, &cora, &workouts[1]).await;
+    let second = suggest_rest(&app, &cora, &workouts[1], "second").await;
     let both = pending_ids(&app, &ann).await;
     assert_eq!(both.len(), 2, "{both:?}");
     // Decisions leave the list at once.
@@ -1082,7 +1083,7 @@ async fn the_pending_list_follows_every_filing_decision_and_expiry() {
 
     // A suggestion for today lapses at the end of today: the cached list drops it then.
     let today = plan(&app, &ann, &ann.id, TODAY, TODAY).await["workouts"][0].clone();
-    let lapsing = suggest_rest(&app, &cora, &today).await;
+    let lapsing = suggest_rest(&app, &cora, &today, "lapsing").await;
     assert_eq!(pending_ids(&app, &ann).await, vec![lapsing.clone()]);
     app.clock.advance(Duration::hours(13));
     assert!(pending_ids(&app, &ann).await.is_empty());
@@ -1100,7 +1101,7 @@ async fn the_pending_list_follows_every_filing_decision_and_expiry() {
         // (A day whose workout is still a run: the 3rd became a rest day above.)
         let ahead =
             plan(&app, &ann, &ann.id, "2026-03-04", "2026-03-04").await["workouts"][0].clone();
-        let filed = suggest_rest(&replica, &cora, &ahead).await;
+        let filed = suggest_rest(&replica, &cora, &ahead, "from the other replica").await;
         wait_for("the other replica's proposal", 10, || async {
             (pending_ids(&app, &ann).await == vec![filed.clone()]).then_some(())
         })
