@@ -22,7 +22,9 @@ pub struct PluginsConfig {
     pub memory_limit_mb: u32,
     /// Memory of each pooled instance slot kept mapped between calls, MiB (0: give it all
     /// back to the kernel after every call). Only the pages a call wrote are reset, so the
-    /// next call in the slot starts without page faults; more memory stays resident.
+    /// next call in the slot starts without page faults; more memory stays resident. (That
+    /// needs Linux 6.7 or later; on older kernels all of it is reset after every call, so
+    /// keep it small there.)
     pub keep_resident_mb: u32,
     /// Deadline of a webhook call, ms (Strava wants an answer within 2 s).
     pub webhook_deadline_ms: u64,

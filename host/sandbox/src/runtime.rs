@@ -101,7 +101,9 @@ impl Runtime {
             // After a call, the pages it wrote (found with Linux's PAGEMAP_SCAN where the
             // kernel has it) are reset in place rather than unmapped, so the next instance in
             // the slot does not fault every page in again. Resetting costs what the call
-            // wrote, not the size kept.
+            // wrote, not the size kept. Without PAGEMAP_SCAN (Linux before 6.7) wasmtime resets
+            // all of the kept memory after every call instead; the setting's documentation
+            // says to lower it there.
             let keep = limits.keep_resident_bytes.min(limits.memory_bytes);
             pool.linear_memory_keep_resident(keep)
                 .table_keep_resident(keep.min(1 << 20))

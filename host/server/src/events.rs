@@ -226,3 +226,49 @@ impl Listener {
         }
     }
 }
+
+/// Change counters for a cache keyed by athlete, so a value read from the database while its
+/// athlete changed is not kept. Athletes share 64 counters by a hash of their id: a change
+/// to one athlete rarely stops another's value from being kept, and never lets a stale one
+/// be kept.
+#[derive(Debug, Clone)]
+pub struct Generations {
+    counters: Arc<[std::sync::atomic::AtomicU64; 64]>,
+}
+
+impl Default for Generations {
+    fn default() -> Self {
+        Self {
+            counters: Arc::new(std::array::from_fn(|_| {
+                std::sync::atomic::AtomicU64::new(0)
+            })),
+        }
+    }
+}
+
+impl Generations {
+    fn counter(&self, athlete: Uuid) -> &std::sync::atomic::AtomicU64 {
+        let bytes = athlete.as_bytes();
+        // The low bits of a UUID (v4 random, v7 random after the timestamp) spread evenly.
+        &self.counters[usize::from(bytes[15]) % 64]
+    }
+
+    /// The athlete's counter now: read it before reading what will be cached.
+    pub fn of(&self, athlete: Uuid) -> u64 {
+        self.counter(athlete)
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Records a change to the athlete's data.
+    pub fn changed(&self, athlete: Uuid) {
+        self.counter(athlete)
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Records that anything may have changed (missed notices).
+    pub fn all_changed(&self) {
+        for counter in self.counters.iter() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}

@@ -240,9 +240,10 @@ pub struct Gate {
 #[derive(Clone)]
 pub struct PendingCache {
     cache: moka::future::Cache<Uuid, Arc<Vec<Proposal>>>,
-    /// Counts invalidations: a list read from the database is kept only when none happened
-    /// while it was read, so a proposal filed meanwhile is never hidden by an older list.
-    changes: Arc<std::sync::atomic::AtomicU64>,
+    /// Counts invalidations: a list read from the database is kept only when its athlete
+    /// did not change while it was read, so a proposal filed meanwhile is never hidden by an
+    /// older list.
+    changes: crate::events::Generations,
 }
 
 impl PendingCache {
@@ -254,17 +255,12 @@ impl PendingCache {
                 // notices were lost, and then everything is dropped).
                 .time_to_live(std::time::Duration::from_secs(60))
                 .build(),
-            changes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            changes: crate::events::Generations::default(),
         }
     }
 
-    fn generation(&self) -> u64 {
-        self.changes.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
     async fn invalidate(&self, athlete: Uuid) {
-        self.changes
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.changes.changed(athlete);
         self.cache.invalidate(&athlete).await;
     }
 
@@ -282,8 +278,7 @@ impl PendingCache {
                     _ => {}
                 },
                 crate::events::Received::Lagged => {
-                    self.changes
-                        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    self.changes.all_changed();
                     self.cache.invalidate_all();
                 }
             }
@@ -813,7 +808,7 @@ impl Gate {
         {
             return Ok(cached.as_ref().clone());
         }
-        let generation = self.pending.generation();
+        let generation = self.pending.changes.of(athlete);
         self.expire_overdue_of(athlete).await?;
         let list: Vec<Proposal> = self
             .store
@@ -822,11 +817,15 @@ impl Gate {
             .into_iter()
             .map(Proposal::try_from)
             .collect::<AppResult<_>>()?;
-        if self.pending.generation() == generation {
+        if self.pending.changes.of(athlete) == generation {
             self.pending
                 .cache
                 .insert(athlete, Arc::new(list.clone()))
                 .await;
+            // A change that landed between the check and the insert must not be hidden.
+            if self.pending.changes.of(athlete) != generation {
+                self.pending.cache.invalidate(&athlete).await;
+            }
         }
         Ok(list)
     }

@@ -360,7 +360,8 @@ impl Ingest {
         import.row.status = FileImportStatus::Failed;
         import.row.finished_at = Some(self.clock.now());
         self.save_import(&import).await?;
-        // What was stored of the upload is of no further use.
+        // What was stored of the upload is of no further use, nor is the file being read.
+        let _ = std::fs::remove_file(spool_path(import.row.id, import.row.file_index));
         self.store
             .drop_file_import_chunks(import.row.id, i32::MAX)
             .await?;
@@ -555,7 +556,7 @@ impl Ingest {
         index: i32,
         file: &ListedFile,
     ) -> AppResult<(FileBody, std::path::PathBuf)> {
-        let path = std::env::temp_dir().join(format!("stride-import-{}-{index}", row.id));
+        let path = spool_path(row.id, index);
         if let Ok(existing) = std::fs::File::open(&path)
             && existing.metadata().is_ok_and(|m| m.len() == file.size)
         {
@@ -606,6 +607,11 @@ async fn read_piece(source: &mut tokio::fs::File, len: usize) -> std::io::Result
     }
     piece.truncate(filled);
     Ok(piece)
+}
+
+/// Where file `index` of an import is kept on this host while it is read.
+fn spool_path(import: Uuid, index: i32) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("stride-import-{import}-{index}"))
 }
 
 impl Handler<ImportFiles> for Ingest {

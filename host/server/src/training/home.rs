@@ -48,6 +48,8 @@ pub struct Home {
 pub struct HomeCache {
     cache: Cache<Uuid, Arc<Home>>,
     events: Events,
+    /// Counts invalidations: a home screen built while its athlete changed is not kept.
+    changes: crate::events::Generations,
 }
 
 impl std::fmt::Debug for HomeCache {
@@ -67,11 +69,13 @@ impl HomeCache {
                 .time_to_live(Duration::from_secs(600))
                 .build(),
             events,
+            changes: crate::events::Generations::default(),
         }
     }
 
     /// Drops an athlete's cached home screen here at once, and tells the other replicas.
     pub async fn invalidate(&self, athlete_id: Uuid) {
+        self.changes.changed(athlete_id);
         self.cache.invalidate(&athlete_id).await;
         self.events
             .publish(Event::AthleteChanged {
@@ -87,11 +91,15 @@ impl HomeCache {
             match received {
                 Received::Event(event) => {
                     if let Event::AthleteChanged { athlete } = *event {
+                        self.changes.changed(athlete.uuid());
                         self.cache.invalidate(&athlete.uuid()).await;
                     }
                 }
                 // Missed events: anything cached may be stale.
-                Received::Lagged => self.cache.invalidate_all(),
+                Received::Lagged => {
+                    self.changes.all_changed();
+                    self.cache.invalidate_all();
+                }
             }
         }
     }
@@ -110,7 +118,9 @@ impl Training {
             self.home.cache.invalidate(&athlete.id).await;
         }
         // Requests that miss together (a page's `home` and `trainingPlan`) share one build.
-        self.home
+        let generation = self.home.changes.of(athlete.id);
+        let home = self
+            .home
             .cache
             .try_get_with(athlete.id, async {
                 self.build_home(&athlete, today).await.map(Arc::new)
@@ -120,7 +130,12 @@ impl Training {
                 Arc::try_unwrap(shared).unwrap_or_else(|shared| {
                     AppError::Internal(anyhow::anyhow!("building the home screen: {shared:?}"))
                 })
-            })
+            })?;
+        // Built while a change landed: it may predate the change, so it is not kept.
+        if self.home.changes.of(athlete.id) != generation {
+            self.home.cache.invalidate(&athlete.id).await;
+        }
+        Ok(home)
     }
 
     async fn build_home(&self, athlete: &stride_store::User, today: NaiveDate) -> AppResult<Home> {
