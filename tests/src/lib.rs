@@ -742,10 +742,18 @@ impl TestApp {
     /// before this one.
     pub async fn spawn_replica(&self) -> TestApp {
         assert!(self.on_postgres(), "replicas share a PostgreSQL database");
+        // Replicas of one deployment share its keys (tokens one stores, the other decrypts;
+        // audit entries one signs, the other verifies): the replica starts with a copy of
+        // this server's generated keys file.
+        let keys = self.state.config.data_dir.join("keys.json");
         Self::spawn_on(
             (TestDatabase::Shared, self.database_url.clone()),
             self.clock.clone(),
-            |_| {},
+            move |config| {
+                stride::config::create_private_dir(&config.data_dir).expect("replica data dir");
+                std::fs::copy(&keys, config.data_dir.join("keys.json"))
+                    .expect("the primary's keys file");
+            },
         )
         .await
     }
