@@ -363,15 +363,6 @@ impl RuleEngine {
         Ok(rule)
     }
 
-    /// The snapshot fields a source reads, without compiling it.
-    pub fn reads(&self, source: &str) -> Fields {
-        let key: [u8; 32] = Sha256::digest(source.as_bytes()).into();
-        match self.cache.get(&key) {
-            Some((rule, _)) => rule.reads,
-            None => Fields::named_in(source),
-        }
-    }
-
     /// Makes the `fields` of `snapshot` ready for rules: once, for every rule that runs
     /// against it and reads no more than those fields.
     pub fn prepare(

@@ -461,45 +461,38 @@ impl Rules {
             self.effective_rules(athlete_id),
             async { Ok::<_, AppError>(self.store.baselines(athlete_id).await?) },
         )?;
-        // Only what the rules in force read is loaded and converted.
-        let fields = rules
+        // Each rule is compiled (or found compiled) once; what the rules in force read is all
+        // that is loaded and converted. A rule the athlete did not write (a coach's) sees what
+        // a coach may see: no private activity, so none can reach its proposals' receipts
+        // either. Each view converts only what its own rules read.
+        let compiled: Vec<(Result<Arc<super::CompiledRule>, RuleError>, bool)> = rules
             .iter()
-            .map(|rule| self.engine.reads(&rule.source))
-            .fold(Fields::default(), Fields::union);
+            .map(|rule| {
+                let own = rule.author.is_none_or(|author| author == athlete_id);
+                (self.engine.compile(&rule.source), own)
+            })
+            .collect();
+        let reads = |own: bool| {
+            compiled
+                .iter()
+                .filter(|(_, o)| *o == own)
+                .filter_map(|(rule, _)| rule.as_ref().ok().map(|rule| rule.reads))
+                .fold(Fields::default(), Fields::union)
+        };
+        let (own_reads, others_reads) = (reads(true), reads(false));
+        let fields = own_reads.union(others_reads);
         let (full, private) = self.full_snapshot(&athlete, baselines, fields).await?;
         let mut report = EvaluationReport {
             rules: rules.len(),
             ..EvaluationReport::default()
         };
         report.timings.snapshot = started.elapsed();
-        // A rule the athlete did not write (a coach's) sees what a coach may see: no private
-        // activity, so none can reach its proposals' receipts either. Each view is converted
-        // for the scripts once, and every rule runs in one blocking task: scripts are bounded
-        // (operations, time) but still CPU, never on the async runtime.
+        // The scripts are bounded (operations, time) but still CPU: they run off the async
+        // runtime's schedule, all in one go.
         let scripts = Instant::now();
-        let runs: Vec<(String, bool)> = rules
-            .iter()
-            .map(|rule| {
-                let own = rule.author.is_none_or(|author| author == athlete_id);
-                (rule.source.clone(), own)
-            })
-            .collect();
         let engine = self.engine.clone();
-        let outcomes = tokio::task::spawn_blocking(move || {
+        let outcomes = off_the_runtime(move || {
             let working = Instant::now();
-            let compiled: Vec<_> = runs
-                .into_iter()
-                .map(|(source, own)| (engine.compile(&source), own))
-                .collect();
-            // Each view converts only what its rules read.
-            let reads = |own: bool| {
-                compiled
-                    .iter()
-                    .filter(|(_, o)| *o == own)
-                    .filter_map(|(rule, _)| rule.as_ref().ok().map(|rule| rule.reads))
-                    .fold(Fields::default(), Fields::union)
-            };
-            let (own_reads, others_reads) = (reads(true), reads(false));
             let mut own_view = None;
             let mut others_view = None;
             let outcomes = compiled
@@ -924,5 +917,32 @@ impl RuleChecks {
         })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("a rule check crashed: {e}")))
+    }
+}
+
+/// Runs CPU-bound `work` without stalling the async runtime's other tasks. On a multi-threaded
+/// runtime it runs in place (`block_in_place`: the runtime moves this thread's other tasks to
+/// another), which spares the caller the round trip to a blocking-pool thread; elsewhere it
+/// runs on the blocking pool. A panic in `work` is returned as an error either way.
+async fn off_the_runtime<R: Send + 'static>(
+    work: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    let in_place = Handle::try_current()
+        .is_ok_and(|handle| handle.runtime_flavor() == RuntimeFlavor::MultiThread);
+    if in_place {
+        tokio::task::block_in_place(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+                panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".to_owned())
+            })
+        })
+    } else {
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| e.to_string())
     }
 }
