@@ -17,8 +17,13 @@ const PG_BATCH_ROWS: usize = 400;
 /// Parameters per INSERT on SQLite. sqlx resolves every `$N` placeholder by name, and SQLite
 /// finds a name by scanning the statement's parameter list, so binding costs grow with the
 /// square of the parameters in one statement: 5,000 of them spent 78% of a full stats
-/// recomputation there. A few hundred keep it negligible.
+/// recomputation there. A few hundred keep it small; the stats insert, which runs on every
+/// change to an athlete's activities, avoids it altogether (anonymous parameters, below).
 const SQLITE_BATCH_PARAMS: usize = 256;
+
+/// Parameters per INSERT on SQLite when they are anonymous (`?`): well under SQLite's limit
+/// (32,766), which sqlx's binding does not slow down.
+const SQLITE_ANONYMOUS_PARAMS: usize = 975;
 
 #[derive(sqlx::FromRow)]
 struct DayStatsDb {
@@ -299,13 +304,29 @@ impl Store {
             .execute(&mut *conn)
             .await?
             .rows_affected());
-        for chunk in days.chunks(self.batch_rows(12)) {
+        // On SQLite the parameters are anonymous (`?`, bound in order). sqlx looks up every
+        // parameter's name, and SQLite finds a name by scanning the statement's list of named
+        // ones, which made binding quadratic in a statement's parameters: at 256 of them it
+        // was still 13% of the server's time while it stored webhooks. An anonymous parameter
+        // has no name to look for, so the rows per statement are bounded only by SQLite's
+        // limit on parameters.
+        let sqlite = self.backend() == Backend::Sqlite;
+        let rows = if sqlite {
+            SQLITE_ANONYMOUS_PARAMS / 13
+        } else {
+            self.batch_rows(13)
+        };
+        for chunk in days.chunks(rows) {
             let mut sql = format!("INSERT INTO daily_stats (user_id, {STATS_COLUMNS}) VALUES ");
             for i in 0..chunk.len() {
-                let base = i * 12 + 2;
                 if i > 0 {
                     sql.push_str(", ");
                 }
+                if sqlite {
+                    sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    continue;
+                }
+                let base = i * 12 + 2;
                 sql.push_str("($1");
                 for k in 0..12 {
                     sql.push_str(&format!(", ${}", base + k));
@@ -313,8 +334,14 @@ impl Store {
                 sql.push(')');
             }
             on_tx!(tx, conn => {
-                let mut query = sqlx::query(&sql).bind(user_id);
+                let mut query = sqlx::query(&sql);
+                if !sqlite {
+                    query = query.bind(user_id);
+                }
                 for d in chunk {
+                    if sqlite {
+                        query = query.bind(user_id);
+                    }
                     query = query
                         .bind(d.date)
                         .bind(d.load)
