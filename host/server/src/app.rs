@@ -293,7 +293,7 @@ impl AppState {
     /// Every kind of background job this application runs, with its handler.
     pub fn job_registry(&self) -> Registry {
         Registry::default()
-            .register::<PluginJob>(self.ingest.clone())
+            .register_batch::<PluginJob>(self.ingest.clone())
             .register::<HistoryPage>(self.ingest.clone())
             .register::<crate::ingest::imports::ImportFiles>(self.ingest.clone())
             .register::<EvaluateRules>(self.rules.clone())

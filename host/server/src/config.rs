@@ -308,6 +308,10 @@ pub struct JobsConfig {
     /// How often each replica looks for athletes whose local day has begun (to queue their
     /// nightly check: misses, expiries, rules), seconds.
     pub nightly_check_s: u64,
+    /// Most jobs a worker takes at once of a kind that runs as a batch (a provider's fetches:
+    /// their requests overlap, and each athlete's records are stored, counted into stats and
+    /// followed up once per batch). 1 runs them one by one.
+    pub batch: u32,
 }
 
 impl Default for JobsConfig {
@@ -324,6 +328,7 @@ impl Default for JobsConfig {
             backoff_base_s: 5,
             backoff_max_s: 3_600,
             nightly_check_s: 60,
+            batch: 16,
         }
     }
 }

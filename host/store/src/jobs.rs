@@ -166,6 +166,78 @@ impl Store {
             .await?))
     }
 
+    /// Claims up to `limit` more due jobs of `kind` in `plugin` for `worker`, in queue order:
+    /// the rest of a batch whose first job the worker already holds.
+    pub async fn claim_more_jobs(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        kind: &str,
+        plugin: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<JobRow>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let lock = if self.backend() == Backend::Postgres {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
+             WHERE id IN (SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)) \
+             AND NOT held AND kind = $4 AND plugin_id = $5 ORDER BY priority DESC, run_at, id LIMIT $6 {lock}) \
+             RETURNING {JOB_COLUMNS}"
+        );
+        let mut claimed: Vec<JobRow> = on_write!(self, pool => sqlx::query_as(&sql)
+            .bind(worker)
+            .bind(lease_until)
+            .bind(now)
+            .bind(kind)
+            .bind(plugin)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?);
+        // RETURNING promises no order.
+        claimed.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(a.run_at.cmp(&b.run_at))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(claimed)
+    }
+
+    /// Marks the jobs done that `worker` still holds, in one transaction. Returns how many.
+    pub async fn finish_jobs(
+        &self,
+        ids: &[Uuid],
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let mut finished = 0;
+        for id in ids {
+            finished += on_tx!(&mut tx, conn => sqlx::query(
+                "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, deferred_reason = NULL, updated_at = $3 \
+                 WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+            )
+            .bind(id)
+            .bind(worker)
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        }
+        tx.commit().await?;
+        Ok(finished)
+    }
+
     /// Marks a job done, if `worker` still holds it.
     pub async fn finish_job(
         &self,

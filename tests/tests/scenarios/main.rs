@@ -13,6 +13,7 @@ mod garmin;
 mod gate;
 mod http;
 mod insights;
+mod jobs;
 mod load;
 mod metrics;
 mod operations;

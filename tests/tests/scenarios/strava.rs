@@ -759,7 +759,7 @@ async fn a_burst_of_concurrent_webhooks_is_acknowledged_and_stored_once() {
             .is_success()
     );
     let mut athletes = Vec::new();
-    for n in 0..4u64 {
+    for n in 0..5u64 {
         let who = w
             .app
             .invite_user(&w.owner, "ATHLETE", &format!("b{n}@example.test"))
@@ -767,9 +767,12 @@ async fn a_burst_of_concurrent_webhooks_is_acknowledged_and_stored_once() {
         assert_eq!(connect(&w, &who, 7_000 + n, None).await, 200);
         athletes.push(who);
     }
-    let events: Vec<_> = (0..200i64)
+    // The fifth athlete withdrew Stride's access at Strava (no event said so): every fetch for
+    // them is refused, in the same batches as the others' fetches.
+    w.fake.revoke_athlete(7_004);
+    let events: Vec<_> = (0..250i64)
         .map(|i| {
-            let athlete = 7_000 + (i as u64 % 4);
+            let athlete = 7_000 + (i as u64 % 5);
             let id = w.fake.create_activity(
                 athlete,
                 test_epoch() - TimeDelta::minutes(90 * i),
@@ -789,12 +792,35 @@ async fn a_burst_of_concurrent_webhooks_is_acknowledged_and_stored_once() {
         "every event acknowledged on the first delivery: {:?}",
         &w.fake.deliveries()[before..]
     );
-    let mut stored = 0;
+    let mut stored = Vec::new();
     for who in &athletes {
         settle(&w, who).await;
-        stored += athlete_activities(&w, who).await.len();
+        stored.push(athlete_activities(&w, who).await.len());
     }
-    assert_eq!(stored, 200, "each event's activity stored once");
+    // Stored in batches, each activity once; the refused athlete's failures failed no one
+    // else's job.
+    assert_eq!(
+        stored,
+        vec![50, 50, 50, 50, 0],
+        "each event's activity stored once"
+    );
+    for who in &athletes[..4] {
+        let jobs = w
+            .app
+            .state
+            .store
+            .jobs_for(who.id.parse().expect("uuid"), 500)
+            .await
+            .expect("jobs");
+        let plugin_jobs: Vec<_> = jobs.iter().filter(|j| j.kind == "plugin").collect();
+        assert_eq!(plugin_jobs.len(), 50);
+        assert!(
+            plugin_jobs
+                .iter()
+                .all(|j| j.state == "done" && j.attempts == 1),
+            "{plugin_jobs:?}"
+        );
+    }
 }
 
 /// Strava's events are unsigned. A forged "deauthorized" event for an athlete who is still

@@ -1,18 +1,22 @@
 //! The durable jobs of ingestion: a plugin's own job, and one page of a history import.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use stride_domain::ids::AthleteId;
 use uuid::Uuid;
 
-use stride_sandbox::contract::{AthleteRef, HistoryRequest, JobRequest, NewJob, PluginError};
+use stride_sandbox::contract::{
+    AthleteRef, HistoryRequest, JobOutcome, JobRequest, NewJob, PluginError,
+};
 use stride_sandbox::services::{BoxFuture, CallAthlete};
 use stride_sandbox::{CallError, CallReport};
 use stride_store::{BackfillStatus, ConnectionStatus, User};
 
 use super::{Ingest, defer_instant, payload_json};
-use crate::jobs::{Handler, JobKind, JobMeta, Verdict};
+use crate::jobs::{BatchHandler, Handler, JobKind, JobMeta, Verdict};
 
 /// A job of a plugin's own (fetching one activity, following up an event).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,6 +96,26 @@ impl JobKind for HistoryPage {
     }
 }
 
+/// Who a plugin job is for, or the verdict when they are not connected.
+type Connected = Result<(User, CallAthlete), Verdict>;
+
+/// A plugin job's call, ready to be made.
+struct Call {
+    /// Its place in the batch.
+    index: usize,
+    plugin: String,
+    athlete: User,
+    meta: JobMeta,
+}
+
+/// What a plugin job's call answered, stored with the athlete's others.
+struct Fetched {
+    /// Its place in the batch.
+    index: usize,
+    meta: JobMeta,
+    outcome: JobOutcome,
+}
+
 /// Why a plugin call did not give its answer, as a job verdict.
 fn call_failed<'a>(
     ingest: &'a Ingest,
@@ -161,70 +185,144 @@ impl Ingest {
         Ok((athlete, call_athlete))
     }
 
-    async fn run_plugin_job(&self, job: PluginJob, meta: &JobMeta) -> Verdict {
-        let plugin = if job.plugin.is_empty() {
-            meta.plugin.clone().unwrap_or_default()
-        } else {
-            job.plugin.clone()
-        };
-        // Jobs queued by an older Stride for a history page.
-        if job.kind == "backfill"
-            && let Some(run) = job.payload["run"].as_str().and_then(|r| r.parse().ok())
-        {
-            let page = HistoryPage {
-                plugin,
-                run,
-                page: job.payload["page"]
-                    .as_u64()
-                    .unwrap_or(1)
-                    .clamp(1, u64::from(u32::MAX)) as u32,
-                cursor: Some(job.payload.to_string()),
+    /// Runs plugin jobs together. Each athlete's connection is looked up once; the plugin
+    /// calls overlap (each waits on its provider, not on the CPU); then each athlete's records
+    /// from every job in the batch are stored in one delivery, so stats, the home screen, the
+    /// rules and insights follow once per athlete rather than once per job. A job's verdict is
+    /// its own: one that fails does not fail the others, except that a delivery that cannot be
+    /// stored is retried for every job whose records it carried (storing is idempotent).
+    async fn run_plugin_jobs(&self, jobs: Vec<(PluginJob, JobMeta)>) -> Vec<Verdict> {
+        let mut verdicts: Vec<Option<Verdict>> = vec![None; jobs.len()];
+        let mut connected: HashMap<(String, Option<AthleteId>), Connected> = HashMap::new();
+        let mut calls = Vec::with_capacity(jobs.len());
+        let mut requests = Vec::with_capacity(jobs.len());
+        for (i, (job, meta)) in jobs.into_iter().enumerate() {
+            let plugin = if job.plugin.is_empty() {
+                meta.plugin.clone().unwrap_or_default()
+            } else {
+                job.plugin.clone()
             };
-            return self.run_history_page(page, meta).await;
+            // Jobs queued by an older Stride for a history page.
+            if job.kind == "backfill"
+                && let Some(run) = job.payload["run"].as_str().and_then(|r| r.parse().ok())
+            {
+                let page = HistoryPage {
+                    plugin,
+                    run,
+                    page: job.payload["page"]
+                        .as_u64()
+                        .unwrap_or(1)
+                        .clamp(1, u64::from(u32::MAX)) as u32,
+                    cursor: Some(job.payload.to_string()),
+                };
+                verdicts[i] = Some(self.run_history_page(page, &meta).await);
+                continue;
+            }
+            let key = (plugin.clone(), meta.athlete);
+            if !connected.contains_key(&key) {
+                let found = self.connected(&plugin, &meta).await;
+                connected.insert(key.clone(), found);
+            }
+            match &connected[&key] {
+                Err(verdict) => verdicts[i] = Some(verdict.clone()),
+                Ok((athlete, call_athlete)) => {
+                    let request = JobRequest {
+                        kind: job.kind.clone(),
+                        payload: job.payload.to_string(),
+                        athlete: Some(athlete_ref(call_athlete)),
+                        attempt: u32::try_from(meta.attempt).unwrap_or(1),
+                    };
+                    calls.push(Call {
+                        index: i,
+                        plugin,
+                        athlete: athlete.clone(),
+                        meta,
+                    });
+                    requests.push((request, call_athlete.clone()));
+                }
+            }
         }
-        let (athlete, call_athlete) = match self.connected(&plugin, meta).await {
-            Ok(found) => found,
-            Err(verdict) => return verdict,
-        };
-        let request = JobRequest {
-            kind: job.kind.clone(),
-            payload: job.payload.to_string(),
-            athlete: Some(athlete_ref(&call_athlete)),
-            attempt: u32::try_from(meta.attempt).unwrap_or(1),
-        };
-        let report = self
-            .plugins
-            .run_job(&plugin, request, Some(call_athlete))
-            .await;
-        let outcome = match report.result {
-            Ok(outcome) => outcome,
-            Err(error) => return call_failed(self, &plugin, athlete.id, error).await,
-        };
-        let stored = async {
-            let summary = self.deliver(&plugin, &athlete, outcome.records).await?;
+        let reports = futures::future::join_all(calls.iter().zip(requests).map(
+            |(call, (request, call_athlete))| {
+                self.plugins
+                    .run_job(&call.plugin, request, Some(call_athlete))
+            },
+        ))
+        .await;
+        // What each athlete's jobs fetched, in the jobs' order.
+        let mut fetched: BTreeMap<(String, Uuid), (User, Vec<Fetched>)> = BTreeMap::new();
+        for (call, report) in calls.into_iter().zip(reports) {
+            match report.result {
+                Ok(outcome) => {
+                    fetched
+                        .entry((call.plugin, call.athlete.id))
+                        .or_insert_with(|| (call.athlete, Vec::new()))
+                        .1
+                        .push(Fetched {
+                            index: call.index,
+                            meta: call.meta,
+                            outcome,
+                        });
+                }
+                Err(error) => {
+                    verdicts[call.index] =
+                        Some(call_failed(self, &call.plugin, call.athlete.id, error).await);
+                }
+            }
+        }
+        for ((plugin, _), (athlete, mut outcomes)) in fetched {
+            let stored = self.store_fetched(&plugin, &athlete, &mut outcomes).await;
+            for Fetched { index, outcome, .. } in outcomes {
+                verdicts[index] = Some(match &stored {
+                    Err(error) => Verdict::Retry(format!("storing the results failed: {error}")),
+                    Ok(()) => match defer_instant(outcome.defer_until_ms) {
+                        Some(until) => Verdict::Defer(
+                            until.max(self.clock.now()),
+                            outcome
+                                .defer_reason
+                                .unwrap_or_else(|| "the provider asked to wait".to_owned()),
+                        ),
+                        None => Verdict::Done,
+                    },
+                });
+            }
+        }
+        verdicts
+            .into_iter()
+            .map(|v| v.unwrap_or_else(|| Verdict::Retry("the job was not run".to_owned())))
+            .collect()
+    }
+
+    /// Stores what one athlete's plugin jobs fetched: their records in one delivery, then
+    /// their follow-up jobs in one transaction.
+    async fn store_fetched(
+        &self,
+        plugin: &str,
+        athlete: &User,
+        outcomes: &mut [Fetched],
+    ) -> crate::error::AppResult<()> {
+        let records = outcomes
+            .iter_mut()
+            .flat_map(|fetched| std::mem::take(&mut fetched.outcome.records))
+            .collect::<Vec<_>>();
+        let summary = self.deliver(plugin, athlete, records).await?;
+        let follow_ups = outcomes
+            .iter_mut()
+            .flat_map(|fetched| std::mem::take(&mut fetched.outcome.follow_ups))
+            .collect::<Vec<_>>();
+        if !follow_ups.is_empty() {
             let mut tx = self.store.begin().await?;
             let queued = self
-                .queue_follow_ups(&mut tx, &plugin, athlete.id, outcome.follow_ups)
+                .queue_follow_ups(&mut tx, plugin, athlete.id, follow_ups)
                 .await?;
             tx.commit().await?;
             if queued > 0 {
                 self.jobs.wake();
             }
-            tracing::info!(plugin, job = %meta.id, ?summary, "plugin job stored its records");
-            crate::error::AppResult::Ok(())
-        };
-        if let Err(error) = stored.await {
-            return Verdict::Retry(format!("storing the results failed: {error}"));
         }
-        match defer_instant(outcome.defer_until_ms) {
-            Some(until) => Verdict::Defer(
-                until.max(self.clock.now()),
-                outcome
-                    .defer_reason
-                    .unwrap_or_else(|| "the provider asked to wait".to_owned()),
-            ),
-            None => Verdict::Done,
-        }
+        let jobs: Vec<String> = outcomes.iter().map(|f| f.meta.id.to_string()).collect();
+        tracing::info!(plugin, ?jobs, ?summary, "plugin jobs stored their records");
+        Ok(())
     }
 
     async fn run_history_page(&self, page: HistoryPage, meta: &JobMeta) -> Verdict {
@@ -377,9 +475,9 @@ fn athlete_ref(athlete: &CallAthlete) -> AthleteRef {
     }
 }
 
-impl Handler<PluginJob> for Ingest {
-    fn run<'a>(&'a self, job: PluginJob, meta: &'a JobMeta) -> BoxFuture<'a, Verdict> {
-        Box::pin(self.run_plugin_job(job, meta))
+impl BatchHandler<PluginJob> for Ingest {
+    fn run_batch<'a>(&'a self, jobs: Vec<(PluginJob, JobMeta)>) -> BoxFuture<'a, Vec<Verdict>> {
+        Box::pin(self.run_plugin_jobs(jobs))
     }
 }
 

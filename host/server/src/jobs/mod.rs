@@ -88,8 +88,50 @@ pub trait Handler<K: JobKind>: Send + Sync {
     fn run<'a>(&'a self, job: K, meta: &'a JobMeta) -> BoxFuture<'a, Verdict>;
 }
 
+/// Runs the jobs of kind `K` a batch at a time: jobs whose work overlaps (requests to a
+/// provider) or whose follow-up can be shared (storing, stats, rules) run together.
+pub trait BatchHandler<K: JobKind>: Send + Sync {
+    /// Runs the jobs; one verdict per job, in their order.
+    fn run_batch<'a>(&'a self, jobs: Vec<(K, JobMeta)>) -> BoxFuture<'a, Vec<Verdict>>;
+}
+
 trait ErasedHandler: Send + Sync {
     fn run<'a>(&'a self, job: &'a JobRow) -> BoxFuture<'a, Verdict>;
+
+    /// Whether jobs of this kind run as a batch.
+    fn batches(&self) -> bool {
+        false
+    }
+
+    /// Runs several jobs; one verdict each, in their order.
+    fn run_batch<'a>(&'a self, jobs: &'a [JobRow]) -> BoxFuture<'a, Vec<Verdict>> {
+        Box::pin(async move {
+            let mut verdicts = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                verdicts.push(self.run(job).await);
+            }
+            verdicts
+        })
+    }
+}
+
+/// A job's arguments and what its handler knows of it; or the verdict on arguments that do
+/// not parse.
+fn typed_job<K: JobKind>(job: &JobRow) -> Result<(K, JobMeta), Verdict> {
+    let args: K = serde_json::from_str(&job.payload).map_err(|e| {
+        Verdict::Fail(format!(
+            "the arguments of this `{}` job are unreadable: {e}",
+            K::NAME
+        ))
+    })?;
+    let meta = JobMeta {
+        id: job.id,
+        athlete: job.user_id.map(AthleteId),
+        plugin: job.plugin_id.clone(),
+        attempt: job.attempts,
+        max_attempts: job.max_attempts,
+    };
+    Ok((args, meta))
 }
 
 struct Typed<K, H> {
@@ -100,23 +142,67 @@ struct Typed<K, H> {
 impl<K: JobKind, H: Handler<K>> ErasedHandler for Typed<K, H> {
     fn run<'a>(&'a self, job: &'a JobRow) -> BoxFuture<'a, Verdict> {
         Box::pin(async move {
-            let args: K = match serde_json::from_str(&job.payload) {
-                Ok(args) => args,
-                Err(e) => {
-                    return Verdict::Fail(format!(
-                        "the arguments of this `{}` job are unreadable: {e}",
-                        K::NAME
-                    ));
+            match typed_job::<K>(job) {
+                Ok((args, meta)) => self.handler.run(args, &meta).await,
+                Err(verdict) => verdict,
+            }
+        })
+    }
+}
+
+struct Batched<K, H> {
+    handler: H,
+    kind: std::marker::PhantomData<fn() -> K>,
+}
+
+impl<K: JobKind, H: BatchHandler<K>> ErasedHandler for Batched<K, H> {
+    fn run<'a>(&'a self, job: &'a JobRow) -> BoxFuture<'a, Verdict> {
+        Box::pin(async move {
+            let mut verdicts = self.run_batch(std::slice::from_ref(job)).await;
+            verdicts
+                .pop()
+                .unwrap_or_else(|| Verdict::Retry("the batch returned no verdict".to_owned()))
+        })
+    }
+
+    fn batches(&self) -> bool {
+        true
+    }
+
+    fn run_batch<'a>(&'a self, jobs: &'a [JobRow]) -> BoxFuture<'a, Vec<Verdict>> {
+        Box::pin(async move {
+            // Jobs whose arguments do not parse fail on their own; the rest run together.
+            let mut verdicts: Vec<Option<Verdict>> = Vec::with_capacity(jobs.len());
+            let mut runnable = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                match typed_job::<K>(job) {
+                    Ok(typed) => {
+                        runnable.push(typed);
+                        verdicts.push(None);
+                    }
+                    Err(verdict) => verdicts.push(Some(verdict)),
                 }
-            };
-            let meta = JobMeta {
-                id: job.id,
-                athlete: job.user_id.map(AthleteId),
-                plugin: job.plugin_id.clone(),
-                attempt: job.attempts,
-                max_attempts: job.max_attempts,
-            };
-            self.handler.run(args, &meta).await
+            }
+            let expected = runnable.len();
+            let mut ran = self.handler.run_batch(runnable).await.into_iter();
+            if ran.len() != expected {
+                let why = format!(
+                    "the `{}` batch returned {} verdicts for {expected} jobs",
+                    K::NAME,
+                    ran.len()
+                );
+                return jobs.iter().map(|_| Verdict::Retry(why.clone())).collect();
+            }
+            verdicts
+                .into_iter()
+                .map(|verdict| {
+                    verdict.unwrap_or_else(|| {
+                        ran.next().unwrap_or_else(|| {
+                            Verdict::Retry("the batch returned no verdict".to_owned())
+                        })
+                    })
+                })
+                .collect()
         })
     }
 }
@@ -146,11 +232,43 @@ impl Registry {
         self
     }
 
+    /// Registers the handler of kind `K`, which runs a batch of jobs at a time (up to
+    /// `jobs.batch`, all in the same plugin).
+    pub fn register_batch<K: JobKind>(mut self, handler: impl BatchHandler<K> + 'static) -> Self {
+        self.handlers.insert(
+            K::NAME,
+            Box::new(Batched {
+                handler,
+                kind: std::marker::PhantomData,
+            }),
+        );
+        self
+    }
+
     /// Runs a claimed job with its kind's handler.
     pub async fn run(&self, job: &JobRow) -> Verdict {
         match self.handlers.get(job.kind.as_str()) {
             Some(handler) => handler.run(job).await,
             None => Verdict::Fail(format!("no handler for `{}` jobs", job.kind)),
+        }
+    }
+
+    /// Whether jobs of `kind` run as a batch.
+    fn batches(&self, kind: &str) -> bool {
+        self.handlers.get(kind).is_some_and(|h| h.batches())
+    }
+
+    /// Runs claimed jobs of one kind together; one verdict each, in their order.
+    async fn run_batch(&self, jobs: &[JobRow]) -> Vec<Verdict> {
+        let Some(first) = jobs.first() else {
+            return Vec::new();
+        };
+        match self.handlers.get(first.kind.as_str()) {
+            Some(handler) => handler.run_batch(jobs).await,
+            None => jobs
+                .iter()
+                .map(|job| Verdict::Fail(format!("no handler for `{}` jobs", job.kind)))
+                .collect(),
         }
     }
 }
@@ -364,7 +482,8 @@ impl Jobs {
         }
     }
 
-    /// Claims and runs one job; false when there was none.
+    /// Claims and runs one job (or, for a kind that runs as a batch, up to `jobs.batch` of
+    /// them); false when there was none.
     pub async fn run_one(&self, worker: &str, handler: &Registry) -> AppResult<bool> {
         let now = self.clock.now();
         let paused = self.brake().await?.paused;
@@ -372,40 +491,76 @@ impl Jobs {
         let Some(job) = self.store.claim_job(worker, now, lease, paused).await? else {
             return Ok(false);
         };
-        if job.attempts > job.max_attempts {
-            self.store
-                .fail_job(
-                    job.id,
-                    worker,
-                    "gave up: the job was interrupted on every attempt",
-                    now,
-                )
-                .await?;
-            return Ok(true);
+        let mut claimed = vec![job];
+        if let Some(plugin) = claimed[0].plugin_id.clone()
+            && self.config.batch > 1
+            && handler.batches(&claimed[0].kind)
+        {
+            let kind = claimed[0].kind.clone();
+            claimed.extend(
+                self.store
+                    .claim_more_jobs(worker, now, lease, &kind, &plugin, self.config.batch - 1)
+                    .await?,
+            );
         }
-        let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, plugin = job.plugin_id.as_deref().unwrap_or(""), attempt = job.attempts);
-        let verdict = tracing::Instrument::instrument(handler.run(&job), span).await;
+        // A job interrupted on every attempt (its worker died each time) is not run again.
+        let mut jobs = Vec::with_capacity(claimed.len());
+        for job in claimed {
+            if job.attempts > job.max_attempts {
+                self.store
+                    .fail_job(
+                        job.id,
+                        worker,
+                        "gave up: the job was interrupted on every attempt",
+                        now,
+                    )
+                    .await?;
+            } else {
+                jobs.push(job);
+            }
+        }
+        let verdicts = match jobs.as_slice() {
+            [] => return Ok(true),
+            [job] => {
+                let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, plugin = job.plugin_id.as_deref().unwrap_or(""), attempt = job.attempts);
+                vec![tracing::Instrument::instrument(handler.run(job), span).await]
+            }
+            [first, ..] => {
+                let span = tracing::info_span!("jobs", kind = %first.kind, plugin = first.plugin_id.as_deref().unwrap_or(""), batch = jobs.len());
+                tracing::Instrument::instrument(handler.run_batch(&jobs), span).await
+            }
+        };
         let now = self.clock.now();
-        match verdict {
-            Verdict::Done => {
-                self.store.finish_job(job.id, worker, now).await?;
+        let mut done = Vec::with_capacity(jobs.len());
+        for (job, verdict) in jobs.iter().zip(verdicts) {
+            match verdict {
+                Verdict::Done => done.push(job.id),
+                Verdict::Defer(until, reason) => {
+                    tracing::info!(job = %job.id, %until, %reason, "job deferred");
+                    self.store
+                        .defer_job(job.id, worker, until, &reason, now)
+                        .await?;
+                }
+                Verdict::Retry(error) => {
+                    let at = now + self.backoff(job.attempts);
+                    tracing::warn!(job = %job.id, kind = %job.kind, %error, retry_at = %at, "job failed; will retry");
+                    self.store
+                        .retry_job(job.id, worker, &error, at, now)
+                        .await?;
+                }
+                Verdict::Fail(error) => {
+                    tracing::warn!(job = %job.id, kind = %job.kind, %error, "job failed for good");
+                    self.store.fail_job(job.id, worker, &error, now).await?;
+                }
             }
-            Verdict::Defer(until, reason) => {
-                tracing::info!(%until, %reason, "job deferred");
-                self.store
-                    .defer_job(job.id, worker, until, &reason, now)
-                    .await?;
+        }
+        match done.as_slice() {
+            [] => {}
+            [id] => {
+                self.store.finish_job(*id, worker, now).await?;
             }
-            Verdict::Retry(error) => {
-                let at = now + self.backoff(job.attempts);
-                tracing::warn!(%error, retry_at = %at, "job failed; will retry");
-                self.store
-                    .retry_job(job.id, worker, &error, at, now)
-                    .await?;
-            }
-            Verdict::Fail(error) => {
-                tracing::warn!(%error, "job failed for good");
-                self.store.fail_job(job.id, worker, &error, now).await?;
+            ids => {
+                self.store.finish_jobs(ids, worker, now).await?;
             }
         }
         Ok(true)

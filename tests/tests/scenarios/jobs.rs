@@ -1,0 +1,187 @@
+//! The job queue's batches: a kind registered with a batch handler runs up to `jobs.batch` of
+//! its due jobs (of one plugin) in one call, and each job keeps its own verdict.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use stride::jobs::{BatchHandler, JobKind, JobMeta, Registry, Verdict};
+use stride_domain::ids::AthleteId;
+use stride_e2e::TestApp;
+use stride_sandbox::services::BoxFuture;
+use stride_store::NewJob;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Echo {
+    n: u32,
+    verdict: String,
+}
+
+impl JobKind for Echo {
+    const NAME: &'static str = "test.echo";
+
+    fn plugin(&self) -> Option<&str> {
+        Some("echo")
+    }
+}
+
+/// Answers each job as its arguments say, and remembers the batches it was given.
+#[derive(Clone)]
+struct Recorder {
+    batches: Arc<Mutex<Vec<Vec<u32>>>>,
+    /// Where a deferred job is deferred to.
+    later: DateTime<Utc>,
+}
+
+impl Recorder {
+    fn new(app: &TestApp) -> Recorder {
+        Recorder {
+            batches: Arc::default(),
+            later: app.clock_now() + TimeDelta::hours(1),
+        }
+    }
+}
+
+impl BatchHandler<Echo> for Recorder {
+    fn run_batch<'a>(&'a self, jobs: Vec<(Echo, JobMeta)>) -> BoxFuture<'a, Vec<Verdict>> {
+        Box::pin(async move {
+            self.batches
+                .lock()
+                .expect("batches")
+                .push(jobs.iter().map(|(job, _)| job.n).collect());
+            jobs.into_iter()
+                .map(|(job, meta)| match job.verdict.as_str() {
+                    "done" => Verdict::Done,
+                    "retry" => Verdict::Retry(format!("job {} will do better", job.n)),
+                    "defer" => Verdict::Defer(self.later, format!("job {} waits", job.n)),
+                    _ => Verdict::Fail(format!("job {} (attempt {}) gave up", job.n, meta.attempt)),
+                })
+                .collect()
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_runs_in_one_call_and_each_job_keeps_its_own_verdict() {
+    // No workers of the server's own: this test runs the queue itself.
+    let app = TestApp::spawn_with(|config| {
+        config.jobs.workers = 0;
+        config.jobs.batch = 4;
+    })
+    .await;
+    let jobs = &app.state.jobs;
+    let store = &app.state.store;
+    let recorder = Recorder::new(&app);
+    let registry = Registry::default().register_batch::<Echo>(recorder.clone());
+    let now = app.clock_now();
+    let verdicts = ["done", "retry", "defer", "fail", "done", "done"];
+    let mut ids = Vec::new();
+    let mut tx = store.begin().await.expect("transaction");
+    for (n, verdict) in verdicts.iter().enumerate() {
+        let job = Echo {
+            n: n as u32,
+            verdict: (*verdict).to_owned(),
+        };
+        let id = jobs
+            .enqueue(&mut tx, None::<AthleteId>, &job, now)
+            .await
+            .expect("enqueued")
+            .expect("a new job");
+        ids.push(id);
+    }
+    // A job whose arguments no longer parse, queued between them.
+    let unreadable = store
+        .enqueue_job(
+            &mut tx,
+            &NewJob {
+                kind: "test.echo".to_owned(),
+                plugin_id: Some("echo".to_owned()),
+                user_id: None,
+                payload: "{\"n\": \"three\"}".to_owned(),
+                priority: 10,
+                run_at: now,
+                dedupe_key: None,
+                max_attempts: 3,
+                held: false,
+            },
+            now,
+        )
+        .await
+        .expect("enqueued")
+        .expect("a new job");
+    tx.commit().await.expect("committed");
+
+    // The first call claims four (the cap): jobs 0–3. The unreadable one, queued last, is not
+    // among them.
+    assert!(jobs.run_one("w", &registry).await.expect("ran"));
+    assert_eq!(
+        *recorder.batches.lock().expect("batches"),
+        vec![vec![0, 1, 2, 3]]
+    );
+    let state = |id| async move { store.job(id).await.expect("job") };
+    assert_eq!(state(ids[0]).await.state, "done");
+    let retried = state(ids[1]).await;
+    assert_eq!(retried.state, "queued");
+    assert_eq!(retried.last_error.as_deref(), Some("job 1 will do better"));
+    assert!(retried.run_at > now, "a retry waits its backoff");
+    let deferred = state(ids[2]).await;
+    assert_eq!(deferred.state, "queued");
+    assert_eq!(deferred.deferred_reason.as_deref(), Some("job 2 waits"));
+    assert!((deferred.run_at - recorder.later).num_milliseconds().abs() < 1);
+    let failed = state(ids[3]).await;
+    assert_eq!(failed.state, "failed");
+    assert_eq!(
+        failed.last_error.as_deref(),
+        Some("job 3 (attempt 1) gave up")
+    );
+
+    // The next call takes the rest: jobs 4 and 5 reach the handler, the unreadable one fails
+    // on its own with a reason.
+    assert!(jobs.run_one("w", &registry).await.expect("ran"));
+    assert_eq!(
+        recorder.batches.lock().expect("batches").last().cloned(),
+        Some(vec![4, 5])
+    );
+    assert_eq!(state(ids[4]).await.state, "done");
+    assert_eq!(state(ids[5]).await.state, "done");
+    let broken = state(unreadable).await;
+    assert_eq!(broken.state, "failed");
+    assert!(
+        broken
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("arguments of this `test.echo` job are unreadable")),
+        "{broken:?}"
+    );
+    // Nothing else is due.
+    assert!(!jobs.run_one("w", &registry).await.expect("ran"));
+
+    // With `jobs.batch = 1` the same kind runs one job per call.
+    drop(app);
+    let app = TestApp::spawn_with(|config| {
+        config.jobs.workers = 0;
+        config.jobs.batch = 1;
+    })
+    .await;
+    let recorder = Recorder::new(&app);
+    let registry = Registry::default().register_batch::<Echo>(recorder.clone());
+    let now = app.clock_now();
+    let mut tx = app.state.store.begin().await.expect("transaction");
+    for n in 0..3 {
+        let job = Echo {
+            n,
+            verdict: "done".to_owned(),
+        };
+        app.state
+            .jobs
+            .enqueue(&mut tx, None::<AthleteId>, &job, now)
+            .await
+            .expect("enqueued");
+    }
+    tx.commit().await.expect("committed");
+    while app.state.jobs.run_one("w", &registry).await.expect("ran") {}
+    assert_eq!(
+        *recorder.batches.lock().expect("batches"),
+        vec![vec![0], vec![1], vec![2]]
+    );
+}
