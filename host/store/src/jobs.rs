@@ -72,6 +72,10 @@ pub struct JobRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Marks job `$1` done if worker `$2` still holds it, at `$3`.
+const FINISH_JOB: &str = "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, deferred_reason = NULL, updated_at = $3 \
+     WHERE id = $1 AND locked_by = $2 AND state = 'running'";
+
 const JOB_COLUMNS: &str = "id, kind, plugin_id, user_id, payload, state, priority, attempts, max_attempts, run_at, \
      locked_by, locked_until, last_error, deferred_reason, dedupe_key, held, created_at, updated_at";
 
@@ -223,10 +227,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let mut finished = 0;
         for id in ids {
-            finished += on_tx!(&mut tx, conn => sqlx::query(
-                "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, deferred_reason = NULL, updated_at = $3 \
-                 WHERE id = $1 AND locked_by = $2 AND state = 'running'",
-            )
+            finished += on_tx!(&mut tx, conn => sqlx::query(FINISH_JOB)
             .bind(id)
             .bind(worker)
             .bind(now)
@@ -245,10 +246,7 @@ impl Store {
         worker: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let affected = on_write!(self, pool => sqlx::query(
-            "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, deferred_reason = NULL, updated_at = $3 \
-             WHERE id = $1 AND locked_by = $2 AND state = 'running'",
-        )
+        let affected = on_write!(self, pool => sqlx::query(FINISH_JOB)
         .bind(id)
         .bind(worker)
         .bind(now)

@@ -275,15 +275,10 @@ impl Ingest {
             for Fetched { index, outcome, .. } in outcomes {
                 verdicts[index] = Some(match &stored {
                     Err(error) => Verdict::Retry(format!("storing the results failed: {error}")),
-                    Ok(()) => match defer_instant(outcome.defer_until_ms) {
-                        Some(until) => Verdict::Defer(
-                            until.max(self.clock.now()),
-                            outcome
-                                .defer_reason
-                                .unwrap_or_else(|| "the provider asked to wait".to_owned()),
-                        ),
-                        None => Verdict::Done,
-                    },
+                    Ok(()) => self.done_or_deferred(
+                        defer_instant(outcome.defer_until_ms),
+                        outcome.defer_reason,
+                    ),
                 });
             }
         }
@@ -414,12 +409,16 @@ impl Ingest {
             return Verdict::Retry(format!("storing the results failed: {error}"));
         }
         self.events_backfill(athlete.id, &plugin).await;
+        self.done_or_deferred(deferred, outcome.defer_reason)
+    }
+
+    /// A stored outcome's verdict: done, or deferred to when the provider asked (never
+    /// earlier than now).
+    fn done_or_deferred(&self, deferred: Option<DateTime<Utc>>, reason: Option<String>) -> Verdict {
         match deferred {
             Some(until) => Verdict::Defer(
                 until.max(self.clock.now()),
-                outcome
-                    .defer_reason
-                    .unwrap_or_else(|| "the provider asked to wait".to_owned()),
+                reason.unwrap_or_else(|| "the provider asked to wait".to_owned()),
             ),
             None => Verdict::Done,
         }
