@@ -6,6 +6,10 @@
 //! had a poor morning today, so the traffic light files a proposal for them. The first pass
 //! files those proposals (through the gate, audited); the second finds nothing new.
 //!
+//! The athletes are evaluated `STRIDE_BENCH_BATCH` (default 16, the job queue's `jobs.batch`)
+//! an evaluation, as the nightly jobs run: their snapshots are read together. The snapshot
+//! phase is each athlete's share of its batch's reads.
+//!
 //! `cargo bench -p stride-e2e --bench rules`
 
 use std::time::{Duration, Instant};
@@ -88,30 +92,35 @@ async fn populate(app: &TestApp, athletes: usize) -> Vec<Uuid> {
 /// One pass over the population.
 struct Pass {
     wall: Duration,
-    /// Each evaluation's latency, sorted.
+    /// Each athlete's evaluation latency (that of the batch it was in), sorted.
     latencies: Vec<Duration>,
-    /// Each evaluation's snapshot, script, handoff and gate times, each sorted.
+    /// Each athlete's snapshot (share), script, handoff and gate times, each sorted.
     phases: [Vec<Duration>; 4],
     proposals: usize,
     failures: usize,
 }
 
-/// Evaluates every athlete's rules, `CONCURRENCY` at a time.
-async fn pass(app: &TestApp, ids: &[Uuid]) -> Pass {
+/// Evaluates every athlete's rules, `batch` athletes an evaluation (as the nightly jobs run,
+/// `jobs.batch` at a time), `CONCURRENCY` evaluations at a time (the job workers).
+async fn pass(app: &TestApp, ids: &[Uuid], batch: usize) -> Pass {
     let started = Instant::now();
-    let results: Vec<(Duration, EvaluationReport)> = futures::stream::iter(ids.iter().copied())
-        .map(|id| async move {
+    let results: Vec<(Duration, EvaluationReport)> = futures::stream::iter(ids.chunks(batch))
+        .map(|chunk| async move {
             let t = Instant::now();
-            let report = app
-                .state
-                .rules
-                .evaluate(id, "benchmark")
-                .await
-                .expect("evaluated");
-            assert_eq!(report.rules, 3, "every default rule ran");
-            (t.elapsed(), report)
+            let athletes: Vec<(Uuid, &str)> = chunk.iter().map(|id| (*id, "benchmark")).collect();
+            let reports = app.state.rules.evaluate_many(&athletes).await;
+            let took = t.elapsed();
+            reports
+                .into_iter()
+                .map(|report| {
+                    let report = report.expect("evaluated");
+                    assert_eq!(report.rules, 3, "every default rule ran");
+                    (took, report)
+                })
+                .collect::<Vec<_>>()
         })
         .buffer_unordered(CONCURRENCY)
+        .flat_map(futures::stream::iter)
         .collect()
         .await;
     let wall = started.elapsed();
@@ -151,7 +160,7 @@ async fn proposals_by_rule(app: &TestApp) -> String {
         .join(", ")
 }
 
-async fn run(backend: &str, postgres: Option<&str>, athletes: usize) {
+async fn run(backend: &str, postgres: Option<&str>, athletes: usize, batch: usize) {
     let database = TestDatabase::create_on(postgres).await;
     let app = TestApp::spawn_on(database, ManualClock::new(test_epoch()), |config| {
         config.jobs.workers = 0;
@@ -171,10 +180,11 @@ async fn run(backend: &str, postgres: Option<&str>, athletes: usize) {
             phases,
             proposals,
             failures,
-        } = pass(&app, &ids).await;
+        } = pass(&app, &ids, batch).await;
         println!(
-            "  {name}: {:.1} s for {athletes} athletes ({:.0} athletes/s, {CONCURRENCY} at a time); \
-             per athlete p50 {:.2} ms, p99 {:.2} ms; {proposals} proposals filed, {failures} rule failures",
+            "  {name}: {:.1} s for {athletes} athletes ({:.0} athletes/s, {batch} an evaluation, \
+             {CONCURRENCY} evaluations at a time); per evaluation p50 {:.2} ms, p99 {:.2} ms; \
+             {proposals} proposals filed, {failures} rule failures",
             wall.as_secs_f64(),
             athletes as f64 / wall.as_secs_f64(),
             ms(percentile(&latencies, 0.50)),
@@ -211,6 +221,11 @@ fn main() {
         .and_then(|v| v.parse().ok());
     let smoke = requested.is_none() && !std::env::args().any(|a| a == "--bench");
     let athletes = requested.unwrap_or(if smoke { 8 } else { 10_000 });
+    // Athletes an evaluation: the job queue's default batch.
+    let batch: usize = std::env::var("STRIDE_BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
     let postgres = std::env::var("STRIDE_BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -219,9 +234,9 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        run("SQLite", None, athletes).await;
+        run("SQLite", None, athletes, batch).await;
         if postgres != "none" && !smoke {
-            run("PostgreSQL", Some(&postgres), athletes).await;
+            run("PostgreSQL", Some(&postgres), athletes, batch).await;
         }
     });
 }

@@ -241,12 +241,29 @@ impl TryFrom<GrantDb> for CoachGrant {
 }
 
 #[derive(sqlx::FromRow)]
-struct BaselinesDb {
+pub(crate) struct BaselinesDb {
     resting_hr: Option<i32>,
     hrv_ms: Option<f64>,
     hrv_kind: Option<String>,
     max_hr: Option<i32>,
     threshold_hr: Option<i32>,
+}
+
+impl TryFrom<BaselinesDb> for Baselines {
+    type Error = StoreError;
+
+    fn try_from(row: BaselinesDb) -> StoreResult<Self> {
+        let hrv = match (row.hrv_ms, row.hrv_kind) {
+            (Some(ms), Some(kind)) => Some((ms, parse_enum::<HrvKind>(&kind)?)),
+            _ => None,
+        };
+        Ok(Baselines {
+            resting_hr: row.resting_hr,
+            hrv,
+            max_hr: row.max_hr,
+            threshold_hr: row.threshold_hr,
+        })
+    }
 }
 
 impl Store {
@@ -475,19 +492,7 @@ impl Store {
         .bind(user_id)
         .fetch_optional(pool)
         .await?);
-        let Some(row) = row else {
-            return Ok(Baselines::default());
-        };
-        let hrv = match (row.hrv_ms, row.hrv_kind) {
-            (Some(ms), Some(kind)) => Some((ms, parse_enum::<HrvKind>(&kind)?)),
-            _ => None,
-        };
-        Ok(Baselines {
-            resting_hr: row.resting_hr,
-            hrv,
-            max_hr: row.max_hr,
-            threshold_hr: row.threshold_hr,
-        })
+        row.map_or(Ok(Baselines::default()), Baselines::try_from)
     }
 
     /// Replaces an athlete's baselines.

@@ -196,7 +196,7 @@ pub struct DailyMetricsRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct DailyMetricsDb {
+pub(crate) struct DailyMetricsDb {
     id: Uuid,
     user_id: Uuid,
     date: NaiveDate,
@@ -217,7 +217,7 @@ struct DailyMetricsDb {
     updated_at: DateTime<Utc>,
 }
 
-const METRICS_COLUMNS: &str = "id, user_id, date, source, resting_hr, hrv_ms, hrv_kind, weight_kg, \
+pub(crate) const METRICS_COLUMNS: &str = "id, user_id, date, source, resting_hr, hrv_ms, hrv_kind, weight_kg, \
      sleep_duration_min, sleep_quality, readiness, soreness, stress, mood, notes, detail, created_at, updated_at";
 
 impl TryFrom<DailyMetricsDb> for DailyMetricsRecord {

@@ -21,6 +21,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 mod accounts;
 mod athletes;
 mod audit;
+mod batch;
 mod erasure;
 mod export;
 mod file_imports;

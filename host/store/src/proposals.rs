@@ -360,31 +360,6 @@ impl Store {
         )
     }
 
-    /// Rules that apply to an athlete: their own and those of coaches holding a read-write
-    /// grant from them (team rules), with the active version's source.
-    pub async fn rules_for_athlete(
-        &self,
-        athlete: Uuid,
-    ) -> StoreResult<Vec<(RuleRow, RuleVersionRow)>> {
-        let rules: Vec<RuleRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, name, scope_kind, scope_id, active_version, created_by, created_at, updated_at FROM rules \
-             WHERE active_version IS NOT NULL AND ((scope_kind = 'athlete' AND scope_id = $1) OR (scope_kind = 'team' AND scope_id IN \
-             (SELECT coach_id FROM coach_grants WHERE athlete_id = $1 AND revoked_at IS NULL AND access = 'read_write'))) \
-             ORDER BY scope_kind, created_at, id",
-        )
-        .bind(athlete)
-        .fetch_all(pool)
-        .await?);
-        let mut out = Vec::with_capacity(rules.len());
-        for rule in rules {
-            let Some(version) = rule.active_version else {
-                continue;
-            };
-            out.push((rule.clone(), self.rule_version(rule.id, version).await?));
-        }
-        Ok(out)
-    }
-
     /// A rule by scope and name.
     pub async fn rule_by_name(
         &self,

@@ -26,7 +26,7 @@ const SQLITE_BATCH_PARAMS: usize = 256;
 const SQLITE_ANONYMOUS_PARAMS: usize = 975;
 
 #[derive(sqlx::FromRow)]
-struct DayStatsDb {
+pub(crate) struct DayStatsDb {
     date: NaiveDate,
     load: f64,
     acute: f64,
@@ -60,7 +60,7 @@ impl From<DayStatsDb> for DayStats {
     }
 }
 
-const STATS_COLUMNS: &str = "date, load, acute, chronic, acwr, tsb, monotony, monotony_capped, weekly_load, strain, history_days, warming_up";
+pub(crate) const STATS_COLUMNS: &str = "date, load, acute, chronic, acwr, tsb, monotony, monotony_capped, weekly_load, strain, history_days, warming_up";
 
 /// One activity's loads, for daily totals and receipts.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -99,7 +99,7 @@ pub struct StoredPlan {
 }
 
 #[derive(sqlx::FromRow)]
-struct PlanDb {
+pub(crate) struct PlanDb {
     id: Uuid,
     user_id: Uuid,
     name: String,
@@ -111,7 +111,7 @@ struct PlanDb {
     updated_at: DateTime<Utc>,
 }
 
-const PLAN_COLUMNS: &str =
+pub(crate) const PLAN_COLUMNS: &str =
     "id, user_id, name, version, request, phases, status, created_at, updated_at";
 
 impl TryFrom<PlanDb> for StoredPlan {
@@ -152,7 +152,7 @@ pub struct StoredWorkout {
 }
 
 #[derive(sqlx::FromRow)]
-struct WorkoutDb {
+pub(crate) struct WorkoutDb {
     id: Uuid,
     plan_id: Uuid,
     user_id: Uuid,
@@ -167,7 +167,7 @@ struct WorkoutDb {
     activity_id: Option<Uuid>,
 }
 
-const WORKOUT_COLUMNS: &str = "id, plan_id, user_id, plan_version, date, kind, target_duration_s, target_distance_m, \
+pub(crate) const WORKOUT_COLUMNS: &str = "id, plan_id, user_id, plan_version, date, kind, target_duration_s, target_distance_m, \
      intensity_zone, description, state, activity_id";
 
 impl TryFrom<WorkoutDb> for StoredWorkout {

@@ -1113,3 +1113,153 @@ async fn the_pending_list_follows_every_filing_decision_and_expiry() {
         audit_intact(&app, &owner).await;
     }
 }
+
+/// The nightly pass reads a batch of athletes' snapshots and rules in force together (one
+/// query per table). Each athlete's must be exactly what they get alone: their own today (in
+/// their time zone), their own data, and only the rules in force for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_of_athletes_is_evaluated_as_each_would_be_alone() {
+    // No job runs on its own: the evaluations here are the only ones.
+    let app = TestApp::spawn_with(|config| config.jobs.workers = 0).await;
+    let owner = app.owner().await;
+    // Ann: a plan, three runs, a poor morning, and a coach with read-write access who keeps
+    // a team rule that reads her recent activities.
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    for (start, minutes, rpe) in [
+        ("2026-02-26T07:00:00Z", 50, 5),
+        ("2026-02-28T07:00:00Z", 40, 4),
+        ("2026-03-01T08:00:00Z", 90, 6),
+    ] {
+        app.gql(
+            Some(&ann.token),
+            "mutation($i: ActivityInput!) { logActivity(input: $i) { id } }",
+            json!({ "i": { "sport": "RUN", "startTime": start, "durationSeconds": minutes * 60, "rpe": rpe } }),
+        )
+        .await
+        .ok();
+    }
+    poor_morning(&app, &ann).await;
+    let cora = app.invite_user(&owner, "COACH", "cora@example.test").await;
+    app.gql(
+        Some(&ann.token),
+        "mutation($e: String!) { grantCoachAccess(coachEmail: $e, access: READ_WRITE) { id } }",
+        json!({ "e": cora.email }),
+    )
+    .await
+    .ok();
+    const SAVE: &str = "mutation($i: RuleInput!) { saveRule(input: $i) { accepted problems } }";
+    let quiet = json!([{ "name": "quiet", "snapshot": { "today": TODAY }, "expected": [] }]);
+    let saved = app
+        .gql(
+            Some(&cora.token),
+            SAVE,
+            json!({ "i": { "name": "team-watch", "scope": "TEAM", "source": "let n = recent_activities.len(); []", "fixtures": quiet.to_string() } }),
+        )
+        .await;
+    assert_eq!(saved.ok()["saveRule"]["accepted"], true, "{saved:?}");
+    // Kai: a plan too, twelve hours ahead in Auckland (already 3 March there), and a rule of
+    // his own that reads his insights.
+    let kai = athlete_with_plan(&app, &owner, "kai@example.test").await;
+    app.gql(
+        Some(&kai.token),
+        "mutation { updateProfile(input: { timeZone: \"Pacific/Auckland\" }) { id } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    app.gql(
+        Some(&kai.token),
+        "mutation($i: ActivityInput!) { logActivity(input: $i) { id } }",
+        json!({ "i": { "sport": "RIDE", "startTime": "2026-03-01T20:00:00Z", "durationSeconds": 3600, "rpe": 7 } }),
+    )
+    .await
+    .ok();
+    let saved = app
+        .gql(
+            Some(&kai.token),
+            SAVE,
+            json!({ "i": { "name": "mine", "scope": "ATHLETE", "source": "let n = insights.len(); []", "fixtures": quiet.to_string() } }),
+        )
+        .await;
+    assert_eq!(saved.ok()["saveRule"]["accepted"], true, "{saved:?}");
+    // Cal: nothing at all, no plan, no stats.
+    let cal = app.invite_user(&owner, "ATHLETE", "cal@example.test").await;
+
+    let id = |s: &Session| uuid::Uuid::parse_str(&s.id).expect("uuid");
+    let ids = [id(&ann), id(&kai), id(&cal)];
+    let rules = &app.state.rules;
+    let together = rules.snapshots(&ids).await.expect("snapshots");
+    for (athlete, snapshot) in ids.iter().zip(&together) {
+        let alone = rules.snapshots(&[*athlete]).await.expect("snapshot");
+        assert_eq!(snapshot, &alone[0], "{athlete} read in a batch as alone");
+    }
+    let (ann_snap, kai_snap, cal_snap) = (&together[0], &together[1], &together[2]);
+    assert_eq!(ann_snap.today, Some(day(2026, 3, 2)));
+    assert_eq!(kai_snap.today, Some(day(2026, 3, 3)), "Auckland's today");
+    assert_eq!(ann_snap.recent_activities.len(), 3);
+    assert_eq!(kai_snap.recent_activities.len(), 1);
+    assert!(cal_snap.recent_activities.is_empty());
+    assert_eq!(ann_snap.metrics.hrv_ms, Some(40.0), "this morning's");
+    assert_eq!(ann_snap.plan_version, Some(1));
+    assert_eq!(kai_snap.plan_version, Some(1));
+    assert_eq!(cal_snap.plan_version, None);
+    assert!(cal_snap.week.is_empty());
+    assert!(
+        kai_snap
+            .week
+            .iter()
+            .all(|w| w.date >= Some(day(2026, 3, 3))),
+        "Kai's week starts on his today"
+    );
+    assert_eq!(ann_snap.week.len(), 7);
+    assert_eq!(kai_snap.week.len(), 7);
+    assert!(ann_snap.stats.acute.is_some_and(|a| a > 0.0));
+    assert_ne!(ann_snap.stats, kai_snap.stats);
+    // The same as alone: the stats query's numbers for Ann's today.
+    let stats = app
+        .gql(
+            Some(&ann.token),
+            "query($f: NaiveDate!, $t: NaiveDate!) { trainingStats(from: $f, to: $t) { days { acute chronic } } }",
+            json!({ "f": TODAY, "t": TODAY }),
+        )
+        .await;
+    let acute = stats.ok()["trainingStats"]["days"][0]["acute"]
+        .as_f64()
+        .expect("acute");
+    assert!((ann_snap.stats.acute.expect("acute") - acute).abs() < 1e-9);
+
+    // Evaluated in one batch, with an athlete who does not exist among them: each gets the
+    // rules in force for them alone, and the unknown one alone fails.
+    let nobody = uuid::Uuid::now_v7();
+    let batch = [
+        (ids[0], "test"),
+        (nobody, "test"),
+        (ids[1], "test"),
+        (ids[2], "test"),
+    ];
+    let reports = rules.evaluate_many(&batch).await;
+    assert_eq!(reports.len(), 4);
+    let ann_report = reports[0].as_ref().expect("Ann evaluated");
+    assert_eq!(ann_report.rules, 4, "the defaults and Cora's team rule");
+    assert!(ann_report.failures.is_empty(), "{:?}", ann_report.failures);
+    assert!(
+        !ann_report.proposals.is_empty(),
+        "her poor morning is acted on"
+    );
+    assert!(matches!(
+        reports[1],
+        Err(stride::error::AppError::NotFound(_))
+    ));
+    let kai_report = reports[2].as_ref().expect("Kai evaluated");
+    assert_eq!(kai_report.rules, 4, "the defaults and his own rule");
+    assert!(kai_report.failures.is_empty(), "{:?}", kai_report.failures);
+    let cal_report = reports[3].as_ref().expect("Cal evaluated");
+    assert_eq!(cal_report.rules, 3, "the defaults only");
+    assert!(cal_report.proposals.is_empty());
+    // Ann's proposal is hers, filed once: a second batch proposes nothing new.
+    let pending = proposals(&app, &ann, &ann.id).await;
+    assert_eq!(pending.len(), ann_report.proposals.len());
+    let again = rules.evaluate_many(&batch).await;
+    assert!(again[0].as_ref().expect("Ann").proposals.is_empty());
+    assert!(proposals(&app, &kai, &kai.id).await.is_empty());
+}

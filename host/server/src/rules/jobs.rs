@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use stride_domain::ids::AthleteId;
 
 use super::service::Rules;
-use crate::jobs::{Handler, JobKind, JobMeta, Verdict};
+use crate::jobs::{BatchHandler, JobKind, JobMeta, Verdict};
 use stride_sandbox::services::BoxFuture;
 
 /// Evaluates an athlete's rules. Changes that arrive while one is still queued join it (the
@@ -56,24 +56,67 @@ fn finish(
     }
 }
 
-impl Handler<EvaluateRules> for Rules {
-    fn run<'a>(&'a self, job: EvaluateRules, meta: &'a JobMeta) -> BoxFuture<'a, Verdict> {
+/// The jobs' athletes, in order; a job without one fails on its own.
+fn athletes_of<K>(jobs: &[(K, JobMeta)], what: &str) -> (Vec<AthleteId>, Vec<Option<Verdict>>) {
+    let mut athletes = Vec::with_capacity(jobs.len());
+    let verdicts = jobs
+        .iter()
+        .map(|(_, meta)| match meta.athlete {
+            Some(athlete) => {
+                athletes.push(athlete);
+                None
+            }
+            None => Some(Verdict::Fail(format!("{what} needs an athlete"))),
+        })
+        .collect();
+    (athletes, verdicts)
+}
+
+/// Each job's verdict: its own when it had one already, else the next of `results`.
+fn verdicts(
+    early: Vec<Option<Verdict>>,
+    athletes: Vec<AthleteId>,
+    results: Vec<crate::error::AppResult<super::service::EvaluationReport>>,
+) -> Vec<Verdict> {
+    let mut results = athletes.into_iter().zip(results);
+    early
+        .into_iter()
+        .map(|verdict| {
+            verdict.unwrap_or_else(|| {
+                let (athlete, result) = results.next().expect("one result per athlete");
+                finish(result, athlete)
+            })
+        })
+        .collect()
+}
+
+impl BatchHandler<EvaluateRules> for Rules {
+    fn run_batch<'a>(&'a self, jobs: Vec<(EvaluateRules, JobMeta)>) -> BoxFuture<'a, Vec<Verdict>> {
         Box::pin(async move {
-            let Some(athlete) = meta.athlete else {
-                return Verdict::Fail("a rules evaluation needs an athlete".to_owned());
-            };
-            finish(self.evaluate(athlete.uuid(), &job.trigger).await, athlete)
+            let (athletes, early) = athletes_of(&jobs, "a rules evaluation");
+            let triggers: Vec<&str> = jobs
+                .iter()
+                .filter(|(_, meta)| meta.athlete.is_some())
+                .map(|(job, _)| job.trigger.as_str())
+                .collect();
+            let batch: Vec<(uuid::Uuid, &str)> = athletes
+                .iter()
+                .zip(triggers)
+                .map(|(athlete, trigger)| (athlete.uuid(), trigger))
+                .collect();
+            let results = self.evaluate_many(&batch).await;
+            verdicts(early, athletes, results)
         })
     }
 }
 
-impl Handler<NightlyCheck> for Rules {
-    fn run<'a>(&'a self, _job: NightlyCheck, meta: &'a JobMeta) -> BoxFuture<'a, Verdict> {
+impl BatchHandler<NightlyCheck> for Rules {
+    fn run_batch<'a>(&'a self, jobs: Vec<(NightlyCheck, JobMeta)>) -> BoxFuture<'a, Vec<Verdict>> {
         Box::pin(async move {
-            let Some(athlete) = meta.athlete else {
-                return Verdict::Fail("a nightly check needs an athlete".to_owned());
-            };
-            finish(self.nightly(athlete.uuid()).await, athlete)
+            let (athletes, early) = athletes_of(&jobs, "a nightly check");
+            let ids: Vec<uuid::Uuid> = athletes.iter().map(|a| a.uuid()).collect();
+            let results = self.nightly_many(&ids).await;
+            verdicts(early, athletes, results)
         })
     }
 }

@@ -134,6 +134,57 @@ fn valid_rule_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// One athlete's snapshot to load: for whom, judged against which baselines, with which of
+/// the optional fields.
+struct SnapshotRequest<'a> {
+    athlete: &'a User,
+    baselines: stride_domain::people::Baselines,
+    fields: Fields,
+}
+
+/// One athlete's evaluation, planned: the rules in force, compiled, and what they read.
+struct Evaluation<'a> {
+    athlete: &'a User,
+    trigger: &'a str,
+    rules: Vec<EffectiveRule>,
+    compiled: Vec<(Result<Arc<super::CompiledRule>, RuleError>, bool)>,
+    own_reads: Fields,
+    others_reads: Fields,
+    baselines: stride_domain::people::Baselines,
+}
+
+/// The days an athlete's snapshot covers, from their today.
+struct SnapshotDays {
+    today: NaiveDate,
+    week_ago: NaiveDate,
+    fortnight_ago: NaiveDate,
+    /// The last day of the week ahead.
+    ahead: NaiveDate,
+    /// The first day of the stats series and the activities' loads the week's alerts read.
+    series_from: NaiveDate,
+    /// The first day of daily metrics the readiness light reads.
+    metrics_from: NaiveDate,
+    /// The first day of the activities' RPEs the readiness light reads.
+    rpes_from: NaiveDate,
+}
+
+impl SnapshotDays {
+    fn of(training: &Training, athlete: &User) -> Self {
+        let today = training.today_for(athlete);
+        let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
+        let (metrics_from, rpes_from) = crate::training::readiness_reads_from(today);
+        Self {
+            today,
+            week_ago,
+            fortnight_ago: today.checked_sub_days(Days::new(14)).unwrap_or(today),
+            ahead: today.checked_add_days(Days::new(6)).unwrap_or(today),
+            series_from: training.alerts_read_from(week_ago),
+            metrics_from,
+            rpes_from,
+        }
+    }
+}
+
 fn workout_view(w: &StoredWorkout) -> WorkoutView {
     WorkoutView {
         id: Some(w.id),
@@ -222,6 +273,35 @@ impl Rules {
         })
     }
 
+    /// What each athlete's own rules see today, in their order, read together as the nightly
+    /// pass reads a batch (one query per table): each the same as [`Rules::snapshot`] alone.
+    pub async fn snapshots(&self, athletes: &[Uuid]) -> AppResult<Vec<Snapshot>> {
+        let (users, baselines) = tokio::try_join!(
+            self.store.users_by_ids(athletes),
+            self.store.baselines_of(athletes),
+        )?;
+        let users: HashMap<Uuid, User> = users.into_iter().map(|u| (u.id, u)).collect();
+        let requests = athletes
+            .iter()
+            .map(|id| {
+                let athlete = users
+                    .get(id)
+                    .ok_or_else(|| AppError::NotFound(format!("no athlete {id}")))?;
+                Ok(SnapshotRequest {
+                    athlete,
+                    baselines: baselines.get(id).copied().unwrap_or_default(),
+                    fields: Fields::ALL,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(self
+            .full_snapshots(&requests)
+            .await?
+            .into_iter()
+            .map(|(snapshot, _)| snapshot)
+            .collect())
+    }
+
     /// The snapshot with everything the athlete may see, and the ids of its private
     /// activities. The recent activities and the insights are read only when `fields` has
     /// them (the others cost little beside what every rule needs); left out, they are empty.
@@ -231,189 +311,311 @@ impl Rules {
         baselines: stride_domain::people::Baselines,
         fields: Fields,
     ) -> AppResult<(Snapshot, Vec<Uuid>)> {
-        let today = self.training.today_for(athlete);
-        let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
-        let fortnight_ago = today.checked_sub_days(Days::new(14)).unwrap_or(today);
-        let wanted = |name: &str| fields.covers(Fields::named_in(name));
-        let (with_activities, with_insights) = (wanted("recent_activities"), wanted("insights"));
-        // Independent reads, run together.
-        let ((readiness, merged), (mut alerts, series), plan, activities, insights) = tokio::try_join!(
-            self.training.readiness_with(athlete, today, baselines),
-            self.training.alerts_and_series(athlete.id, week_ago, today),
-            async { Ok::<_, AppError>(self.store.active_plan(athlete.id).await?) },
+        let mut snapshots = self
+            .full_snapshots(&[SnapshotRequest {
+                athlete,
+                baselines,
+                fields,
+            }])
+            .await?;
+        Ok(snapshots.pop().expect("one snapshot per athlete"))
+    }
+
+    /// [`Rules::full_snapshot`] of each athlete in `requests`, in their order, read with one
+    /// query per table for the whole batch. Each athlete's days are their own (today in their
+    /// time zone); a query covers the union of the batch's days and each athlete keeps theirs.
+    async fn full_snapshots(
+        &self,
+        requests: &[SnapshotRequest<'_>],
+    ) -> AppResult<Vec<(Snapshot, Vec<Uuid>)>> {
+        if requests.is_empty() {
+            return Ok(Vec::new());
+        }
+        let days: Vec<SnapshotDays> = requests
+            .iter()
+            .map(|r| SnapshotDays::of(&self.training, r.athlete))
+            .collect();
+        let ids: Vec<Uuid> = requests.iter().map(|r| r.athlete.id).collect();
+        let earliest = |day: fn(&SnapshotDays) -> NaiveDate| {
+            days.iter().map(day).min().expect("a request at least")
+        };
+        let latest = |day: fn(&SnapshotDays) -> NaiveDate| {
+            days.iter().map(day).max().expect("a request at least")
+        };
+        let (last_today, last_ahead) = (latest(|d| d.today), latest(|d| d.ahead));
+        let (metrics, rpes, spans, loads, plans) = tokio::try_join!(
+            self.store
+                .daily_metrics_of(&ids, earliest(|d| d.metrics_from), last_today),
+            self.store
+                .rpes_of(&ids, earliest(|d| d.rpes_from), last_today),
+            self.store.stats_spans_of(&ids),
+            self.store
+                .activity_loads_of(&ids, earliest(|d| d.series_from), last_today),
+            self.store.active_plans_of(&ids),
+        )?;
+        let ranges: Vec<(Uuid, NaiveDate, NaiveDate)> = ids
+            .iter()
+            .zip(&days)
+            .map(|(id, d)| {
+                let last_stored = spans.get(id).map(|(_, last)| *last);
+                let from = self
+                    .training
+                    .series_reads_from(d.series_from, d.today, last_stored);
+                (*id, from, d.today)
+            })
+            .collect();
+        let plan_ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
+        let wanted = |name: &str, r: &SnapshotRequest<'_>| r.fields.covers(Fields::named_in(name));
+        let (stats, workouts, activities, insights) = tokio::try_join!(
+            async { Ok::<_, AppError>(self.store.stats_of(&ranges).await?) },
             async {
-                if !with_activities {
-                    return Ok(Vec::new());
-                }
+                let from = earliest(|d| d.fortnight_ago);
                 Ok::<_, AppError>(
                     self.store
-                        .list_activities(
-                            athlete.id,
-                            DateRange {
-                                from: Some(fortnight_ago),
-                                to: Some(today),
-                            },
-                            None,
-                            200,
-                        )
+                        .plan_workouts_of(&plan_ids, from, last_ahead)
                         .await?,
                 )
             },
-            async {
-                if !with_insights {
+            // Few rules read these: each athlete whose rules do reads them on their own.
+            futures::future::try_join_all(requests.iter().zip(&days).map(|(r, d)| async move {
+                if !wanted("recent_activities", r) {
                     return Ok(Vec::new());
                 }
-                Ok::<_, AppError>(insight_views(self.store.insights(athlete.id).await?))
-            },
+                let range = DateRange {
+                    from: Some(d.fortnight_ago),
+                    to: Some(d.today),
+                };
+                Ok::<_, AppError>(
+                    self.store
+                        .list_activities(r.athlete.id, range, None, 200)
+                        .await?,
+                )
+            })),
+            futures::future::try_join_all(requests.iter().map(|r| async move {
+                if !wanted("insights", r) {
+                    return Ok(Vec::new());
+                }
+                Ok::<_, AppError>(insight_views(self.store.insights(r.athlete.id).await?))
+            })),
         )?;
-        let stats = series.last().filter(|d| d.date == today).cloned();
-        alerts.reverse();
-        let (today_workouts, week, misses) = match &plan {
-            Some(plan) => {
-                let ahead = today.checked_add_days(Days::new(6)).unwrap_or(today);
-                let workouts = self
-                    .store
-                    .plan_workouts(plan.id, fortnight_ago, ahead)
-                    .await?;
-                let today_workouts = workouts
-                    .iter()
-                    .filter(|w| w.workout.date == today)
-                    .map(workout_view)
-                    .collect();
-                let week = workouts
-                    .iter()
-                    .filter(|w| w.workout.date >= today)
-                    .map(workout_view)
-                    .collect();
-                let mut misses: Vec<WorkoutView> = workouts
-                    .iter()
-                    .filter(|w| {
-                        w.workout.date < today
-                            && w.state == stride_domain::matching::WorkoutState::Missed
-                    })
-                    .map(workout_view)
-                    .collect();
-                misses.reverse();
-                (today_workouts, week, misses)
-            }
-            None => (Vec::new(), Vec::new(), Vec::new()),
-        };
-        let private = activities
-            .iter()
-            .filter(|a| a.record.draft.private)
-            .map(|a| a.id)
+        let mut metrics_of: HashMap<Uuid, Vec<_>> = HashMap::new();
+        for row in metrics {
+            metrics_of.entry(row.user_id).or_default().push(row);
+        }
+        let mut rpes_of: HashMap<Uuid, Vec<(NaiveDate, i32)>> = HashMap::new();
+        for (user, date, rpe) in rpes {
+            rpes_of.entry(user).or_default().push((date, rpe));
+        }
+        let mut stats_of: HashMap<Uuid, Vec<_>> = HashMap::new();
+        for (user, day) in stats {
+            stats_of.entry(user).or_default().push(day);
+        }
+        let mut loads_of: HashMap<Uuid, Vec<_>> = HashMap::new();
+        for (user, load) in loads {
+            loads_of.entry(user).or_default().push(load);
+        }
+        let plan_of: HashMap<Uuid, _> = plans.into_iter().map(|p| (p.user_id, p)).collect();
+        let mut workouts_of: HashMap<Uuid, Vec<StoredWorkout>> = HashMap::new();
+        for workout in workouts {
+            workouts_of
+                .entry(workout.plan_id)
+                .or_default()
+                .push(workout);
+        }
+        // An athlete's rows, kept to their own days (an athlete may be asked for twice).
+        fn own<'r, T: Clone>(
+            of: &'r HashMap<Uuid, Vec<T>>,
+            key: &Uuid,
+            keep: impl Fn(&T) -> bool + 'r,
+        ) -> impl Iterator<Item = T> + 'r {
+            of.get(key)
+                .into_iter()
+                .flatten()
+                .filter(move |row| keep(row))
+                .cloned()
+        }
+        let mut snapshots = Vec::with_capacity(requests.len());
+        for (((request, d), activities), insights) in
+            requests.iter().zip(&days).zip(activities).zip(insights)
+        {
+            let athlete = request.athlete;
+            let baselines = request.baselines;
+            let today = d.today;
+            let metrics = own(&metrics_of, &athlete.id, |m| {
+                m.date >= d.metrics_from && m.date <= today
+            })
             .collect();
-        let snapshot = Snapshot {
-            athlete: AthleteView {
-                id: Some(athlete.id),
-                name: athlete.profile.display_name.clone(),
-                sex: athlete.profile.sex.map(|s| s.as_str().to_owned()),
-                time_zone: athlete.profile.time_zone.name().to_owned(),
-                resting_hr: baselines.resting_hr,
-                hrv_ms: baselines.hrv.map(|(v, _)| v),
-                hrv_kind: baselines.hrv.map(|(_, k)| k.as_str().to_owned()),
-                max_hr: baselines.max_hr,
-                threshold_hr: baselines.threshold_hr,
-            },
-            today: Some(today),
-            readiness: ReadinessView {
-                light: readiness.light.map(|l| l.as_str().to_owned()),
-                confidence: readiness.confidence,
-                signals: readiness
-                    .signals
+            let rpes = own(&rpes_of, &athlete.id, |(date, _)| {
+                *date >= d.rpes_from && *date <= today
+            })
+            .collect();
+            let (readiness, merged) = self
+                .training
+                .readiness_from(today, metrics, rpes, baselines);
+            let last_stored = spans.get(&athlete.id).map(|(_, last)| *last);
+            let series = self.training.series_from(
+                stats_of.get(&athlete.id).map_or(&[][..], Vec::as_slice),
+                last_stored,
+                d.series_from,
+                today,
+            );
+            let loads = own(&loads_of, &athlete.id, |l| {
+                l.local_date >= d.series_from && l.local_date <= today
+            })
+            .collect();
+            let mut alerts = self.training.alerts_from(&series, loads, d.week_ago);
+            let plan = plan_of.get(&athlete.id).cloned();
+            let stats = series.last().filter(|s| s.date == today).cloned();
+            alerts.reverse();
+            let (today_workouts, week, misses) = match &plan {
+                Some(plan) => {
+                    let workouts: Vec<StoredWorkout> = own(&workouts_of, &plan.id, |w| {
+                        w.workout.date >= d.fortnight_ago && w.workout.date <= d.ahead
+                    })
+                    .collect();
+                    let today_workouts = workouts
+                        .iter()
+                        .filter(|w| w.workout.date == today)
+                        .map(workout_view)
+                        .collect();
+                    let week = workouts
+                        .iter()
+                        .filter(|w| w.workout.date >= today)
+                        .map(workout_view)
+                        .collect();
+                    let mut misses: Vec<WorkoutView> = workouts
+                        .iter()
+                        .filter(|w| {
+                            w.workout.date < today
+                                && w.state == stride_domain::matching::WorkoutState::Missed
+                        })
+                        .map(workout_view)
+                        .collect();
+                    misses.reverse();
+                    (today_workouts, week, misses)
+                }
+                None => (Vec::new(), Vec::new(), Vec::new()),
+            };
+            let private = activities
+                .iter()
+                .filter(|a| a.record.draft.private)
+                .map(|a| a.id)
+                .collect();
+            let snapshot = Snapshot {
+                athlete: AthleteView {
+                    id: Some(athlete.id),
+                    name: athlete.profile.display_name.clone(),
+                    sex: athlete.profile.sex.map(|s| s.as_str().to_owned()),
+                    time_zone: athlete.profile.time_zone.name().to_owned(),
+                    resting_hr: baselines.resting_hr,
+                    hrv_ms: baselines.hrv.map(|(v, _)| v),
+                    hrv_kind: baselines.hrv.map(|(_, k)| k.as_str().to_owned()),
+                    max_hr: baselines.max_hr,
+                    threshold_hr: baselines.threshold_hr,
+                },
+                today: Some(today),
+                readiness: ReadinessView {
+                    light: readiness.light.map(|l| l.as_str().to_owned()),
+                    confidence: readiness.confidence,
+                    signals: readiness
+                        .signals
+                        .iter()
+                        .map(|s| SignalView {
+                            signal: s.signal.as_str().to_owned(),
+                            light: s.light.as_str().to_owned(),
+                            reason: s.reason.clone(),
+                        })
+                        .collect(),
+                },
+                metrics: MetricsView {
+                    resting_hr: merged.resting_hr,
+                    hrv_ms: merged.hrv.map(|(v, _)| v),
+                    hrv_kind: merged.hrv.map(|(_, k)| k.as_str().to_owned()),
+                    sleep_min: merged.sleep_duration_min,
+                    sleep_quality: merged.sleep_quality,
+                    soreness: merged.soreness,
+                    stress: merged.stress,
+                    mood: merged.mood,
+                },
+                stats: stats
+                    .map(|d| StatsView {
+                        acute: Some(d.acute),
+                        chronic: Some(d.chronic),
+                        acwr: d.acwr,
+                        tsb: Some(d.tsb),
+                        monotony: d.monotony,
+                        strain: d.strain,
+                        weekly_load: Some(d.weekly_load),
+                        warming_up: d.warming_up,
+                    })
+                    .unwrap_or_default(),
+                alerts: alerts
                     .iter()
-                    .map(|s| SignalView {
-                        signal: s.signal.as_str().to_owned(),
-                        light: s.light.as_str().to_owned(),
-                        reason: s.reason.clone(),
+                    .map(|a| AlertView {
+                        kind: a.kind.as_str().to_owned(),
+                        date: Some(a.date),
+                        value: a.value,
+                        threshold: a.threshold,
                     })
                     .collect(),
-            },
-            metrics: MetricsView {
-                resting_hr: merged.resting_hr,
-                hrv_ms: merged.hrv.map(|(v, _)| v),
-                hrv_kind: merged.hrv.map(|(_, k)| k.as_str().to_owned()),
-                sleep_min: merged.sleep_duration_min,
-                sleep_quality: merged.sleep_quality,
-                soreness: merged.soreness,
-                stress: merged.stress,
-                mood: merged.mood,
-            },
-            stats: stats
-                .map(|d| StatsView {
-                    acute: Some(d.acute),
-                    chronic: Some(d.chronic),
-                    acwr: d.acwr,
-                    tsb: Some(d.tsb),
-                    monotony: d.monotony,
-                    strain: d.strain,
-                    weekly_load: Some(d.weekly_load),
-                    warming_up: d.warming_up,
-                })
-                .unwrap_or_default(),
-            alerts: alerts
-                .iter()
-                .map(|a| AlertView {
-                    kind: a.kind.as_str().to_owned(),
-                    date: Some(a.date),
-                    value: a.value,
-                    threshold: a.threshold,
-                })
-                .collect(),
-            plan_version: plan.as_ref().map(|p| p.version),
-            plan_changed_on: plan.as_ref().map(|p| {
-                p.updated_at
-                    .with_timezone(&athlete.profile.time_zone)
-                    .date_naive()
-            }),
-            today_workouts,
-            week,
-            recent_activities: activities
-                .iter()
-                .map(|a| ActivityView {
-                    id: Some(a.id),
-                    date: Some(a.record.local_date),
-                    sport: a.record.draft.sport.as_str().to_owned(),
-                    duration_s: a.record.draft.duration_s,
-                    distance_m: a.record.draft.distance_m,
-                    rpe: a.record.draft.rpe,
-                    load: a.record.load_rpe,
-                })
-                .collect(),
-            misses,
-            insights,
-        };
-        Ok((snapshot, private))
+                plan_version: plan.as_ref().map(|p| p.version),
+                plan_changed_on: plan.as_ref().map(|p| {
+                    p.updated_at
+                        .with_timezone(&athlete.profile.time_zone)
+                        .date_naive()
+                }),
+                today_workouts,
+                week,
+                recent_activities: activities
+                    .iter()
+                    .map(|a| ActivityView {
+                        id: Some(a.id),
+                        date: Some(a.record.local_date),
+                        sport: a.record.draft.sport.as_str().to_owned(),
+                        duration_s: a.record.draft.duration_s,
+                        distance_m: a.record.draft.distance_m,
+                        rpe: a.record.draft.rpe,
+                        load: a.record.load_rpe,
+                    })
+                    .collect(),
+                misses,
+                insights,
+            };
+            snapshots.push((snapshot, private));
+        }
+        Ok(snapshots)
     }
 
     /// The rules in force for an athlete: defaults, overridden by name by team rules of coaches
     /// with read-write access, overridden by the athlete's own.
     pub async fn effective_rules(&self, athlete: Uuid) -> AppResult<Vec<EffectiveRule>> {
-        let mut rules: BTreeMap<String, EffectiveRule> = DEFAULT_RULES
-            .iter()
-            .map(|r| {
-                let rule = EffectiveRule {
-                    name: r.name.to_owned(),
-                    origin: Origin::Default,
-                    rule_id: None,
-                    version: version_of(r.source),
-                    source: r.source.to_owned(),
-                    author: None,
-                };
-                (r.name.to_owned(), rule)
-            })
-            .collect();
-        let mut custom = self.store.rules_for_athlete(athlete).await?;
+        Ok(self
+            .effective_rules_of(&[athlete])
+            .await?
+            .remove(&athlete)
+            .unwrap_or_default())
+    }
+
+    /// [`Rules::effective_rules`] of each of `athletes`, read together.
+    async fn effective_rules_of(
+        &self,
+        athletes: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, Vec<EffectiveRule>>> {
+        let mut custom_of = self.store.rules_for_athletes(athletes).await?;
         // A team rule is in force only while its coach may still keep team rules: a coach who
         // was demoted or disabled loses them with the role.
-        let coaches: Vec<Uuid> = custom
-            .iter()
+        let coaches: Vec<Uuid> = custom_of
+            .values()
+            .flatten()
             .filter(|(rule, _)| rule.scope_kind == "team")
             .map(|(rule, _)| rule.scope_id)
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
             .collect();
-        if !coaches.is_empty() {
-            let allowed: std::collections::HashSet<Uuid> = self
-                .store
+        let allowed: std::collections::HashSet<Uuid> = if coaches.is_empty() {
+            Default::default()
+        } else {
+            self.store
                 .users_by_ids(&coaches)
                 .await?
                 .into_iter()
@@ -422,71 +624,143 @@ impl Rules {
                         && crate::auth::role_has(u.role, Permission::ManageTeamRules)
                 })
                 .map(|u| u.id)
-                .collect();
+                .collect()
+        };
+        let mut out = HashMap::with_capacity(athletes.len());
+        for athlete in athletes {
+            let mut custom = custom_of.remove(athlete).unwrap_or_default();
             custom
                 .retain(|(rule, _)| rule.scope_kind != "team" || allowed.contains(&rule.scope_id));
+            out.insert(*athlete, in_force(custom));
         }
-        // Team rules first (ordered by scope kind: "athlete" sorts before "team"), so reverse.
-        for (rule, version) in custom.into_iter().rev() {
-            let origin = if rule.scope_kind == "athlete" {
-                Origin::Athlete(rule.scope_id)
-            } else {
-                Origin::Team(rule.scope_id)
-            };
-            let entry = EffectiveRule {
-                name: rule.name.clone(),
-                origin,
-                rule_id: Some(rule.id),
-                version: format!("v{}", version.version),
-                source: version.source,
-                author: version.created_by,
-            };
-            let replace = !matches!(
-                rules.get(&rule.name).map(|r| &r.origin),
-                Some(Origin::Athlete(_))
-            );
-            if replace {
-                rules.insert(rule.name, entry);
-            }
-        }
-        Ok(rules.into_values().collect())
+        Ok(out)
     }
 
     /// Runs every rule in force for the athlete and files their proposals. A rule that fails
     /// is recorded and skipped; it never stops the others.
     pub async fn evaluate(&self, athlete_id: Uuid, trigger: &str) -> AppResult<EvaluationReport> {
+        let mut reports = self.evaluate_batch(&[(athlete_id, trigger)]).await?;
+        reports.pop().expect("one report per athlete")
+    }
+
+    /// [`Rules::evaluate`] for each `(athlete, trigger)`, one report each in their order. The
+    /// athletes' snapshots and rules in force are read together, with one query per table for
+    /// the whole batch; each athlete's rules then run and file on their own.
+    pub async fn evaluate_many(
+        &self,
+        athletes: &[(Uuid, &str)],
+    ) -> Vec<AppResult<EvaluationReport>> {
+        match self.evaluate_batch(athletes).await {
+            Ok(reports) => reports,
+            Err(error) => {
+                let error = format!("{:#}", anyhow::Error::new(error));
+                athletes
+                    .iter()
+                    .map(|_| {
+                        Err(AppError::Internal(anyhow::anyhow!(
+                            "reading the batch's snapshots failed: {error}"
+                        )))
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    async fn evaluate_batch(
+        &self,
+        athletes: &[(Uuid, &str)],
+    ) -> AppResult<Vec<AppResult<EvaluationReport>>> {
         let started = Instant::now();
-        let (athlete, rules, baselines) = tokio::try_join!(
-            async { Ok::<_, AppError>(self.store.user(athlete_id).await?) },
-            self.effective_rules(athlete_id),
-            async { Ok::<_, AppError>(self.store.baselines(athlete_id).await?) },
+        let ids: Vec<Uuid> = athletes.iter().map(|(id, _)| *id).collect();
+        let (users, rules_of, baselines_of) = tokio::try_join!(
+            async { Ok::<_, AppError>(self.store.users_by_ids(&ids).await?) },
+            self.effective_rules_of(&ids),
+            async { Ok::<_, AppError>(self.store.baselines_of(&ids).await?) },
         )?;
+        let users: HashMap<Uuid, User> = users.into_iter().map(|u| (u.id, u)).collect();
         // Each rule is compiled (or found compiled) once; what the rules in force read is all
         // that is loaded and converted. A rule the athlete did not write (a coach's) sees what
         // a coach may see: no private activity, so none can reach its proposals' receipts
         // either. Each view converts only what its own rules read.
-        let compiled: Vec<(Result<Arc<super::CompiledRule>, RuleError>, bool)> = rules
+        let mut plans = Vec::with_capacity(athletes.len());
+        for (id, trigger) in athletes {
+            let Some(athlete) = users.get(id) else {
+                plans.push(None);
+                continue;
+            };
+            let rules = rules_of.get(id).cloned().unwrap_or_default();
+            let compiled: Vec<(Result<Arc<super::CompiledRule>, RuleError>, bool)> = rules
+                .iter()
+                .map(|rule| {
+                    let own = rule.author.is_none_or(|author| author == *id);
+                    (self.engine.compile(&rule.source), own)
+                })
+                .collect();
+            let reads = |own: bool| {
+                compiled
+                    .iter()
+                    .filter(|(_, o)| *o == own)
+                    .filter_map(|(rule, _)| rule.as_ref().ok().map(|rule| rule.reads))
+                    .fold(Fields::default(), Fields::union)
+            };
+            let (own_reads, others_reads) = (reads(true), reads(false));
+            plans.push(Some(Evaluation {
+                athlete,
+                trigger,
+                rules,
+                compiled,
+                own_reads,
+                others_reads,
+                baselines: baselines_of.get(id).copied().unwrap_or_default(),
+            }));
+        }
+        let requests: Vec<SnapshotRequest<'_>> = plans
             .iter()
-            .map(|rule| {
-                let own = rule.author.is_none_or(|author| author == athlete_id);
-                (self.engine.compile(&rule.source), own)
+            .flatten()
+            .map(|e| SnapshotRequest {
+                athlete: e.athlete,
+                baselines: e.baselines,
+                fields: e.own_reads.union(e.others_reads),
             })
             .collect();
-        let reads = |own: bool| {
-            compiled
-                .iter()
-                .filter(|(_, o)| *o == own)
-                .filter_map(|(rule, _)| rule.as_ref().ok().map(|rule| rule.reads))
-                .fold(Fields::default(), Fields::union)
-        };
-        let (own_reads, others_reads) = (reads(true), reads(false));
-        let fields = own_reads.union(others_reads);
-        let (full, private) = self.full_snapshot(&athlete, baselines, fields).await?;
+        let mut snapshots = self.full_snapshots(&requests).await?.into_iter();
+        // Each athlete's share of reading the batch.
+        let snapshot_share = started.elapsed() / requests.len().max(1) as u32;
+        let mut reports = Vec::with_capacity(athletes.len());
+        for plan in plans {
+            let Some(plan) = plan else {
+                reports.push(Err(AppError::NotFound("athlete not found".to_owned())));
+                continue;
+            };
+            let (full, private) = snapshots.next().expect("one snapshot per request");
+            reports.push(self.run_rules(plan, full, private, snapshot_share).await);
+        }
+        Ok(reports)
+    }
+
+    /// Runs an athlete's compiled rules on their snapshot and files what they propose.
+    async fn run_rules(
+        &self,
+        evaluation: Evaluation<'_>,
+        full: Snapshot,
+        private: Vec<Uuid>,
+        snapshot: Duration,
+    ) -> AppResult<EvaluationReport> {
+        let Evaluation {
+            athlete,
+            trigger,
+            rules,
+            compiled,
+            own_reads,
+            others_reads,
+            ..
+        } = evaluation;
+        let athlete_id = athlete.id;
         let mut report = EvaluationReport {
             rules: rules.len(),
             ..EvaluationReport::default()
         };
-        report.timings.snapshot = started.elapsed();
+        report.timings.snapshot = snapshot;
         // The scripts are bounded (operations, time) but still CPU: they run off the async
         // runtime's schedule, all in one go.
         let scripts = Instant::now();
@@ -548,7 +822,7 @@ impl Rules {
                     reference: rule.name.clone(),
                     version: Some(rule.version.clone()),
                 };
-                match self.gate.propose(&athlete, source, draft).await {
+                match self.gate.propose(athlete, source, draft).await {
                     Ok(Some(proposal)) => report.proposals.push(proposal.row.id),
                     Ok(None) => {}
                     Err(AppError::BadInput(e)) => {
@@ -578,10 +852,56 @@ impl Rules {
     /// The nightly check for the athlete's `date` (just ended): marks missed workouts, lapses
     /// overdue proposals, and evaluates the rules.
     pub async fn nightly(&self, athlete_id: Uuid) -> AppResult<EvaluationReport> {
-        let athlete = self.store.user(athlete_id).await?;
-        self.training.mark_missed(&athlete).await?;
-        self.gate.expire_due().await?;
-        self.evaluate(athlete_id, "nightly").await
+        let mut reports = self.nightly_many(&[athlete_id]).await;
+        reports.pop().expect("one report per athlete")
+    }
+
+    /// [`Rules::nightly`] for each of `athletes`, one report each in their order: the overdue
+    /// proposals are lapsed once for the batch, the rules evaluated together.
+    pub async fn nightly_many(&self, athletes: &[Uuid]) -> Vec<AppResult<EvaluationReport>> {
+        let failed =
+            |what: &str, error: AppError| format!("{what}: {:#}", anyhow::Error::new(error));
+        let users = match self.store.users_by_ids(athletes).await {
+            Ok(users) => users,
+            Err(error) => {
+                let error = failed("reading the athletes failed", error.into());
+                return athletes
+                    .iter()
+                    .map(|_| Err(AppError::Internal(anyhow::anyhow!("{error}"))))
+                    .collect();
+            }
+        };
+        // Each athlete's missed workouts: `None` when marked, else why not.
+        let mut missed: HashMap<Uuid, Option<String>> = HashMap::new();
+        for user in &users {
+            let outcome = self.training.mark_missed(user).await;
+            let problem = outcome
+                .err()
+                .map(|e| failed("marking missed workouts failed", e));
+            missed.insert(user.id, problem);
+        }
+        let expired = self
+            .gate
+            .expire_due()
+            .await
+            .err()
+            .map(|e| failed("lapsing overdue proposals failed", e));
+        let ready: Vec<(Uuid, &str)> = athletes
+            .iter()
+            .filter(|id| expired.is_none() && matches!(missed.get(id), Some(None)))
+            .map(|id| (*id, "nightly"))
+            .collect();
+        let mut evaluated = self.evaluate_many(&ready).await.into_iter();
+        athletes
+            .iter()
+            .map(|id| match (missed.get(id), &expired) {
+                (None, _) => Err(AppError::NotFound("athlete not found".to_owned())),
+                (Some(Some(problem)), _) | (Some(None), Some(problem)) => {
+                    Err(AppError::Internal(anyhow::anyhow!("{problem}")))
+                }
+                (Some(None), None) => evaluated.next().expect("one report per athlete ready"),
+            })
+            .collect()
     }
 
     /// Enqueues the nightly check of every athlete whose local day changed since `seen` last
@@ -802,6 +1122,50 @@ impl Rules {
         }
         Ok((rule.clone(), self.store.rule_versions(rule.id).await?))
     }
+}
+
+/// The rules in force given an athlete's custom rules (as [`Store::rules_for_athletes`] orders
+/// them, coaches' team rules already checked): the defaults, overridden by name by team rules,
+/// overridden by the athlete's own.
+fn in_force(custom: Vec<(RuleRow, RuleVersionRow)>) -> Vec<EffectiveRule> {
+    let mut rules: BTreeMap<String, EffectiveRule> = DEFAULT_RULES
+        .iter()
+        .map(|r| {
+            let rule = EffectiveRule {
+                name: r.name.to_owned(),
+                origin: Origin::Default,
+                rule_id: None,
+                version: version_of(r.source),
+                source: r.source.to_owned(),
+                author: None,
+            };
+            (r.name.to_owned(), rule)
+        })
+        .collect();
+    // Team rules first (ordered by scope kind: "athlete" sorts before "team"), so reverse.
+    for (rule, version) in custom.into_iter().rev() {
+        let origin = if rule.scope_kind == "athlete" {
+            Origin::Athlete(rule.scope_id)
+        } else {
+            Origin::Team(rule.scope_id)
+        };
+        let entry = EffectiveRule {
+            name: rule.name.clone(),
+            origin,
+            rule_id: Some(rule.id),
+            version: format!("v{}", version.version),
+            source: version.source,
+            author: version.created_by,
+        };
+        let replace = !matches!(
+            rules.get(&rule.name).map(|r| &r.origin),
+            Some(Origin::Athlete(_))
+        );
+        if replace {
+            rules.insert(rule.name, entry);
+        }
+    }
+    rules.into_values().collect()
 }
 
 /// Who may see a snapshot: the athlete sees everything; anyone else no private activity.

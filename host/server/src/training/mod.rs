@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 pub use home::{Home, HomeCache, LoadStatus};
 pub use plans::{AppliedProposal, PlanChange, PlanInput, PlanView};
-pub(crate) use stats::merge_by_day;
+pub(crate) use stats::{merge_by_day, readiness_reads_from};
 
 use stride_domain::Change;
 use stride_domain::activity::{ActivityDraft, ActivityPatch};

@@ -14,7 +14,7 @@ use stride_domain::readiness::{Readiness, ReadinessInputs, readiness};
 use stride_domain::stats::{
     ActivityLoadRef, DayStats, RiskAlert, StatsSeed, compute_days, risk_alerts,
 };
-use stride_store::DailyMetricsRecord;
+use stride_store::{ActivityLoadRow, DailyMetricsRecord};
 
 /// The longest range one stats query covers, in days (ten years).
 const MAX_RANGE_DAYS: i64 = 3_660;
@@ -89,23 +89,70 @@ impl Training {
         if from > end {
             return Ok(Vec::new());
         }
-        let settings = self.settings.stats;
-        let mut days = self
+        let last_stored = self
             .store
-            .stats_between(None, athlete_id, from, end)
+            .stats_span(None, athlete_id)
+            .await?
+            .map(|(_, last)| last);
+        let first = self.series_reads_from(from, end, last_stored);
+        let stored = self
+            .store
+            .stats_between(None, athlete_id, first, end)
             .await?;
-        let Some((_, last_stored)) = self.store.stats_span(None, athlete_id).await? else {
-            return Ok(days);
+        Ok(self.series_from(&stored, last_stored, from, end))
+    }
+
+    /// The first stored day [`Training::series_from`] needs for `from..=end`: `from`, or
+    /// earlier when days after the last stored one (`last_stored`) are derived from the days
+    /// before it.
+    pub(crate) fn series_reads_from(
+        &self,
+        from: NaiveDate,
+        end: NaiveDate,
+        last_stored: Option<NaiveDate>,
+    ) -> NaiveDate {
+        match last_stored {
+            Some(last) if last < end => {
+                let needed = StatsSeed::days_needed(&self.settings.stats) as u64;
+                last.checked_sub_days(Days::new(needed))
+                    .unwrap_or(last)
+                    .min(from)
+            }
+            _ => from,
+        }
+    }
+
+    /// The series for `from..=end` from the stored days (oldest first, from
+    /// [`Training::series_reads_from`] through `end`) and the last stored day.
+    pub(crate) fn series_from(
+        &self,
+        stored: &[DayStats],
+        last_stored: Option<NaiveDate>,
+        from: NaiveDate,
+        end: NaiveDate,
+    ) -> Vec<DayStats> {
+        if from > end {
+            return Vec::new();
+        }
+        let settings = self.settings.stats;
+        let mut days: Vec<DayStats> = stored
+            .iter()
+            .filter(|d| d.date >= from && d.date <= end)
+            .cloned()
+            .collect();
+        let Some(last_stored) = last_stored else {
+            return days;
         };
         if last_stored < end {
             let needed = StatsSeed::days_needed(&settings) as u64;
             let seed_from = last_stored
                 .checked_sub_days(Days::new(needed))
                 .unwrap_or(last_stored);
-            let previous = self
-                .store
-                .stats_between(None, athlete_id, seed_from, last_stored)
-                .await?;
+            let previous: Vec<DayStats> = stored
+                .iter()
+                .filter(|d| d.date >= seed_from && d.date <= last_stored)
+                .cloned()
+                .collect();
             let seed = StatsSeed::from_previous(&previous, &settings);
             let first = last_stored.succ_opt().unwrap_or(last_stored);
             let rest = (end - last_stored).num_days().max(0) as usize;
@@ -115,7 +162,7 @@ impl Training {
                     .filter(|d| d.date >= from),
             );
         }
-        Ok(days)
+        days
     }
 
     /// Load-based risk alerts on days in `from..=to`, each with its receipts.
@@ -152,16 +199,34 @@ impl Training {
         if from > end {
             return Ok((Vec::new(), Vec::new()));
         }
-        let settings = self.settings.stats;
-        // The receipts cite the whole chronic window before each alert.
-        let lead = u64::from(settings.chronic_days.max(settings.monotony_days));
-        let window_start = from.checked_sub_days(Days::new(lead)).unwrap_or(from);
+        let window_start = self.alerts_read_from(from);
         let days = self.series(athlete_id, window_start, end).await?;
-        let metric = settings.load_metric;
-        let activities: Vec<ActivityLoadRef> = self
+        let loads = self
             .store
             .activity_loads(None, athlete_id, window_start, end)
-            .await?
+            .await?;
+        Ok((self.alerts_from(&days, loads, from), days))
+    }
+
+    /// The first day [`Training::alerts_from`] needs of the series and the activities' loads
+    /// to judge days from `from`: the receipts cite the whole chronic window before each alert.
+    pub(crate) fn alerts_read_from(&self, from: NaiveDate) -> NaiveDate {
+        let settings = self.settings.stats;
+        let lead = u64::from(settings.chronic_days.max(settings.monotony_days));
+        from.checked_sub_days(Days::new(lead)).unwrap_or(from)
+    }
+
+    /// Alerts on days from `from`, judged on `days` (the series from
+    /// [`Training::alerts_read_from`]) with the loads of the activities on those days.
+    pub(crate) fn alerts_from(
+        &self,
+        days: &[DayStats],
+        loads: Vec<ActivityLoadRow>,
+        from: NaiveDate,
+    ) -> Vec<RiskAlert> {
+        let settings = self.settings.stats;
+        let metric = settings.load_metric;
+        let activities: Vec<ActivityLoadRef> = loads
             .into_iter()
             .filter_map(|r| {
                 metric
@@ -173,11 +238,10 @@ impl Training {
                     })
             })
             .collect();
-        let alerts = risk_alerts(&days, &settings, &activities)
+        risk_alerts(days, &settings, &activities)
             .into_iter()
             .filter(|a| a.date >= from)
-            .collect();
-        Ok((alerts, days))
+            .collect()
     }
 
     /// The readiness traffic light for `date` (default: the athlete's today).
@@ -209,14 +273,23 @@ impl Training {
         date: NaiveDate,
         baselines: Baselines,
     ) -> AppResult<(Readiness, DailyValues)> {
-        let since = date
-            .checked_sub_days(Days::new(READINESS_HISTORY_DAYS))
-            .unwrap_or(date);
-        let recent_since = date.checked_sub_days(Days::new(7)).unwrap_or(date);
+        let (since, recent_since) = readiness_reads_from(date);
         let (rows, recent_rpes) = tokio::try_join!(
             self.store.daily_metrics_between(athlete.id, since, date),
             self.store.recent_rpes(athlete.id, recent_since, date),
         )?;
+        Ok(self.readiness_from(date, rows, recent_rpes, baselines))
+    }
+
+    /// The readiness light for `date` from the daily metrics and the activities' RPEs read
+    /// from the days [`readiness_reads_from`] gives, through `date`; and that day's values.
+    pub(crate) fn readiness_from(
+        &self,
+        date: NaiveDate,
+        rows: Vec<DailyMetricsRecord>,
+        recent_rpes: Vec<(NaiveDate, i32)>,
+        baselines: Baselines,
+    ) -> (Readiness, DailyValues) {
         let mut by_day = merge_by_day(rows, &self.settings.source_priority);
         let today = by_day.remove(&date).unwrap_or_default();
         let inputs = ReadinessInputs {
@@ -226,8 +299,18 @@ impl Training {
             baselines,
             recent_rpes,
         };
-        Ok((readiness(&inputs, &self.settings.readiness), today))
+        (readiness(&inputs, &self.settings.readiness), today)
     }
+}
+
+/// The first day of the daily metrics and of the activities' RPEs that a readiness judgement
+/// for `date` reads.
+pub(crate) fn readiness_reads_from(date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let since = date
+        .checked_sub_days(Days::new(READINESS_HISTORY_DAYS))
+        .unwrap_or(date);
+    let recent_since = date.checked_sub_days(Days::new(7)).unwrap_or(date);
+    (since, recent_since)
 }
 
 /// Merges each day's entries from several sources into one, by the configured source
