@@ -1263,3 +1263,96 @@ async fn a_batch_of_athletes_is_evaluated_as_each_would_be_alone() {
     assert!(again[0].as_ref().expect("Ann").proposals.is_empty());
     assert!(proposals(&app, &kai, &kai.id).await.is_empty());
 }
+
+/// Home screens that miss the cache together are built together (one query per table for the
+/// batch). Each must be the athlete's own: the same as the readiness, stats, alerts and plan
+/// queries give that athlete, each on their own today.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_screens_built_together_are_each_the_athletes_own() {
+    let app = TestApp::spawn_with(|config| config.jobs.workers = 0).await;
+    let owner = app.owner().await;
+    let mut athletes = Vec::new();
+    for (n, zone) in [
+        "Europe/Oslo",
+        "Pacific/Auckland",
+        "America/Los_Angeles",
+        "Asia/Tokyo",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let who = athlete_with_plan(&app, &owner, &format!("a{n}@example.test")).await;
+        app.gql(
+            Some(&who.token),
+            "mutation($z: String!) { updateProfile(input: { timeZone: $z }) { id } }",
+            json!({ "z": zone }),
+        )
+        .await
+        .ok();
+        for d in 0..=n {
+            app.gql(
+                Some(&who.token),
+                "mutation($i: ActivityInput!) { logActivity(input: $i) { id } }",
+                json!({ "i": { "sport": "RUN", "startTime": format!("2026-02-2{}T07:00:00Z", 4 + d), "durationSeconds": 1800 * (d + 1), "rpe": 3 + d } }),
+            )
+            .await
+            .ok();
+        }
+        if n % 2 == 0 {
+            poor_morning(&app, &who).await;
+        }
+        athletes.push(who);
+    }
+    athletes.push(
+        app.invite_user(&owner, "ATHLETE", "nothing@example.test")
+            .await,
+    );
+
+    const HOME: &str = "{ home { date readiness { light confidence signals { signal light reason } } load { date acute chronic tsb } alerts { kind date value } workouts { id kind } } }";
+    let homes = futures::future::join_all(
+        athletes
+            .iter()
+            .map(|who| app.gql(Some(&who.token), HOME, json!({}))),
+    )
+    .await;
+    let mut dates = std::collections::BTreeSet::new();
+    for (who, home) in athletes.iter().zip(&homes) {
+        let home = &home.ok()["home"];
+        let today = home["date"].as_str().expect("date").to_owned();
+        dates.insert(today.clone());
+        let week_ago = (NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("date")
+            - Duration::days(6))
+        .to_string();
+        let theirs = app
+            .gql(
+                Some(&who.token),
+                "query($d: NaiveDate!, $w: NaiveDate!) { readiness { light confidence signals { signal light reason } } \
+                 trainingStats(from: $d, to: $d) { days { date acute chronic tsb } } \
+                 riskAlerts(from: $w, to: $d) { kind date value } \
+                 trainingPlan(from: $d, to: $d) { workouts { id kind } } }",
+                json!({ "d": today, "w": week_ago }),
+            )
+            .await;
+        let theirs = theirs.ok();
+        assert_eq!(home["readiness"], theirs["readiness"], "{}", who.email);
+        let stats_today = theirs["trainingStats"]["days"]
+            .as_array()
+            .and_then(|d| d.first())
+            .cloned()
+            .unwrap_or(Value::Null);
+        assert_eq!(home["load"], stats_today, "{}", who.email);
+        let mut alerts = theirs["riskAlerts"].as_array().expect("alerts").clone();
+        alerts.reverse();
+        assert_eq!(home["alerts"], json!(alerts), "{}", who.email);
+        let planned = theirs["trainingPlan"]["workouts"].clone();
+        let planned = if planned.is_null() {
+            json!([])
+        } else {
+            planned
+        };
+        assert_eq!(home["workouts"], planned, "{}", who.email);
+    }
+    assert!(dates.len() >= 2, "the athletes' todays differ: {dates:?}");
+    assert_ne!(homes[0].ok()["home"]["load"], homes[2].ok()["home"]["load"]);
+    assert_eq!(homes[4].ok()["home"]["load"], Value::Null, "no history");
+}

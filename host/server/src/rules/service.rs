@@ -23,7 +23,7 @@ use crate::auth::{Accounts, Permission, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::gate::{Gate, ProposalDraft, Source, SourceKind};
 use crate::jobs::Jobs;
-use crate::training::Training;
+use crate::training::{AthleteDay, DayRequest, Training};
 use stride_domain::clock::SharedClock;
 use stride_domain::ids::AthleteId;
 use stride_domain::people::GrantAccess;
@@ -151,38 +151,6 @@ struct Evaluation<'a> {
     own_reads: Fields,
     others_reads: Fields,
     baselines: stride_domain::people::Baselines,
-}
-
-/// The days an athlete's snapshot covers, from their today.
-struct SnapshotDays {
-    today: NaiveDate,
-    week_ago: NaiveDate,
-    fortnight_ago: NaiveDate,
-    /// The last day of the week ahead.
-    ahead: NaiveDate,
-    /// The first day of the stats series and the activities' loads the week's alerts read.
-    series_from: NaiveDate,
-    /// The first day of daily metrics the readiness light reads.
-    metrics_from: NaiveDate,
-    /// The first day of the activities' RPEs the readiness light reads.
-    rpes_from: NaiveDate,
-}
-
-impl SnapshotDays {
-    fn of(training: &Training, athlete: &User) -> Self {
-        let today = training.today_for(athlete);
-        let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
-        let (metrics_from, rpes_from) = crate::training::readiness_reads_from(today);
-        Self {
-            today,
-            week_ago,
-            fortnight_ago: today.checked_sub_days(Days::new(14)).unwrap_or(today),
-            ahead: today.checked_add_days(Days::new(6)).unwrap_or(today),
-            series_from: training.alerts_read_from(week_ago),
-            metrics_from,
-            rpes_from,
-        }
-    }
 }
 
 fn workout_view(w: &StoredWorkout) -> WorkoutView {
@@ -328,62 +296,25 @@ impl Rules {
         &self,
         requests: &[SnapshotRequest<'_>],
     ) -> AppResult<Vec<(Snapshot, Vec<Uuid>)>> {
-        if requests.is_empty() {
-            return Ok(Vec::new());
-        }
-        let days: Vec<SnapshotDays> = requests
+        let day_requests: Vec<DayRequest<'_>> = requests
             .iter()
-            .map(|r| SnapshotDays::of(&self.training, r.athlete))
-            .collect();
-        let ids: Vec<Uuid> = requests.iter().map(|r| r.athlete.id).collect();
-        let earliest = |day: fn(&SnapshotDays) -> NaiveDate| {
-            days.iter().map(day).min().expect("a request at least")
-        };
-        let latest = |day: fn(&SnapshotDays) -> NaiveDate| {
-            days.iter().map(day).max().expect("a request at least")
-        };
-        let (last_today, last_ahead) = (latest(|d| d.today), latest(|d| d.ahead));
-        let (metrics, rpes, spans, loads, plans) = tokio::try_join!(
-            self.store
-                .daily_metrics_of(&ids, earliest(|d| d.metrics_from), last_today),
-            self.store
-                .rpes_of(&ids, earliest(|d| d.rpes_from), last_today),
-            self.store.stats_spans_of(&ids),
-            self.store
-                .activity_loads_of(&ids, earliest(|d| d.series_from), last_today),
-            self.store.active_plans_of(&ids),
-        )?;
-        let ranges: Vec<(Uuid, NaiveDate, NaiveDate)> = ids
-            .iter()
-            .zip(&days)
-            .map(|(id, d)| {
-                let last_stored = spans.get(id).map(|(_, last)| *last);
-                let from = self
-                    .training
-                    .series_reads_from(d.series_from, d.today, last_stored);
-                (*id, from, d.today)
+            .map(|r| DayRequest {
+                athlete: r.athlete,
+                baselines: r.baselines,
             })
             .collect();
-        let plan_ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
         let wanted = |name: &str, r: &SnapshotRequest<'_>| r.fields.covers(Fields::named_in(name));
-        let (stats, workouts, activities, insights) = tokio::try_join!(
-            async { Ok::<_, AppError>(self.store.stats_of(&ranges).await?) },
-            async {
-                let from = earliest(|d| d.fortnight_ago);
-                Ok::<_, AppError>(
-                    self.store
-                        .plan_workouts_of(&plan_ids, from, last_ahead)
-                        .await?,
-                )
-            },
+        let (days, activities, insights) = tokio::try_join!(
+            self.training.days_of(&day_requests),
             // Few rules read these: each athlete whose rules do reads them on their own.
-            futures::future::try_join_all(requests.iter().zip(&days).map(|(r, d)| async move {
+            futures::future::try_join_all(requests.iter().map(|r| async move {
                 if !wanted("recent_activities", r) {
                     return Ok(Vec::new());
                 }
+                let today = self.training.today_for(r.athlete);
                 let range = DateRange {
-                    from: Some(d.fortnight_ago),
-                    to: Some(d.today),
+                    from: Some(today.checked_sub_days(Days::new(14)).unwrap_or(today)),
+                    to: Some(today),
                 };
                 Ok::<_, AppError>(
                     self.store
@@ -398,104 +329,42 @@ impl Rules {
                 Ok::<_, AppError>(insight_views(self.store.insights(r.athlete.id).await?))
             })),
         )?;
-        let mut metrics_of: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for row in metrics {
-            metrics_of.entry(row.user_id).or_default().push(row);
-        }
-        let mut rpes_of: HashMap<Uuid, Vec<(NaiveDate, i32)>> = HashMap::new();
-        for (user, date, rpe) in rpes {
-            rpes_of.entry(user).or_default().push((date, rpe));
-        }
-        let mut stats_of: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for (user, day) in stats {
-            stats_of.entry(user).or_default().push(day);
-        }
-        let mut loads_of: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for (user, load) in loads {
-            loads_of.entry(user).or_default().push(load);
-        }
-        let plan_of: HashMap<Uuid, _> = plans.into_iter().map(|p| (p.user_id, p)).collect();
-        let mut workouts_of: HashMap<Uuid, Vec<StoredWorkout>> = HashMap::new();
-        for workout in workouts {
-            workouts_of
-                .entry(workout.plan_id)
-                .or_default()
-                .push(workout);
-        }
-        // An athlete's rows, kept to their own days (an athlete may be asked for twice).
-        fn own<'r, T: Clone>(
-            of: &'r HashMap<Uuid, Vec<T>>,
-            key: &Uuid,
-            keep: impl Fn(&T) -> bool + 'r,
-        ) -> impl Iterator<Item = T> + 'r {
-            of.get(key)
-                .into_iter()
-                .flatten()
-                .filter(move |row| keep(row))
-                .cloned()
-        }
         let mut snapshots = Vec::with_capacity(requests.len());
-        for (((request, d), activities), insights) in
-            requests.iter().zip(&days).zip(activities).zip(insights)
+        for (((request, day), activities), insights) in
+            requests.iter().zip(days).zip(activities).zip(insights)
         {
             let athlete = request.athlete;
             let baselines = request.baselines;
-            let today = d.today;
-            let metrics = own(&metrics_of, &athlete.id, |m| {
-                m.date >= d.metrics_from && m.date <= today
-            })
-            .collect();
-            let rpes = own(&rpes_of, &athlete.id, |(date, _)| {
-                *date >= d.rpes_from && *date <= today
-            })
-            .collect();
-            let (readiness, merged) = self
-                .training
-                .readiness_from(today, metrics, rpes, baselines);
-            let last_stored = spans.get(&athlete.id).map(|(_, last)| *last);
-            let series = self.training.series_from(
-                stats_of.get(&athlete.id).map_or(&[][..], Vec::as_slice),
-                last_stored,
-                d.series_from,
-                today,
-            );
-            let loads = own(&loads_of, &athlete.id, |l| {
-                l.local_date >= d.series_from && l.local_date <= today
-            })
-            .collect();
-            let mut alerts = self.training.alerts_from(&series, loads, d.week_ago);
-            let plan = plan_of.get(&athlete.id).cloned();
-            let stats = series.last().filter(|s| s.date == today).cloned();
-            alerts.reverse();
-            let (today_workouts, week, misses) = match &plan {
-                Some(plan) => {
-                    let workouts: Vec<StoredWorkout> = own(&workouts_of, &plan.id, |w| {
-                        w.workout.date >= d.fortnight_ago && w.workout.date <= d.ahead
-                    })
-                    .collect();
-                    let today_workouts = workouts
-                        .iter()
-                        .filter(|w| w.workout.date == today)
-                        .map(workout_view)
-                        .collect();
-                    let week = workouts
-                        .iter()
-                        .filter(|w| w.workout.date >= today)
-                        .map(workout_view)
-                        .collect();
-                    let mut misses: Vec<WorkoutView> = workouts
-                        .iter()
-                        .filter(|w| {
-                            w.workout.date < today
-                                && w.state == stride_domain::matching::WorkoutState::Missed
-                        })
-                        .map(workout_view)
-                        .collect();
-                    misses.reverse();
-                    (today_workouts, week, misses)
-                }
-                None => (Vec::new(), Vec::new(), Vec::new()),
-            };
+            let today = day.span.today;
+            let stats = day.stats_today().cloned();
+            let AthleteDay {
+                readiness,
+                merged,
+                alerts,
+                plan,
+                workouts,
+                ..
+            } = day;
+            // Without a plan there are no workouts.
+            let today_workouts = workouts
+                .iter()
+                .filter(|w| w.workout.date == today)
+                .map(workout_view)
+                .collect();
+            let week = workouts
+                .iter()
+                .filter(|w| w.workout.date >= today)
+                .map(workout_view)
+                .collect();
+            let mut misses: Vec<WorkoutView> = workouts
+                .iter()
+                .filter(|w| {
+                    w.workout.date < today
+                        && w.state == stride_domain::matching::WorkoutState::Missed
+                })
+                .map(workout_view)
+                .collect();
+            misses.reverse();
             let private = activities
                 .iter()
                 .filter(|a| a.record.draft.private)

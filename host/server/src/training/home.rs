@@ -5,11 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use moka::future::Cache;
 use uuid::Uuid;
 
-use super::Training;
+use super::{DayRequest, Training};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::events::{Event, Events, Received};
@@ -17,7 +17,8 @@ use stride_domain::ids::AthleteId;
 use stride_domain::people::GrantAccess;
 use stride_domain::readiness::Readiness;
 use stride_domain::stats::{DayStats, RiskAlert};
-use stride_store::{StoredPlan, StoredWorkout};
+use stride_store::{StoredPlan, StoredWorkout, User};
+use tokio::sync::oneshot;
 
 /// Where an athlete's load stands today.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +51,20 @@ pub struct HomeCache {
     events: Events,
     /// Counts invalidations: a home screen built while its athlete changed is not kept.
     changes: crate::events::Generations,
+    /// Home screens that missed the cache, waiting to be built together.
+    misses: Arc<std::sync::Mutex<Misses>>,
 }
+
+/// Athletes whose home screens missed the cache, each with whom to tell, and whether a
+/// builder is at work on them.
+#[derive(Default)]
+struct Misses {
+    waiting: Vec<(User, oneshot::Sender<AppResult<Home>>)>,
+    building: bool,
+}
+
+/// Home screens built together at most: the reads of a batch are one query per table.
+const HOME_BATCH: usize = 64;
 
 impl std::fmt::Debug for HomeCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,7 +84,13 @@ impl HomeCache {
                 .build(),
             events,
             changes: crate::events::Generations::default(),
+            misses: Arc::default(),
         }
+    }
+
+    fn misses(&self) -> std::sync::MutexGuard<'_, Misses> {
+        // The lock guards two plain fields; a panic cannot leave them half-changed.
+        self.misses.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Drops an athlete's cached home screen here at once, and tells the other replicas.
@@ -123,7 +143,9 @@ impl Training {
             .home
             .cache
             .try_get_with(athlete.id, async {
-                self.build_home(&athlete, today).await.map(Arc::new)
+                self.build_home_with_others(athlete.clone())
+                    .await
+                    .map(Arc::new)
             })
             .await
             .map_err(|shared| {
@@ -138,26 +160,101 @@ impl Training {
         Ok(home)
     }
 
-    async fn build_home(&self, athlete: &stride_store::User, today: NaiveDate) -> AppResult<Home> {
-        let plan = self.store.active_plan(athlete.id).await?;
-        let workouts = match &plan {
-            Some(plan) => self.store.plan_workouts(plan.id, today, today).await?,
-            None => Vec::new(),
+    /// Builds an athlete's home screen together with the others that missed the cache
+    /// meanwhile. The first to miss starts a builder; it takes every athlete waiting, a batch
+    /// at a time, until none waits. Under load (many athletes' first visits at once) the misses
+    /// share their reads instead of queueing one by one for the database.
+    async fn build_home_with_others(&self, athlete: User) -> AppResult<Home> {
+        let (tell, told) = oneshot::channel();
+        let start = {
+            let mut misses = self.home.misses();
+            misses.waiting.push((athlete, tell));
+            !std::mem::replace(&mut misses.building, true)
         };
-        let readiness = self.readiness_on(athlete, today).await?;
-        let load = LoadStatus {
-            today: self.series(athlete.id, today, today).await?.pop(),
-        };
-        let week_ago = today.checked_sub_days(Days::new(6)).unwrap_or(today);
-        let mut alerts = self.alerts_between(athlete.id, week_ago, today).await?;
-        alerts.reverse();
-        Ok(Home {
-            date: today,
-            plan,
-            workouts,
-            readiness,
-            load,
-            alerts,
+        if start {
+            tokio::spawn(self.clone().build_waiting_homes());
+        }
+        told.await.unwrap_or_else(|_| {
+            Err(AppError::Internal(anyhow::anyhow!(
+                "the home screen's builder stopped"
+            )))
         })
+    }
+
+    /// Builds the waiting home screens, a batch at a time, until none waits.
+    async fn build_waiting_homes(self) {
+        loop {
+            let batch: Vec<_> = {
+                let mut misses = self.home.misses();
+                if misses.waiting.is_empty() {
+                    misses.building = false;
+                    return;
+                }
+                let n = misses.waiting.len().min(HOME_BATCH);
+                misses.waiting.drain(..n).collect()
+            };
+            let (athletes, waiting): (Vec<User>, Vec<_>) = batch.into_iter().unzip();
+            // Its own task, so that a panic fails this batch and not the builder.
+            let training = self.clone();
+            let built = tokio::spawn(async move { training.build_homes(&athletes).await }).await;
+            let failed = |why: &str| {
+                Err(AppError::Internal(anyhow::anyhow!(
+                    "building home screens: {why}"
+                )))
+            };
+            match built {
+                Ok(Ok(homes)) => {
+                    for (tell, home) in waiting.into_iter().zip(homes) {
+                        let _ = tell.send(Ok(home));
+                    }
+                }
+                Ok(Err(error)) => {
+                    let why = format!("{:#}", anyhow::Error::new(error));
+                    for tell in waiting {
+                        let _ = tell.send(failed(&why));
+                    }
+                }
+                Err(panicked) => {
+                    for tell in waiting {
+                        let _ = tell.send(failed(&panicked.to_string()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The home screens of `athletes`, in their order, read together.
+    async fn build_homes(&self, athletes: &[User]) -> AppResult<Vec<Home>> {
+        let ids: Vec<Uuid> = athletes.iter().map(|a| a.id).collect();
+        let baselines = self.store.baselines_of(&ids).await?;
+        let requests: Vec<DayRequest<'_>> = athletes
+            .iter()
+            .map(|athlete| DayRequest {
+                athlete,
+                baselines: baselines.get(&athlete.id).copied().unwrap_or_default(),
+            })
+            .collect();
+        Ok(self
+            .days_of(&requests)
+            .await?
+            .into_iter()
+            .map(|day| {
+                let today = day.span.today;
+                Home {
+                    date: today,
+                    load: LoadStatus {
+                        today: day.stats_today().cloned(),
+                    },
+                    workouts: day
+                        .workouts
+                        .into_iter()
+                        .filter(|w| w.workout.date == today)
+                        .collect(),
+                    plan: day.plan,
+                    readiness: day.readiness,
+                    alerts: day.alerts,
+                }
+            })
+            .collect())
     }
 }

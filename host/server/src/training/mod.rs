@@ -5,6 +5,7 @@
 //! are written through [`crate::records`], the one write path every source shares; changes
 //! a coach makes to an athlete's data are audited in the same transaction.
 
+mod days;
 mod home;
 mod logs;
 mod plans;
@@ -14,9 +15,10 @@ use chrono::NaiveDate;
 use serde_json::json;
 use uuid::Uuid;
 
+pub(crate) use days::{AthleteDay, DayRequest};
 pub use home::{Home, HomeCache, LoadStatus};
 pub use plans::{AppliedProposal, PlanChange, PlanInput, PlanView};
-pub(crate) use stats::{merge_by_day, readiness_reads_from};
+pub(crate) use stats::merge_by_day;
 
 use stride_domain::Change;
 use stride_domain::activity::{ActivityDraft, ActivityPatch};
