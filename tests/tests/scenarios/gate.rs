@@ -1182,11 +1182,14 @@ async fn a_batch_of_athletes_is_evaluated_as_each_would_be_alone() {
         )
         .await;
     assert_eq!(saved.ok()["saveRule"]["accepted"], true, "{saved:?}");
-    // Cal: nothing at all, no plan, no stats.
+    // Cal: nothing at all, no plan, no stats. Lea: a poor morning too, so the batch files
+    // proposals for two athletes at once.
     let cal = app.invite_user(&owner, "ATHLETE", "cal@example.test").await;
+    let lea = athlete_with_plan(&app, &owner, "lea@example.test").await;
+    poor_morning(&app, &lea).await;
 
     let id = |s: &Session| uuid::Uuid::parse_str(&s.id).expect("uuid");
-    let ids = [id(&ann), id(&kai), id(&cal)];
+    let ids = [id(&ann), id(&kai), id(&cal), id(&lea)];
     let rules = &app.state.rules;
     let together = rules.snapshots(&ids).await.expect("snapshots");
     for (athlete, snapshot) in ids.iter().zip(&together) {
@@ -1236,9 +1239,10 @@ async fn a_batch_of_athletes_is_evaluated_as_each_would_be_alone() {
         (nobody, "test"),
         (ids[1], "test"),
         (ids[2], "test"),
+        (ids[3], "test"),
     ];
     let reports = rules.evaluate_many(&batch).await;
-    assert_eq!(reports.len(), 4);
+    assert_eq!(reports.len(), 5);
     let ann_report = reports[0].as_ref().expect("Ann evaluated");
     assert_eq!(ann_report.rules, 4, "the defaults and Cora's team rule");
     assert!(ann_report.failures.is_empty(), "{:?}", ann_report.failures);
@@ -1256,6 +1260,26 @@ async fn a_batch_of_athletes_is_evaluated_as_each_would_be_alone() {
     let cal_report = reports[3].as_ref().expect("Cal evaluated");
     assert_eq!(cal_report.rules, 3, "the defaults only");
     assert!(cal_report.proposals.is_empty());
+    let lea_report = reports[4].as_ref().expect("Lea evaluated");
+    assert!(!lea_report.proposals.is_empty(), "her poor morning too");
+    // Filed together, each proposal is its athlete's, audited on the one chain.
+    for (who, report) in [(&ann, ann_report), (&lea, lea_report)] {
+        let theirs: Vec<String> = proposals(&app, who, &who.id)
+            .await
+            .iter()
+            .map(|p| p["id"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        for filed in &report.proposals {
+            assert!(
+                theirs.contains(&filed.to_string()),
+                "{} files their own",
+                who.email
+            );
+            let trail = proposal_trail(&app, &owner, &filed.to_string()).await;
+            assert_eq!(trail.first().map(|t| t.0.as_str()), Some("proposal.create"));
+        }
+    }
+    audit_intact(&app, &owner).await;
     // Ann's proposal is hers, filed once: a second batch proposes nothing new.
     let pending = proposals(&app, &ann, &ann.id).await;
     assert_eq!(pending.len(), ann_report.proposals.len());

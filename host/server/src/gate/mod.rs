@@ -31,7 +31,7 @@ use stride_domain::plan::{PlannedWorkout, WorkoutKind};
 use stride_domain::validation::Checks;
 use stride_sandbox::contract::PlanProposal;
 use stride_sandbox::services::{BoxFuture, PluginIdentity, ProposalSink};
-use stride_store::{ProposalRow, Store, StoreError, StoredWorkout, User, to_json};
+use stride_store::{ProposalRow, Store, StoreError, StoredWorkout, Tx, User, to_json};
 
 text_enum! {
     /// Where a proposal stands.
@@ -65,6 +65,15 @@ text_enum! {
         /// A coach.
         Coach => "coach",
     }
+}
+
+/// A proposal checked and shaped, ready to be written.
+struct Prepared {
+    actor: Actor,
+    source: Source,
+    plan_version: i32,
+    target: String,
+    row: ProposalRow,
 }
 
 /// Who proposed, precisely.
@@ -333,6 +342,79 @@ impl Gate {
         source: Source,
         draft: ProposalDraft,
     ) -> AppResult<Option<Proposal>> {
+        let mut filed = self.propose_many(vec![(athlete, source, draft)]).await?;
+        filed.pop().expect("one outcome per proposal")
+    }
+
+    /// Files several proposals (a batch of athletes' rules), one outcome each in their order.
+    /// Each is checked on its own: an impossible one is refused alone (`Err` in its place).
+    /// Those that stand are written in one transaction with their audit records, so the
+    /// batch takes the audit chain once. `Err` for the whole call when that write fails:
+    /// then none was filed.
+    pub async fn propose_many(
+        &self,
+        proposals: Vec<(&User, Source, ProposalDraft)>,
+    ) -> AppResult<Vec<AppResult<Option<Proposal>>>> {
+        let mut outcomes: Vec<AppResult<Option<Prepared>>> = Vec::with_capacity(proposals.len());
+        // The same change proposed twice in one batch is filed once, as one after the other
+        // would be.
+        let mut seen = std::collections::HashSet::new();
+        for (athlete, source, draft) in proposals {
+            let prepared = match self.prepare(athlete, source, draft).await {
+                Ok(Some(p)) => {
+                    let key = (
+                        p.row.user_id,
+                        p.row.source_ref.clone(),
+                        p.target.clone(),
+                        p.row.diff.clone(),
+                    );
+                    if seen.insert(key) {
+                        Ok(Some(p))
+                    } else {
+                        Ok(None)
+                    }
+                }
+                other => other,
+            };
+            outcomes.push(prepared);
+        }
+        if !outcomes.iter().any(|o| matches!(o, Ok(Some(_)))) {
+            return Ok(outcomes.into_iter().map(|o| o.map(|_| None)).collect());
+        }
+        let mut tx = self.store.begin().await?;
+        for prepared in outcomes.iter().flatten().flatten() {
+            self.write(&mut tx, prepared).await?;
+        }
+        tx.commit().await?;
+        let mut filed = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes {
+            filed.push(match outcome {
+                Ok(Some(prepared)) => {
+                    let athlete = prepared.row.user_id;
+                    self.pending.invalidate(athlete).await;
+                    self.events
+                        .publish(Event::ProposalFiled {
+                            athlete: AthleteId(athlete),
+                            proposal: prepared.row.id,
+                        })
+                        .await;
+                    prepared.row.try_into().map(Some)
+                }
+                Ok(None) => Ok(None),
+                Err(error) => Err(error),
+            });
+        }
+        Ok(filed)
+    }
+
+    /// Checks a proposal and shapes its row, reading what it needs; `Ok(None)` when it changes
+    /// nothing or repeats a recent one.
+    async fn prepare(
+        &self,
+        athlete: &User,
+        source: Source,
+        draft: ProposalDraft,
+    ) -> AppResult<Option<Prepared>> {
         let reason = draft.reason().trim();
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(AppError::bad_input(
@@ -446,17 +528,35 @@ impl Gate {
             target: Some(target.clone()),
             decision_reason: None,
         };
-        let actor = Self::actor_of(&source);
-        let mut tx = self.store.begin().await?;
+        Ok(Some(Prepared {
+            actor: Self::actor_of(&source),
+            source,
+            plan_version: plan.version,
+            target,
+            row,
+        }))
+    }
+
+    /// Writes a checked proposal inside `tx`: it supersedes the pending one from the same
+    /// source for the same target, and both steps are audited.
+    async fn write(&self, tx: &mut Tx, prepared: &Prepared) -> AppResult<()> {
+        let Prepared {
+            actor,
+            source,
+            plan_version,
+            target,
+            row,
+        } = prepared;
+        let (actor, now) = (*actor, row.created_at);
         for older in self
             .store
-            .pending_like(&mut tx, athlete.id, &source.reference, &target)
+            .pending_like(tx, row.user_id, &source.reference, target)
             .await?
         {
             if self
                 .store
                 .settle_proposal(
-                    &mut tx,
+                    tx,
                     older,
                     "superseded",
                     None,
@@ -467,30 +567,22 @@ impl Gate {
             {
                 self.audit
                     .record(
-                        &mut tx,
+                        tx,
                         AuditEvent::new(actor, "proposal.supersede", "proposal", older),
                         now,
                     )
                     .await?;
             }
         }
-        self.store.insert_proposal(&mut tx, &row).await?;
+        self.store.insert_proposal(tx, row).await?;
         let event = AuditEvent::new(actor, "proposal.create", "proposal", row.id).reason(row.reason.clone()).payload(json!({
-            "athlete": athlete.id,
+            "athlete": row.user_id,
             "source": { "kind": source.kind, "ref": source.reference, "version": source.version },
             "kind": row.kind,
-            "plan_version": plan.version,
+            "plan_version": plan_version,
         }));
-        self.audit.record(&mut tx, event, now).await?;
-        tx.commit().await?;
-        self.pending.invalidate(athlete.id).await;
-        self.events
-            .publish(Event::ProposalFiled {
-                athlete: AthleteId(athlete.id),
-                proposal: row.id,
-            })
-            .await;
-        Ok(Some(row.try_into()?))
+        self.audit.record(tx, event, now).await?;
+        Ok(())
     }
 
     /// Tells live listeners a proposal of `athlete` was decided (or lapsed).

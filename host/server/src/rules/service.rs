@@ -595,26 +595,28 @@ impl Rules {
         let mut snapshots = self.full_snapshots(&requests).await?.into_iter();
         // Each athlete's share of reading the batch.
         let snapshot_share = started.elapsed() / requests.len().max(1) as u32;
-        let mut reports = Vec::with_capacity(athletes.len());
+        let mut scripted = Vec::with_capacity(athletes.len());
         for plan in plans {
             let Some(plan) = plan else {
-                reports.push(Err(AppError::NotFound("athlete not found".to_owned())));
+                scripted.push(None);
                 continue;
             };
             let (full, private) = snapshots.next().expect("one snapshot per request");
-            reports.push(self.run_rules(plan, full, private, snapshot_share).await);
+            scripted.push(Some(
+                self.run_scripts(plan, full, private, snapshot_share).await,
+            ));
         }
-        Ok(reports)
+        Ok(self.file(scripted).await)
     }
 
-    /// Runs an athlete's compiled rules on their snapshot and files what they propose.
-    async fn run_rules(
+    /// Runs an athlete's compiled rules on their snapshot.
+    async fn run_scripts<'a>(
         &self,
-        evaluation: Evaluation<'_>,
+        evaluation: Evaluation<'a>,
         full: Snapshot,
         private: Vec<Uuid>,
         snapshot: Duration,
-    ) -> AppResult<EvaluationReport> {
+    ) -> Scripted<'a> {
         let Evaluation {
             athlete,
             trigger,
@@ -624,7 +626,6 @@ impl Rules {
             others_reads,
             ..
         } = evaluation;
-        let athlete_id = athlete.id;
         let mut report = EvaluationReport {
             rules: rules.len(),
             ..EvaluationReport::default()
@@ -666,56 +667,151 @@ impl Rules {
         });
         report.timings.scripts += working;
         report.timings.scripts_handoff += scripts.elapsed().saturating_sub(working);
-        for (rule, outcome) in rules.into_iter().zip(outcomes) {
-            let filing = Instant::now();
-            let drafts = match outcome {
-                Ok(drafts) => drafts,
-                Err(error) => {
-                    tracing::warn!(rule = %rule.name, version = %rule.version, athlete = %athlete_id, trigger, %error, "rule failed; skipped");
-                    self.store
-                        .record_rule_failure(
-                            athlete_id,
-                            &rule.name,
-                            &rule.version,
-                            &error.to_string(),
-                            self.clock.now(),
-                        )
-                        .await?;
-                    report.failures.push((rule.name.clone(), error.to_string()));
-                    continue;
-                }
+        Scripted {
+            athlete,
+            trigger,
+            report,
+            outcomes: rules.into_iter().zip(outcomes).collect(),
+        }
+    }
+
+    /// Records the batch's failed rules and files every proposal of the batch together (one
+    /// transaction, the audit chain taken once); one report per athlete, in their order.
+    async fn file(&self, scripted: Vec<Option<Scripted<'_>>>) -> Vec<AppResult<EvaluationReport>> {
+        let filing = Instant::now();
+        let mut reports: Vec<AppResult<EvaluationReport>> = Vec::with_capacity(scripted.len());
+        // What to file: (report index, rule name, rule version, draft).
+        let mut drafts = Vec::new();
+        let mut athletes = Vec::new();
+        for (index, scripted) in scripted.into_iter().enumerate() {
+            let Some(Scripted {
+                athlete,
+                trigger,
+                mut report,
+                outcomes,
+            }) = scripted
+            else {
+                reports.push(Err(AppError::NotFound("athlete not found".to_owned())));
+                athletes.push(None);
+                continue;
             };
-            for draft in drafts {
-                let source = Source {
-                    kind: SourceKind::Rule,
-                    reference: rule.name.clone(),
-                    version: Some(rule.version.clone()),
-                };
-                match self.gate.propose(athlete, source, draft).await {
-                    Ok(Some(proposal)) => report.proposals.push(proposal.row.id),
-                    Ok(None) => {}
-                    Err(AppError::BadInput(e)) => {
-                        let error = format!("proposed an impossible change: {e}");
-                        self.store
+            let mut failed = None;
+            for (rule, outcome) in outcomes {
+                match outcome {
+                    Ok(proposed) => drafts.extend(
+                        proposed
+                            .into_iter()
+                            .map(|draft| (index, rule.name.clone(), rule.version.clone(), draft)),
+                    ),
+                    Err(error) => {
+                        tracing::warn!(rule = %rule.name, version = %rule.version, athlete = %athlete.id, trigger, %error, "rule failed; skipped");
+                        let recorded = self
+                            .store
                             .record_rule_failure(
-                                athlete_id,
+                                athlete.id,
                                 &rule.name,
                                 &rule.version,
-                                &error,
+                                &error.to_string(),
                                 self.clock.now(),
                             )
-                            .await?;
-                        report.failures.push((rule.name.clone(), error));
+                            .await;
+                        if let Err(e) = recorded {
+                            failed = Some(AppError::from(e));
+                            break;
+                        }
+                        report.failures.push((rule.name.clone(), error.to_string()));
                     }
-                    Err(AppError::NotFound(_)) => {}
-                    Err(e) => return Err(e),
                 }
             }
-            report.timings.gate += filing.elapsed();
+            reports.push(match failed {
+                Some(error) => Err(error),
+                None => Ok(report),
+            });
+            athletes.push(Some((athlete, trigger)));
         }
-        self.metrics
-            .rules_evaluated(trigger, report.rules, report.failures.len());
-        Ok(report)
+        // An athlete whose failures could not be recorded files nothing.
+        drafts.retain(|(index, ..)| reports[*index].is_ok());
+        let mut filers: Vec<usize> = drafts.iter().map(|(index, ..)| *index).collect();
+        filers.dedup();
+        let batch: Vec<(&User, Source, ProposalDraft)> = drafts
+            .iter()
+            .map(|(index, name, version, draft)| {
+                let (athlete, _) = athletes[*index].expect("a filer was evaluated");
+                let source = Source {
+                    kind: SourceKind::Rule,
+                    reference: name.clone(),
+                    version: Some(version.clone()),
+                };
+                (athlete, source, draft.clone())
+            })
+            .collect();
+        let filed = if batch.is_empty() {
+            Ok(Vec::new())
+        } else {
+            self.gate.propose_many(batch).await
+        };
+        match filed {
+            Err(error) => {
+                let error = format!("{:#}", anyhow::Error::new(error));
+                for index in &filers {
+                    reports[*index] = Err(AppError::Internal(anyhow::anyhow!(
+                        "filing the batch's proposals failed: {error}"
+                    )));
+                }
+            }
+            Ok(filed) => {
+                for ((index, name, version, _), outcome) in drafts.iter().zip(filed) {
+                    let (athlete, _) = athletes[*index].expect("a filer was evaluated");
+                    let outcome = match outcome {
+                        Ok(Some(proposal)) => Ok(Some(proposal.row.id)),
+                        Ok(None) | Err(AppError::NotFound(_)) => Ok(None),
+                        Err(AppError::BadInput(e)) => {
+                            let error = format!("proposed an impossible change: {e}");
+                            self.store
+                                .record_rule_failure(
+                                    athlete.id,
+                                    name,
+                                    version,
+                                    &error,
+                                    self.clock.now(),
+                                )
+                                .await
+                                .map(|()| None)
+                                .map_err(AppError::from)
+                                .inspect(|_| {
+                                    if let Ok(report) = &mut reports[*index] {
+                                        report.failures.push((name.clone(), error.clone()));
+                                    }
+                                })
+                        }
+                        Err(e) => Err(e),
+                    };
+                    match outcome {
+                        Ok(Some(id)) => {
+                            if let Ok(report) = &mut reports[*index] {
+                                report.proposals.push(id);
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(error) => reports[*index] = Err(error),
+                    }
+                }
+            }
+        }
+        // Each filer's share of the filing.
+        let share = filing.elapsed() / filers.len().max(1) as u32;
+        for index in &filers {
+            if let Ok(report) = &mut reports[*index] {
+                report.timings.gate = share;
+            }
+        }
+        for (report, athlete) in reports.iter().zip(&athletes) {
+            if let (Ok(report), Some((_, trigger))) = (report, athlete) {
+                self.metrics
+                    .rules_evaluated(trigger, report.rules, report.failures.len());
+            }
+        }
+        reports
     }
 
     /// The nightly check for the athlete's `date` (just ended): marks missed workouts, lapses
@@ -1035,6 +1131,14 @@ fn in_force(custom: Vec<(RuleRow, RuleVersionRow)>) -> Vec<EffectiveRule> {
         }
     }
     rules.into_values().collect()
+}
+
+/// One athlete's rules, run: what each rule proposed (or why it failed).
+struct Scripted<'a> {
+    athlete: &'a User,
+    trigger: &'a str,
+    report: EvaluationReport,
+    outcomes: Vec<(EffectiveRule, Result<Vec<ProposalDraft>, RuleError>)>,
 }
 
 /// Who may see a snapshot: the athlete sees everything; anyone else no private activity.
