@@ -613,7 +613,13 @@ impl PluginHost {
         let mut health = lock(&self.health);
         let entry = health.entry(plugin.manifest.id.clone()).or_default();
         let failure = match result {
-            Ok(_) | Err(CallError::Plugin(PluginError::BadInput(_))) => None,
+            // Bad input and an athlete's refused credentials say nothing about the plugin's
+            // health: one athlete who withdrew access at the provider must not open the
+            // breaker for everyone (their connection is marked revoked instead).
+            Ok(_)
+            | Err(CallError::Plugin(PluginError::BadInput(_) | PluginError::Unauthorized(_))) => {
+                None
+            }
             Err(CallError::Failed(failure)) => Some((
                 failure.kind,
                 failure.message.clone(),

@@ -63,6 +63,7 @@ impl Plugin for Hostile {
             "fetch",
             "propose",
             "token-elsewhere",
+            "refused",
         ]
         .map(str::to_owned)
         .to_vec();
@@ -74,6 +75,10 @@ impl Plugin for Hostile {
         let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
         match job.kind.as_str() {
             "ping" => Ok(JobOutcome::done()),
+            // What a provider's refusal of one athlete's credentials looks like.
+            "refused" => Err(PluginError::Unauthorized(
+                "the provider refused this athlete's token".to_owned(),
+            )),
             "taint" => taint(),
             "loop" => {
                 let mut x: u64 = 0;

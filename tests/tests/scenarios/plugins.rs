@@ -449,6 +449,25 @@ async fn admins_see_health_open_breakers_and_switch_plugins() {
     assert_eq!(reset.ok()["resetPluginBreaker"]["breaker"], "CLOSED");
     ping(&host).await;
 
+    // One athlete's refused credentials are the athlete's problem, not the plugin's: however
+    // often the provider refuses them, the breaker stays closed for everyone else.
+    for _ in 0..3 {
+        let refused = host
+            .run_job("test-hostile", job("refused", json!({})), None)
+            .await;
+        assert!(
+            matches!(
+                refused.result,
+                Err(CallError::Plugin(PluginError::Unauthorized(_)))
+            ),
+            "{:?}",
+            refused.result
+        );
+    }
+    ping(&host).await;
+    let after = app.gql(Some(&admin.token), list, json!({})).await;
+    assert_eq!(after.ok()["plugins"][0]["breaker"], "CLOSED");
+
     let off = app
         .gql(Some(&admin.token), "mutation { setPluginEnabled(id: \"test-hostile\", enabled: false, reason: \"investigating\") { enabled } }", json!({}))
         .await;
