@@ -23,6 +23,13 @@ use crate::{
 /// stay small.
 const IDS_PER_STATEMENT: usize = 200;
 
+/// `ids` without repeats, in their first order: an athlete asked for twice is read once (two
+/// copies in different chunks would read their rows twice).
+fn distinct(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
+}
+
 /// `$first, $first+1, …` for `n` placeholders.
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
@@ -57,7 +64,7 @@ struct UserActivityLoadDb {
 macro_rules! by_chunks {
     ($store:expr, $ids:expr, $row:ty, $build:expr, [$($extra:expr),*]) => {{
         let mut out: Vec<$row> = Vec::new();
-        for chunk in $ids.chunks(IDS_PER_STATEMENT) {
+        for chunk in distinct(&$ids).chunks(IDS_PER_STATEMENT) {
             let sql: String = $build(placeholders(1, chunk.len()), chunk.len());
             let rows: Vec<$row> = on_pool!($store, pool => {
                 let mut query = sqlx::query_as(&sql);
@@ -168,6 +175,8 @@ impl Store {
         ranges: &[(Uuid, NaiveDate, NaiveDate)],
     ) -> StoreResult<Vec<(Uuid, DayStats)>> {
         let mut out = Vec::new();
+        let mut seen = HashSet::with_capacity(ranges.len());
+        let ranges: Vec<_> = ranges.iter().filter(|r| seen.insert(**r)).collect();
         // Three parameters a range.
         for chunk in ranges.chunks(IDS_PER_STATEMENT / 3) {
             let terms: Vec<String> = (0..chunk.len())
@@ -323,6 +332,7 @@ impl Store {
         for (athlete, coach) in grants {
             coaches_of.entry(athlete).or_default().insert(coach);
         }
+        let athletes = distinct(athletes);
         let mut out: HashMap<Uuid, Vec<(RuleRow, RuleVersionRow)>> = HashMap::new();
         for rule in rules {
             // A version that vanished between the two reads (a concurrent change) is left out;
@@ -330,7 +340,7 @@ impl Store {
             let Some(version) = versions.get(&rule.id) else {
                 continue;
             };
-            for athlete in athletes {
+            for athlete in &athletes {
                 let applies = match rule.scope_kind.as_str() {
                     "athlete" => rule.scope_id == *athlete,
                     _ => coaches_of

@@ -1285,6 +1285,17 @@ async fn a_batch_of_athletes_is_evaluated_as_each_would_be_alone() {
     assert_eq!(pending.len(), ann_report.proposals.len());
     let again = rules.evaluate_many(&batch).await;
     assert!(again[0].as_ref().expect("Ann").proposals.is_empty());
+    // An athlete twice in one batch (two nightly checks claimed together) gets their own
+    // rules both times.
+    let twice = rules
+        .evaluate_many(&[(ids[1], "test"), (ids[0], "test"), (ids[1], "test")])
+        .await;
+    for report in [&twice[0], &twice[2]] {
+        assert_eq!(report.as_ref().expect("Kai").rules, 4, "his own rule too");
+    }
+    let together = rules.snapshots(&[ids[1], ids[1]]).await.expect("snapshots");
+    assert_eq!(together[0], together[1]);
+    assert_eq!(together[0], *kai_snap);
     assert!(proposals(&app, &kai, &kai.id).await.is_empty());
 }
 

@@ -470,7 +470,7 @@ impl Rules {
         &self,
         athletes: &[Uuid],
     ) -> AppResult<HashMap<Uuid, Vec<EffectiveRule>>> {
-        let mut custom_of = self.store.rules_for_athletes(athletes).await?;
+        let custom_of = self.store.rules_for_athletes(athletes).await?;
         // A team rule is in force only while its coach may still keep team rules: a coach who
         // was demoted or disabled loses them with the role.
         let coaches: Vec<Uuid> = custom_of
@@ -497,7 +497,8 @@ impl Rules {
         };
         let mut out = HashMap::with_capacity(athletes.len());
         for athlete in athletes {
-            let mut custom = custom_of.remove(athlete).unwrap_or_default();
+            // `get`, not `remove`: an athlete may be in the batch twice.
+            let mut custom = custom_of.get(athlete).cloned().unwrap_or_default();
             custom
                 .retain(|(rule, _)| rule.scope_kind != "team" || allowed.contains(&rule.scope_id));
             out.insert(*athlete, in_force(custom));
@@ -514,23 +515,24 @@ impl Rules {
 
     /// [`Rules::evaluate`] for each `(athlete, trigger)`, one report each in their order. The
     /// athletes' snapshots and rules in force are read together, with one query per table for
-    /// the whole batch; each athlete's rules then run and file on their own.
+    /// the whole batch; each athlete's rules then run on their own, and the batch's proposals
+    /// are filed together (see [`Gate::propose_many`]). When a batch read fails, each athlete
+    /// is evaluated alone, so one athlete's unreadable data fails only them.
     pub async fn evaluate_many(
         &self,
         athletes: &[(Uuid, &str)],
     ) -> Vec<AppResult<EvaluationReport>> {
         match self.evaluate_batch(athletes).await {
             Ok(reports) => reports,
-            Err(error) => {
-                let error = format!("{:#}", anyhow::Error::new(error));
-                athletes
-                    .iter()
-                    .map(|_| {
-                        Err(AppError::Internal(anyhow::anyhow!(
-                            "reading the batch's snapshots failed: {error}"
-                        )))
-                    })
-                    .collect()
+            Err(error) if athletes.len() == 1 => vec![Err(error)],
+            // One athlete's unreadable data must not fail the others: each alone, so every
+            // error reaches its own athlete.
+            Err(_) => {
+                let mut reports = Vec::with_capacity(athletes.len());
+                for (athlete, trigger) in athletes {
+                    reports.push(self.evaluate(*athlete, trigger).await);
+                }
+                reports
             }
         }
     }

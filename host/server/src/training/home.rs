@@ -196,27 +196,39 @@ impl Training {
             let (athletes, waiting): (Vec<User>, Vec<_>) = batch.into_iter().unzip();
             // Its own task, so that a panic fails this batch and not the builder.
             let training = self.clone();
-            let built = tokio::spawn(async move { training.build_homes(&athletes).await }).await;
-            let failed = |why: &str| {
-                Err(AppError::Internal(anyhow::anyhow!(
-                    "building home screens: {why}"
-                )))
-            };
+            let alone = athletes.len() == 1;
+            let built = tokio::spawn(async move {
+                let homes = training.build_homes(&athletes).await;
+                (homes, athletes)
+            })
+            .await;
             match built {
-                Ok(Ok(homes)) => {
+                Ok((Ok(homes), _)) => {
                     for (tell, home) in waiting.into_iter().zip(homes) {
                         let _ = tell.send(Ok(home));
                     }
                 }
-                Ok(Err(error)) => {
-                    let why = format!("{:#}", anyhow::Error::new(error));
-                    for tell in waiting {
-                        let _ = tell.send(failed(&why));
+                Ok((Err(error), _)) if alone => {
+                    if let Some(tell) = waiting.into_iter().next() {
+                        let _ = tell.send(Err(error));
+                    }
+                }
+                // One athlete's unreadable data must not fail the others' screens: each alone,
+                // so every error reaches its own athlete.
+                Ok((Err(_), athletes)) => {
+                    for (athlete, tell) in athletes.iter().zip(waiting) {
+                        let home = self
+                            .build_homes(std::slice::from_ref(athlete))
+                            .await
+                            .map(|mut homes| homes.pop().expect("one home per athlete"));
+                        let _ = tell.send(home);
                     }
                 }
                 Err(panicked) => {
                     for tell in waiting {
-                        let _ = tell.send(failed(&panicked.to_string()));
+                        let _ = tell.send(Err(AppError::Internal(anyhow::anyhow!(
+                            "building home screens: {panicked}"
+                        ))));
                     }
                 }
             }
