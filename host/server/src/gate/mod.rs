@@ -9,6 +9,7 @@
 
 pub mod draft;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use stride_domain::text_enum;
 
@@ -382,8 +383,32 @@ impl Gate {
             return Ok(outcomes.into_iter().map(|o| o.map(|_| None)).collect());
         }
         let mut tx = self.store.begin().await?;
-        for prepared in outcomes.iter().flatten().flatten() {
-            self.write(&mut tx, prepared).await?;
+        // The pending proposals the batch replaces are settled first, in id order, before the
+        // first audit record takes the chain's head: the order in which a decision (`reject`,
+        // `confirm`) takes a proposal's row and then the head, so the two cannot deadlock.
+        let mut replaced: Vec<(Uuid, usize)> = Vec::new();
+        for (index, prepared) in outcomes.iter().enumerate() {
+            if let Ok(Some(p)) = prepared {
+                let older = self
+                    .store
+                    .pending_like(&mut tx, p.row.user_id, &p.source.reference, &p.target)
+                    .await?;
+                replaced.extend(older.into_iter().map(|id| (id, index)));
+            }
+        }
+        replaced.sort();
+        replaced.dedup_by_key(|(id, _)| *id);
+        let mut settled: HashMap<usize, Vec<Uuid>> = HashMap::new();
+        for (older, index) in replaced {
+            if self.supersede(&mut tx, older, &outcomes[index]).await? {
+                settled.entry(index).or_default().push(older);
+            }
+        }
+        for (index, prepared) in outcomes.iter().enumerate() {
+            if let Ok(Some(prepared)) = prepared {
+                let replaced = settled.remove(&index).unwrap_or_default();
+                self.write(&mut tx, prepared, &replaced).await?;
+            }
         }
         tx.commit().await?;
         let mut filed = Vec::with_capacity(outcomes.len());
@@ -537,9 +562,34 @@ impl Gate {
         }))
     }
 
-    /// Writes a checked proposal inside `tx`: it supersedes the pending one from the same
-    /// source for the same target, and both steps are audited.
-    async fn write(&self, tx: &mut Tx, prepared: &Prepared) -> AppResult<()> {
+    /// Settles `older` as superseded by `by` (a checked proposal) inside `tx`; whether it was
+    /// still pending.
+    async fn supersede(
+        &self,
+        tx: &mut Tx,
+        older: Uuid,
+        by: &AppResult<Option<Prepared>>,
+    ) -> AppResult<bool> {
+        let Ok(Some(by)) = by else {
+            return Ok(false);
+        };
+        Ok(self
+            .store
+            .settle_proposal(
+                tx,
+                older,
+                "superseded",
+                None,
+                Some("a newer proposal replaced it"),
+                by.row.created_at,
+            )
+            .await?)
+    }
+
+    /// Writes a checked proposal inside `tx`, with the audit records of the stored proposals it
+    /// replaced (`replaced`, settled already) and of any filed earlier in the same batch for the
+    /// same target, which it supersedes here.
+    async fn write(&self, tx: &mut Tx, prepared: &Prepared, replaced: &[Uuid]) -> AppResult<()> {
         let Prepared {
             actor,
             source,
@@ -548,6 +598,17 @@ impl Gate {
             row,
         } = prepared;
         let (actor, now) = (*actor, row.created_at);
+        for older in replaced {
+            self.audit
+                .record(
+                    tx,
+                    AuditEvent::new(actor, "proposal.supersede", "proposal", *older),
+                    now,
+                )
+                .await?;
+        }
+        // Still pending now: only those this batch filed before (their rows are this
+        // transaction's own).
         for older in self
             .store
             .pending_like(tx, row.user_id, &source.reference, target)
