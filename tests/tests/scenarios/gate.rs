@@ -1391,3 +1391,62 @@ async fn home_screens_built_together_are_each_the_athletes_own() {
     assert_ne!(homes[0].ok()["home"]["load"], homes[2].ok()["home"]["load"]);
     assert_eq!(homes[4].ok()["home"]["load"], Value::Null, "no history");
 }
+
+/// A newer proposal from the same source for the same workout replaces the pending one: the
+/// older is settled as superseded, both steps are audited, and only the newer can be decided.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_proposal_for_the_same_workout_supersedes_the_pending_one() {
+    let app = TestApp::spawn_with(|config| config.jobs.workers = 0).await;
+    let owner = app.owner().await;
+    let ann = athlete_with_plan(&app, &owner, "ann@example.test").await;
+    let cora = app.invite_user(&owner, "COACH", "cora@example.test").await;
+    app.gql(
+        Some(&ann.token),
+        "mutation($e: String!) { grantCoachAccess(coachEmail: $e, access: READ_WRITE) { id } }",
+        json!({ "e": cora.email }),
+    )
+    .await
+    .ok();
+    let workouts = plan(&app, &ann, &ann.id, TODAY, "2026-03-04").await["workouts"]
+        .as_array()
+        .expect("workouts")
+        .clone();
+    let first = suggest_rest(&app, &cora, &workouts[0], "first").await;
+    let other = suggest_rest(&app, &cora, &workouts[1], "another day").await;
+    let second = suggest_rest(&app, &cora, &workouts[0], "second thoughts").await;
+    let mut pending = pending_ids(&app, &ann).await;
+    pending.sort();
+    let mut expected = vec![other.clone(), second.clone()];
+    expected.sort();
+    assert_eq!(
+        pending, expected,
+        "the first was replaced, the other day's kept"
+    );
+    let states: Vec<(String, String)> = proposals(&app, &ann, &ann.id)
+        .await
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap_or_default().to_owned(),
+                p["state"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        states.contains(&(first.clone(), "SUPERSEDED".to_owned())),
+        "{states:?}"
+    );
+    let trail = proposal_trail(&app, &owner, &first).await;
+    let actions: Vec<&str> = trail.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(actions, ["proposal.create", "proposal.supersede"]);
+    app.gql(
+        Some(&ann.token),
+        "mutation($id: ID!) { confirmProposal(id: $id) { state } }",
+        json!({ "id": first }),
+    )
+    .await
+    .expect_code("CONFLICT");
+    let confirmed = confirm(&app, &ann, &second).await;
+    assert_eq!(confirmed.ok()["confirmProposal"]["state"], "APPLIED");
+    audit_intact(&app, &owner).await;
+}
