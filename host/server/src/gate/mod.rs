@@ -400,7 +400,10 @@ impl Gate {
         replaced.dedup_by_key(|(id, _)| *id);
         let mut settled: HashMap<usize, Vec<Uuid>> = HashMap::new();
         for (older, index) in replaced {
-            if self.supersede(&mut tx, older, &outcomes[index]).await? {
+            let Ok(Some(by)) = &outcomes[index] else {
+                continue;
+            };
+            if self.supersede(&mut tx, older, by.row.created_at).await? {
                 settled.entry(index).or_default().push(older);
             }
         }
@@ -562,17 +565,8 @@ impl Gate {
         }))
     }
 
-    /// Settles `older` as superseded by `by` (a checked proposal) inside `tx`; whether it was
-    /// still pending.
-    async fn supersede(
-        &self,
-        tx: &mut Tx,
-        older: Uuid,
-        by: &AppResult<Option<Prepared>>,
-    ) -> AppResult<bool> {
-        let Ok(Some(by)) = by else {
-            return Ok(false);
-        };
+    /// Settles `older` as superseded, at `at`, inside `tx`; whether it was still pending.
+    async fn supersede(&self, tx: &mut Tx, older: Uuid, at: DateTime<Utc>) -> AppResult<bool> {
         Ok(self
             .store
             .settle_proposal(
@@ -581,7 +575,7 @@ impl Gate {
                 "superseded",
                 None,
                 Some("a newer proposal replaced it"),
-                by.row.created_at,
+                at,
             )
             .await?)
     }
@@ -614,18 +608,7 @@ impl Gate {
             .pending_like(tx, row.user_id, &source.reference, target)
             .await?
         {
-            if self
-                .store
-                .settle_proposal(
-                    tx,
-                    older,
-                    "superseded",
-                    None,
-                    Some("a newer proposal replaced it"),
-                    now,
-                )
-                .await?
-            {
+            if self.supersede(tx, older, now).await? {
                 self.audit
                     .record(
                         tx,
