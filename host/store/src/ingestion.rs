@@ -382,40 +382,53 @@ impl Store {
 
     /// Reserves one request in every slot, atomically: all or none. `Err(i)` names the first
     /// slot that is full.
+    ///
+    /// One statement per slot, in the slots' order (so concurrent reservations lock the shared
+    /// rows in the same order): a window seen before is counted directly; a new window's row
+    /// is created first.
     pub async fn reserve_rate(
         &self,
         provider: &str,
         slots: &[RateSlot],
         now: DateTime<Utc>,
     ) -> StoreResult<Result<(), usize>> {
+        const RESERVE: &str = "UPDATE rate_windows SET usage = usage + 1, updated_at = $6 \
+             WHERE provider = $1 AND budget = $2 AND window_kind = $3 AND window_start = $4 \
+             AND usage < CASE WHEN usage_limit < $5 THEN usage_limit ELSE $5 END RETURNING usage";
         let mut tx = self.begin().await?;
         for (i, slot) in slots.iter().enumerate() {
-            on_tx!(&mut tx, conn => sqlx::query(
-                "INSERT INTO rate_windows (provider, budget, window_kind, window_start, usage, usage_limit, updated_at) \
-                 VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT DO NOTHING",
-            )
-            .bind(provider)
-            .bind(&slot.budget)
-            .bind(&slot.window_kind)
-            .bind(slot.window_start)
-            .bind(slot.limit)
-            .bind(now)
-            .execute(conn)
-            .await?
-            .rows_affected());
-            let reserved: Option<i32> = on_tx!(&mut tx, conn => sqlx::query_scalar(
-                "UPDATE rate_windows SET usage = usage + 1, updated_at = $6 \
-                 WHERE provider = $1 AND budget = $2 AND window_kind = $3 AND window_start = $4 \
-                 AND usage < CASE WHEN usage_limit < $5 THEN usage_limit ELSE $5 END RETURNING usage",
-            )
-            .bind(provider)
-            .bind(&slot.budget)
-            .bind(&slot.window_kind)
-            .bind(slot.window_start)
-            .bind(slot.limit)
-            .bind(now)
-            .fetch_optional(conn)
-            .await?);
+            let mut reserved: Option<i32> = None;
+            for attempt in 0..2 {
+                reserved = on_tx!(&mut tx, conn => sqlx::query_scalar(RESERVE)
+                    .bind(provider)
+                    .bind(&slot.budget)
+                    .bind(&slot.window_kind)
+                    .bind(slot.window_start)
+                    .bind(slot.limit)
+                    .bind(now)
+                    .fetch_optional(conn)
+                    .await?);
+                if reserved.is_some() || attempt == 1 {
+                    break;
+                }
+                // Nothing counted: the window is full, or its row does not exist yet.
+                let created = on_tx!(&mut tx, conn => sqlx::query(
+                    "INSERT INTO rate_windows (provider, budget, window_kind, window_start, usage, usage_limit, updated_at) \
+                     VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT DO NOTHING",
+                )
+                .bind(provider)
+                .bind(&slot.budget)
+                .bind(&slot.window_kind)
+                .bind(slot.window_start)
+                .bind(slot.limit)
+                .bind(now)
+                .execute(conn)
+                .await?
+                .rows_affected());
+                if created == 0 {
+                    break;
+                }
+            }
             if reserved.is_none() {
                 // Dropping the transaction rolls back the slots reserved before this one.
                 return Ok(Err(i));
@@ -425,34 +438,69 @@ impl Store {
         Ok(Ok(()))
     }
 
-    /// Learns a window's usage and limit from the provider: usage only ever rises within a
-    /// window (the provider's count includes every replica's requests).
+    /// Learns windows' usage and limits from the provider, in one statement: usage only ever
+    /// rises within a window (the provider's count includes every replica's requests). Each
+    /// observation is a slot, the usage the provider reported, and the limit it reported.
     pub async fn observe_rate(
         &self,
         provider: &str,
-        slot: &RateSlot,
-        reported_usage: i32,
-        reported_limit: Option<i32>,
+        observed: &[(RateSlot, i32, Option<i32>)],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let limit = reported_limit.map_or(slot.limit, |l| l.min(slot.limit));
-        on_write!(self, pool => sqlx::query(
-            "INSERT INTO rate_windows (provider, budget, window_kind, window_start, usage, usage_limit, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (provider, budget, window_kind, window_start) DO UPDATE SET \
+        // One row per window: a statement may not update the same row twice.
+        let mut rows: Vec<(&RateSlot, i32, i32)> = Vec::with_capacity(observed.len());
+        for (slot, usage, reported_limit) in observed {
+            let limit = reported_limit.map_or(slot.limit, |l| l.min(slot.limit));
+            let same = |(s, _, _): &&mut (&RateSlot, i32, i32)| {
+                s.budget == slot.budget
+                    && s.window_kind == slot.window_kind
+                    && s.window_start == slot.window_start
+            };
+            match rows.iter_mut().find(same) {
+                Some(row) => {
+                    row.1 = row.1.max(*usage);
+                    row.2 = row.2.min(limit);
+                }
+                None => rows.push((slot, *usage, limit)),
+            }
+        }
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut sql = String::from(
+            "INSERT INTO rate_windows (provider, budget, window_kind, window_start, usage, usage_limit, updated_at) VALUES ",
+        );
+        for i in 0..rows.len() {
+            let n = i * 5;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "($1, ${}, ${}, ${}, ${}, ${}, $2)",
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6,
+                n + 7
+            ));
+        }
+        sql.push_str(
+            " ON CONFLICT (provider, budget, window_kind, window_start) DO UPDATE SET \
              usage = CASE WHEN excluded.usage > rate_windows.usage THEN excluded.usage ELSE rate_windows.usage END, \
              usage_limit = excluded.usage_limit, updated_at = excluded.updated_at",
-        )
-        .bind(provider)
-        .bind(&slot.budget)
-        .bind(&slot.window_kind)
-        .bind(slot.window_start)
-        .bind(reported_usage)
-        .bind(limit)
-        .bind(now)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        );
+        on_write!(self, pool => {
+            let mut query = sqlx::query(&sql).bind(provider).bind(now);
+            for (slot, usage, limit) in &rows {
+                query = query
+                    .bind(&slot.budget)
+                    .bind(&slot.window_kind)
+                    .bind(slot.window_start)
+                    .bind(*usage)
+                    .bind(*limit);
+            }
+            query.execute(pool).await?;
+        });
         Ok(())
     }
 

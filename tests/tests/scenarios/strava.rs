@@ -921,3 +921,108 @@ async fn a_forged_deauthorization_changes_nothing() {
     assert_eq!(revoked.status, stride_store::ConnectionStatus::Revoked);
     assert!(revoked.access_token_enc.is_none() && revoked.refresh_token_enc.is_none());
 }
+
+/// The shared budget's two writes: a reservation counts in every window or in none, and the
+/// provider's usage headers only ever raise a window's count (and lower its limit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count() {
+    let app = stride_e2e::TestApp::spawn().await;
+    let store = &app.state.store;
+    let now = app.clock_now();
+    let start = now - TimeDelta::minutes(3);
+    let slot = |budget: &str, kind: &str, limit: i32| stride_store::RateSlot {
+        budget: budget.to_owned(),
+        window_kind: kind.to_owned(),
+        window_start: start,
+        limit,
+    };
+    let short = slot("read", "m15", 2);
+    let long = slot("read", "day", 3);
+    let both = [short.clone(), long.clone()];
+    let counts = || async {
+        let rows = store
+            .rate_windows("strava", now - TimeDelta::hours(1))
+            .await
+            .expect("windows");
+        let mut counts: Vec<(String, i32, i32)> = rows
+            .into_iter()
+            .map(|r| {
+                (
+                    format!("{} {}", r.budget, r.window_kind),
+                    r.usage,
+                    r.usage_limit,
+                )
+            })
+            .collect();
+        counts.sort();
+        counts
+    };
+
+    // New windows are created by the first reservation; the short one fills after two.
+    for _ in 0..2 {
+        let reserved = store.reserve_rate("strava", &both, now).await;
+        assert_eq!(reserved.expect("reserve"), Ok(()));
+    }
+    let full = store.reserve_rate("strava", &both, now).await;
+    assert_eq!(full.expect("reserve"), Err(0), "the short window is full");
+    // Nothing was counted in the day window for the refused request.
+    assert_eq!(
+        counts().await,
+        vec![("read day".to_owned(), 2, 3), ("read m15".to_owned(), 2, 2)]
+    );
+    // The day window alone still has room for one; then it is the one that is full.
+    let day_only = store
+        .reserve_rate("strava", std::slice::from_ref(&long), now)
+        .await;
+    assert_eq!(day_only.expect("reserve"), Ok(()));
+    let other = slot("overall", "m15", 10);
+    let refused = store
+        .reserve_rate("strava", &[other.clone(), long.clone()], now)
+        .await;
+    assert_eq!(refused.expect("reserve"), Err(1), "the day window is full");
+    assert_eq!(
+        counts().await,
+        vec![("read day".to_owned(), 3, 3), ("read m15".to_owned(), 2, 2)],
+        "the refused reservation left no count (and no window) in the overall budget"
+    );
+
+    // The provider saw fewer requests than counted here: the count stays. It saw more in the
+    // day window and reports a lower limit: both are taken. A window never seen before is
+    // created with what the provider reported.
+    let fresh = slot("read", "s10", 100);
+    store
+        .observe_rate(
+            "strava",
+            &[
+                (short.clone(), 1, None),
+                (long.clone(), 7, Some(2)),
+                (fresh.clone(), 4, None),
+            ],
+            now,
+        )
+        .await
+        .expect("observed");
+    let windows = counts().await;
+    assert_eq!(
+        windows,
+        vec![
+            ("read day".to_owned(), 7, 2),
+            ("read m15".to_owned(), 2, 2),
+            ("read s10".to_owned(), 4, 100),
+        ]
+    );
+    // The same window reported twice in one observation is one row with the higher count.
+    store
+        .observe_rate(
+            "strava",
+            &[(fresh.clone(), 9, None), (fresh, 6, Some(50))],
+            now,
+        )
+        .await
+        .expect("observed twice");
+    assert!(
+        counts().await.contains(&("read s10".to_owned(), 9, 50)),
+        "{:?}",
+        counts().await
+    );
+}

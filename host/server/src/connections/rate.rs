@@ -178,6 +178,7 @@ impl RateGovernor for SharedRateBudget {
                     .find(|(k, _)| k.eq_ignore_ascii_case(name))
                     .map(|(_, v)| v.as_str())
             };
+            let mut observed = Vec::new();
             for budget in self.budgets(provider, method) {
                 let usage = header(&budget.usage_header)
                     .map(parse_counts)
@@ -193,15 +194,13 @@ impl RateGovernor for SharedRateBudget {
                         (None, 429) => Some(reported_limit.unwrap_or(slot.limit)),
                         (None, _) => None,
                     };
-                    if let Some(used) = reported_usage
-                        && let Err(error) = self
-                            .store
-                            .observe_rate(provider, &slot, used, reported_limit, now)
-                            .await
-                    {
-                        tracing::warn!(provider, %error, "could not record the provider's rate usage");
+                    if let Some(used) = reported_usage {
+                        observed.push((slot, used, reported_limit));
                     }
                 }
+            }
+            if let Err(error) = self.store.observe_rate(provider, &observed, now).await {
+                tracing::warn!(provider, %error, "could not record the provider's rate usage");
             }
         })
     }
