@@ -84,6 +84,9 @@ fn main() {
     let workers = std::env::var("STRIDE_BENCH_WORKERS")
         .ok()
         .and_then(|v| v.parse::<u32>().ok());
+    let batch = std::env::var("STRIDE_BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -102,6 +105,9 @@ fn main() {
             config.jobs.poll_ms = 20;
             if let Some(workers) = workers {
                 config.jobs.workers = workers;
+            }
+            if let Some(batch) = batch {
+                config.jobs.batch = batch;
             }
         })
         .await;
@@ -162,8 +168,8 @@ fn main() {
             .count();
         assert_eq!(stored, events as i64, "every event's activity is stored once");
         println!(
-            "ingest/{backend}: {events} webhook events, 32 concurrent, {athletes} athletes, {} job workers",
-            w.app.state.config.jobs.workers
+            "ingest/{backend}: {events} webhook events, 32 concurrent, {athletes} athletes, {} job workers, batches of {}",
+            w.app.state.config.jobs.workers, w.app.state.config.jobs.batch
         );
         println!(
             "  acknowledgement: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} attempts, {} not 200",

@@ -36,6 +36,7 @@ use stride_domain::ids::{AthleteId, PluginId};
 use stride_domain::load::{HeartRateContext, activity_loads};
 use stride_domain::matching::{ActivityRef, ScheduledRef, WorkoutState, match_activity};
 use stride_domain::metrics::{DailyValues, DailyValuesPatch, Measurement, day_from_measurements};
+use stride_domain::people::Baselines;
 use stride_store::{
     ActivityRecord, DailyMetricsRecord, Store, StoreError, StoredActivity, Tx, User, to_json,
 };
@@ -190,6 +191,22 @@ struct Grouping {
     copies: bool,
 }
 
+/// A delivered activity checked and ready to write.
+struct Prepared {
+    activity: DeliveredActivity,
+    /// This source's stored copy, when it was delivered before.
+    existing: Option<StoredActivity>,
+    record: ActivityRecord,
+}
+
+/// What writing an activity changed.
+struct Written {
+    /// Whether it is one of several copies of a workout.
+    copies: bool,
+    /// The days whose stats it changed.
+    days: Vec<NaiveDate>,
+}
+
 /// What the duplicate matcher needs of a stored activity.
 fn candidate(activity: &StoredActivity) -> Candidate {
     Candidate {
@@ -271,6 +288,35 @@ impl Records {
         utc_offset_s: Option<i32>,
         received_at: chrono::DateTime<chrono::Utc>,
     ) -> AppResult<ActivityRecord> {
+        let baselines = self.store.baselines(athlete.id).await?;
+        self.record_from(
+            athlete,
+            &baselines,
+            source,
+            external_id,
+            draft,
+            extras,
+            utc_offset_s,
+            received_at,
+        )
+    }
+
+    /// [`Records::record_for`] with the athlete's baselines already read.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the record's parts, each distinct"
+    )]
+    fn record_from(
+        &self,
+        athlete: &User,
+        baselines: &Baselines,
+        source: &str,
+        external_id: Option<String>,
+        draft: ActivityDraft,
+        extras: ActivityExtras,
+        utc_offset_s: Option<i32>,
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<ActivityRecord> {
         let offset = match utc_offset_s.and_then(chrono::FixedOffset::east_opt) {
             Some(offset) => offset,
             None => draft
@@ -282,10 +328,9 @@ impl Records {
         let local_date = draft.start_time.with_timezone(&offset).date_naive();
         draft.validate(local_date, self.today_for(athlete))?;
         extras.validate()?;
-        let baselines = self.store.baselines(athlete.id).await?;
         let loads = activity_loads(
             &draft,
-            &HeartRateContext::from_baselines(&baselines, athlete.profile.sex),
+            &HeartRateContext::from_baselines(baselines, athlete.profile.sex),
         );
         Ok(ActivityRecord {
             user_id: athlete.id,
@@ -566,16 +611,18 @@ impl Records {
 
     /// Everything that follows a write, once per call: stats, home, rules, event.
     async fn follow(&self, athlete: Uuid, effects: Effects) -> AppResult<()> {
+        if !effects.changed && effects.activity_days.is_empty() {
+            return Ok(());
+        }
+        // The stats and the follow-up jobs in one transaction: the jobs exist if and only if
+        // the stats they read are stored.
+        let mut tx = self.store.begin().await?;
         if !effects.activity_days.is_empty() {
             let days: Vec<NaiveDate> = effects.activity_days.into_iter().collect();
-            self.recompute_stats(athlete, &days).await?;
+            self.recompute_stats_in(&mut tx, athlete, &days).await?;
         }
         if effects.changed {
-            // Drops the home screen here and publishes the change to every replica's
-            // listeners (live subscriptions, other replicas' caches).
-            self.home.invalidate(athlete).await;
             let now = self.clock.now();
-            let mut tx = self.store.begin().await?;
             self.jobs
                 .enqueue(
                     &mut tx,
@@ -599,7 +646,12 @@ impl Records {
                     now,
                 )
                 .await?;
-            tx.commit().await?;
+        }
+        tx.commit().await?;
+        if effects.changed {
+            // Drops the home screen here and publishes the change to every replica's
+            // listeners (live subscriptions, other replicas' caches).
+            self.home.invalidate(athlete).await;
             self.jobs.wake();
         }
         Ok(())
@@ -877,23 +929,18 @@ impl Records {
         let mut summary = DeliverySummary::default();
         let mut effects = Effects::default();
         let mut points = Vec::new();
+        // Consecutive activities are written together; anything else first writes the run
+        // before it, so a delivery's records take effect in their order.
+        let mut run: Vec<DeliveredActivity> = Vec::new();
         for record in records {
+            if !matches!(record, Delivered::Activity(_)) {
+                let before = std::mem::take(&mut run);
+                self.upsert_activities(athlete, source, before, &mut summary, &mut effects)
+                    .await?;
+            }
             match record {
+                Delivered::Activity(activity) => run.push(*activity),
                 Delivered::Measurement { point, device } => points.push((point, device)),
-                Delivered::Activity(activity) => {
-                    let mut duplicate = false;
-                    match self
-                        .upsert_activity(athlete, source, *activity, &mut duplicate)
-                        .await?
-                    {
-                        Some(days) => {
-                            summary.activities += 1;
-                            summary.duplicates += u32::from(duplicate);
-                            effects.activity(days);
-                        }
-                        None => summary.rejected += 1,
-                    }
-                }
                 Delivered::ActivityUpdate {
                     external_id,
                     name,
@@ -936,6 +983,8 @@ impl Records {
                 }
             }
         }
+        self.upsert_activities(athlete, source, run, &mut summary, &mut effects)
+            .await?;
         if !points.is_empty() {
             let (days, refused) = self.store_measurements(athlete, source, points).await?;
             summary.metrics += days;
@@ -968,15 +1017,108 @@ impl Records {
         Ok(())
     }
 
-    /// Stores one delivered activity; `None` when validation refused it (recorded as a
-    /// rejection). Returns the days whose stats it changed.
-    async fn upsert_activity(
+    /// Stores a run of delivered activities in one transaction. An activity that validation
+    /// refuses is recorded as a rejection and skipped. When another writer inserted one of them
+    /// meanwhile (a history import and a webhook job at once), the run is written again one
+    /// activity at a time, each reading the winner's row.
+    async fn upsert_activities(
         &self,
         athlete: &User,
         source: &PluginId,
+        activities: Vec<DeliveredActivity>,
+        summary: &mut DeliverySummary,
+        effects: &mut Effects,
+    ) -> AppResult<()> {
+        if activities.is_empty() {
+            return Ok(());
+        }
+        let baselines = self.store.baselines(athlete.id).await?;
+        let mut ready = Vec::with_capacity(activities.len());
+        for activity in activities {
+            match self
+                .prepare_activity(athlete, &baselines, source, activity)
+                .await?
+            {
+                Some(prepared) => ready.push(prepared),
+                None => summary.rejected += 1,
+            }
+        }
+        if ready.is_empty() {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let mut written = Vec::with_capacity(ready.len());
+        for prepared in &ready {
+            match self.write_activity(&mut tx, athlete, prepared, now).await? {
+                Some(done) => written.push(done),
+                None => break,
+            }
+        }
+        if written.len() == ready.len() {
+            tx.commit().await?;
+        } else {
+            drop(tx);
+            written.clear();
+            for prepared in ready {
+                if let Some(done) = self
+                    .upsert_activity(athlete, &baselines, source, prepared.activity)
+                    .await?
+                {
+                    written.push(done);
+                }
+            }
+        }
+        for done in written {
+            summary.activities += 1;
+            summary.duplicates += u32::from(done.copies);
+            effects.activity(done.days);
+        }
+        Ok(())
+    }
+
+    /// Stores one delivered activity in its own transaction; `None` when validation refused
+    /// it (recorded as a rejection).
+    async fn upsert_activity(
+        &self,
+        athlete: &User,
+        baselines: &Baselines,
+        source: &PluginId,
         activity: DeliveredActivity,
-        duplicate: &mut bool,
-    ) -> AppResult<Option<Vec<NaiveDate>>> {
+    ) -> AppResult<Option<Written>> {
+        let external_id = activity.external_id.clone();
+        // Two attempts: a history import and a webhook job may insert the same activity at
+        // once; the loser reads the winner's row and updates it.
+        for _ in 0..2 {
+            let Some(prepared) = self
+                .prepare_activity(athlete, baselines, source, activity.clone())
+                .await?
+            else {
+                return Ok(None);
+            };
+            let mut tx = self.store.begin().await?;
+            if let Some(done) = self
+                .write_activity(&mut tx, athlete, &prepared, self.clock.now())
+                .await?
+            {
+                tx.commit().await?;
+                return Ok(Some(done));
+            }
+        }
+        Err(AppError::Conflict(format!(
+            "activity {external_id} kept changing while it was stored"
+        )))
+    }
+
+    /// Checks a delivered activity and builds its record, keeping what the athlete entered in
+    /// Stride over a stored copy; `None` when refused (recorded as a rejection).
+    async fn prepare_activity(
+        &self,
+        athlete: &User,
+        baselines: &Baselines,
+        source: &PluginId,
+        activity: DeliveredActivity,
+    ) -> AppResult<Option<Prepared>> {
         if let Some(samples) = &activity.samples
             && let Err(e) = samples.validate()
         {
@@ -989,94 +1131,98 @@ impl Records {
             .await?;
             return Ok(None);
         }
-        // Two attempts: a history import and a webhook job may insert the same activity at
-        // once; the loser reads the winner's row and updates it.
-        for attempt in 0..2 {
-            let existing = self
-                .store
-                .activity_by_external(athlete.id, source.as_str(), &activity.external_id)
-                .await?;
-            let mut draft = activity.draft.clone();
-            if let Some(previous) = existing.as_ref().map(|e| &e.record.draft) {
-                // What the athlete entered in Stride stays unless the provider supplies it.
-                draft.rpe = draft.rpe.or(previous.rpe);
-                draft.feeling = draft.feeling.or(previous.feeling);
-                draft.notes = draft.notes.or_else(|| previous.notes.clone());
-            }
-            let record = match self
-                .record_for(
-                    athlete,
-                    source.as_str(),
-                    Some(activity.external_id.clone()),
-                    draft,
-                    activity.extras.clone(),
-                    activity.utc_offset_s,
-                    self.clock.now(),
-                )
-                .await
-            {
-                Ok(record) => record,
-                Err(AppError::BadInput(e)) => {
-                    self.reject(source, athlete, Some(&activity.external_id), &e.to_string())
-                        .await?;
-                    return Ok(None);
-                }
-                Err(e) => return Err(e),
-            };
-            let now = self.clock.now();
-            let mut tx = self.store.begin().await?;
-            let stored = match &existing {
-                Some(existing) => {
-                    self.store
-                        .update_activity(&mut tx, existing.id, &record, now)
-                        .await?
-                }
-                None => match self.store.insert_activity(&mut tx, &record, now).await {
-                    Ok(stored) => stored,
-                    Err(StoreError::Conflict(_)) if attempt == 0 => continue,
-                    Err(e) => return Err(e.into()),
-                },
-            };
-            if let Some(samples) = &activity.samples {
-                self.store
-                    .set_activity_samples(&mut tx, stored.id, Some(&to_json(samples)))
-                    .await?;
-                self.store_efficiency(&mut tx, stored.id, samples).await?;
-            }
-            let grouping = self
-                .place(&mut tx, athlete, &stored, existing.as_ref().map(|e| e.id))
-                .await?;
-            *duplicate = grouping.copies;
-            let recent = stored.record.draft.start_time
-                >= now - chrono::TimeDelta::hours(i64::from(self.settings.ask_effort_within_hours));
-            if grouping.duplicate_of.is_some() {
-                // The primary asks for the rating (or already has it); a copy never does.
-                self.store
-                    .close_activity_tasks(&mut tx, stored.id, now)
-                    .await?;
-            } else if stored.record.draft.rpe.is_none() && recent {
-                self.store
-                    .open_task(&mut tx, athlete.id, "rate_activity", stored.id, now)
-                    .await?;
-            } else if stored.record.draft.rpe.is_some() {
-                self.store
-                    .close_activity_tasks(&mut tx, stored.id, now)
-                    .await?;
-            }
-            tx.commit().await?;
-            let old_date = existing.map(|e| e.record.local_date);
-            return Ok(Some(
-                old_date
-                    .into_iter()
-                    .chain([stored.record.local_date])
-                    .chain(grouping.days)
-                    .collect(),
-            ));
+        let existing = self
+            .store
+            .activity_by_external(athlete.id, source.as_str(), &activity.external_id)
+            .await?;
+        let mut draft = activity.draft.clone();
+        if let Some(previous) = existing.as_ref().map(|e| &e.record.draft) {
+            // What the athlete entered in Stride stays unless the provider supplies it.
+            draft.rpe = draft.rpe.or(previous.rpe);
+            draft.feeling = draft.feeling.or(previous.feeling);
+            draft.notes = draft.notes.or_else(|| previous.notes.clone());
         }
-        Err(AppError::Conflict(format!(
-            "activity {} kept changing while it was stored",
-            activity.external_id
-        )))
+        match self.record_from(
+            athlete,
+            baselines,
+            source.as_str(),
+            Some(activity.external_id.clone()),
+            draft,
+            activity.extras.clone(),
+            activity.utc_offset_s,
+            self.clock.now(),
+        ) {
+            Ok(record) => Ok(Some(Prepared {
+                activity,
+                existing,
+                record,
+            })),
+            Err(AppError::BadInput(e)) => {
+                self.reject(source, athlete, Some(&activity.external_id), &e.to_string())
+                    .await?;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes a prepared activity inside `tx`: the row, its samples, its place among its
+    /// copies and in the plan, and the athlete's request to rate it. `None` when it was new
+    /// here but another writer inserted it meanwhile (`tx` is then unusable).
+    async fn write_activity(
+        &self,
+        tx: &mut Tx,
+        athlete: &User,
+        prepared: &Prepared,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<Option<Written>> {
+        let Prepared {
+            activity,
+            existing,
+            record,
+        } = prepared;
+        let stored = match existing {
+            Some(existing) => {
+                self.store
+                    .update_activity(tx, existing.id, record, now)
+                    .await?
+            }
+            None => match self.store.insert_activity(tx, record, now).await {
+                Ok(stored) => stored,
+                Err(StoreError::Conflict(_)) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            },
+        };
+        if let Some(samples) = &activity.samples {
+            self.store
+                .set_activity_samples(tx, stored.id, Some(&to_json(samples)))
+                .await?;
+            self.store_efficiency(tx, stored.id, samples).await?;
+        }
+        let grouping = self
+            .place(tx, athlete, &stored, existing.as_ref().map(|e| e.id))
+            .await?;
+        let recent = stored.record.draft.start_time
+            >= now - chrono::TimeDelta::hours(i64::from(self.settings.ask_effort_within_hours));
+        if grouping.duplicate_of.is_some() {
+            // The primary asks for the rating (or already has it); a copy never does.
+            self.store.close_activity_tasks(tx, stored.id, now).await?;
+        } else if stored.record.draft.rpe.is_none() && recent {
+            self.store
+                .open_task(tx, athlete.id, "rate_activity", stored.id, now)
+                .await?;
+        } else if stored.record.draft.rpe.is_some() {
+            self.store.close_activity_tasks(tx, stored.id, now).await?;
+        }
+        let old_date = existing.as_ref().map(|e| e.record.local_date);
+        Ok(Some(Written {
+            copies: grouping.copies,
+            days: old_date
+                .into_iter()
+                .chain([stored.record.local_date])
+                .chain(grouping.days)
+                .collect(),
+        }))
     }
 
     /// Applies a provider's partial update; `None` when the activity is unknown here or the

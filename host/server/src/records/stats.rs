@@ -13,20 +13,32 @@ impl Records {
     /// edited or removed: from the earliest of those days on (or from the start of history,
     /// when the first day moved). Serialized per athlete.
     pub async fn recompute_stats(&self, athlete_id: Uuid, changed: &[NaiveDate]) -> AppResult<()> {
-        let settings = self.settings.stats;
         let mut tx = self.store.begin().await?;
+        self.recompute_stats_in(&mut tx, athlete_id, changed)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`Records::recompute_stats`] inside `tx`.
+    pub(super) async fn recompute_stats_in(
+        &self,
+        tx: &mut stride_store::Tx,
+        athlete_id: Uuid,
+        changed: &[NaiveDate],
+    ) -> AppResult<()> {
+        let settings = self.settings.stats;
         // Holding the athlete's row lock serializes recomputations across replicas.
-        self.store.lock_user(&mut tx, athlete_id).await?;
+        self.store.lock_user(tx, athlete_id).await?;
         let Some((first_activity, last_activity)) = self
             .store
-            .activity_date_span(Some(&mut tx), athlete_id)
+            .activity_date_span(Some(&mut *tx), athlete_id)
             .await?
         else {
-            self.store.clear_stats(&mut tx, athlete_id).await?;
-            tx.commit().await?;
+            self.store.clear_stats(tx, athlete_id).await?;
             return Ok(());
         };
-        let stored = self.store.stats_span(Some(&mut tx), athlete_id).await?;
+        let stored = self.store.stats_span(Some(&mut *tx), athlete_id).await?;
         let earliest_change = changed.iter().min().copied().unwrap_or(first_activity);
         let (start, seed) = match stored {
             Some((first_stored, last_stored))
@@ -41,7 +53,7 @@ impl Records {
                 let previous = self
                     .store
                     .stats_between(
-                        Some(&mut tx),
+                        Some(&mut *tx),
                         athlete_id,
                         before,
                         start.pred_opt().unwrap_or(before),
@@ -51,22 +63,21 @@ impl Records {
             }
             // No stats yet, or history now starts on another day: recompute everything.
             _ => {
-                self.store.clear_stats(&mut tx, athlete_id).await?;
+                self.store.clear_stats(tx, athlete_id).await?;
                 (first_activity, StatsSeed::start())
             }
         };
         let days = if start <= last_activity {
             let loads = self
-                .daily_loads(&mut tx, athlete_id, start, last_activity)
+                .daily_loads(tx, athlete_id, start, last_activity)
                 .await?;
             compute_days(&seed, start, &loads, &settings)
         } else {
             Vec::new()
         };
         self.store
-            .replace_stats_from(&mut tx, athlete_id, start, &days)
+            .replace_stats_from(tx, athlete_id, start, &days)
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 
