@@ -380,8 +380,9 @@ impl Store {
         Ok(affected == 1)
     }
 
-    /// Reserves one request in every slot, atomically: all or none. `Err(i)` names the first
-    /// slot that is full.
+    /// Reserves one request in every slot, atomically: all or none. `Ok` holds each slot's
+    /// count and limit as stored after the reservation; `Err(i)` names the first slot that
+    /// is full.
     ///
     /// One statement per slot, in the slots' order (so concurrent reservations lock the shared
     /// rows in the same order): a window seen before is counted directly; a new window's row
@@ -391,15 +392,17 @@ impl Store {
         provider: &str,
         slots: &[RateSlot],
         now: DateTime<Utc>,
-    ) -> StoreResult<Result<(), usize>> {
+    ) -> StoreResult<Result<Vec<(i32, i32)>, usize>> {
         const RESERVE: &str = "UPDATE rate_windows SET usage = usage + 1, updated_at = $6 \
              WHERE provider = $1 AND budget = $2 AND window_kind = $3 AND window_start = $4 \
-             AND usage < CASE WHEN usage_limit < $5 THEN usage_limit ELSE $5 END RETURNING usage";
+             AND usage < CASE WHEN usage_limit < $5 THEN usage_limit ELSE $5 END \
+             RETURNING usage, usage_limit";
         let mut tx = self.begin().await?;
+        let mut counts = Vec::with_capacity(slots.len());
         for (i, slot) in slots.iter().enumerate() {
-            let mut reserved: Option<i32> = None;
+            let mut reserved: Option<(i32, i32)> = None;
             for attempt in 0..2 {
-                reserved = on_tx!(&mut tx, conn => sqlx::query_scalar(RESERVE)
+                reserved = on_tx!(&mut tx, conn => sqlx::query_as(RESERVE)
                     .bind(provider)
                     .bind(&slot.budget)
                     .bind(&slot.window_kind)
@@ -429,13 +432,14 @@ impl Store {
                     break;
                 }
             }
-            if reserved.is_none() {
+            match reserved {
+                Some(count) => counts.push(count),
                 // Dropping the transaction rolls back the slots reserved before this one.
-                return Ok(Err(i));
+                None => return Ok(Err(i)),
             }
         }
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(Ok(counts))
     }
 
     /// Learns windows' usage and limits from the provider, in one statement: usage only ever

@@ -654,7 +654,7 @@ async fn plugin_health_and_rate_budgets_are_read_at_scrape_time() {
         )
         .await
         .expect("reserved");
-    assert_eq!(reserved, Ok(()));
+    assert_eq!(reserved, Ok(vec![(1, 200)]));
 
     let scrape = scrape(&app).await;
     let hostile = [("plugin", "test-hostile")];

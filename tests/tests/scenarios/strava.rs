@@ -959,9 +959,9 @@ async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count
     };
 
     // New windows are created by the first reservation; the short one fills after two.
-    for _ in 0..2 {
+    for n in 1..=2 {
         let reserved = store.reserve_rate("strava", &both, now).await;
-        assert_eq!(reserved.expect("reserve"), Ok(()));
+        assert_eq!(reserved.expect("reserve"), Ok(vec![(n, 2), (n, 3)]));
     }
     let full = store.reserve_rate("strava", &both, now).await;
     assert_eq!(full.expect("reserve"), Err(0), "the short window is full");
@@ -974,7 +974,7 @@ async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count
     let day_only = store
         .reserve_rate("strava", std::slice::from_ref(&long), now)
         .await;
-    assert_eq!(day_only.expect("reserve"), Ok(()));
+    assert_eq!(day_only.expect("reserve"), Ok(vec![(3, 3)]));
     let other = slot("overall", "m15", 10);
     let refused = store
         .reserve_rate("strava", &[other.clone(), long.clone()], now)

@@ -3,8 +3,8 @@
 //! replicas together never exceed a limit), and the provider's own usage headers correct the
 //! count afterwards. A full window makes the request wait for its reset instead of failing.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Weak};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, Weak};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
@@ -22,6 +22,65 @@ pub struct SharedRateBudget {
     clock: SharedClock,
     plugins: Weak<PluginHost>,
     settings: Arc<BTreeMap<String, PluginSettings>>,
+    /// The count and limit this replica last saw stored for each provider's budget window
+    /// (only the current window of each). Stored counts only rise within a window, so a
+    /// provider's report at or below what was seen changes nothing and is not written.
+    seen: SeenWindows,
+}
+
+/// The stored count and limit of each provider's budget windows, as last seen by this replica.
+#[derive(Debug, Default)]
+struct SeenWindows(Mutex<HashMap<(String, String, String), Seen>>);
+
+impl SeenWindows {
+    fn seen_key(provider: &str, slot: &RateSlot) -> (String, String, String) {
+        (
+            provider.to_owned(),
+            slot.budget.clone(),
+            slot.window_kind.clone(),
+        )
+    }
+
+    /// Remembers a window's stored count and limit.
+    fn saw(&self, provider: &str, slot: &RateSlot, usage: i32, limit: i32) {
+        let mut seen = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entry = seen.entry(Self::seen_key(provider, slot)).or_insert(Seen {
+            start: slot.window_start,
+            usage,
+            limit,
+        });
+        if entry.start == slot.window_start {
+            entry.usage = entry.usage.max(usage);
+            entry.limit = limit;
+        } else if entry.start < slot.window_start {
+            *entry = Seen {
+                start: slot.window_start,
+                usage,
+                limit,
+            };
+        }
+    }
+
+    /// Whether a provider's report would change nothing stored, as far as this replica saw.
+    fn already_seen(&self, provider: &str, slot: &RateSlot, usage: i32, limit: i32) -> bool {
+        let seen = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.get(&Self::seen_key(provider, slot))
+            .is_some_and(|s| s.start == slot.window_start && usage <= s.usage && limit == s.limit)
+    }
+}
+
+/// A window's stored count and limit, as last seen here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seen {
+    start: DateTime<Utc>,
+    usage: i32,
+    limit: i32,
 }
 
 /// A window of a budget at an instant.
@@ -76,6 +135,7 @@ impl SharedRateBudget {
             clock,
             plugins,
             settings: Arc::new(settings),
+            seen: SeenWindows::default(),
         }
     }
 
@@ -145,7 +205,12 @@ impl RateGovernor for SharedRateBudget {
                 return Ok(());
             }
             match self.store.reserve_rate(provider, &slots, now).await {
-                Ok(Ok(())) => Ok(()),
+                Ok(Ok(counts)) => {
+                    for (slot, (usage, limit)) in slots.iter().zip(counts) {
+                        self.seen.saw(provider, slot, usage, limit);
+                    }
+                    Ok(())
+                }
                 Ok(Err(full)) => {
                     let reset = ends
                         .get(full)
@@ -194,13 +259,27 @@ impl RateGovernor for SharedRateBudget {
                         (None, 429) => Some(reported_limit.unwrap_or(slot.limit)),
                         (None, _) => None,
                     };
-                    if let Some(used) = reported_usage {
+                    let limit = reported_limit.map_or(slot.limit, |l| l.min(slot.limit));
+                    if let Some(used) = reported_usage
+                        && !self.seen.already_seen(provider, &slot, used, limit)
+                    {
                         observed.push((slot, used, reported_limit));
                     }
                 }
             }
-            if let Err(error) = self.store.observe_rate(provider, &observed, now).await {
-                tracing::warn!(provider, %error, "could not record the provider's rate usage");
+            if observed.is_empty() {
+                return;
+            }
+            match self.store.observe_rate(provider, &observed, now).await {
+                Ok(()) => {
+                    for (slot, used, reported_limit) in &observed {
+                        let limit = reported_limit.map_or(slot.limit, |l| l.min(slot.limit));
+                        self.seen.saw(provider, slot, *used, limit);
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(provider, %error, "could not record the provider's rate usage");
+                }
             }
         })
     }
@@ -209,6 +288,53 @@ impl RateGovernor for SharedRateBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_is_skipped_only_when_it_changes_nothing_seen() {
+        let start = Utc
+            .with_ymd_and_hms(2026, 3, 2, 10, 15, 0)
+            .single()
+            .expect("instant");
+        let slot = |start| RateSlot {
+            budget: "read".to_owned(),
+            window_kind: "m15".to_owned(),
+            window_start: start,
+            limit: 100,
+        };
+        let seen = SeenWindows::default();
+        assert!(
+            !seen.already_seen("strava", &slot(start), 0, 100),
+            "nothing seen yet"
+        );
+        seen.saw("strava", &slot(start), 7, 100);
+        assert!(seen.already_seen("strava", &slot(start), 7, 100));
+        assert!(seen.already_seen("strava", &slot(start), 3, 100));
+        assert!(
+            !seen.already_seen("strava", &slot(start), 8, 100),
+            "a higher count"
+        );
+        assert!(
+            !seen.already_seen("strava", &slot(start), 7, 90),
+            "another limit"
+        );
+        assert!(
+            !seen.already_seen("garmin", &slot(start), 1, 100),
+            "another provider"
+        );
+        // A lower count seen later (an older read) does not lower what was seen.
+        seen.saw("strava", &slot(start), 5, 100);
+        assert!(seen.already_seen("strava", &slot(start), 7, 100));
+        // The next window replaces the last; an older window never replaces a newer one.
+        let next = start + TimeDelta::minutes(15);
+        assert!(!seen.already_seen("strava", &slot(next), 0, 100));
+        seen.saw("strava", &slot(next), 1, 100);
+        seen.saw("strava", &slot(start), 50, 100);
+        assert!(seen.already_seen("strava", &slot(next), 1, 100));
+        assert!(
+            !seen.already_seen("strava", &slot(start), 7, 100),
+            "the old window is gone"
+        );
+    }
 
     #[test]
     fn fifteen_minute_windows_reset_on_the_quarter_hour_and_days_at_midnight() {
