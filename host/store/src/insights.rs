@@ -306,28 +306,41 @@ impl Store {
         .await?))
     }
 
-    /// Stores the efficiency computed from an activity's samples (inside `tx`).
-    pub async fn set_activity_efficiency(
+    /// Stores an activity's samples (JSON) and what was computed from them, inside `tx`:
+    /// two statements whether the activity had samples before or not.
+    pub async fn set_activity_samples_and_efficiency(
         &self,
         tx: &mut Tx,
         activity_id: Uuid,
+        samples: &str,
         efficiency_factor: Option<f64>,
         decoupling_pct: Option<f64>,
     ) -> StoreResult<()> {
-        on_tx!(tx, conn => sqlx::query(
-            "UPDATE activities SET efficiency_factor = $2, decoupling_pct = $3, efficiency_done = $4 WHERE id = $1",
-        )
-        .bind(activity_id)
-        .bind(efficiency_factor)
-        .bind(decoupling_pct)
-        .bind(true)
-        .execute(conn)
-        .await?
-        .rows_affected());
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO activity_samples (activity_id, samples) VALUES ($1, $2) \
+                 ON CONFLICT (activity_id) DO UPDATE SET samples = excluded.samples",
+            )
+            .bind(activity_id)
+            .bind(samples)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "UPDATE activities SET has_samples = $2, efficiency_factor = $3, decoupling_pct = $4, \
+                 efficiency_done = $2 WHERE id = $1",
+            )
+            .bind(activity_id)
+            .bind(true)
+            .bind(efficiency_factor)
+            .bind(decoupling_pct)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        });
         Ok(())
     }
 
-    /// Like [`Store::set_activity_efficiency`], outside a transaction.
+    /// An activity's efficiency, computed later from its stored samples, outside a transaction.
     pub async fn fill_activity_efficiency(
         &self,
         activity_id: Uuid,

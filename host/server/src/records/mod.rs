@@ -578,19 +578,14 @@ impl Records {
         Ok(())
     }
 
-    /// Stores the efficiency factor (and, for a steady session, the decoupling) of an
-    /// activity's samples inside `tx`, so the insights need not read samples again.
-    async fn store_efficiency(
-        &self,
-        tx: &mut Tx,
-        activity: Uuid,
-        samples: &Samples,
-    ) -> AppResult<()> {
+    /// Stores an activity's samples and the efficiency computed from them, inside `tx`.
+    async fn store_samples(&self, tx: &mut Tx, activity: Uuid, samples: &Samples) -> AppResult<()> {
         let computed = stride_domain::efficiency::efficiency(samples, &self.settings.efficiency);
         self.store
-            .set_activity_efficiency(
+            .set_activity_samples_and_efficiency(
                 tx,
                 activity,
+                &to_json(samples),
                 computed.as_ref().map(|e| e.efficiency_factor),
                 computed
                     .as_ref()
@@ -688,10 +683,7 @@ impl Records {
             .insert_activity(&mut tx, &record, self.clock.now())
             .await?;
         if let Some(samples) = &samples {
-            self.store
-                .set_activity_samples(&mut tx, stored.id, Some(&to_json(samples)))
-                .await?;
-            self.store_efficiency(&mut tx, stored.id, samples).await?;
+            self.store_samples(&mut tx, stored.id, samples).await?;
             stored.has_samples = true;
         }
         self.place(&mut tx, athlete, &stored, None).await?;
@@ -1194,10 +1186,7 @@ impl Records {
             },
         };
         if let Some(samples) = &activity.samples {
-            self.store
-                .set_activity_samples(tx, stored.id, Some(&to_json(samples)))
-                .await?;
-            self.store_efficiency(tx, stored.id, samples).await?;
+            self.store_samples(tx, stored.id, samples).await?;
         }
         let grouping = self
             .place(tx, athlete, &stored, existing.as_ref().map(|e| e.id))
