@@ -13,7 +13,8 @@
 //!    from when each event was due. Then 10-second steps find the highest sustained rate: 2,
 //!    3, 4 and 6 times that rate while sustained, half of it while not.
 //!
-//! The server runs `STRIDE_BENCH_WORKERS` job workers (default: the server's default).
+//! The server runs `STRIDE_BENCH_WORKERS` job workers and claims `STRIDE_BENCH_BATCH` plugin
+//! jobs at a time (`jobs.batch`); both default to the server's defaults.
 //!
 //! `cargo bench -p stride-e2e --bench ingest`
 
