@@ -2,12 +2,14 @@
 //! one write path.
 //!
 //! Webhook → the plugin names the event and the jobs it needs → the event is recorded once
-//! and its jobs enqueued in one transaction → the provider gets its reply. Job → the plugin
+//! and its jobs enqueued in one transaction, shared with the webhooks arriving meanwhile →
+//! the provider gets its reply. Job → the plugin
 //! fetches through the host → its records go to [`crate::records`] (validated, stored with
 //! provenance, stats, plan matching, home, rules, events). A deferral waits for the
 //! provider's window; it is not a failure.
 
 mod convert;
+mod events;
 pub mod imports;
 pub mod jobs;
 pub mod uploads;
@@ -25,6 +27,7 @@ use stride_sandbox::{CallError, PluginHost};
 use stride_store::{BackfillStatus, Store, Tx, User};
 
 use self::convert::Converted;
+use self::events::EventLog;
 use self::jobs::{HistoryPage, PluginJob};
 use crate::connections::Connections;
 use crate::error::AppResult;
@@ -92,6 +95,8 @@ pub struct Ingest {
     connections: Connections,
     jobs: Jobs,
     events: Events,
+    /// Webhook events, recorded in shared transactions.
+    event_log: EventLog,
     import_settings: self::imports::ImportSettings,
 }
 
@@ -113,6 +118,7 @@ impl Ingest {
         events: Events,
     ) -> Self {
         Self {
+            event_log: EventLog::new(store.clone(), clock.clone(), jobs.clone()),
             store,
             clock,
             plugins,
@@ -228,34 +234,13 @@ impl Ingest {
                 ),
             }
         }
-        let now = self.clock.now();
-        let mut tx = self.store.begin().await?;
-        if let Some(key) = event_key
-            && !self
-                .store
-                .record_webhook_event(&mut tx, plugin, key, now)
-                .await?
-        {
-            // Seen before: a redelivery. Its jobs were enqueued the first time.
-            return Ok(());
-        }
-        let mut enqueued = 0;
-        for (athlete, job) in owned {
-            let job = PluginJob::from_new_job(plugin, job);
-            if self
-                .jobs
-                .enqueue(&mut tx, Some(AthleteId(athlete)), &job, now)
-                .await?
-                .is_some()
-            {
-                enqueued += 1;
-            }
-        }
-        tx.commit().await?;
-        if enqueued > 0 {
-            self.jobs.wake();
-        }
-        Ok(())
+        // The event and its jobs are recorded with the other webhooks arriving now, in one
+        // transaction; the provider's reply waits until it has committed.
+        let jobs = owned
+            .into_iter()
+            .map(|(athlete, job)| (athlete, PluginJob::from_new_job(plugin, job)))
+            .collect();
+        self.event_log.record(plugin, event_key, jobs).await
     }
 
     /// Starts an athlete's history import from `plugin` inside `tx` (when the plugin imports
