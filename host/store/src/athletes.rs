@@ -372,6 +372,14 @@ impl Store {
         row.try_into()
     }
 
+    /// An activity by id, inside `tx` (which sees the transaction's own writes).
+    pub async fn activity_in(&self, tx: &mut Tx, id: Uuid) -> StoreResult<StoredActivity> {
+        let sql = format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id = $1");
+        let row: ActivityDb =
+            on_tx!(tx, conn => sqlx::query_as(&sql).bind(id).fetch_one(conn).await?);
+        row.try_into()
+    }
+
     /// Deletes an activity inside `tx`; returns whether it existed.
     pub async fn delete_activity(&self, tx: &mut Tx, id: Uuid) -> StoreResult<bool> {
         let affected = on_tx!(tx, conn => sqlx::query("DELETE FROM activities WHERE id = $1").bind(id).execute(conn).await?.rows_affected());
@@ -588,8 +596,10 @@ impl Store {
 }
 
 impl Store {
-    /// Holds the athlete's row until `tx` ends, so that two deliveries of the same workout
-    /// (Garmin's and Strava's webhooks at once) group their copies one after the other.
+    /// Holds the athlete's row until `tx` ends. Every transaction that writes an athlete's
+    /// activities takes it before any activity row, so they lock in one order, and two
+    /// deliveries of the same workout (Garmin's and Strava's webhooks at once) group their
+    /// copies one after the other.
     pub async fn lock_athlete(&self, tx: &mut Tx, user_id: Uuid) -> StoreResult<()> {
         on_tx!(tx, conn => sqlx::query("UPDATE users SET id = id WHERE id = $1")
             .bind(user_id)

@@ -384,9 +384,9 @@ impl Store {
     /// count and limit as stored after the reservation; `Err(i)` names the first slot that
     /// is full.
     ///
-    /// One statement per slot, in the slots' order (so concurrent reservations lock the shared
-    /// rows in the same order): a window seen before is counted directly; a new window's row
-    /// is created first.
+    /// The slots are counted in their order (so concurrent reservations lock the shared rows
+    /// in the same order), each with one statement when its window's row exists. A new
+    /// window's row is created and then counted; a full window costs three statements.
     pub async fn reserve_rate(
         &self,
         provider: &str,
@@ -414,8 +414,10 @@ impl Store {
                 if reserved.is_some() || attempt == 1 {
                     break;
                 }
-                // Nothing counted: the window is full, or its row does not exist yet.
-                let created = on_tx!(&mut tx, conn => sqlx::query(
+                // Nothing counted: the window is full, or its row does not exist yet. The row
+                // is created unless it exists (another reservation may have just created it),
+                // and the window counted again.
+                on_tx!(&mut tx, conn => sqlx::query(
                     "INSERT INTO rate_windows (provider, budget, window_kind, window_start, usage, usage_limit, updated_at) \
                      VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT DO NOTHING",
                 )
@@ -428,9 +430,6 @@ impl Store {
                 .execute(conn)
                 .await?
                 .rows_affected());
-                if created == 0 {
-                    break;
-                }
             }
             match reserved {
                 Some(count) => counts.push(count),
@@ -444,17 +443,18 @@ impl Store {
 
     /// Learns windows' usage and limits from the provider, in one statement: usage only ever
     /// rises within a window (the provider's count includes every replica's requests). Each
-    /// observation is a slot, the usage the provider reported, and the limit it reported.
+    /// observation is a slot, the usage the provider reported, and the limit to keep. Returns
+    /// the windows as stored afterwards.
     pub async fn observe_rate(
         &self,
         provider: &str,
-        observed: &[(RateSlot, i32, Option<i32>)],
+        observed: &[(RateSlot, i32, i32)],
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Vec<RateWindowRow>> {
         // One row per window: a statement may not update the same row twice.
         let mut rows: Vec<(&RateSlot, i32, i32)> = Vec::with_capacity(observed.len());
-        for (slot, usage, reported_limit) in observed {
-            let limit = reported_limit.map_or(slot.limit, |l| l.min(slot.limit));
+        for (slot, usage, limit) in observed {
+            let limit = *limit;
             let same = |(s, _, _): &&mut (&RateSlot, i32, i32)| {
                 s.budget == slot.budget
                     && s.window_kind == slot.window_kind
@@ -469,7 +469,7 @@ impl Store {
             }
         }
         if rows.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let mut sql = String::from(
             "INSERT INTO rate_windows (provider, budget, window_kind, window_start, usage, usage_limit, updated_at) VALUES ",
@@ -491,10 +491,11 @@ impl Store {
         sql.push_str(
             " ON CONFLICT (provider, budget, window_kind, window_start) DO UPDATE SET \
              usage = CASE WHEN excluded.usage > rate_windows.usage THEN excluded.usage ELSE rate_windows.usage END, \
-             usage_limit = excluded.usage_limit, updated_at = excluded.updated_at",
+             usage_limit = excluded.usage_limit, updated_at = excluded.updated_at \
+             RETURNING provider, budget, window_kind, window_start, usage, usage_limit",
         );
-        on_write!(self, pool => {
-            let mut query = sqlx::query(&sql).bind(provider).bind(now);
+        Ok(on_write!(self, pool => {
+            let mut query = sqlx::query_as(&sql).bind(provider).bind(now);
             for (slot, usage, limit) in &rows {
                 query = query
                     .bind(&slot.budget)
@@ -503,9 +504,8 @@ impl Store {
                     .bind(*usage)
                     .bind(*limit);
             }
-            query.execute(pool).await?;
-        });
-        Ok(())
+            query.fetch_all(pool).await?
+        }))
     }
 
     /// Current and recent windows of a provider, newest first.

@@ -998,19 +998,32 @@ async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count
     // day window and reports a lower limit: both are taken. A window never seen before is
     // created with what the provider reported.
     let fresh = slot("read", "s10", 100);
-    store
+    let stored = store
         .observe_rate(
             "strava",
             &[
-                (short.clone(), 1, None),
-                (long.clone(), 7, Some(2)),
-                (fresh.clone(), 4, None),
+                (short.clone(), 1, 2),
+                (long.clone(), 7, 2),
+                (fresh.clone(), 4, 100),
             ],
             now,
         )
         .await
         .expect("observed");
     let windows = counts().await;
+    // What the observation returns is what it stored.
+    let mut returned: Vec<(String, i32, i32)> = stored
+        .into_iter()
+        .map(|r| {
+            (
+                format!("{} {}", r.budget, r.window_kind),
+                r.usage,
+                r.usage_limit,
+            )
+        })
+        .collect();
+    returned.sort();
+    assert_eq!(returned, windows);
     assert_eq!(
         windows,
         vec![
@@ -1021,11 +1034,7 @@ async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count
     );
     // The same window reported twice in one observation is one row with the higher count.
     store
-        .observe_rate(
-            "strava",
-            &[(fresh.clone(), 9, None), (fresh, 6, Some(50))],
-            now,
-        )
+        .observe_rate("strava", &[(fresh.clone(), 9, 100), (fresh, 6, 50)], now)
         .await
         .expect("observed twice");
     assert!(

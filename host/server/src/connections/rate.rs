@@ -263,7 +263,7 @@ impl RateGovernor for SharedRateBudget {
                     if let Some(used) = reported_usage
                         && !self.seen.already_seen(provider, &slot, used, limit)
                     {
-                        observed.push((slot, used, reported_limit));
+                        observed.push((slot, used, limit));
                     }
                 }
             }
@@ -271,10 +271,15 @@ impl RateGovernor for SharedRateBudget {
                 return;
             }
             match self.store.observe_rate(provider, &observed, now).await {
-                Ok(()) => {
-                    for (slot, used, reported_limit) in &observed {
-                        let limit = reported_limit.map_or(slot.limit, |l| l.min(slot.limit));
-                        self.seen.saw(provider, slot, *used, limit);
+                Ok(stored) => {
+                    for row in stored {
+                        let slot = RateSlot {
+                            budget: row.budget,
+                            window_kind: row.window_kind,
+                            window_start: row.window_start,
+                            limit: row.usage_limit,
+                        };
+                        self.seen.saw(provider, &slot, row.usage, row.usage_limit);
                     }
                 }
                 Err(error) => {

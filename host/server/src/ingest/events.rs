@@ -42,19 +42,24 @@ struct Pending {
 /// Records webhook events (on SQLite in shared transactions, one after another).
 #[derive(Clone)]
 pub(super) struct EventLog {
+    writer: Writer,
+    /// The writer task's queue; a new task starts on first use, or if the last one stopped.
+    /// The task ends when the last copy of this log is dropped.
+    queue: Arc<Mutex<Option<mpsc::UnboundedSender<Pending>>>>,
+}
+
+/// What writes the events.
+#[derive(Clone)]
+struct Writer {
     store: Store,
     clock: SharedClock,
     jobs: Jobs,
-    /// The writer task's queue; a new task starts on first use, or if the last one stopped.
-    queue: Arc<Mutex<Option<mpsc::UnboundedSender<Pending>>>>,
 }
 
 impl EventLog {
     pub(super) fn new(store: Store, clock: SharedClock, jobs: Jobs) -> Self {
         Self {
-            store,
-            clock,
-            jobs,
+            writer: Writer { store, clock, jobs },
             queue: Arc::default(),
         }
     }
@@ -71,8 +76,8 @@ impl EventLog {
             key: key.map(str::to_owned),
             jobs,
         };
-        if self.store.backend() == Backend::Postgres {
-            return self.write(&[&event]).await;
+        if self.writer.store.backend() == Backend::Postgres {
+            return self.writer.write(&[&event]).await;
         }
         let (recorded, done) = oneshot::channel();
         let pending = Pending { event, recorded };
@@ -84,7 +89,7 @@ impl EventLog {
             };
             if let Some(pending) = unsent {
                 let (sender, receiver) = mpsc::unbounded_channel();
-                tokio::spawn(self.clone().write_groups(receiver));
+                tokio::spawn(self.writer.clone().write_groups(receiver));
                 // The task holds the receiver it was just given: this send cannot fail.
                 let _ = sender.send(pending);
                 *queue = Some(sender);
@@ -98,7 +103,9 @@ impl EventLog {
             ))),
         }
     }
+}
 
+impl Writer {
     /// The writer task: takes whatever is queued, records it in one transaction, tells each.
     async fn write_groups(self, mut queue: mpsc::UnboundedReceiver<Pending>) {
         let mut group = Vec::with_capacity(GROUP);

@@ -1,12 +1,11 @@
 //! Ingestion: webhooks in, plugin jobs and history imports run, their records handed to the
 //! one write path.
 //!
-//! Webhook → the plugin names the event and the jobs it needs → the event is recorded once
-//! and its jobs enqueued in one transaction, shared with the webhooks arriving meanwhile →
-//! the provider gets its reply. Job → the plugin
-//! fetches through the host → its records go to [`crate::records`] (validated, stored with
-//! provenance, stats, plan matching, home, rules, events). A deferral waits for the
-//! provider's window; it is not a failure.
+//! Webhook → the plugin names the event and the jobs it needs → the event is recorded once,
+//! its jobs enqueued in the same transaction (on SQLite shared with the webhooks arriving
+//! meanwhile) → the provider gets its reply. Job → the plugin fetches through the host → its
+//! records go to [`crate::records`] (validated, stored with provenance, stats, plan matching,
+//! home, rules, events). A deferral waits for the provider's window; it is not a failure.
 
 mod convert;
 mod events;

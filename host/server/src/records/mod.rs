@@ -423,7 +423,7 @@ impl Records {
         for primary in groups.keys().copied().collect::<Vec<_>>() {
             if !nearby.iter().any(|a| a.id == primary) {
                 // A primary that started just outside the window still leads its group.
-                nearby.push(self.store.activity(primary).await?);
+                nearby.push(self.store.activity_in(tx, primary).await?);
             }
         }
         for other in &nearby {
@@ -678,6 +678,7 @@ impl Records {
             )
             .await?;
         let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         let mut stored = self
             .store
             .insert_activity(&mut tx, &record, self.clock.now())
@@ -719,6 +720,7 @@ impl Records {
             .await?;
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         let stored = self
             .store
             .update_activity(&mut tx, current.id, &record, now)
@@ -751,6 +753,7 @@ impl Records {
         audit: Option<AuditEvent>,
     ) -> AppResult<()> {
         let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         self.match_workout(&mut tx, athlete, None, Some(current.id))
             .await?;
         let promoted = self.promote_copies(&mut tx, athlete, current).await?;
@@ -921,11 +924,15 @@ impl Records {
         let mut summary = DeliverySummary::default();
         let mut effects = Effects::default();
         let mut points = Vec::new();
-        // Consecutive activities are written together; anything else first writes the run
-        // before it, so a delivery's records take effect in their order.
+        // Consecutive activities are written together; an update, deletion, day or notice first
+        // writes the run before it, so those take effect in their order. (Measurements are
+        // stored after everything else.)
         let mut run: Vec<DeliveredActivity> = Vec::new();
         for record in records {
-            if !matches!(record, Delivered::Activity(_)) {
+            if !matches!(
+                record,
+                Delivered::Activity(_) | Delivered::Measurement { .. }
+            ) {
                 let before = std::mem::take(&mut run);
                 self.upsert_activities(athlete, source, before, &mut summary, &mut effects)
                     .await?;
@@ -1009,10 +1016,12 @@ impl Records {
         Ok(())
     }
 
-    /// Stores a run of delivered activities in one transaction. An activity that validation
-    /// refuses is recorded as a rejection and skipped. When another writer inserted one of them
-    /// meanwhile (a history import and a webhook job at once), the run is written again one
-    /// activity at a time, each reading the winner's row.
+    /// Stores a run of delivered activities in one transaction, which first takes the
+    /// athlete's lock (so runs and single writes of one athlete's activities lock in one
+    /// order). An activity that validation refuses is recorded as a rejection and skipped.
+    /// When another writer inserted one of them meanwhile (a history import and a webhook job
+    /// at once), or the run holds one activity twice, it is written one activity at a time,
+    /// each reading the row the one before it left.
     async fn upsert_activities(
         &self,
         athlete: &User,
@@ -1025,6 +1034,23 @@ impl Records {
             return Ok(());
         }
         let baselines = self.store.baselines(athlete.id).await?;
+        let distinct: BTreeSet<&str> = activities.iter().map(|a| a.external_id.as_str()).collect();
+        if distinct.len() < activities.len() {
+            for activity in activities {
+                match self
+                    .upsert_activity(athlete, &baselines, source, activity)
+                    .await?
+                {
+                    Some(done) => {
+                        summary.activities += 1;
+                        summary.duplicates += u32::from(done.copies);
+                        effects.activity(done.days);
+                    }
+                    None => summary.rejected += 1,
+                }
+            }
+            return Ok(());
+        }
         let mut ready = Vec::with_capacity(activities.len());
         for activity in activities {
             match self
@@ -1040,6 +1066,7 @@ impl Records {
         }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         let mut written = Vec::with_capacity(ready.len());
         for prepared in &ready {
             match self.write_activity(&mut tx, athlete, prepared, now).await? {
@@ -1053,11 +1080,12 @@ impl Records {
             drop(tx);
             written.clear();
             for prepared in ready {
-                if let Some(done) = self
+                match self
                     .upsert_activity(athlete, &baselines, source, prepared.activity)
                     .await?
                 {
-                    written.push(done);
+                    Some(done) => written.push(done),
+                    None => summary.rejected += 1,
                 }
             }
         }
@@ -1089,6 +1117,7 @@ impl Records {
                 return Ok(None);
             };
             let mut tx = self.store.begin().await?;
+            self.store.lock_athlete(&mut tx, athlete.id).await?;
             if let Some(done) = self
                 .write_activity(&mut tx, athlete, &prepared, self.clock.now())
                 .await?
@@ -1102,8 +1131,9 @@ impl Records {
         )))
     }
 
-    /// Checks a delivered activity and builds its record, keeping what the athlete entered in
-    /// Stride over a stored copy; `None` when refused (recorded as a rejection).
+    /// Checks a delivered activity and builds its record. Where the provider gives no RPE,
+    /// feeling or notes, what the athlete entered in Stride on the stored copy is kept.
+    /// `None` when refused (recorded as a rejection).
     async fn prepare_activity(
         &self,
         athlete: &User,
@@ -1264,6 +1294,7 @@ impl Records {
             Err(e) => return Err(e),
         };
         let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         let stored = self
             .store
             .update_activity(&mut tx, existing.id, &record, self.clock.now())
@@ -1291,6 +1322,7 @@ impl Records {
             return Ok(None);
         };
         let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
         self.match_workout(&mut tx, athlete, None, Some(existing.id))
             .await?;
         let promoted = self.promote_copies(&mut tx, athlete, &existing).await?;
