@@ -1042,4 +1042,22 @@ async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count
         "{:?}",
         counts().await
     );
+
+    // Reservations racing to open a new window (on PostgreSQL, side by side) each count:
+    // none finds the row another is creating and takes the window for full.
+    let opening = slot("overall", "day", 1_000);
+    let racing = futures::future::join_all(
+        (0..8).map(|_| store.reserve_rate("strava", std::slice::from_ref(&opening), now)),
+    )
+    .await;
+    for reserved in racing {
+        assert!(matches!(reserved.expect("reserve"), Ok(ref counts) if counts.len() == 1));
+    }
+    assert!(
+        counts()
+            .await
+            .contains(&("overall day".to_owned(), 8, 1_000)),
+        "{:?}",
+        counts().await
+    );
 }
