@@ -952,18 +952,7 @@ async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count
             .rate_windows("strava", now - TimeDelta::hours(1))
             .await
             .expect("windows");
-        let mut counts: Vec<(String, i32, i32)> = rows
-            .into_iter()
-            .map(|r| {
-                (
-                    format!("{} {}", r.budget, r.window_kind),
-                    r.usage,
-                    r.usage_limit,
-                )
-            })
-            .collect();
-        counts.sort();
-        counts
+        labelled(rows)
     };
 
     // New windows are created by the first reservation; the short one fills after two.
@@ -1012,18 +1001,7 @@ async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count
         .expect("observed");
     let windows = counts().await;
     // What the observation returns is what it stored.
-    let mut returned: Vec<(String, i32, i32)> = stored
-        .into_iter()
-        .map(|r| {
-            (
-                format!("{} {}", r.budget, r.window_kind),
-                r.usage,
-                r.usage_limit,
-            )
-        })
-        .collect();
-    returned.sort();
-    assert_eq!(returned, windows);
+    assert_eq!(labelled(stored), windows);
     assert_eq!(
         windows,
         vec![
@@ -1060,4 +1038,20 @@ async fn rate_reservations_are_all_or_none_and_observations_only_raise_the_count
         "{:?}",
         counts().await
     );
+}
+
+/// Rate windows as (budget and kind, count, limit), sorted.
+fn labelled(rows: Vec<stride_store::RateWindowRow>) -> Vec<(String, i32, i32)> {
+    let mut labelled: Vec<(String, i32, i32)> = rows
+        .into_iter()
+        .map(|r| {
+            (
+                format!("{} {}", r.budget, r.window_kind),
+                r.usage,
+                r.usage_limit,
+            )
+        })
+        .collect();
+    labelled.sort();
+    labelled
 }
