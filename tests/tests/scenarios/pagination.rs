@@ -208,3 +208,125 @@ async fn daily_metrics_page_without_gaps_or_repeats() {
     .await;
     assert_eq!(january.len(), 10);
 }
+
+/// Logs a half-hour run `hours` after the start of 2026; its id.
+async fn log_run(app: &TestApp, who: &Session, name: &str, hours: i64) -> String {
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("instant")
+        + Duration::hours(hours);
+    app.gql(
+        Some(&who.token),
+        "mutation($i: ActivityInput!) { logActivity(input: $i) { id } }",
+        json!({ "i": { "sport": "RUN", "name": name, "startTime": start.to_rfc3339(), "durationSeconds": 1800 } }),
+    )
+    .await
+    .ok()["logActivity"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+/// The names on the first page of `first` activities, and whether there is a next page.
+async fn first_page(app: &TestApp, who: &Session, first: u32) -> (Vec<String>, bool) {
+    let page = app
+        .gql(
+            Some(&who.token),
+            "query($n: Int) { activities(first: $n) { nodes { name } pageInfo { hasNextPage } } }",
+            json!({ "n": first }),
+        )
+        .await
+        .ok()["activities"]
+        .clone();
+    let names = page["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["name"].as_str().expect("name").to_owned())
+        .collect();
+    (names, page["pageInfo"]["hasNextPage"] == json!(true))
+}
+
+/// The first page of the activity list is served from memory, yet every write is in the very
+/// next list, and a write on another replica soon after.
+#[tokio::test]
+async fn the_cached_first_page_follows_every_write_on_every_replica() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    for (hours, name) in [(0, "one"), (1, "two"), (2, "three")] {
+        log_run(&app, &ann, name, hours).await;
+    }
+    // Cached by the first list; the page size only cuts the cached page.
+    let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        first_page(&app, &ann, 20).await,
+        (names(&["three", "two", "one"]), false)
+    );
+    assert_eq!(
+        first_page(&app, &ann, 2).await,
+        (names(&["three", "two"]), true)
+    );
+    assert!(
+        !first_page(&app, &ann, 3).await.1,
+        "exactly three: no next page"
+    );
+
+    // Each kind of write is in the next list.
+    let four = log_run(&app, &ann, "four", 3).await;
+    assert_eq!(first_page(&app, &ann, 2).await.0, ["four", "three"]);
+    app.gql(
+        Some(&ann.token),
+        "mutation($id: ID!) { updateActivity(id: $id, input: { name: \"four, renamed\" }) { id } }",
+        json!({ "id": four }),
+    )
+    .await
+    .ok();
+    assert_eq!(first_page(&app, &ann, 1).await.0, ["four, renamed"]);
+    app.gql(
+        Some(&ann.token),
+        "mutation($id: ID!) { deleteActivity(id: $id) }",
+        json!({ "id": four }),
+    )
+    .await
+    .ok();
+    assert_eq!(first_page(&app, &ann, 20).await.0, ["three", "two", "one"]);
+
+    // Past the cached page (more than 50 asked) the list is read from the database: the same
+    // order.
+    for hours in 10..70 {
+        log_run(&app, &ann, &format!("run {hours}"), hours).await;
+    }
+    let (cached, more) = first_page(&app, &ann, 50).await;
+    let (read, _) = first_page(&app, &ann, 60).await;
+    assert!(more);
+    assert_eq!(cached.first().map(String::as_str), Some("run 69"));
+    assert_eq!(
+        cached[..],
+        read[..50],
+        "the cached page is the database's first page"
+    );
+
+    if !app.on_postgres() {
+        // SQLite belongs to one process: there are no other replicas.
+        return;
+    }
+    let replica = app.spawn_replica().await;
+    assert_eq!(first_page(&replica, &ann, 1).await.0, ["run 69"]);
+    log_run(&app, &ann, "from the first replica", 100).await;
+    let mut seen = Vec::new();
+    for _ in 0..250 {
+        seen = first_page(&replica, &ann, 1).await.0;
+        if seen != ["run 69"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        seen,
+        ["from the first replica"],
+        "the other replica's cached page follows"
+    );
+    replica.stop().await;
+}

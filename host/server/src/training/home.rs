@@ -1,6 +1,7 @@
 //! The home screen: today's workout, readiness, load status and alerts, served from a cache
 //! that every write affecting it invalidates — on this replica at once, and on the others
-//! through the event bus ([`crate::events`]).
+//! through the event bus ([`crate::events`]). The newest page of each athlete's activities is
+//! cached beside it, dropped by the same changes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +18,7 @@ use stride_domain::ids::AthleteId;
 use stride_domain::people::GrantAccess;
 use stride_domain::readiness::Readiness;
 use stride_domain::stats::{DayStats, RiskAlert};
-use stride_store::{StoredPlan, StoredWorkout, User};
+use stride_store::{DateRange, StoredActivity, StoredPlan, StoredWorkout, User};
 use tokio::sync::oneshot;
 
 /// Where an athlete's load stands today.
@@ -44,10 +45,14 @@ pub struct Home {
     pub alerts: Vec<RiskAlert>,
 }
 
-/// Cached home screens, keyed by athlete (each remembers the day it was built for).
+/// Cached home screens, keyed by athlete (each remembers the day it was built for), and the
+/// newest activities of each athlete.
 #[derive(Clone)]
 pub struct HomeCache {
     cache: Cache<Uuid, Arc<Home>>,
+    /// Each athlete's newest [`RECENT_ACTIVITIES`] activities that count (copies left out),
+    /// newest first: the first page of the activity list, which is most of what is read.
+    recent: Cache<Uuid, Arc<Vec<StoredActivity>>>,
     events: Events,
     /// Counts invalidations: a home screen built while its athlete changed is not kept.
     changes: crate::events::Generations,
@@ -66,6 +71,14 @@ struct Misses {
 /// Home screens built together at most: the reads of a batch are one query per table.
 const HOME_BATCH: usize = 64;
 
+/// Activities kept per athlete in the recent-activities cache: a first page of up to 50 and
+/// one more, which says whether there is a next page.
+pub const RECENT_ACTIVITIES: u32 = 51;
+
+/// The recent-activities cache's size, in activities and laps (what an entry's memory grows
+/// with): about 10,000 athletes' first pages.
+const RECENT_CAPACITY: u64 = 600_000;
+
 impl std::fmt::Debug for HomeCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HomeCache")
@@ -80,6 +93,14 @@ impl HomeCache {
         Self {
             cache: Cache::builder()
                 .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(600))
+                .build(),
+            recent: Cache::builder()
+                .weigher(|_, page: &Arc<Vec<StoredActivity>>| {
+                    let laps: usize = page.iter().map(|a| a.record.extras.laps.len()).sum();
+                    u32::try_from(page.len() + laps).unwrap_or(u32::MAX)
+                })
+                .max_capacity(RECENT_CAPACITY)
                 .time_to_live(Duration::from_secs(600))
                 .build(),
             events,
@@ -97,6 +118,7 @@ impl HomeCache {
     pub async fn invalidate(&self, athlete_id: Uuid) {
         self.changes.changed(athlete_id);
         self.cache.invalidate(&athlete_id).await;
+        self.recent.invalidate(&athlete_id).await;
         self.events
             .publish(Event::AthleteChanged {
                 athlete: AthleteId(athlete_id),
@@ -113,12 +135,14 @@ impl HomeCache {
                     if let Event::AthleteChanged { athlete } = *event {
                         self.changes.changed(athlete.uuid());
                         self.cache.invalidate(&athlete.uuid()).await;
+                        self.recent.invalidate(&athlete.uuid()).await;
                     }
                 }
                 // Missed events: anything cached may be stale.
                 Received::Lagged => {
                     self.changes.all_changed();
                     self.cache.invalidate_all();
+                    self.recent.invalidate_all();
                 }
             }
         }
@@ -158,6 +182,39 @@ impl Training {
             self.home.cache.invalidate(&athlete.id).await;
         }
         Ok(home)
+    }
+
+    /// The athlete's newest [`RECENT_ACTIVITIES`] activities that count, newest first, from
+    /// the cache when fresh. The caller has checked the viewer's access.
+    pub(crate) async fn recent_activities(
+        &self,
+        athlete_id: Uuid,
+    ) -> AppResult<Arc<Vec<StoredActivity>>> {
+        if let Some(page) = self.home.recent.get(&athlete_id).await {
+            return Ok(page);
+        }
+        let generation = self.home.changes.of(athlete_id);
+        let page = self
+            .home
+            .recent
+            .try_get_with(athlete_id, async {
+                self.store
+                    .list_activities(athlete_id, DateRange::default(), None, RECENT_ACTIVITIES)
+                    .await
+                    .map(Arc::new)
+            })
+            .await
+            .map_err(|shared| match Arc::try_unwrap(shared) {
+                Ok(error) => AppError::from(error),
+                Err(shared) => {
+                    AppError::Internal(anyhow::anyhow!("reading recent activities: {shared}"))
+                }
+            })?;
+        // Read while a change landed: it may predate the change, so it is not kept.
+        if self.home.changes.of(athlete_id) != generation {
+            self.home.recent.invalidate(&athlete_id).await;
+        }
+        Ok(page)
     }
 
     /// Builds an athlete's home screen together with the others that missed the cache

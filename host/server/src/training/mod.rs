@@ -16,6 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 pub(crate) use days::{AthleteDay, DayRequest};
+use home::RECENT_ACTIVITIES;
 pub use home::{Home, HomeCache, LoadStatus};
 pub use plans::{AppliedProposal, PlanChange, PlanInput, PlanView};
 pub(crate) use stats::merge_by_day;
@@ -378,10 +379,17 @@ impl Training {
             .authorize_athlete(viewer, athlete_id, GrantAccess::Read)
             .await?;
         check_range(range)?;
-        let mut page = self
-            .store
-            .list_activities(athlete_id, range, after, limit.min(MAX_PAGE + 1))
-            .await?;
+        let limit = limit.min(MAX_PAGE + 1);
+        let mut page =
+            if after.is_none() && range == DateRange::default() && limit <= RECENT_ACTIVITIES {
+                // The first page: from the cache every activity write drops.
+                let recent = self.recent_activities(athlete_id).await?;
+                recent.iter().take(limit as usize).cloned().collect()
+            } else {
+                self.store
+                    .list_activities(athlete_id, range, after, limit)
+                    .await?
+            };
         if viewer.id() != athlete_id {
             page.retain(|a| !a.record.draft.private);
         }
