@@ -200,6 +200,44 @@ async fn graphql(
     Ok(body["data"].clone())
 }
 
+/// What the load loop reads of an answer: that it carries data and no errors. The data is
+/// skipped over, not built into a tree: the generator shares the machine with the server, and
+/// every cycle it spends is one the server does not get.
+#[derive(serde::Deserialize)]
+struct Checked {
+    data: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    errors: Option<Value>,
+}
+
+/// Sends a query of the load loop and checks its answer (see [`Checked`]).
+async fn graphql_check(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<()> {
+    let mut request = client
+        .post(format!("{url}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let body = response.bytes().await?;
+    let checked: Checked = serde_json::from_slice(&body)
+        .with_context(|| format!("the answer ({status}) is not GraphQL's JSON"))?;
+    if let Some(errors) = checked.errors {
+        bail!("{status}: {errors}");
+    }
+    if !status.is_success() || checked.data.is_none() {
+        bail!("{status}: the answer has no data");
+    }
+    Ok(())
+}
+
 /// How to seed.
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -459,21 +497,20 @@ impl Target<'_> {
                     Err(anyhow::anyhow!("healthz answered {}", response.status()))
                 }
             }
-            Op::Home => graphql(self.client, self.url, token, HOME, json!({}))
+            Op::Home => graphql_check(self.client, self.url, token, HOME, json!({})).await,
+            Op::Dashboard => {
+                graphql_check(
+                    self.client,
+                    self.url,
+                    token,
+                    DASHBOARD,
+                    json!({ "today": today }),
+                )
                 .await
-                .map(drop),
-            Op::Dashboard => graphql(
-                self.client,
-                self.url,
-                token,
-                DASHBOARD,
-                json!({ "today": today }),
-            )
-            .await
-            .map(drop),
-            Op::Activities => graphql(self.client, self.url, token, ACTIVITIES, json!({}))
-                .await
-                .map(drop),
+            }
+            Op::Activities => {
+                graphql_check(self.client, self.url, token, ACTIVITIES, json!({})).await
+            }
             Op::Log => {
                 let minutes_ago = 60 + (roll % 100_000) as i64;
                 log_activity(

@@ -74,7 +74,11 @@ enum Command {
     },
 }
 
-#[tokio::main]
+// One thread: the generator shares the machine with the server it measures, and a
+// multi-threaded runtime's wake-ups between its own workers cost the server more CPU than they
+// gain the generator (BENCHMARKS.md: /healthz 67k → 83k requests/s, the activity list 9.2k →
+// 11.6k on two cores).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let url = cli.url.trim_end_matches('/').to_owned();
