@@ -14,6 +14,8 @@
 #   LOAD_MIXES       space-separated mixes (default: healthz, home, dashboard, activities, and
 #                    the mixed workload dashboard=60,activities=30,log=10)
 #   LOAD_BIN_DIR     where stride and stride-load are (target/release, else target/debug)
+#   LOAD_THREADS     the generator's threads (default one per core; 1 disturbs the server
+#                    least, but falls behind at about 1,000 users)
 #   LOAD_AGAIN_WITH  settings to compare, e.g. "STRIDE_AUTH__SESSION_CACHE_S=0": the server is
 #                    restarted with them on the same data and the mixes run again
 #   KEEP=1           keep the run folder (server log, seeded state, reports)
@@ -89,7 +91,7 @@ MIX_ARGS=()
 for mix in $LOAD_MIXES; do MIX_ARGS+=(--mix "$mix"); done
 measure() { # label
   echo "== $1: $LOAD_USERS users, ${LOAD_DURATION} s per mix after ${LOAD_WARMUP} s of warm-up"
-  "$LOADGEN" --url "$URL" --state "$RUN/state.json" run --users "$LOAD_USERS" \
+  "$LOADGEN" --url "$URL" --state "$RUN/state.json" ${LOAD_THREADS:+--threads "$LOAD_THREADS"} run --users "$LOAD_USERS" \
     --duration "$LOAD_DURATION" --warmup "$LOAD_WARMUP" "${MIX_ARGS[@]}" --json "$RUN/report-$2.json"
 }
 measure "default settings" default

@@ -23,6 +23,11 @@ struct Cli {
     /// Where the seeded athletes (emails, tokens) are kept between runs.
     #[arg(long, default_value = "stride-load.json", global = true)]
     state: PathBuf,
+    /// The generator's own threads (default: one per core). The generator shares the machine
+    /// with the server it measures: with 100 users one thread sends as fast and leaves the
+    /// server more CPU; with 1,000 it falls behind (BENCHMARKS.md).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -74,13 +79,24 @@ enum Command {
     },
 }
 
-// One thread: the generator shares the machine with the server it measures, and a
-// multi-threaded runtime's wake-ups between its own workers cost the server more CPU than they
-// gain the generator (BENCHMARKS.md: /healthz 67k → 83k requests/s, the activity list 9.2k →
-// 11.6k on two cores).
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let runtime = match cli.threads {
+        Some(1) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+        Some(n) => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n.max(1))
+            .enable_all()
+            .build()?,
+        None => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?,
+    };
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.url.trim_end_matches('/').to_owned();
     match cli.command {
         Command::Seed {
