@@ -33,6 +33,9 @@ pub struct ApiState {
     pub app: AppState,
     /// The executable schema.
     pub schema: StrideSchema,
+    /// The same schema, for requests known to pass validation (see
+    /// [`graphql::documents::Documents::validation`]).
+    pub validated_schema: StrideSchema,
     /// Parsed queries by their text.
     pub documents: graphql::documents::Documents,
 }
@@ -41,9 +44,15 @@ pub struct ApiState {
 pub fn router(app: AppState) -> Router {
     let config = app.config.graphql.clone();
     let schema = graphql::build_schema(Some(app.clone()), &config);
+    let validated_schema = graphql::build_schema_validating(
+        Some(app.clone()),
+        &config,
+        async_graphql::ValidationMode::Fast,
+    );
     let state = ApiState {
         app,
         schema,
+        validated_schema,
         documents: Default::default(),
     };
     let mut graphql_route = axum::routing::post(graphql_handler);
@@ -271,7 +280,14 @@ async fn graphql_handler(
     let mutation = impersonation
         .as_ref()
         .and_then(|_| mutation_fields(&request.query, request.operation_name.as_deref()));
-    let mut response = state.schema.execute(request).await;
+    let validation = state.documents.validation(&request);
+    let schema = if validation.passed_before {
+        &state.validated_schema
+    } else {
+        &state.schema
+    };
+    let mut response = schema.execute(request).await;
+    state.documents.answered(validation, &response);
     if let Some((by, imp)) = impersonation {
         if let (Some(fields), Some(user)) = (mutation, impersonated_user) {
             audit_impersonated_mutation(&state, user, by, fields, response.is_ok()).await;

@@ -1,7 +1,14 @@
 //! Parsed queries, remembered by their text. Clients send the same few documents over and
 //! over (the console's pages, a script's query), and parsing one costs more than running a
 //! cached `home`; a copy of the parsed tree is far cheaper. Only documents that parsed are
-//! kept; validation and the depth and complexity limits still run on every request.
+//! kept.
+//!
+//! Requests that passed GraphQL's validation are remembered too, by their whole input: the
+//! query text, the operation name and the variables' values. Validation depends on nothing
+//! else (the schema is fixed for the life of the server), so the same request passes again;
+//! it then runs on a schema that checks only what may differ between two runs: the depth and
+//! complexity limits and fragment cycles. Validation took a fifth of the server's time on a
+//! cached `home` (BENCHMARKS.md).
 
 use std::sync::Arc;
 
@@ -12,21 +19,37 @@ const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// Query text remembered in total, bytes (the parsed trees take a few times more).
 const CAPACITY_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Parsed documents by query text. Cheap to clone.
+/// Requests remembered as validated in total, bytes of their keys.
+const VALIDATED_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Parsed documents by query text, and the requests that passed validation. Cheap to clone.
 #[derive(Clone)]
 pub struct Documents {
     cache: moka::sync::Cache<String, Arc<ExecutableDocument>>,
+    validated: moka::sync::Cache<String, ()>,
 }
 
 impl Default for Documents {
     fn default() -> Self {
+        let weigh = |key: &String, _: &_| u32::try_from(key.len()).unwrap_or(u32::MAX);
         Self {
             cache: moka::sync::Cache::builder()
-                .weigher(|query: &String, _| u32::try_from(query.len()).unwrap_or(u32::MAX))
+                .weigher(weigh)
                 .max_capacity(CAPACITY_BYTES)
+                .build(),
+            validated: moka::sync::Cache::builder()
+                .weigher(|key: &String, _: &()| u32::try_from(key.len()).unwrap_or(u32::MAX))
+                .max_capacity(VALIDATED_BYTES)
                 .build(),
         }
     }
+}
+
+/// What validating a request depends on, and whether it is known to pass.
+pub struct Validation {
+    key: Option<String>,
+    /// The same request passed validation before.
+    pub passed_before: bool,
 }
 
 impl Documents {
@@ -45,11 +68,88 @@ impl Documents {
             self.cache.insert(request.query.clone(), document);
         }
     }
+
+    /// Whether `request` (query, operation name and variables alike) passed validation
+    /// before. Requests with uploads, and long ones, are always validated.
+    pub fn validation(&self, request: &async_graphql::Request) -> Validation {
+        let key = (request.query.len() <= MAX_QUERY_BYTES && request.uploads.is_empty())
+            .then(|| serde_json::to_string(&request.variables).ok())
+            .flatten()
+            .map(|variables| {
+                let operation = request.operation_name.as_deref().unwrap_or_default();
+                format!("{operation}\0{variables}\0{}", request.query)
+            });
+        let passed_before = key
+            .as_ref()
+            .is_some_and(|key| self.validated.contains_key(key));
+        Validation { key, passed_before }
+    }
+
+    /// Remembers that the request passed validation when its answer says so: every error
+    /// (if any) came from running a field, and so has a path. Validation's errors have none.
+    pub fn answered(&self, validation: Validation, response: &async_graphql::Response) {
+        if validation.passed_before || response.errors.iter().any(|e| e.path.is_empty()) {
+            return;
+        }
+        if let Some(key) = validation.key {
+            self.validated.insert(key, ());
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_is_known_valid_only_with_the_same_text_operation_and_variables() {
+        let documents = Documents::default();
+        let request = |variables: serde_json::Value| {
+            async_graphql::Request::new(
+                "query Q($n: Int) { activities(first: $n) { nodes { id } } }",
+            )
+            .variables(async_graphql::Variables::from_json(variables))
+        };
+        let first = documents.validation(&request(serde_json::json!({ "n": 5 })));
+        assert!(!first.passed_before);
+        // Refused by validation: not remembered.
+        documents.answered(
+            first,
+            &async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
+                "Invalid value for argument",
+                None,
+            )]),
+        );
+        assert!(
+            !documents
+                .validation(&request(serde_json::json!({ "n": 5 })))
+                .passed_before
+        );
+        // Ran, with a field's error: validation passed.
+        let mut ran = async_graphql::Response::new(async_graphql::Value::Null);
+        let mut error = async_graphql::ServerError::new("forbidden", None);
+        error.path = vec![async_graphql::PathSegment::Field("activities".to_owned())];
+        ran.errors.push(error);
+        documents.answered(
+            documents.validation(&request(serde_json::json!({ "n": 5 }))),
+            &ran,
+        );
+        assert!(
+            documents
+                .validation(&request(serde_json::json!({ "n": 5 })))
+                .passed_before
+        );
+        assert!(
+            !documents
+                .validation(&request(serde_json::json!({ "n": "five" })))
+                .passed_before
+        );
+        assert!(
+            !documents
+                .validation(&request(serde_json::json!({ "n": 5 })).operation_name("Other"))
+                .passed_before
+        );
+    }
 
     #[test]
     fn a_repeated_query_is_parsed_once_and_a_broken_one_is_not_kept() {

@@ -115,11 +115,25 @@ pub struct AuthFailure(pub String);
 
 /// Builds the schema with its limits. `state` is `None` only when printing the SDL.
 pub fn build_schema(state: Option<AppState>, config: &GraphqlConfig) -> StrideSchema {
+    build_schema_validating(state, config, async_graphql::ValidationMode::Strict)
+}
+
+/// The schema, checking requests in `mode`. [`ValidationMode::Fast`] checks only the depth and
+/// complexity limits and fragment cycles: for requests known to pass the rest
+/// ([`documents::Documents::validation`]).
+///
+/// [`ValidationMode::Fast`]: async_graphql::ValidationMode::Fast
+pub fn build_schema_validating(
+    state: Option<AppState>,
+    config: &GraphqlConfig,
+    mode: async_graphql::ValidationMode,
+) -> StrideSchema {
     let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
     )
+    .validation_mode(mode)
     .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity);
     if !config.introspection {
