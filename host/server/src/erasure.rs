@@ -214,6 +214,12 @@ impl Erasure {
                 session: None,
             })
             .await;
+        // Every replica drops what it cached of the athlete (home screen, recent activities).
+        self.events
+            .publish(Event::AthleteChanged {
+                athlete: stride_domain::ids::AthleteId(user_id),
+            })
+            .await;
         Ok(ErasureReport {
             audit_entries: seqs.len() as u64,
             rows,

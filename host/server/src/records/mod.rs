@@ -604,11 +604,27 @@ impl Records {
         Ok(())
     }
 
-    /// Everything that follows a write, once per call: stats, home, rules, event.
+    /// Everything that follows a write, once per call: stats, home, rules, event. The caches
+    /// (home screen, recent activities) are dropped even when the follow-up fails: the write
+    /// itself has committed.
     async fn follow(&self, athlete: Uuid, effects: Effects) -> AppResult<()> {
         if !effects.changed && effects.activity_days.is_empty() {
             return Ok(());
         }
+        let changed = effects.changed;
+        let followed = self.follow_in_transaction(athlete, effects).await;
+        if changed {
+            // Drops the home screen and recent activities here and publishes the change to
+            // every replica's listeners (live subscriptions, other replicas' caches).
+            self.home.invalidate(athlete).await;
+            if followed.is_ok() {
+                self.jobs.wake();
+            }
+        }
+        followed
+    }
+
+    async fn follow_in_transaction(&self, athlete: Uuid, effects: Effects) -> AppResult<()> {
         // The stats and the follow-up jobs in one transaction: the jobs exist if and only if
         // the stats they read are stored.
         let mut tx = self.store.begin().await?;
@@ -643,12 +659,6 @@ impl Records {
                 .await?;
         }
         tx.commit().await?;
-        if effects.changed {
-            // Drops the home screen here and publishes the change to every replica's
-            // listeners (live subscriptions, other replicas' caches).
-            self.home.invalidate(athlete).await;
-            self.jobs.wake();
-        }
         Ok(())
     }
 
@@ -923,6 +933,26 @@ impl Records {
     ) -> AppResult<DeliverySummary> {
         let mut summary = DeliverySummary::default();
         let mut effects = Effects::default();
+        let stored = self
+            .store_delivered(athlete, source, records, &mut summary, &mut effects)
+            .await;
+        // What was stored before a failure has committed: what follows it still follows.
+        let followed = self.follow(athlete.id, effects).await;
+        stored?;
+        followed?;
+        Ok(summary)
+    }
+
+    /// Stores what `deliver` got, in order, counting into `summary` and `effects` as each
+    /// write commits.
+    async fn store_delivered(
+        &self,
+        athlete: &User,
+        source: &PluginId,
+        records: Vec<Delivered>,
+        summary: &mut DeliverySummary,
+        effects: &mut Effects,
+    ) -> AppResult<()> {
         let mut points = Vec::new();
         // Consecutive activities are written together; an update, deletion, day or notice first
         // writes the run before it, so those take effect in their order. (Measurements are
@@ -934,7 +964,7 @@ impl Records {
                 Delivered::Activity(_) | Delivered::Measurement { .. }
             ) {
                 let before = std::mem::take(&mut run);
-                self.upsert_activities(athlete, source, before, &mut summary, &mut effects)
+                self.upsert_activities(athlete, source, before, summary, effects)
                     .await?;
             }
             match record {
@@ -982,7 +1012,7 @@ impl Records {
                 }
             }
         }
-        self.upsert_activities(athlete, source, run, &mut summary, &mut effects)
+        self.upsert_activities(athlete, source, run, summary, effects)
             .await?;
         if !points.is_empty() {
             let (days, refused) = self.store_measurements(athlete, source, points).await?;
@@ -992,8 +1022,7 @@ impl Records {
                 effects.metrics();
             }
         }
-        self.follow(athlete.id, effects).await?;
-        Ok(summary)
+        Ok(())
     }
 
     async fn reject(
@@ -1076,23 +1105,27 @@ impl Records {
         }
         if written.len() == ready.len() {
             tx.commit().await?;
-        } else {
-            drop(tx);
-            written.clear();
-            for prepared in ready {
-                match self
-                    .upsert_activity(athlete, &baselines, source, prepared.activity)
-                    .await?
-                {
-                    Some(done) => written.push(done),
-                    None => summary.rejected += 1,
-                }
+            for done in written {
+                summary.activities += 1;
+                summary.duplicates += u32::from(done.copies);
+                effects.activity(done.days);
             }
+            return Ok(());
         }
-        for done in written {
-            summary.activities += 1;
-            summary.duplicates += u32::from(done.copies);
-            effects.activity(done.days);
+        drop(tx);
+        // One at a time, each counted as it commits (a later failure leaves them stored).
+        for prepared in ready {
+            match self
+                .upsert_activity(athlete, &baselines, source, prepared.activity)
+                .await?
+            {
+                Some(done) => {
+                    summary.activities += 1;
+                    summary.duplicates += u32::from(done.copies);
+                    effects.activity(done.days);
+                }
+                None => summary.rejected += 1,
+            }
         }
         Ok(())
     }
