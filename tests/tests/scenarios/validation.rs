@@ -280,3 +280,51 @@ async fn impossible_daily_metrics_profiles_and_baselines_are_rejected() {
         json!({ "restingHeartRate": 45, "maxHeartRate": 188, "hrvMs": 72.0, "hrvKind": "RMSSD" })
     );
 }
+
+/// A request that passed validation is remembered by its text, operation and variables; the
+/// same text with other variables is validated afresh, and refused when they are wrong.
+#[tokio::test]
+async fn a_query_that_passed_validation_is_still_refused_with_wrong_variables() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let list = "query List($n: Int) { activities(first: $n) { nodes { id } } }";
+    for _ in 0..2 {
+        app.gql(Some(&ann.token), list, json!({ "n": 5 }))
+            .await
+            .ok();
+    }
+    let wrong = app
+        .gql(Some(&ann.token), list, json!({ "n": "five" }))
+        .await;
+    assert!(
+        wrong.message().contains("Invalid value for argument"),
+        "validation refuses it as before: {:?}",
+        wrong.body
+    );
+    assert!(
+        wrong.body["data"].is_null(),
+        "nothing ran: {:?}",
+        wrong.body
+    );
+    // An input object that lacks a required field, after the same mutation succeeded.
+    app.gql(Some(&ann.token), LOG, json!({ "i": run(json!({})) }))
+        .await
+        .ok();
+    let mut missing = run(json!({}));
+    missing.as_object_mut().expect("object").remove("sport");
+    let refused = app
+        .gql(Some(&ann.token), LOG, json!({ "i": missing }))
+        .await;
+    assert!(
+        refused.message().contains("Invalid value for argument"),
+        "{:?}",
+        refused.body
+    );
+    // Nothing was stored by the refused one.
+    let stored = app.gql(Some(&ann.token), list, json!({ "n": 5 })).await;
+    assert_eq!(
+        stored.ok()["activities"]["nodes"].as_array().map(Vec::len),
+        Some(1)
+    );
+}

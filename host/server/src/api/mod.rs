@@ -36,7 +36,7 @@ pub struct ApiState {
     /// The same schema, for requests known to pass validation (see
     /// [`graphql::documents::Documents::validation`]).
     pub validated_schema: StrideSchema,
-    /// Parsed queries by their text.
+    /// Parsed queries by their text, and the requests known to pass validation.
     pub documents: graphql::documents::Documents,
 }
 

@@ -75,9 +75,23 @@ const HOME_BATCH: usize = 64;
 /// one more, which says whether there is a next page.
 pub const RECENT_ACTIVITIES: u32 = 51;
 
-/// The recent-activities cache's size, in activities and laps (what an entry's memory grows
-/// with): about 10,000 athletes' first pages.
-const RECENT_CAPACITY: u64 = 600_000;
+/// The recent-activities cache's size, bytes (estimated per activity: see [`activity_bytes`]).
+const RECENT_CAPACITY_BYTES: u64 = 128 * 1024 * 1024;
+
+/// About what a cached activity takes in memory: its fixed fields, its text and its laps.
+fn activity_bytes(activity: &StoredActivity) -> usize {
+    let record = &activity.record;
+    let text = [
+        Some(record.draft.name.as_str()),
+        record.draft.notes.as_deref(),
+        record.load_detail.as_deref(),
+        record.external_id.as_deref(),
+        Some(record.source.as_str()),
+    ];
+    std::mem::size_of::<StoredActivity>()
+        + text.iter().flatten().map(|t| t.len()).sum::<usize>()
+        + record.extras.laps.len() * std::mem::size_of::<stride_domain::activity::Lap>()
+}
 
 impl std::fmt::Debug for HomeCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,7 +102,8 @@ impl std::fmt::Debug for HomeCache {
 }
 
 impl HomeCache {
-    /// A cache of up to 100,000 home screens, each kept at most ten minutes.
+    /// A cache of up to 100,000 home screens and 128 MiB of recent activities, each kept at
+    /// most ten minutes.
     pub fn new(events: Events) -> Self {
         Self {
             cache: Cache::builder()
@@ -97,10 +112,10 @@ impl HomeCache {
                 .build(),
             recent: Cache::builder()
                 .weigher(|_, page: &Arc<Vec<StoredActivity>>| {
-                    let laps: usize = page.iter().map(|a| a.record.extras.laps.len()).sum();
-                    u32::try_from(page.len() + laps).unwrap_or(u32::MAX)
+                    let bytes: usize = page.iter().map(activity_bytes).sum();
+                    u32::try_from(bytes).unwrap_or(u32::MAX)
                 })
-                .max_capacity(RECENT_CAPACITY)
+                .max_capacity(RECENT_CAPACITY_BYTES)
                 .time_to_live(Duration::from_secs(600))
                 .build(),
             events,

@@ -5,10 +5,11 @@
 //!
 //! Requests that passed GraphQL's validation are remembered too, by their whole input: the
 //! query text, the operation name and the variables' values. Validation depends on nothing
-//! else (the schema is fixed for the life of the server), so the same request passes again;
-//! it then runs on a schema that checks only what may differ between two runs: the depth and
-//! complexity limits and fragment cycles. Validation took a fifth of the server's time on a
-//! cached `home` (BENCHMARKS.md).
+//! else (the schema is fixed for the life of the server, with no extensions and no fields
+//! hidden per request), so the same request passes again. It then runs on a schema in
+//! async-graphql's fast validation mode, which still checks the depth and complexity limits
+//! and fragment cycles. Validation took a fifth of the server's time on a cached `home`
+//! (BENCHMARKS.md).
 
 use std::sync::Arc;
 
@@ -31,18 +32,22 @@ pub struct Documents {
 
 impl Default for Documents {
     fn default() -> Self {
-        let weigh = |key: &String, _: &_| u32::try_from(key.len()).unwrap_or(u32::MAX);
         Self {
             cache: moka::sync::Cache::builder()
-                .weigher(weigh)
+                .weigher(|key: &String, _| weigh(key))
                 .max_capacity(CAPACITY_BYTES)
                 .build(),
             validated: moka::sync::Cache::builder()
-                .weigher(|key: &String, _: &()| u32::try_from(key.len()).unwrap_or(u32::MAX))
+                .weigher(|key: &String, _| weigh(key))
                 .max_capacity(VALIDATED_BYTES)
                 .build(),
         }
     }
+}
+
+/// An entry's weight: its key's bytes, and about what the cache keeps beside each entry.
+fn weigh(key: &str) -> u32 {
+    u32::try_from(key.len() + 64).unwrap_or(u32::MAX)
 }
 
 /// What validating a request depends on, and whether it is known to pass.
@@ -76,7 +81,11 @@ impl Documents {
             .then(|| serde_json::to_string(&request.variables).ok())
             .flatten()
             .map(|variables| {
-                let operation = request.operation_name.as_deref().unwrap_or_default();
+                // `None` and `Some("")` are different requests to the executor.
+                let operation = match request.operation_name.as_deref() {
+                    None => "-".to_owned(),
+                    Some(name) => format!("+{name}"),
+                };
                 format!("{operation}\0{variables}\0{}", request.query)
             });
         let passed_before = key
