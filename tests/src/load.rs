@@ -206,7 +206,6 @@ async fn graphql(
 #[derive(serde::Deserialize)]
 struct Checked {
     data: Option<serde::de::IgnoredAny>,
-    #[serde(default)]
     errors: Option<Value>,
 }
 

@@ -27,7 +27,7 @@ struct Cli {
     /// with the server it measures: with 100 users one thread sends as fast and leaves the
     /// server more CPU; with 1,000 it falls behind (BENCHMARKS.md).
     #[arg(long, global = true)]
-    threads: Option<usize>,
+    threads: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -81,12 +81,12 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let runtime = match cli.threads {
+    let runtime = match cli.threads.map(std::num::NonZeroUsize::get) {
         Some(1) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?,
         Some(n) => tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(n.max(1))
+            .worker_threads(n)
             .enable_all()
             .build()?,
         None => tokio::runtime::Builder::new_multi_thread()
