@@ -129,7 +129,8 @@ impl HomeCache {
         self.misses.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Drops an athlete's cached home screen here at once, and tells the other replicas.
+    /// Drops an athlete's cached home screen and recent activities here at once, and tells the
+    /// other replicas.
     pub async fn invalidate(&self, athlete_id: Uuid) {
         self.changes.changed(athlete_id);
         self.cache.invalidate(&athlete_id).await;
