@@ -175,6 +175,23 @@ pub fn client(users: usize) -> reqwest::Client {
         .expect("an HTTP client")
 }
 
+/// Sends one GraphQL request, with the token when there is one.
+async fn post_graphql(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> reqwest::Result<reqwest::Response> {
+    let mut request = client
+        .post(format!("{url}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await
+}
+
 async fn graphql(
     client: &reqwest::Client,
     url: &str,
@@ -182,13 +199,7 @@ async fn graphql(
     query: &str,
     variables: Value,
 ) -> anyhow::Result<Value> {
-    let mut request = client
-        .post(format!("{url}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await?;
+    let response = post_graphql(client, url, token, query, variables).await?;
     let status = response.status();
     let body: Value = response
         .json()
@@ -217,13 +228,7 @@ async fn graphql_check(
     query: &str,
     variables: Value,
 ) -> anyhow::Result<()> {
-    let mut request = client
-        .post(format!("{url}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await?;
+    let response = post_graphql(client, url, token, query, variables).await?;
     let status = response.status();
     let body = response.bytes().await?;
     let checked: Checked = serde_json::from_slice(&body)

@@ -207,6 +207,15 @@ struct Written {
     days: Vec<NaiveDate>,
 }
 
+impl Written {
+    /// Counts a committed write into a delivery's summary and what has to follow it.
+    fn count(self, summary: &mut DeliverySummary, effects: &mut Effects) {
+        summary.activities += 1;
+        summary.duplicates += u32::from(self.copies);
+        effects.activity(self.days);
+    }
+}
+
 /// What the duplicate matcher needs of a stored activity.
 fn candidate(activity: &StoredActivity) -> Candidate {
     Candidate {
@@ -1070,11 +1079,7 @@ impl Records {
                     .upsert_activity(athlete, &baselines, source, activity)
                     .await?
                 {
-                    Some(done) => {
-                        summary.activities += 1;
-                        summary.duplicates += u32::from(done.copies);
-                        effects.activity(done.days);
-                    }
+                    Some(done) => done.count(summary, effects),
                     None => summary.rejected += 1,
                 }
             }
@@ -1106,9 +1111,7 @@ impl Records {
         if written.len() == ready.len() {
             tx.commit().await?;
             for done in written {
-                summary.activities += 1;
-                summary.duplicates += u32::from(done.copies);
-                effects.activity(done.days);
+                done.count(summary, effects);
             }
             return Ok(());
         }
@@ -1119,11 +1122,7 @@ impl Records {
                 .upsert_activity(athlete, &baselines, source, prepared.activity)
                 .await?
             {
-                Some(done) => {
-                    summary.activities += 1;
-                    summary.duplicates += u32::from(done.copies);
-                    effects.activity(done.days);
-                }
+                Some(done) => done.count(summary, effects),
                 None => summary.rejected += 1,
             }
         }
