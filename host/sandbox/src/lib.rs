@@ -12,6 +12,7 @@
 mod bindings;
 pub mod config;
 pub mod contract;
+mod handler;
 pub mod harness;
 pub mod health;
 pub mod imports;
@@ -48,7 +49,7 @@ use self::version::ApiVersion;
 /// A plugin pre-instantiated against the bindings of the API version it was built for.
 enum Pre {
     V1_0(since_v1_0_0::PluginPre<CallState>),
-    V1_1(since_v1_1_0::PluginPre<CallState>),
+    V1_1(handler::Handler),
 }
 
 /// A plugin ready to be called.
@@ -298,14 +299,6 @@ impl PluginHost {
         let bytes = wasm.clone();
         let component = tokio::task::spawn_blocking(move || compiler.compile(&bytes)).await??;
         let instance_pre = self.runtime.prepare(&component)?;
-        let pre = match api_version.minor {
-            0 => Pre::V1_0(since_v1_0_0::PluginPre::new(instance_pre).map_err(|e| {
-                anyhow::anyhow!("the plugin does not export the Stride 1.0 handler: {e}")
-            })?),
-            _ => Pre::V1_1(since_v1_1_0::PluginPre::new(instance_pre).map_err(|e| {
-                anyhow::anyhow!("the plugin does not export the Stride 1.1 handler: {e}")
-            })?),
-        };
         let probe = PluginIdentity {
             id: format!("(loading {})", path.display()),
             version: String::new(),
@@ -320,30 +313,35 @@ impl PluginHost {
             self.quotas(),
         );
         let mut store = self.runtime.store(state, self.webhook_limits());
-        let manifest: Manifest = match &pre {
-            Pre::V1_0(pre) => {
+        let (pre, manifest): (Pre, Manifest) = match api_version.minor {
+            0 => {
+                let pre = since_v1_0_0::PluginPre::new(instance_pre).map_err(|e| {
+                    anyhow::anyhow!("the plugin does not export the Stride 1.0 handler: {e}")
+                })?;
                 let instance = pre
                     .instantiate_async(&mut store)
                     .await
                     .map_err(|e| anyhow::anyhow!("instantiating: {}", classify(&e).message))?;
-                instance
+                let manifest = instance
                     .stride_plugin_handler()
                     .call_describe(&mut store)
                     .await
                     .map_err(|e| anyhow::anyhow!("reading its manifest: {}", classify(&e).message))?
-                    .into()
+                    .into();
+                (Pre::V1_0(pre), manifest)
             }
-            Pre::V1_1(pre) => {
-                let instance = pre
-                    .instantiate_async(&mut store)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("instantiating: {}", classify(&e).message))?;
-                instance
-                    .stride_plugin_handler()
-                    .call_describe(&mut store)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("reading its manifest: {}", classify(&e).message))?
-                    .into()
+            _ => {
+                let pre = since_v1_1_0::PluginPre::new(instance_pre).map_err(|e| {
+                    anyhow::anyhow!("the plugin does not export the Stride 1.1 handler: {e}")
+                })?;
+                let (handler, manifest) =
+                    handler::Handler::load(pre, &mut store).await.map_err(|e| {
+                        anyhow::anyhow!(
+                            "instantiating and reading its manifest: {}",
+                            classify(&e).message
+                        )
+                    })?;
+                (Pre::V1_1(handler), manifest.into())
             }
         };
         if !valid_plugin_id(&manifest.id) {
@@ -554,11 +552,15 @@ impl PluginHost {
         if !self.is_enabled(id) {
             return report(Err(CallError::Disabled(id.to_owned())), 0, 0);
         }
-        if let Err(until) = lock(&self.health)
-            .entry(id.to_owned())
-            .or_default()
-            .admit(self.clock.now())
-        {
+        let admitted = {
+            let now = self.clock.now();
+            let mut health = lock(&self.health);
+            match health.get_mut(id) {
+                Some(entry) => entry.admit(now),
+                None => health.entry(id.to_owned()).or_default().admit(now),
+            }
+        };
+        if let Err(until) = admitted {
             return report(
                 Err(CallError::BreakerOpen {
                     id: id.to_owned(),
@@ -611,7 +613,13 @@ impl PluginHost {
 
     fn record<T>(&self, plugin: &LoadedPlugin, call: &str, result: &Result<T, CallError>) {
         let mut health = lock(&self.health);
-        let entry = health.entry(plugin.manifest.id.clone()).or_default();
+        let id = &plugin.manifest.id;
+        if !health.contains_key(id) {
+            health.insert(id.clone(), Health::default());
+        }
+        let Some(entry) = health.get_mut(id) else {
+            return;
+        };
         let failure = match result {
             // Bad input and an athlete's refused credentials say nothing about the plugin's
             // health: one athlete who withdrew access at the provider must not open the
@@ -681,11 +689,8 @@ impl PluginHost {
                             .await?
                             .map(Into::into)
                             .map_err(Into::into),
-                        Pre::V1_1(pre) => pre
-                            .instantiate_async(&mut *store)
-                            .await?
-                            .stride_plugin_handler()
-                            .call_handle_webhook(&mut *store, &request.into())
+                        Pre::V1_1(handler) => handler
+                            .handle_webhook(store, &request.into())
                             .await?
                             .map(Into::into)
                             .map_err(Into::into),
@@ -721,11 +726,8 @@ impl PluginHost {
                             .await?
                             .map(Into::into)
                             .map_err(Into::into),
-                        Pre::V1_1(pre) => pre
-                            .instantiate_async(&mut *store)
-                            .await?
-                            .stride_plugin_handler()
-                            .call_run_job(&mut *store, &job.into())
+                        Pre::V1_1(handler) => handler
+                            .run_job(store, &job.into())
                             .await?
                             .map(Into::into)
                             .map_err(Into::into),
@@ -761,11 +763,8 @@ impl PluginHost {
                             .await?
                             .map(bindings::v1_0_history_outcome)
                             .map_err(Into::into),
-                        Pre::V1_1(pre) => pre
-                            .instantiate_async(&mut *store)
-                            .await?
-                            .stride_plugin_handler()
-                            .call_import_history(&mut *store, &request.into())
+                        Pre::V1_1(handler) => handler
+                            .import_history(store, &request.into())
                             .await?
                             .map(Into::into)
                             .map_err(Into::into),
@@ -798,7 +797,8 @@ impl PluginHost {
                             "this plugin was built for plugin API 1.0, which has no uploads"
                                 .to_owned(),
                         )),
-                        Pre::V1_1(pre) => pre
+                        Pre::V1_1(handler) => handler
+                            .bindings()
                             .instantiate_async(&mut *store)
                             .await?
                             .stride_plugin_handler()
