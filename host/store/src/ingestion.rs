@@ -393,10 +393,24 @@ impl Store {
         slots: &[RateSlot],
         now: DateTime<Utc>,
     ) -> StoreResult<Result<Vec<(i32, i32)>, usize>> {
-        const RESERVE: &str = "UPDATE rate_windows SET usage = usage + 1, updated_at = $6 \
+        self.reserve_rate_block(provider, slots, 1, now).await
+    }
+
+    /// Reserves `requests` requests (at least one) in every slot at once, as
+    /// [`Store::reserve_rate`] does one: all or none, and a slot that has room for fewer is
+    /// full for this reservation.
+    pub async fn reserve_rate_block(
+        &self,
+        provider: &str,
+        slots: &[RateSlot],
+        requests: i32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Vec<(i32, i32)>, usize>> {
+        const RESERVE: &str = "UPDATE rate_windows SET usage = usage + $7, updated_at = $6 \
              WHERE provider = $1 AND budget = $2 AND window_kind = $3 AND window_start = $4 \
-             AND usage < CASE WHEN usage_limit < $5 THEN usage_limit ELSE $5 END \
+             AND usage <= (CASE WHEN usage_limit < $5 THEN usage_limit ELSE $5 END) - $7 \
              RETURNING usage, usage_limit";
+        let requests = requests.max(1);
         let mut tx = self.begin().await?;
         let mut counts = Vec::with_capacity(slots.len());
         for (i, slot) in slots.iter().enumerate() {
@@ -409,6 +423,7 @@ impl Store {
                     .bind(slot.window_start)
                     .bind(slot.limit)
                     .bind(now)
+                    .bind(requests)
                     .fetch_optional(conn)
                     .await?);
                 if reserved.is_some() || attempt == 1 {

@@ -930,6 +930,46 @@ async fn a_forged_deauthorization_changes_nothing() {
     assert!(revoked.access_token_enc.is_none() && revoked.refresh_token_enc.is_none());
 }
 
+/// A block of requests reserved at once counts in every window or in none, and only where
+/// the whole block fits; a single request may still fit where the block did not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_block_of_rate_reservations_fits_whole_or_not_at_all() {
+    let app = stride_e2e::TestApp::spawn().await;
+    let store = &app.state.store;
+    let now = app.clock_now();
+    let start = now - TimeDelta::minutes(3);
+    let slot = |kind: &str, limit: i32| stride_store::RateSlot {
+        budget: "read".to_owned(),
+        window_kind: kind.to_owned(),
+        window_start: start,
+        limit,
+    };
+    let both = [slot("m15", 70), slot("day", 1_000)];
+    for n in 1..=2 {
+        let reserved = store.reserve_rate_block("strava", &both, 32, now).await;
+        assert_eq!(
+            reserved.expect("reserve"),
+            Ok(vec![(32 * n, 70), (32 * n, 1_000)])
+        );
+    }
+    // 64 of 70 used: a third block does not fit, and counts nowhere.
+    let refused = store.reserve_rate_block("strava", &both, 32, now).await;
+    assert_eq!(refused.expect("reserve"), Err(0));
+    let one = store.reserve_rate("strava", &both, now).await;
+    assert_eq!(one.expect("reserve"), Ok(vec![(65, 70), (65, 1_000)]));
+    let rows = store
+        .rate_windows("strava", now - TimeDelta::hours(1))
+        .await
+        .expect("windows");
+    assert_eq!(
+        labelled(rows),
+        vec![
+            ("read day".to_owned(), 65, 1_000),
+            ("read m15".to_owned(), 65, 70)
+        ]
+    );
+}
+
 /// The shared budget's two writes: a reservation counts in every window or in none, and the
 /// provider's usage headers only ever raise a window's count (and lower its limit).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

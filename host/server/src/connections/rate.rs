@@ -26,6 +26,104 @@ pub struct SharedRateBudget {
     /// (only the current window of each). Stored counts only rise within a window, so a
     /// provider's report at or below what was seen changes nothing and is not written.
     seen: SeenWindows,
+    /// Requests reserved ahead and not sent yet.
+    leases: Leases,
+}
+
+/// The most requests a replica reserves ahead in one window.
+const MOST_AHEAD: i32 = 32;
+
+/// Requests this replica reserved ahead in the shared budget and has not sent yet.
+///
+/// Reserving one request at a time costs a write transaction per request (on SQLite, on the
+/// one writer that every webhook and stored activity shares). Where the limits are large, a
+/// replica reserves a block instead and sends the rest of it without asking again (see
+/// [`Leases::block`] for its size; at most [`MOST_AHEAD`]). One block at a time: concurrent
+/// requests that find none wait for the one being reserved. What a replica reserved and had
+/// not sent when its shortest window ends still counts as used in every window, which the
+/// block's size bounds to 1% of each limit per replica. Where a limit is under 200
+/// (Strava's default read budget is 100 per 15 minutes and 1,000 a day), requests are counted
+/// one at a time, as before.
+#[derive(Debug, Default)]
+struct Leases {
+    held: Mutex<HashMap<LeaseKey, Lease>>,
+    /// Taken while a block is reserved, so concurrent requests do not each reserve one.
+    refill: tokio::sync::Mutex<()>,
+}
+
+/// A provider and the windows a request counts in (budget, window kind, window start).
+type LeaseKey = (String, Vec<(String, String, DateTime<Utc>)>);
+
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    /// Requests reserved and not sent.
+    left: i32,
+    /// When the first of its windows ends (the lease is worthless after).
+    ends: DateTime<Utc>,
+}
+
+impl Leases {
+    fn key(provider: &str, slots: &[RateSlot]) -> LeaseKey {
+        (
+            provider.to_owned(),
+            slots
+                .iter()
+                .map(|s| (s.budget.clone(), s.window_kind.clone(), s.window_start))
+                .collect(),
+        )
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<LeaseKey, Lease>> {
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How many requests to reserve at once in these windows, each given as its limit and
+    /// length. A block left over when the shortest window ends stays counted in the longer
+    /// ones, once for each of the shortest windows they span; so each window's limit is
+    /// shared among those: the block is 1% of `limit × shortest ÷ length` for the tightest
+    /// window, at least 1 and at most [`MOST_AHEAD`]. Strava's defaults (100 per 15 minutes,
+    /// 1,000 a day) give 1.
+    fn block(windows: &[(i32, i64)]) -> i32 {
+        let Some(shortest) = windows.iter().map(|(_, len)| (*len).max(1)).min() else {
+            return 1;
+        };
+        let tightest = windows
+            .iter()
+            .map(|(limit, len)| i64::from(*limit) * shortest / (*len).max(1) / 100)
+            .min()
+            .unwrap_or(1);
+        i32::try_from(tightest.clamp(1, i64::from(MOST_AHEAD))).unwrap_or(1)
+    }
+
+    /// Takes one request reserved ahead, if there is one.
+    fn take(&self, key: &LeaseKey, now: DateTime<Utc>) -> bool {
+        let mut leases = self.lock();
+        match leases.get_mut(key) {
+            Some(lease) if lease.left > 0 && now < lease.ends => {
+                lease.left -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Keeps `left` requests reserved ahead (and forgets leases whose windows have ended).
+    fn add(&self, key: LeaseKey, left: i32, ends: DateTime<Utc>, now: DateTime<Utc>) {
+        let mut leases = self.lock();
+        leases.retain(|_, lease| now < lease.ends);
+        if left > 0 {
+            let lease = leases.entry(key).or_insert(Lease { left: 0, ends });
+            lease.left += left;
+        }
+    }
+
+    /// Gives up a provider's requests reserved ahead: the provider reported more use than
+    /// this replica knew of, so what is left is asked for again.
+    fn forget(&self, provider: &str) {
+        self.lock().retain(|(p, _), _| p != provider);
+    }
 }
 
 /// The stored count and limit of each provider's budget windows, as last seen by this replica.
@@ -62,6 +160,17 @@ impl SeenWindows {
                 limit,
             };
         }
+    }
+
+    /// The limit last seen stored for a window, if it is the window seen.
+    fn limit(&self, provider: &str, slot: &RateSlot) -> Option<i32> {
+        let seen = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.get(&Self::seen_key(provider, slot))
+            .filter(|s| s.start == slot.window_start)
+            .map(|s| s.limit)
     }
 
     /// Whether a provider's report would change nothing stored, as far as this replica saw.
@@ -136,6 +245,7 @@ impl SharedRateBudget {
             plugins,
             settings: Arc::new(settings),
             seen: SeenWindows::default(),
+            leases: Leases::default(),
         }
     }
 
@@ -204,11 +314,50 @@ impl RateGovernor for SharedRateBudget {
             if slots.is_empty() {
                 return Ok(());
             }
-            match self.store.reserve_rate(provider, &slots, now).await {
+            let key = Leases::key(provider, &slots);
+            if self.leases.take(&key, now) {
+                return Ok(());
+            }
+            // Each window's limit as stored (a provider may have reported a lower one) and its
+            // length.
+            let windows: Vec<(i32, i64)> = slots
+                .iter()
+                .zip(&ends)
+                .map(|(slot, end)| {
+                    let limit = self
+                        .seen
+                        .limit(provider, slot)
+                        .map_or(slot.limit, |seen| seen.min(slot.limit));
+                    (limit, (*end - slot.window_start).num_seconds())
+                })
+                .collect();
+            let mut block = Leases::block(&windows);
+            // One block at a time; whoever waited may find the one just reserved.
+            let _refill = if block > 1 {
+                let guard = self.leases.refill.lock().await;
+                if self.leases.take(&key, now) {
+                    return Ok(());
+                }
+                Some(guard)
+            } else {
+                None
+            };
+            let mut reserved = self
+                .store
+                .reserve_rate_block(provider, &slots, block, now)
+                .await;
+            if block > 1 && matches!(reserved, Ok(Err(_))) {
+                // Less room than a block: one request may still fit.
+                block = 1;
+                reserved = self.store.reserve_rate(provider, &slots, now).await;
+            }
+            match reserved {
                 Ok(Ok(counts)) => {
                     for (slot, (usage, limit)) in slots.iter().zip(counts) {
                         self.seen.saw(provider, slot, usage, limit);
                     }
+                    let ends = ends.iter().copied().min().unwrap_or(now);
+                    self.leases.add(key, block - 1, ends, now);
                     Ok(())
                 }
                 Ok(Err(full)) => {
@@ -270,7 +419,13 @@ impl RateGovernor for SharedRateBudget {
             if observed.is_empty() {
                 return;
             }
-            match self.store.observe_rate(provider, &observed, now).await {
+            // The provider counted more than this replica knew of: what it reserved ahead is
+            // given up, before the write and again after it (a block reserved meanwhile was
+            // counted on top of a count the write replaces).
+            self.leases.forget(provider);
+            let written = self.store.observe_rate(provider, &observed, now).await;
+            self.leases.forget(provider);
+            match written {
                 Ok(stored) => {
                     for row in stored {
                         let slot = RateSlot {
@@ -339,6 +494,62 @@ mod tests {
             !seen.already_seen("strava", &slot(start), 7, 100),
             "the old window is gone"
         );
+    }
+
+    #[test]
+    fn requests_reserved_ahead_are_handed_out_once_within_their_windows() {
+        let start = Utc
+            .with_ymd_and_hms(2026, 3, 2, 10, 15, 0)
+            .single()
+            .expect("instant");
+        let slot = |limit, start| RateSlot {
+            budget: "read".to_owned(),
+            window_kind: "m15".to_owned(),
+            window_start: start,
+            limit,
+        };
+        // 1% of each limit shared among the shortest windows it spans; at least one and at
+        // most MOST_AHEAD.
+        let quarter = 900;
+        let day = 86_400;
+        assert_eq!(
+            Leases::block(&[(100, quarter), (1_000, day)]),
+            1,
+            "Strava's default"
+        );
+        assert_eq!(Leases::block(&[(199, quarter)]), 1);
+        assert_eq!(Leases::block(&[(600, quarter)]), 6);
+        // 96 quarter hours a day: 1% of 96,000 a day is 10 per quarter hour.
+        assert_eq!(Leases::block(&[(5_000, quarter), (96_000, day)]), 10);
+        assert_eq!(
+            Leases::block(&[(100_000, quarter), (1_000_000, day)]),
+            MOST_AHEAD
+        );
+        assert_eq!(Leases::block(&[]), 1);
+
+        let leases = Leases::default();
+        let ends = start + TimeDelta::minutes(15);
+        let now = start + TimeDelta::minutes(1);
+        let key = Leases::key("strava", &[slot(600, start)]);
+        assert!(!leases.take(&key, now), "nothing reserved yet");
+        leases.add(key.clone(), 2, ends, now);
+        assert!(leases.take(&key, now));
+        assert!(leases.take(&key, now));
+        assert!(
+            !leases.take(&key, now),
+            "each reserved request is sent once"
+        );
+        // Another window (the next quarter hour) or provider has its own.
+        leases.add(key.clone(), 1, ends, now);
+        let next = Leases::key("strava", &[slot(600, ends)]);
+        assert!(!leases.take(&next, now));
+        assert!(!leases.take(&Leases::key("garmin", &[slot(600, start)]), now));
+        // Nothing is handed out once its window has ended.
+        assert!(!leases.take(&key, ends));
+        // A provider's report of more use gives up what was reserved ahead.
+        leases.add(key.clone(), 3, ends, now);
+        leases.forget("strava");
+        assert!(!leases.take(&key, now));
     }
 
     #[test]
