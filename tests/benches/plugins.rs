@@ -16,6 +16,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use stride_e2e::TestApp;
 use stride_sandbox::contract::{JobOutcome, JobRequest, PluginError};
 
+/// The `stride` binary's allocator: the server runs in this process, and is measured as it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn ping_request() -> JobRequest {
     JobRequest {
         kind: "ping".to_owned(),
