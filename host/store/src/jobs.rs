@@ -138,6 +138,83 @@ impl Store {
         Ok(inserted)
     }
 
+    /// Records a webhook event (when it has a key) and enqueues its one job, the job only if
+    /// the event is new: a redelivered event's job was enqueued the first time. `Some` is the
+    /// job's id; `None` means a redelivery, or an identical job already queued.
+    ///
+    /// With `brake`, the job is held while the setting of that key is present and does not
+    /// hold `"paused":false` (as serialized; anything unreadable holds).
+    ///
+    /// On PostgreSQL this is one statement, its own transaction: the acknowledgement of a
+    /// webhook costs one round trip. On SQLite it is a transaction of three.
+    pub async fn record_webhook_job(
+        &self,
+        plugin: &str,
+        event_key: Option<&str>,
+        job: &NewJob,
+        brake: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Uuid>> {
+        if self.backend() == Backend::Sqlite {
+            let mut tx = self.begin().await?;
+            if let Some(key) = event_key
+                && !self.record_webhook_event(&mut tx, plugin, key, now).await?
+            {
+                return Ok(None);
+            }
+            let held = job.held
+                || match brake {
+                    Some(brake) => self
+                        .setting(Some(&mut tx), brake)
+                        .await?
+                        .is_some_and(|value| !value.contains(r#""paused":false"#)),
+                    None => false,
+                };
+            let id = self
+                .enqueue_job(
+                    &mut tx,
+                    &NewJob {
+                        held,
+                        ..job.clone()
+                    },
+                    now,
+                )
+                .await?;
+            tx.commit().await?;
+            return Ok(id);
+        }
+        let id = Uuid::now_v7();
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "WITH event AS ( \
+                 INSERT INTO webhook_events (plugin_id, event_key, received_at) \
+                 SELECT $1, $2, $3 WHERE $2::text IS NOT NULL \
+                 ON CONFLICT DO NOTHING RETURNING 1) \
+             INSERT INTO jobs (id, kind, plugin_id, user_id, payload, state, priority, attempts, max_attempts, run_at, \
+             dedupe_key, held, created_at, updated_at) \
+             SELECT $4, $5, $6, $7, $8, 'queued', $9, 0, $10, $11, $12, \
+                 $13 OR COALESCE((SELECT strpos(value, '\"paused\":false') = 0 FROM system_settings WHERE key = $14::text), FALSE), \
+                 $3, $3 \
+             WHERE $2::text IS NULL OR EXISTS (SELECT 1 FROM event) \
+             ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state = 'queued' DO NOTHING RETURNING id",
+        )
+        .bind(plugin)
+        .bind(event_key)
+        .bind(now)
+        .bind(id)
+        .bind(&job.kind)
+        .bind(&job.plugin_id)
+        .bind(job.user_id)
+        .bind(&job.payload)
+        .bind(job.priority)
+        .bind(job.max_attempts)
+        .bind(job.run_at)
+        .bind(&job.dedupe_key)
+        .bind(job.held)
+        .bind(brake)
+        .fetch_optional(pool)
+        .await?))
+    }
+
     /// Claims the next runnable job for `worker` until `lease_until`: a queued job whose time
     /// has come, or a running one whose worker's lease ran out. With `skip_plugin_jobs` (the
     /// brake), only the host's own jobs are claimed.

@@ -185,3 +185,80 @@ async fn a_batch_runs_in_one_call_and_each_job_keeps_its_own_verdict() {
         vec![vec![0], vec![1], vec![2]]
     );
 }
+
+/// A webhook event and its job are recorded together: a redelivered event enqueues nothing,
+/// an event without a key always enqueues, and the brake's setting holds the job unless it
+/// reads `paused: false` (anything unreadable holds).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_event_and_its_job_are_recorded_once_and_held_by_the_brake() {
+    let app = TestApp::spawn_with(|config| config.jobs.workers = 0).await;
+    let store = &app.state.store;
+    let now = app.clock_now();
+    let job = |n: u32| NewJob {
+        kind: "test.echo".to_owned(),
+        plugin_id: Some("echo".to_owned()),
+        user_id: None,
+        payload: format!("{{\"n\": {n}, \"verdict\": \"done\"}}"),
+        priority: 10,
+        run_at: now,
+        dedupe_key: None,
+        max_attempts: 3,
+        held: false,
+    };
+    let brake = "test.brake";
+    let record = |key: Option<&'static str>, n: u32| {
+        let row = job(n);
+        async move {
+            store
+                .record_webhook_job("echo", key, &row, Some(brake), now)
+                .await
+                .expect("recorded")
+        }
+    };
+    let set_brake = |value: &'static str| async move {
+        let mut tx = store.begin().await.expect("transaction");
+        store
+            .set_setting(&mut tx, brake, value, now)
+            .await
+            .expect("setting");
+        tx.commit().await.expect("committed");
+    };
+
+    // No setting: not held. The same event again enqueues nothing.
+    let first = record(Some("event-1"), 1).await.expect("a new job");
+    assert!(!store.job(first).await.expect("job").held);
+    assert_eq!(record(Some("event-1"), 2).await, None);
+    // Without a key nothing marks a redelivery: each enqueues.
+    assert!(record(None, 3).await.is_some());
+    assert!(record(None, 4).await.is_some());
+
+    set_brake(r#"{"paused":true,"reason":"incident","since":"2026-12-05T00:00:00Z"}"#).await;
+    let held = record(Some("event-2"), 5).await.expect("a new job");
+    assert!(store.job(held).await.expect("job").held);
+    set_brake(r#"{"paused":false,"reason":"","since":"2026-12-05T00:00:00Z"}"#).await;
+    let released = record(Some("event-3"), 6).await.expect("a new job");
+    assert!(!store.job(released).await.expect("job").held);
+    set_brake("not json").await;
+    let unreadable = record(Some("event-4"), 7).await.expect("a new job");
+    assert!(store.job(unreadable).await.expect("job").held);
+
+    // A job that asks to be held is held whatever the brake says; a job of no brake is not.
+    set_brake(r#"{"paused":false,"reason":"","since":"2026-12-05T00:00:00Z"}"#).await;
+    let asked = NewJob {
+        held: true,
+        ..job(8)
+    };
+    let id = store
+        .record_webhook_job("echo", Some("event-5"), &asked, Some(brake), now)
+        .await
+        .expect("recorded")
+        .expect("a new job");
+    assert!(store.job(id).await.expect("job").held);
+    set_brake("not json").await;
+    let id = store
+        .record_webhook_job("echo", Some("event-6"), &job(9), None, now)
+        .await
+        .expect("recorded")
+        .expect("a new job");
+    assert!(!store.job(id).await.expect("job").held);
+}

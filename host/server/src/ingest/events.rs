@@ -3,9 +3,9 @@
 //! On SQLite, which has one writer, the events that arrive while one transaction commits
 //! share the next one: under load the database takes one transaction for many webhooks, not
 //! one each, and the storing of activities, which needs the same writer, waits less. On
-//! PostgreSQL each event has its own transaction, and they run side by side on the pool's
-//! connections (one shared transaction at a time measured slower there: its statements are
-//! round trips made one after another).
+//! PostgreSQL each event is recorded on its own, side by side on the pool's connections (one
+//! shared transaction at a time measured slower there: its statements are round trips made
+//! one after another); an event with one job, the usual case, is one statement.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -77,7 +77,27 @@ impl EventLog {
             jobs,
         };
         if self.writer.store.backend() == Backend::Postgres {
-            return self.writer.write(&[&event]).await;
+            return match event.jobs.as_slice() {
+                // The common case, one statement: no transaction to open and close.
+                [(athlete, job)] => {
+                    let enqueued = self
+                        .writer
+                        .jobs
+                        .enqueue_for_event(
+                            &event.plugin,
+                            event.key.as_deref(),
+                            Some(AthleteId(*athlete)),
+                            job,
+                            self.writer.clock.now(),
+                        )
+                        .await?;
+                    if enqueued.is_some() {
+                        self.writer.jobs.wake();
+                    }
+                    Ok(())
+                }
+                _ => self.writer.write(&[&event]).await,
+            };
         }
         let (recorded, done) = oneshot::channel();
         let pending = Pending { event, recorded };

@@ -411,7 +411,37 @@ impl Jobs {
     ) -> AppResult<Option<Uuid>> {
         // Read inside the transaction: it must not wait for a second connection.
         let held = K::INGESTION && self.brake_in(Some(&mut *tx)).await?.paused;
-        let row = NewJob {
+        let row = self.row(athlete, job, now, held)?;
+        Ok(self.store.enqueue_job(tx, &row, now).await?)
+    }
+
+    /// Records a webhook event (by the provider's `event_key`, when it has one) and enqueues
+    /// its one job, unless the event was recorded before. On PostgreSQL one statement.
+    pub(crate) async fn enqueue_for_event<K: JobKind>(
+        &self,
+        plugin: &str,
+        event_key: Option<&str>,
+        athlete: Option<AthleteId>,
+        job: &K,
+        now: DateTime<Utc>,
+    ) -> AppResult<Option<Uuid>> {
+        let row = self.row(athlete, job, now, false)?;
+        let brake = K::INGESTION.then_some(BRAKE_KEY);
+        Ok(self
+            .store
+            .record_webhook_job(plugin, event_key, &row, brake, now)
+            .await?)
+    }
+
+    /// The row that enqueues `job`.
+    fn row<K: JobKind>(
+        &self,
+        athlete: Option<AthleteId>,
+        job: &K,
+        now: DateTime<Utc>,
+        held: bool,
+    ) -> AppResult<NewJob> {
+        Ok(NewJob {
             kind: K::NAME.to_owned(),
             plugin_id: job.plugin().map(str::to_owned),
             user_id: athlete.map(AthleteId::uuid),
@@ -421,8 +451,7 @@ impl Jobs {
             dedupe_key: job.dedupe_key(athlete),
             max_attempts: self.attempts_of(K::NAME),
             held,
-        };
-        Ok(self.store.enqueue_job(tx, &row, now).await?)
+        })
     }
 
     /// Attempts a job of `kind` gets before it fails for good.
