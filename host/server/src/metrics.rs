@@ -205,6 +205,31 @@ impl Metrics {
         response
     }
 
+    /// The HTTP response for a GraphQL answer already serialized (an answer without errors,
+    /// headers or cache hints of its own), marked for the metrics layer.
+    pub fn graphql_bytes(operation: Operation, answer: axum::body::Bytes) -> Response {
+        let mut response = Response::new(axum::body::Body::from(answer));
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/graphql-response+json"),
+        );
+        response.extensions_mut().insert(GraphqlOutcome {
+            operation,
+            errors: false,
+        });
+        response
+    }
+
+    /// How an anonymous operation is counted (`Unknown` when metrics are off, as
+    /// [`Self::operation`] does).
+    pub fn anonymous(&self) -> Operation {
+        if self.enabled {
+            Operation::Anonymous
+        } else {
+            Operation::Unknown
+        }
+    }
+
     /// Counts one evaluation of an athlete's rules: how many ran and how many failed.
     pub fn rules_evaluated(&self, trigger: &str, rules: usize, failures: usize) {
         let mut all = self.rules.lock().unwrap_or_else(PoisonError::into_inner);

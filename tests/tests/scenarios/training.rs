@@ -563,3 +563,98 @@ async fn an_activitys_samples_come_back_thinned_for_charts_with_its_efficiency()
         .await
         .expect_code("NOT_FOUND");
 }
+
+/// A query of the viewer's own home screen alone is answered from memory, yet each athlete
+/// gets their own, every change is in the next answer (on another replica soon after), and a
+/// new day builds a new screen.
+#[tokio::test]
+async fn a_home_answer_kept_in_memory_follows_every_change_and_the_day() {
+    let clock = stride_domain::clock::ManualClock::new(stride_e2e::test_epoch());
+    let app = TestApp::spawn_full(clock.clone(), |_| {}).await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let bob = app.invite_user(&owner, "ATHLETE", "bob@example.test").await;
+    let home = "{ home { date load { load acute } } }";
+    // The same screen, answered by running it: a second top-level field is never kept.
+    let run = "{ home { date load { load acute } } me { id } }";
+    let log = |who: &Session, minutes: i64, rpe: i64| {
+        let start = app.clock_now() - Duration::minutes(minutes);
+        let token = who.token.clone();
+        let app = &app;
+        async move {
+            app.gql(
+                Some(&token),
+                "mutation($i: ActivityInput!) { logActivity(input: $i) { id } }",
+                json!({ "i": { "sport": "RUN", "name": "run", "startTime": start.to_rfc3339(), "durationSeconds": 1800, "rpe": rpe } }),
+            )
+            .await
+            .ok();
+        }
+    };
+
+    log(&ann, 120, 5).await;
+    let first = settled(&app, &ann, home).await;
+    assert!(first["load"]["load"].as_f64().expect("a load today") > 0.0);
+    assert_eq!(
+        home_of(&app, &ann, run).await,
+        first,
+        "the same as running it"
+    );
+    // Bob asks the same text: his own screen, without a load.
+    assert_eq!(settled(&app, &bob, home).await["load"], Value::Null);
+    assert_eq!(home_of(&app, &ann, home).await, first);
+
+    // A change is in the very next answer.
+    log(&ann, 60, 9).await;
+    let second = home_of(&app, &ann, home).await;
+    assert!(
+        second["load"]["load"].as_f64() > first["load"]["load"].as_f64(),
+        "{first} then {second}"
+    );
+    assert_eq!(settled(&app, &ann, home).await, second);
+    assert_eq!(home_of(&app, &ann, run).await, second);
+    // Another text of the same screen has its own answer.
+    let other = settled(&app, &ann, "{ home { date } }").await;
+    assert_eq!(other, json!({ "date": second["date"] }));
+    assert_eq!(home_of(&app, &ann, home).await, second);
+
+    // A new day: a new screen, not yesterday's answer.
+    clock.advance(chrono::TimeDelta::days(1));
+    let tomorrow = home_of(&app, &ann, home).await;
+    assert_ne!(tomorrow["date"], second["date"], "yesterday's answer");
+    assert_eq!(home_of(&app, &ann, run).await, tomorrow);
+
+    if !app.on_postgres() {
+        // SQLite belongs to one process: there are no other replicas.
+        return;
+    }
+    let replica = app.spawn_replica().await;
+    let kept = settled(&replica, &ann, home).await;
+    assert_eq!(kept, settled(&app, &ann, home).await);
+    log(&ann, 30, 8).await;
+    let changed = stride_e2e::wait_for("the other replica's answer follows", 10, || {
+        let (replica, ann) = (&replica, &ann);
+        let kept = kept.clone();
+        async move {
+            let now = home_of(replica, ann, home).await;
+            (now != kept).then_some(now)
+        }
+    })
+    .await;
+    assert_eq!(changed, home_of(&app, &ann, run).await);
+    replica.stop().await;
+}
+
+/// The `home` of a query's answer, asked as `who`.
+async fn home_of(app: &TestApp, who: &Session, query: &str) -> Value {
+    app.gql(Some(&who.token), query, json!({})).await.ok()["home"].clone()
+}
+
+/// `home` asked three times as `who`: built, then kept, then answered from memory. All three
+/// the same.
+async fn settled(app: &TestApp, who: &Session, query: &str) -> Value {
+    let built = home_of(app, who, query).await;
+    assert_eq!(home_of(app, who, query).await, built);
+    assert_eq!(home_of(app, who, query).await, built);
+    built
+}

@@ -43,6 +43,61 @@ pub struct Home {
     pub load: LoadStatus,
     /// Risk alerts of the last seven days, newest first.
     pub alerts: Vec<RiskAlert>,
+    /// Whole GraphQL answers made from this screen alone, kept with it and dropped with it.
+    pub answers: Answers,
+}
+
+/// GraphQL answers (their JSON bytes) by query text, made from one cached home screen and
+/// nothing else. A query that asks only for `home` gets the same answer until the screen
+/// changes, and the screen is dropped on every change: the answer goes with it.
+#[derive(Default)]
+pub struct Answers(std::sync::Mutex<Vec<(Box<str>, axum::body::Bytes)>>);
+
+/// Answers kept per home screen: one per client's query text, for the few clients an athlete
+/// uses (the console, the app, a script).
+const ANSWERS_KEPT: usize = 4;
+
+impl Answers {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Box<str>, axum::body::Bytes)>> {
+        // The lock guards a plain list; a panic cannot leave it half-changed.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The answer kept for `query`.
+    pub fn get(&self, query: &str) -> Option<axum::body::Bytes> {
+        self.lock()
+            .iter()
+            .find(|(kept, _)| &**kept == query)
+            .map(|(_, answer)| answer.clone())
+    }
+
+    /// Keeps the answer to `query`, in place of the oldest when full.
+    pub fn keep(&self, query: &str, answer: axum::body::Bytes) {
+        let mut answers = self.lock();
+        if let Some(kept) = answers.iter_mut().find(|(kept, _)| &**kept == query) {
+            kept.1 = answer;
+            return;
+        }
+        if answers.len() >= ANSWERS_KEPT {
+            answers.remove(0);
+        }
+        answers.push((query.into(), answer));
+    }
+}
+
+/// A copy starts with no answers: they belong to the screen they were made from.
+impl Clone for Answers {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for Answers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answers")
+            .field("kept", &self.lock().len())
+            .finish()
+    }
 }
 
 /// Cached home screens, keyed by athlete (each remembers the day it was built for), and the
@@ -200,6 +255,12 @@ impl Training {
         Ok(home)
     }
 
+    /// The viewer's own home screen when it is cached and is today's; never built here.
+    pub async fn cached_home(&self, viewer: &Viewer) -> Option<Arc<Home>> {
+        let home = self.home.cache.get(&viewer.id()).await?;
+        (home.date == self.today_for(&viewer.user)).then_some(home)
+    }
+
     /// The athlete's newest [`RECENT_ACTIVITIES`] activities that count, newest first, from
     /// the cache when fresh. The caller has checked the viewer's access.
     pub(crate) async fn recent_activities(
@@ -338,6 +399,7 @@ impl Training {
                     plan: day.plan,
                     readiness: day.readiness,
                     alerts: day.alerts,
+                    answers: Answers::default(),
                 }
             })
             .collect())

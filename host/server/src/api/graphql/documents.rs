@@ -10,10 +10,15 @@
 //! async-graphql's fast validation mode, which still checks the depth and complexity limits
 //! and fragment cycles. Validation took a fifth of the server's time on a cached `home`
 //! (BENCHMARKS.md).
+//!
+//! Each document is also marked when its answer is made from the viewer's home screen alone
+//! (see [`answered_from_home`]): such an answer is kept with the cached screen, as bytes.
 
 use std::sync::Arc;
 
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection,
+};
 
 /// Longest query text remembered (longer ones are parsed every time).
 const MAX_QUERY_BYTES: usize = 16 * 1024;
@@ -23,10 +28,16 @@ const CAPACITY_BYTES: u64 = 4 * 1024 * 1024;
 /// Requests remembered as validated in total, bytes of their keys.
 const VALIDATED_BYTES: u64 = 8 * 1024 * 1024;
 
+/// A parsed document, and whether its answer is made from the home screen alone.
+struct Known {
+    document: ExecutableDocument,
+    from_home: bool,
+}
+
 /// Parsed documents by query text, and the requests that passed validation. Cheap to clone.
 #[derive(Clone)]
 pub struct Documents {
-    cache: moka::sync::Cache<String, Arc<ExecutableDocument>>,
+    cache: moka::sync::Cache<String, Arc<Known>>,
     validated: moka::sync::Cache<String, ()>,
 }
 
@@ -64,14 +75,31 @@ impl Documents {
         if request.query.len() > MAX_QUERY_BYTES {
             return;
         }
-        if let Some(document) = self.cache.get(request.query.as_str()) {
-            request.set_parsed_query(ExecutableDocument::clone(&document));
+        if let Some(known) = self.cache.get(request.query.as_str()) {
+            request.set_parsed_query(ExecutableDocument::clone(&known.document));
             return;
         }
         if let Ok(document) = request.parsed_query() {
-            let document = Arc::new(document.clone());
-            self.cache.insert(request.query.clone(), document);
+            let known = Arc::new(Known {
+                from_home: answered_from_home(document),
+                document: document.clone(),
+            });
+            self.cache.insert(request.query.clone(), known);
         }
+    }
+
+    /// Whether `request`'s answer is made from the viewer's own home screen alone: its
+    /// document (parsed before) is one (see [`answered_from_home`]), and the request names
+    /// no operation and brings no variables and no uploads.
+    pub fn answered_from_home(&self, request: &async_graphql::Request) -> bool {
+        request.operation_name.is_none()
+            && request.variables.is_empty()
+            && request.uploads.is_empty()
+            && request.query.len() <= MAX_QUERY_BYTES
+            && self
+                .cache
+                .get(request.query.as_str())
+                .is_some_and(|known| known.from_home)
     }
 
     /// Whether `request` (query, operation name and variables alike) passed validation
@@ -104,6 +132,33 @@ impl Documents {
             self.validated.insert(key, ());
         }
     }
+}
+
+/// Whether a document's answer is made from the viewer's own home screen and nothing else:
+/// it is one query without variables or directives, and its top-level fields are `home`
+/// without arguments (at least once) and `__typename`. Everything under `home` is read from
+/// the cached screen (`HomeScreen`'s fields and the plain objects under them).
+fn answered_from_home(document: &ExecutableDocument) -> bool {
+    let DocumentOperations::Single(operation) = &document.operations else {
+        return false;
+    };
+    let operation = &operation.node;
+    let fields = &operation.selection_set.node.items;
+    operation.ty == OperationType::Query
+        && operation.variable_definitions.is_empty()
+        && operation.directives.is_empty()
+        && fields.iter().all(|item| match &item.node {
+            Selection::Field(field) => {
+                let field = &field.node;
+                field.directives.is_empty()
+                    && (field.name.node.as_str() == "__typename"
+                        || (field.name.node.as_str() == "home" && field.arguments.is_empty()))
+            }
+            Selection::FragmentSpread(_) | Selection::InlineFragment(_) => false,
+        })
+        && fields.iter().any(|item| {
+            matches!(&item.node, Selection::Field(field) if field.node.name.node.as_str() == "home")
+        })
 }
 
 #[cfg(test)]
@@ -158,6 +213,46 @@ mod tests {
                 .validation(&request(serde_json::json!({ "n": 5 })).operation_name("Other"))
                 .passed_before
         );
+    }
+
+    #[test]
+    fn only_a_query_of_the_viewers_own_home_alone_is_answered_from_it() {
+        let documents = Documents::default();
+        let from_home = |query: &str, variables: serde_json::Value| {
+            let mut request = async_graphql::Request::new(query)
+                .variables(async_graphql::Variables::from_json(variables));
+            documents.prepare(&mut request);
+            documents.answered_from_home(&request)
+        };
+        let none = serde_json::json!({});
+        assert!(from_home("{ home { date load { acwr } } }", none.clone()));
+        assert!(from_home(
+            "query Today { __typename today: home { date ...R } } fragment R on HomeScreen { readiness { light } }",
+            none.clone()
+        ));
+        for other in [
+            "{ home(athleteId: \"x\") { date } }",
+            "{ home { date } me { id } }",
+            "{ __typename }",
+            "{ ... on Query { home { date } } }",
+            "{ home @include(if: true) { date } }",
+            "query($a: ID) { home(athleteId: $a) { date } }",
+            "mutation { home { date } }",
+            "query A { home { date } } query B { home { date } }",
+        ] {
+            assert!(!from_home(other, none.clone()), "{other}");
+        }
+        // Variables or an operation's name make it another request.
+        assert!(!from_home(
+            "{ home { date } }",
+            serde_json::json!({ "a": 1 })
+        ));
+        let mut named = async_graphql::Request::new("{ home { date } }").operation_name("X");
+        documents.prepare(&mut named);
+        assert!(!documents.answered_from_home(&named));
+        // Not parsed before: not known.
+        let fresh = Documents::default();
+        assert!(!fresh.answered_from_home(&async_graphql::Request::new("{ home { date } }")));
     }
 
     #[test]
