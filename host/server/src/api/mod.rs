@@ -8,6 +8,7 @@ pub mod graphql;
 mod integrations;
 pub mod limits;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql_axum::GraphQLRequest;
@@ -26,9 +27,21 @@ use tracing::Span;
 use crate::app::AppState;
 use graphql::{AuthFailure, StrideSchema};
 
-/// What the HTTP handlers share.
+/// What the HTTP handlers share: one `Arc`, since axum clones a handler's state for every
+/// request (the schemas and caches inside cost atomic counts each to clone and drop).
 #[derive(Clone)]
-pub struct ApiState {
+pub struct ApiState(Arc<ApiShared>);
+
+impl std::ops::Deref for ApiState {
+    type Target = ApiShared;
+
+    fn deref(&self) -> &ApiShared {
+        &self.0
+    }
+}
+
+/// What [`ApiState`] holds.
+pub struct ApiShared {
     /// The services.
     pub app: AppState,
     /// The executable schema.
@@ -49,12 +62,12 @@ pub fn router(app: AppState) -> Router {
         &config,
         async_graphql::ValidationMode::Fast,
     );
-    let state = ApiState {
+    let state = ApiState(Arc::new(ApiShared {
         app,
         schema,
         validated_schema,
         documents: Default::default(),
-    };
+    }));
     let mut graphql_route = axum::routing::post(graphql_handler);
     if config.graphiql {
         graphql_route = graphql_route.get(console::graphiql);
@@ -237,11 +250,15 @@ async fn graphql_handler(
     // A query of the viewer's own home screen alone is answered from the screen's cache
     // without running it, when it was answered before from the same screen. Such a document
     // names no operation: it counts as anonymous.
-    let from_home = state.documents.answered_from_home(&request);
+    let lookup = state.documents.look_up(&request);
+    let from_home = state.documents.answered_from_home(&request, &lookup);
+    let mut lookup = Some(lookup);
     let operation = if from_home {
         state.app.metrics.anonymous()
     } else {
-        state.documents.prepare(&mut request);
+        if let Some(lookup) = lookup.take() {
+            state.documents.prepare(&mut request, lookup);
+        }
         state.app.metrics.operation(&mut request)
     };
     if let Some(name) = &request.operation_name {
@@ -294,8 +311,8 @@ async fn graphql_handler(
         }
         request = request.disable_introspection();
     }
-    if from_home {
-        state.documents.prepare(&mut request);
+    if let Some(lookup) = lookup {
+        state.documents.prepare(&mut request, lookup);
     }
     let mutation = impersonation
         .as_ref()

@@ -61,6 +61,9 @@ fn weigh(key: &str) -> u32 {
     u32::try_from(key.len() + 64).unwrap_or(u32::MAX)
 }
 
+/// A request's document as remembered, if it is.
+pub struct Lookup(Option<Arc<Known>>);
+
 /// What validating a request depends on, and whether it is known to pass.
 pub struct Validation {
     key: Option<String>,
@@ -69,14 +72,24 @@ pub struct Validation {
 }
 
 impl Documents {
+    /// What is remembered of `request`'s document: one look-up serves
+    /// [`Self::answered_from_home`] and [`Self::prepare`].
+    pub fn look_up(&self, request: &async_graphql::Request) -> Lookup {
+        Lookup(
+            (request.query.len() <= MAX_QUERY_BYTES)
+                .then(|| self.cache.get(request.query.as_str()))
+                .flatten(),
+        )
+    }
+
     /// Hands `request` its parsed document from the cache, or parses it and remembers it.
     /// A query that does not parse is left to the executor, which reports why.
-    pub fn prepare(&self, request: &mut async_graphql::Request) {
-        if request.query.len() > MAX_QUERY_BYTES {
+    pub fn prepare(&self, request: &mut async_graphql::Request, lookup: Lookup) {
+        if let Some(known) = lookup.0 {
+            request.set_parsed_query(ExecutableDocument::clone(&known.document));
             return;
         }
-        if let Some(known) = self.cache.get(request.query.as_str()) {
-            request.set_parsed_query(ExecutableDocument::clone(&known.document));
+        if request.query.len() > MAX_QUERY_BYTES {
             return;
         }
         if let Ok(document) = request.parsed_query() {
@@ -91,15 +104,11 @@ impl Documents {
     /// Whether `request`'s answer is made from the viewer's own home screen alone: its
     /// document (parsed before) is one (see [`answered_from_home`]), and the request names
     /// no operation and brings no variables and no uploads.
-    pub fn answered_from_home(&self, request: &async_graphql::Request) -> bool {
+    pub fn answered_from_home(&self, request: &async_graphql::Request, lookup: &Lookup) -> bool {
         request.operation_name.is_none()
             && request.variables.is_empty()
             && request.uploads.is_empty()
-            && request.query.len() <= MAX_QUERY_BYTES
-            && self
-                .cache
-                .get(request.query.as_str())
-                .is_some_and(|known| known.from_home)
+            && lookup.0.as_ref().is_some_and(|known| known.from_home)
     }
 
     /// Whether `request` (query, operation name and variables alike) passed validation
@@ -165,6 +174,11 @@ fn answered_from_home(document: &ExecutableDocument) -> bool {
 mod tests {
     use super::*;
 
+    fn prepare(documents: &Documents, request: &mut async_graphql::Request) {
+        let lookup = documents.look_up(request);
+        documents.prepare(request, lookup);
+    }
+
     #[test]
     fn a_request_is_known_valid_only_with_the_same_text_operation_and_variables() {
         let documents = Documents::default();
@@ -221,8 +235,8 @@ mod tests {
         let from_home = |query: &str, variables: serde_json::Value| {
             let mut request = async_graphql::Request::new(query)
                 .variables(async_graphql::Variables::from_json(variables));
-            documents.prepare(&mut request);
-            documents.answered_from_home(&request)
+            prepare(&documents, &mut request);
+            documents.answered_from_home(&request, &documents.look_up(&request))
         };
         let none = serde_json::json!({});
         assert!(from_home("{ home { date load { acwr } } }", none.clone()));
@@ -248,29 +262,30 @@ mod tests {
             serde_json::json!({ "a": 1 })
         ));
         let mut named = async_graphql::Request::new("{ home { date } }").operation_name("X");
-        documents.prepare(&mut named);
-        assert!(!documents.answered_from_home(&named));
+        prepare(&documents, &mut named);
+        assert!(!documents.answered_from_home(&named, &documents.look_up(&named)));
         // Not parsed before: not known.
         let fresh = Documents::default();
-        assert!(!fresh.answered_from_home(&async_graphql::Request::new("{ home { date } }")));
+        let request = async_graphql::Request::new("{ home { date } }");
+        assert!(!fresh.answered_from_home(&request, &fresh.look_up(&request)));
     }
 
     #[test]
     fn a_repeated_query_is_parsed_once_and_a_broken_one_is_not_kept() {
         let documents = Documents::default();
         let mut first = async_graphql::Request::new("{ me { id } }");
-        documents.prepare(&mut first);
+        prepare(&documents, &mut first);
         documents.cache.run_pending_tasks();
         assert_eq!(documents.cache.entry_count(), 1);
         let mut again = async_graphql::Request::new("{ me { id } }");
-        documents.prepare(&mut again);
+        prepare(&documents, &mut again);
         let parsed = again.parsed_query().expect("parsed");
         assert_eq!(
             format!("{parsed:?}"),
             format!("{:?}", first.parsed_query().expect("parsed"))
         );
         let mut broken = async_graphql::Request::new("{ me { id ");
-        documents.prepare(&mut broken);
+        prepare(&documents, &mut broken);
         documents.cache.run_pending_tasks();
         assert_eq!(documents.cache.entry_count(), 1);
         assert!(
