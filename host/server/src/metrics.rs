@@ -220,13 +220,13 @@ impl Metrics {
         response
     }
 
-    /// How an anonymous operation is counted (`Unknown` when metrics are off, as
-    /// [`Self::operation`] does).
-    pub fn anonymous(&self) -> Operation {
-        if self.enabled {
-            Operation::Anonymous
-        } else {
-            Operation::Unknown
+    /// How a document's one operation, named `name` or anonymous, is counted (`Unknown`
+    /// when metrics are off), as [`Self::operation`] counts it.
+    pub fn operation_named(&self, name: Option<String>) -> Operation {
+        match name {
+            _ if !self.enabled => Operation::Unknown,
+            Some(name) => Operation::Named(name),
+            None => Operation::Anonymous,
         }
     }
 

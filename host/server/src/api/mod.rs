@@ -248,18 +248,20 @@ async fn graphql_handler(
         client.map(|c| c.0).unwrap_or_default(),
     ));
     // A query of the viewer's own home screen alone is answered from the screen's cache
-    // without running it, when it was answered before from the same screen. Such a document
-    // names no operation: it counts as anonymous.
+    // without running it, when it was answered before from the same screen.
     let lookup = state.documents.look_up(&request);
-    let from_home = state.documents.answered_from_home(&request, &lookup);
+    let home_query = state.documents.answered_from_home(&request, &lookup);
+    let from_home = home_query.is_some();
     let mut lookup = Some(lookup);
-    let operation = if from_home {
-        state.app.metrics.anonymous()
-    } else {
-        if let Some(lookup) = lookup.take() {
-            state.documents.prepare(&mut request, lookup);
+    let operation = match home_query {
+        // Labelled as `Metrics::operation` labels it.
+        Some(query) => state.app.metrics.operation_named(query.name),
+        None => {
+            if let Some(lookup) = lookup.take() {
+                state.documents.prepare(&mut request, lookup);
+            }
+            state.app.metrics.operation(&mut request)
         }
-        state.app.metrics.operation(&mut request)
     };
     if let Some(name) = &request.operation_name {
         Span::current().record("operation", name.as_str());

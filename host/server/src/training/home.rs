@@ -57,6 +57,9 @@ pub struct Answers(std::sync::Mutex<Vec<(Box<str>, axum::body::Bytes)>>);
 /// uses (the console, the app, a script).
 const ANSWERS_KEPT: usize = 4;
 
+/// The largest answer kept: a plain home screen's is about 1 KiB.
+const ANSWER_MAX_BYTES: usize = 64 * 1024;
+
 impl Answers {
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Box<str>, axum::body::Bytes)>> {
         // The lock guards a plain list; a panic cannot leave it half-changed.
@@ -71,8 +74,12 @@ impl Answers {
             .map(|(_, answer)| answer.clone())
     }
 
-    /// Keeps the answer to `query`, in place of the oldest when full.
+    /// Keeps the answer to `query`, in place of the oldest when full; not an answer larger
+    /// than [`ANSWER_MAX_BYTES`] (the cache counts screens, not bytes).
     pub fn keep(&self, query: &str, answer: axum::body::Bytes) {
+        if answer.len() > ANSWER_MAX_BYTES {
+            return;
+        }
         let mut answers = self.lock();
         if let Some(kept) = answers.iter_mut().find(|(kept, _)| &**kept == query) {
             kept.1 = answer;
@@ -403,5 +410,34 @@ impl Training {
                 }
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_screen_keeps_a_few_small_answers_and_the_newest_of_each() {
+        let answers = Answers::default();
+        let bytes = |text: &str| axum::body::Bytes::from(text.to_owned());
+        for n in 0..=ANSWERS_KEPT {
+            answers.keep(&format!("query {n}"), bytes(&format!("answer {n}")));
+        }
+        // The oldest made room for the newest.
+        assert_eq!(answers.get("query 0"), None);
+        assert_eq!(answers.get("query 1"), Some(bytes("answer 1")));
+        assert_eq!(
+            answers.get(&format!("query {ANSWERS_KEPT}")),
+            Some(bytes(&format!("answer {ANSWERS_KEPT}")))
+        );
+        answers.keep("query 1", bytes("answer 1, again"));
+        assert_eq!(answers.get("query 1"), Some(bytes("answer 1, again")));
+        // Too large to keep.
+        answers.keep("large", bytes(&"x".repeat(ANSWER_MAX_BYTES + 1)));
+        assert_eq!(answers.get("large"), None);
+        assert_eq!(answers.get("query 1"), Some(bytes("answer 1, again")));
+        // A copy of the screen starts without answers.
+        assert_eq!(answers.clone().get("query 1"), None);
     }
 }

@@ -31,7 +31,14 @@ const VALIDATED_BYTES: u64 = 8 * 1024 * 1024;
 /// A parsed document, and whether its answer is made from the home screen alone.
 struct Known {
     document: ExecutableDocument,
-    from_home: bool,
+    from_home: Option<HomeQuery>,
+}
+
+/// A document whose answer is made from the viewer's own home screen alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeQuery {
+    /// The name of its one operation, if it has one.
+    pub name: Option<String>,
 }
 
 /// Parsed documents by query text, and the requests that passed validation. Cheap to clone.
@@ -102,13 +109,18 @@ impl Documents {
     }
 
     /// Whether `request`'s answer is made from the viewer's own home screen alone: its
-    /// document (parsed before) is one (see [`answered_from_home`]), and the request names
-    /// no operation and brings no variables and no uploads.
-    pub fn answered_from_home(&self, request: &async_graphql::Request, lookup: &Lookup) -> bool {
-        request.operation_name.is_none()
-            && request.variables.is_empty()
-            && request.uploads.is_empty()
-            && lookup.0.as_ref().is_some_and(|known| known.from_home)
+    /// document (parsed before) is one (see [`answered_from_home`]), the request names no
+    /// operation or the document's one, and it brings no variables and no uploads.
+    pub fn answered_from_home(
+        &self,
+        request: &async_graphql::Request,
+        lookup: &Lookup,
+    ) -> Option<HomeQuery> {
+        let query = lookup.0.as_ref()?.from_home.as_ref()?;
+        let named_right = request.operation_name.is_none()
+            || request.operation_name.as_deref() == query.name.as_deref();
+        (named_right && request.variables.is_empty() && request.uploads.is_empty())
+            .then(|| query.clone())
     }
 
     /// Whether `request` (query, operation name and variables alike) passed validation
@@ -144,16 +156,22 @@ impl Documents {
 }
 
 /// Whether a document's answer is made from the viewer's own home screen and nothing else:
-/// it is one query without variables or directives, and its top-level fields are `home`
-/// without arguments (at least once) and `__typename`. Everything under `home` is read from
-/// the cached screen (`HomeScreen`'s fields and the plain objects under them).
-fn answered_from_home(document: &ExecutableDocument) -> bool {
-    let DocumentOperations::Single(operation) = &document.operations else {
-        return false;
+/// it is one query (named or not) without variables or directives, and its top-level fields
+/// are `home` without arguments (at least once) and `__typename`. Everything under `home` is
+/// read from the cached screen (`HomeScreen`'s fields and the plain objects under them).
+fn answered_from_home(document: &ExecutableDocument) -> Option<HomeQuery> {
+    // The parser keeps a named operation among `Multiple`, even when it is the only one.
+    let (name, operation) = match &document.operations {
+        DocumentOperations::Single(operation) => (None, operation),
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            let (name, operation) = operations.iter().next()?;
+            (Some(name.to_string()), operation)
+        }
+        DocumentOperations::Multiple(_) => return None,
     };
     let operation = &operation.node;
     let fields = &operation.selection_set.node.items;
-    operation.ty == OperationType::Query
+    let from_home = operation.ty == OperationType::Query
         && operation.variable_definitions.is_empty()
         && operation.directives.is_empty()
         && fields.iter().all(|item| match &item.node {
@@ -167,7 +185,8 @@ fn answered_from_home(document: &ExecutableDocument) -> bool {
         })
         && fields.iter().any(|item| {
             matches!(&item.node, Selection::Field(field) if field.node.name.node.as_str() == "home")
-        })
+        });
+    from_home.then_some(HomeQuery { name })
 }
 
 #[cfg(test)]
@@ -236,7 +255,9 @@ mod tests {
             let mut request = async_graphql::Request::new(query)
                 .variables(async_graphql::Variables::from_json(variables));
             prepare(&documents, &mut request);
-            documents.answered_from_home(&request, &documents.look_up(&request))
+            documents
+                .answered_from_home(&request, &documents.look_up(&request))
+                .is_some()
         };
         let none = serde_json::json!({});
         assert!(from_home("{ home { date load { acwr } } }", none.clone()));
@@ -263,11 +284,32 @@ mod tests {
         ));
         let mut named = async_graphql::Request::new("{ home { date } }").operation_name("X");
         prepare(&documents, &mut named);
-        assert!(!documents.answered_from_home(&named, &documents.look_up(&named)));
+        assert_eq!(
+            documents.answered_from_home(&named, &documents.look_up(&named)),
+            None
+        );
+        // A named operation: asked by its name or without one, not by another.
+        let named = |name: Option<&str>| {
+            let mut request = async_graphql::Request::new("query Today { home { date } }");
+            if let Some(name) = name {
+                request = request.operation_name(name);
+            }
+            prepare(&documents, &mut request);
+            documents.answered_from_home(&request, &documents.look_up(&request))
+        };
+        let today = Some(HomeQuery {
+            name: Some("Today".to_owned()),
+        });
+        assert_eq!(named(None), today);
+        assert_eq!(named(Some("Today")), today);
+        assert_eq!(named(Some("Other")), None);
         // Not parsed before: not known.
         let fresh = Documents::default();
         let request = async_graphql::Request::new("{ home { date } }");
-        assert!(!fresh.answered_from_home(&request, &fresh.look_up(&request)));
+        assert_eq!(
+            fresh.answered_from_home(&request, &fresh.look_up(&request)),
+            None
+        );
     }
 
     #[test]
