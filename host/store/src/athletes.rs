@@ -601,6 +601,9 @@ impl Store {
     /// deliveries of the same workout (Garmin's and Strava's webhooks at once) group their
     /// copies one after the other.
     pub async fn lock_athlete(&self, tx: &mut Tx, user_id: Uuid) -> StoreResult<()> {
+        if tx.lock_once(user_id) {
+            return Ok(());
+        }
         on_tx!(tx, conn => sqlx::query("UPDATE users SET id = id WHERE id = $1")
             .bind(user_id)
             .execute(conn)

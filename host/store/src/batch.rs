@@ -31,7 +31,7 @@ fn distinct(ids: &[Uuid]) -> Vec<Uuid> {
 }
 
 /// `$first, $first+1, …` for `n` placeholders.
-fn placeholders(first: usize, n: usize) -> String {
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

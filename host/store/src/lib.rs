@@ -17,6 +17,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Postgres, Sqlite, Transaction};
+use uuid::Uuid;
 
 mod accounts;
 mod athletes;
@@ -159,12 +160,12 @@ macro_rules! on_write {
 /// Runs `$body` with `$conn` bound to the transaction's connection, whichever backend it is.
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::Tx::Sqlite(tx) => {
+        match &mut ($tx).conn {
+            $crate::TxConn::Sqlite(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
-            $crate::Tx::Postgres(tx) => {
+            $crate::TxConn::Postgres(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -194,7 +195,15 @@ pub struct Store {
 }
 
 /// An open transaction. Dropping it without [`Tx::commit`] rolls back.
-pub enum Tx {
+pub struct Tx {
+    conn: TxConn,
+    /// The athletes whose row this transaction has locked: a lock is held until the
+    /// transaction ends, so taking it again would be a wasted round trip.
+    locked: Vec<Uuid>,
+}
+
+/// The connection of an open transaction.
+pub(crate) enum TxConn {
     /// SQLite, begun `IMMEDIATE` so writers queue instead of failing mid-transaction.
     Sqlite(Transaction<'static, Sqlite>),
     /// PostgreSQL.
@@ -202,13 +211,29 @@ pub enum Tx {
 }
 
 impl Tx {
+    fn new(conn: TxConn) -> Self {
+        Self {
+            conn,
+            locked: Vec::new(),
+        }
+    }
+
     /// Makes every write in the transaction durable.
     pub async fn commit(self) -> StoreResult<()> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+        match self.conn {
+            TxConn::Sqlite(tx) => tx.commit().await?,
+            TxConn::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
+    }
+
+    /// Whether this transaction already holds `user`'s row lock; marks it held from now on.
+    pub(crate) fn lock_once(&mut self, user: Uuid) -> bool {
+        if self.locked.contains(&user) {
+            return true;
+        }
+        self.locked.push(user);
+        false
     }
 }
 
@@ -339,9 +364,9 @@ impl Store {
                             "beginning a transaction: {e}"
                         )))
                     })?;
-                Tx::Sqlite(begun?)
+                Tx::new(TxConn::Sqlite(begun?))
             }
-            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Pool::Postgres(pool) => Tx::new(TxConn::Postgres(pool.begin().await?)),
         })
     }
 

@@ -237,22 +237,36 @@ impl Store {
         .await?))
     }
 
-    /// The first and last local dates of an athlete's activities (inside `tx` when given).
-    pub async fn activity_date_span(
+    /// The first and last days of an athlete's activities, and of their stored stats (inside
+    /// `tx` when given), in one round trip.
+    pub async fn activity_and_stats_spans(
         &self,
         tx: Option<&mut Tx>,
         user_id: Uuid,
-    ) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
-        let span: (Option<NaiveDate>, Option<NaiveDate>) = on_conn!(self, tx, conn => sqlx::query_as(
-            "SELECT MIN(local_date), MAX(local_date) FROM activities WHERE user_id = $1",
+    ) -> StoreResult<(
+        Option<(NaiveDate, NaiveDate)>,
+        Option<(NaiveDate, NaiveDate)>,
+    )> {
+        type Spans = (
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+        );
+        let spans: Spans = on_conn!(self, tx, conn => sqlx::query_as(
+            "SELECT (SELECT MIN(local_date) FROM activities WHERE user_id = $1), \
+                    (SELECT MAX(local_date) FROM activities WHERE user_id = $1), \
+                    (SELECT MIN(date) FROM daily_stats WHERE user_id = $1), \
+                    (SELECT MAX(date) FROM daily_stats WHERE user_id = $1)",
         )
         .bind(user_id)
         .fetch_one(conn)
         .await?);
-        Ok(match span {
+        let span = |first, last| match (first, last) {
             (Some(first), Some(last)) => Some((first, last)),
             _ => None,
-        })
+        };
+        Ok((span(spans.0, spans.1), span(spans.2, spans.3)))
     }
 
     /// The first and last stored stats days of an athlete (inside `tx` when given).
@@ -741,6 +755,9 @@ impl Store {
     /// Takes the athlete's row lock inside `tx`, serializing work on one athlete across
     /// connections and replicas (SQLite's `BEGIN IMMEDIATE` already serializes writers).
     pub async fn lock_user(&self, tx: &mut Tx, user_id: Uuid) -> StoreResult<()> {
+        if tx.lock_once(user_id) {
+            return Ok(());
+        }
         on_tx!(tx, conn => sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
             .bind(user_id)
             .execute(conn)

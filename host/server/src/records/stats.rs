@@ -30,15 +30,14 @@ impl Records {
         let settings = self.settings.stats;
         // Holding the athlete's row lock serializes recomputations across replicas.
         self.store.lock_user(tx, athlete_id).await?;
-        let Some((first_activity, last_activity)) = self
+        let (activities, stored) = self
             .store
-            .activity_date_span(Some(&mut *tx), athlete_id)
-            .await?
-        else {
+            .activity_and_stats_spans(Some(&mut *tx), athlete_id)
+            .await?;
+        let Some((first_activity, last_activity)) = activities else {
             self.store.clear_stats(tx, athlete_id).await?;
             return Ok(());
         };
-        let stored = self.store.stats_span(Some(&mut *tx), athlete_id).await?;
         let earliest_change = changed.iter().min().copied().unwrap_or(first_activity);
         let (start, seed) = match stored {
             Some((first_stored, last_stored))
