@@ -1,8 +1,9 @@
 //! The durable jobs of ingestion: a plugin's own job, and one page of a history import.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use stride_domain::ids::AthleteId;
@@ -13,7 +14,7 @@ use stride_sandbox::contract::{
 };
 use stride_sandbox::services::{BoxFuture, CallAthlete};
 use stride_sandbox::{CallError, CallReport};
-use stride_store::{BackfillStatus, ConnectionStatus, User};
+use stride_store::{Backend, BackfillStatus, ConnectionStatus, User};
 
 use super::{Ingest, defer_instant, payload_json};
 use crate::jobs::{BatchHandler, Handler, JobKind, JobMeta, Verdict};
@@ -96,6 +97,13 @@ impl JobKind for HistoryPage {
     }
 }
 
+/// How many athletes of a batch are looked up, or stored (on PostgreSQL), at once. Each holds
+/// a database connection, and the webhooks' acknowledgements need connections of the same
+/// pool. SQLite stores one athlete at a time: it has one writer, and deliveries queued for it
+/// would hold back the acknowledgements queued behind them (measured: the open loop's p99 at
+/// 1,000 events/s went from 43 to 116 ms, for no more activities stored per second).
+const AT_ONCE: usize = 4;
+
 /// Who a plugin job is for, or the verdict when they are not connected.
 type Connected = Result<(User, CallAthlete), Verdict>;
 
@@ -158,9 +166,9 @@ impl Ingest {
     async fn connected(
         &self,
         plugin: &str,
-        meta: &JobMeta,
+        athlete: Option<AthleteId>,
     ) -> Result<(User, CallAthlete), Verdict> {
-        let Some(athlete_id) = meta.athlete.map(AthleteId::uuid) else {
+        let Some(athlete_id) = athlete.map(AthleteId::uuid) else {
             return Err(Verdict::Fail("a plugin job needs an athlete".to_owned()));
         };
         let athlete = self
@@ -193,9 +201,7 @@ impl Ingest {
     /// stored is retried for every job whose records it carried (storing is idempotent).
     async fn run_plugin_jobs(&self, jobs: Vec<(PluginJob, JobMeta)>) -> Vec<Verdict> {
         let mut verdicts: Vec<Option<Verdict>> = vec![None; jobs.len()];
-        let mut connected: HashMap<(String, Option<AthleteId>), Connected> = HashMap::new();
-        let mut calls = Vec::with_capacity(jobs.len());
-        let mut requests = Vec::with_capacity(jobs.len());
+        let mut runnable = Vec::with_capacity(jobs.len());
         for (i, (job, meta)) in jobs.into_iter().enumerate() {
             let plugin = if job.plugin.is_empty() {
                 meta.plugin.clone().unwrap_or_default()
@@ -218,11 +224,24 @@ impl Ingest {
                 verdicts[i] = Some(self.run_history_page(page, &meta).await);
                 continue;
             }
+            runnable.push((i, plugin, job, meta));
+        }
+        // Each athlete's connection, looked up once and all at once.
+        let keys: BTreeSet<(String, Option<AthleteId>)> = runnable
+            .iter()
+            .map(|(_, plugin, _, meta)| (plugin.clone(), meta.athlete))
+            .collect();
+        let found: Vec<Connected> = futures::stream::iter(keys.clone())
+            .map(|(plugin, athlete)| async move { self.connected(&plugin, athlete).await })
+            .buffered(AT_ONCE)
+            .collect()
+            .await;
+        let connected: HashMap<(String, Option<AthleteId>), Connected> =
+            keys.into_iter().zip(found).collect();
+        let mut calls = Vec::with_capacity(runnable.len());
+        let mut requests = Vec::with_capacity(runnable.len());
+        for (i, plugin, job, meta) in runnable {
             let key = (plugin.clone(), meta.athlete);
-            if !connected.contains_key(&key) {
-                let found = self.connected(&plugin, &meta).await;
-                connected.insert(key.clone(), found);
-            }
             match &connected[&key] {
                 Err(verdict) => verdicts[i] = Some(verdict.clone()),
                 Ok((athlete, call_athlete)) => {
@@ -270,8 +289,20 @@ impl Ingest {
                 }
             }
         }
-        for ((plugin, _), (athlete, mut outcomes)) in fetched {
-            let stored = self.store_fetched(&plugin, &athlete, &mut outcomes).await;
+        // On PostgreSQL, several athletes' deliveries are stored at once: they lock different
+        // athletes, and each waits on the database more than on the CPU.
+        let stored: Vec<_> = futures::stream::iter(fetched)
+            .map(|((plugin, _), (athlete, mut outcomes))| async move {
+                let stored = self.store_fetched(&plugin, &athlete, &mut outcomes).await;
+                (stored, outcomes)
+            })
+            .buffer_unordered(match self.store.backend() {
+                Backend::Postgres => AT_ONCE,
+                Backend::Sqlite => 1,
+            })
+            .collect()
+            .await;
+        for (stored, outcomes) in stored {
             for Fetched { index, outcome, .. } in outcomes {
                 verdicts[index] = Some(match &stored {
                     Err(error) => Verdict::Retry(format!("storing the results failed: {error}")),
@@ -322,7 +353,7 @@ impl Ingest {
 
     async fn run_history_page(&self, page: HistoryPage, meta: &JobMeta) -> Verdict {
         let plugin = page.plugin.clone();
-        let (athlete, call_athlete) = match self.connected(&plugin, meta).await {
+        let (athlete, call_athlete) = match self.connected(&plugin, meta.athlete).await {
             Ok(found) => found,
             Err(verdict) => {
                 if let (Some(athlete), Verdict::Fail(why)) =
