@@ -247,8 +247,14 @@ impl Store {
             .await?))
     }
 
-    /// Claims up to `limit` more due jobs of `kind` in `plugin` for `worker`, in queue order:
-    /// the rest of a batch whose first job the worker already holds.
+    /// Claims up to `limit` more due jobs of `kind` in `plugin` for `worker`: the rest of a
+    /// batch whose first job the worker already holds. `athlete`'s jobs come first, then the
+    /// others in queue order, so that a burst of one athlete's jobs is stored as one delivery
+    /// (one transaction, one stats recomputation) rather than one per batch.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the claim's terms: who, when, until when, which jobs, whose first, how many"
+    )]
     pub async fn claim_more_jobs(
         &self,
         worker: &str,
@@ -256,6 +262,7 @@ impl Store {
         lease_until: DateTime<Utc>,
         kind: &str,
         plugin: &str,
+        athlete: Option<Uuid>,
         limit: u32,
     ) -> StoreResult<Vec<JobRow>> {
         if limit == 0 {
@@ -269,7 +276,8 @@ impl Store {
         let sql = format!(
             "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
              WHERE id IN (SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)) \
-             AND NOT held AND kind = $4 AND plugin_id = $5 ORDER BY priority DESC, run_at, id LIMIT $6 {lock}) \
+             AND NOT held AND kind = $4 AND plugin_id = $5 \
+             ORDER BY CASE WHEN user_id = $7 THEN 0 ELSE 1 END, priority DESC, run_at, id LIMIT $6 {lock}) \
              RETURNING {JOB_COLUMNS}"
         );
         let mut claimed: Vec<JobRow> = on_write!(self, pool => sqlx::query_as(&sql)
@@ -279,6 +287,7 @@ impl Store {
             .bind(kind)
             .bind(plugin)
             .bind(i64::from(limit))
+            .bind(athlete)
             .fetch_all(pool)
             .await?);
         // RETURNING promises no order.

@@ -262,3 +262,64 @@ async fn a_webhook_event_and_its_job_are_recorded_once_and_held_by_the_brake() {
         .expect("a new job");
     assert!(!store.job(id).await.expect("job").held);
 }
+
+/// A batch takes its first job's athlete's other due jobs before anyone else's, then fills
+/// up in queue order: a burst of one athlete's jobs is stored as one delivery. The first job
+/// is still the queue's first, so no athlete waits behind another's backlog for more than a
+/// batch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_gathers_its_first_athletes_jobs_then_follows_the_queue() {
+    let app = TestApp::spawn_with(|config| {
+        config.jobs.workers = 0;
+        config.jobs.batch = 4;
+    })
+    .await;
+    let owner = app.owner().await;
+    let mut athletes = Vec::new();
+    for name in ["ann", "ben", "cai"] {
+        let who = app
+            .invite_user(&owner, "ATHLETE", &format!("{name}@example.test"))
+            .await;
+        athletes.push(AthleteId(who.id.parse().expect("a uuid")));
+    }
+    let [ann, ben, cai] = athletes[..] else {
+        unreachable!()
+    };
+    let jobs = &app.state.jobs;
+    let recorder = Recorder::new(&app);
+    let registry = Registry::default().register_batch::<Echo>(recorder.clone());
+    let now = app.clock_now();
+    // Queue order: 0 Ann, 1 Ben, 2 Ann, 3 Cai, 4 Ben, 5 Ann, 6 Cai, 7 Ann, 8 Ann.
+    let order = [ann, ben, ann, cai, ben, ann, cai, ann, ann];
+    for (n, athlete) in order.iter().enumerate() {
+        let job = Echo {
+            n: n as u32,
+            verdict: "done".to_owned(),
+        };
+        let mut tx = app.state.store.begin().await.expect("transaction");
+        jobs.enqueue(
+            &mut tx,
+            Some(*athlete),
+            &job,
+            now + TimeDelta::seconds(n as i64),
+        )
+        .await
+        .expect("enqueued")
+        .expect("a new job");
+        tx.commit().await.expect("committed");
+    }
+    app.clock.advance(TimeDelta::minutes(1));
+    while jobs.run_one("w", &registry).await.expect("ran") {}
+    assert_eq!(
+        *recorder.batches.lock().expect("batches"),
+        vec![
+            // Ann's first job leads: her next three come with it.
+            vec![0, 2, 5, 7],
+            // Then the queue's first, Ben's, with his other one and the queue's next two (a
+            // batch runs in queue order).
+            vec![1, 3, 4, 6],
+            // Ann's last.
+            vec![8],
+        ]
+    );
+}

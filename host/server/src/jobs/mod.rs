@@ -528,7 +528,15 @@ impl Jobs {
             let kind = claimed[0].kind.clone();
             claimed.extend(
                 self.store
-                    .claim_more_jobs(worker, now, lease, &kind, &plugin, self.config.batch - 1)
+                    .claim_more_jobs(
+                        worker,
+                        now,
+                        lease,
+                        &kind,
+                        &plugin,
+                        claimed[0].user_id,
+                        self.config.batch - 1,
+                    )
                     .await?,
             );
         }
