@@ -37,6 +37,23 @@ const STATE_TTL: TimeDelta = TimeDelta::minutes(15);
 /// Refresh a token when it has less than this left.
 const REFRESH_AHEAD: TimeDelta = TimeDelta::minutes(10);
 
+/// How long an opened access token is used again without reading its connection: one job's
+/// requests (an activity and its streams) and a batch's jobs for one athlete then read it
+/// once. Every change made here drops it at once; a revocation on another replica is seen
+/// within this time (the provider refuses a revoked token anyway).
+const TOKEN_REUSE: Duration = Duration::from_secs(5);
+
+/// An access token opened recently (see [`TOKEN_REUSE`]).
+#[derive(Clone)]
+struct Opened {
+    token: Secret,
+    expires_at: Option<DateTime<Utc>>,
+    at: std::time::Instant,
+}
+
+/// Opened access tokens by provider and athlete. Memory only: never written anywhere.
+type OpenedTokens = Arc<std::sync::Mutex<std::collections::HashMap<(String, Uuid), Opened>>>;
+
 /// What the signed OAuth state carries.
 #[derive(Debug, Serialize, Deserialize)]
 struct StateClaims {
@@ -93,6 +110,7 @@ pub struct Connections {
     jobs: Jobs,
     refresh_locks: Arc<tokio::sync::Mutex<()>>,
     audit: crate::audit::Audit,
+    opened: OpenedTokens,
 }
 
 impl std::fmt::Debug for Connections {
@@ -143,7 +161,50 @@ impl Connections {
             jobs,
             audit,
             refresh_locks: Arc::new(tokio::sync::Mutex::new(())),
+            opened: OpenedTokens::default(),
         }
+    }
+
+    /// The access token opened for `athlete` at `provider` within [`TOKEN_REUSE`], if it is
+    /// still fresh by the clock.
+    fn reuse_token(&self, provider: &str, athlete: Uuid) -> Option<Secret> {
+        let opened = self
+            .opened
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let found = opened.get(&(provider.to_owned(), athlete))?;
+        let fresh = found.at.elapsed() < TOKEN_REUSE
+            && found
+                .expires_at
+                .is_none_or(|at| at - self.clock.now() > REFRESH_AHEAD);
+        fresh.then(|| found.token.clone())
+    }
+
+    /// Keeps an opened access token for [`Connections::reuse_token`].
+    fn keep_token(&self, connection: &Connection, token: &Secret) {
+        let mut opened = self
+            .opened
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if opened.len() >= 10_000 {
+            opened.retain(|_, o| o.at.elapsed() < TOKEN_REUSE);
+        }
+        opened.insert(
+            (connection.provider.clone(), connection.user_id),
+            Opened {
+                token: token.clone(),
+                expires_at: connection.expires_at,
+                at: std::time::Instant::now(),
+            },
+        );
+    }
+
+    /// Drops the opened token of `athlete` at `provider` (its connection changed).
+    fn forget_token(&self, provider: &str, athlete: Uuid) {
+        self.opened
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&(provider.to_owned(), athlete));
     }
 
     fn client(&self, provider: &str) -> AppResult<OauthClient> {
@@ -437,6 +498,7 @@ impl Connections {
             .await?;
         }
         tx.commit().await?;
+        self.forget_token(provider, claims.u);
         self.jobs.wake();
         Ok(connection)
     }
@@ -628,6 +690,7 @@ impl Connections {
     }
 
     async fn revoke(&self, connection: Connection, actor: Actor, reason: &str) -> AppResult<()> {
+        self.forget_token(&connection.provider, connection.user_id);
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         if self
@@ -649,6 +712,9 @@ impl Connections {
     async fn access_token(&self, provider: &str, athlete: Uuid) -> Result<Secret, HttpError> {
         let not_connected =
             || HttpError::NotConnected(format!("the athlete is not connected to {provider}"));
+        if let Some(token) = self.reuse_token(provider, athlete) {
+            return Ok(token);
+        }
         let connection = self
             .store
             .connection(athlete, provider)
@@ -661,10 +727,16 @@ impl Connections {
                 .is_none_or(|at| at - self.clock.now() > REFRESH_AHEAD)
         };
         if fresh(&connection) {
-            return self.open_access(&connection).ok_or_else(not_connected);
+            let token = self.open_access(&connection).ok_or_else(not_connected)?;
+            self.keep_token(&connection, &token);
+            return Ok(token);
         }
         match self.refresh(&connection, false).await {
-            Ok(current) => self.open_access(&current).ok_or_else(not_connected),
+            Ok(current) => {
+                let token = self.open_access(&current).ok_or_else(not_connected)?;
+                self.keep_token(&current, &token);
+                Ok(token)
+            }
             Err(Refresh::Refused(why)) => {
                 // The provider refused a refresh: the athlete revoked access there. That is the
                 // provider's own answer, so the connection ends here too.
@@ -771,6 +843,7 @@ impl Connections {
             )));
         }
         tx.commit().await.map_err(failed)?;
+        self.forget_token(provider, current.user_id);
         Ok(Connection {
             access_token_enc: Some(sealed.access),
             refresh_token_enc: sealed.refresh,
@@ -797,6 +870,7 @@ impl Connections {
     /// Marks an athlete's token as needing a refresh before its next use (after the provider
     /// refused it).
     pub async fn expire_token(&self, athlete: Uuid, provider: &str) -> AppResult<()> {
+        self.forget_token(provider, athlete);
         if let Some(connection) = self.store.connection(athlete, provider).await? {
             let mut tx = self.store.begin().await?;
             let current = self.store.lock_connection(&mut tx, connection.id).await?;
