@@ -39,20 +39,31 @@ const REFRESH_AHEAD: TimeDelta = TimeDelta::minutes(10);
 
 /// How long an opened access token is used again without reading its connection: one job's
 /// requests (an activity and its streams) and a batch's jobs for one athlete then read it
-/// once. Every change made here drops it at once; a revocation on another replica is seen
-/// within this time (the provider refuses a revoked token anyway).
+/// once. Every change to a connection made on this replica drops it once committed. A
+/// revocation on another replica is not told here: a plugin call already running may send
+/// the old token for up to this long, while every new batch reads the connection's status
+/// first and stops.
 const TOKEN_REUSE: Duration = Duration::from_secs(5);
 
+/// Most opened tokens kept; past it the oldest half is dropped.
+const TOKENS_KEPT: usize = 10_000;
+
 /// An access token opened recently (see [`TOKEN_REUSE`]).
-#[derive(Clone)]
 struct Opened {
     token: Secret,
     expires_at: Option<DateTime<Utc>>,
     at: std::time::Instant,
 }
 
-/// Opened access tokens by provider and athlete. Memory only: never written anywhere.
-type OpenedTokens = Arc<std::sync::Mutex<std::collections::HashMap<(String, Uuid), Opened>>>;
+/// Opened access tokens by provider and athlete. Memory only: never written anywhere, and
+/// without a `Debug` of its own.
+#[derive(Default)]
+struct OpenedTokens {
+    entries: std::collections::HashMap<(String, Uuid), Opened>,
+    /// Moves on with every change to a connection: a token opened from a row read before the
+    /// change is not kept (the change may have committed after the read).
+    generation: u64,
+}
 
 /// What the signed OAuth state carries.
 #[derive(Debug, Serialize, Deserialize)]
@@ -110,7 +121,7 @@ pub struct Connections {
     jobs: Jobs,
     refresh_locks: Arc<tokio::sync::Mutex<()>>,
     audit: crate::audit::Audit,
-    opened: OpenedTokens,
+    opened: Arc<std::sync::Mutex<OpenedTokens>>,
 }
 
 impl std::fmt::Debug for Connections {
@@ -161,35 +172,52 @@ impl Connections {
             jobs,
             audit,
             refresh_locks: Arc::new(tokio::sync::Mutex::new(())),
-            opened: OpenedTokens::default(),
+            opened: Arc::default(),
         }
+    }
+
+    fn opened(&self) -> std::sync::MutexGuard<'_, OpenedTokens> {
+        self.opened
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The access token opened for `athlete` at `provider` within [`TOKEN_REUSE`], if it is
-    /// still fresh by the clock.
-    fn reuse_token(&self, provider: &str, athlete: Uuid) -> Option<Secret> {
-        let opened = self
-            .opened
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let found = opened.get(&(provider.to_owned(), athlete))?;
-        let fresh = found.at.elapsed() < TOKEN_REUSE
-            && found
-                .expires_at
-                .is_none_or(|at| at - self.clock.now() > REFRESH_AHEAD);
-        fresh.then(|| found.token.clone())
+    /// still fresh by the clock; or the generation to give [`Connections::keep_token`].
+    fn reuse_token(&self, provider: &str, athlete: Uuid) -> Result<Secret, u64> {
+        let mut opened = self.opened();
+        let key = (provider.to_owned(), athlete);
+        if let Some(found) = opened.entries.get(&key) {
+            let fresh = found.at.elapsed() < TOKEN_REUSE
+                && found
+                    .expires_at
+                    .is_none_or(|at| at - self.clock.now() > REFRESH_AHEAD);
+            if fresh {
+                return Ok(found.token.clone());
+            }
+            opened.entries.remove(&key);
+        }
+        Err(opened.generation)
     }
 
-    /// Keeps an opened access token for [`Connections::reuse_token`].
-    fn keep_token(&self, connection: &Connection, token: &Secret) {
-        let mut opened = self
-            .opened
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if opened.len() >= 10_000 {
-            opened.retain(|_, o| o.at.elapsed() < TOKEN_REUSE);
+    /// Keeps an access token opened from a row read at `generation`, unless a connection
+    /// changed since.
+    fn keep_token(&self, connection: &Connection, token: &Secret, generation: u64) {
+        let mut opened = self.opened();
+        if opened.generation != generation {
+            return;
         }
-        opened.insert(
+        if opened.entries.len() >= TOKENS_KEPT {
+            opened.entries.retain(|_, o| o.at.elapsed() < TOKEN_REUSE);
+            if opened.entries.len() >= TOKENS_KEPT / 2 {
+                let mut ages: Vec<std::time::Instant> =
+                    opened.entries.values().map(|o| o.at).collect();
+                ages.sort_unstable();
+                let cut = ages[ages.len() / 2];
+                opened.entries.retain(|_, o| o.at > cut);
+            }
+        }
+        opened.entries.insert(
             (connection.provider.clone(), connection.user_id),
             Opened {
                 token: token.clone(),
@@ -199,12 +227,12 @@ impl Connections {
         );
     }
 
-    /// Drops the opened token of `athlete` at `provider` (its connection changed).
+    /// Drops the opened token of `athlete` at `provider`: its connection changed (called once
+    /// the change has committed).
     fn forget_token(&self, provider: &str, athlete: Uuid) {
-        self.opened
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&(provider.to_owned(), athlete));
+        let mut opened = self.opened();
+        opened.generation += 1;
+        opened.entries.remove(&(provider.to_owned(), athlete));
     }
 
     fn client(&self, provider: &str) -> AppResult<OauthClient> {
@@ -690,7 +718,6 @@ impl Connections {
     }
 
     async fn revoke(&self, connection: Connection, actor: Actor, reason: &str) -> AppResult<()> {
-        self.forget_token(&connection.provider, connection.user_id);
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         if self
@@ -704,6 +731,7 @@ impl Connections {
             self.audit.record(&mut tx, event, now).await?;
         }
         tx.commit().await?;
+        self.forget_token(&connection.provider, connection.user_id);
         Ok(())
     }
 
@@ -712,9 +740,10 @@ impl Connections {
     async fn access_token(&self, provider: &str, athlete: Uuid) -> Result<Secret, HttpError> {
         let not_connected =
             || HttpError::NotConnected(format!("the athlete is not connected to {provider}"));
-        if let Some(token) = self.reuse_token(provider, athlete) {
-            return Ok(token);
-        }
+        let generation = match self.reuse_token(provider, athlete) {
+            Ok(token) => return Ok(token),
+            Err(generation) => generation,
+        };
         let connection = self
             .store
             .connection(athlete, provider)
@@ -728,13 +757,13 @@ impl Connections {
         };
         if fresh(&connection) {
             let token = self.open_access(&connection).ok_or_else(not_connected)?;
-            self.keep_token(&connection, &token);
+            self.keep_token(&connection, &token, generation);
             return Ok(token);
         }
         match self.refresh(&connection, false).await {
             Ok(current) => {
                 let token = self.open_access(&current).ok_or_else(not_connected)?;
-                self.keep_token(&current, &token);
+                self.keep_token(&current, &token, generation);
                 Ok(token)
             }
             Err(Refresh::Refused(why)) => {
@@ -870,7 +899,6 @@ impl Connections {
     /// Marks an athlete's token as needing a refresh before its next use (after the provider
     /// refused it).
     pub async fn expire_token(&self, athlete: Uuid, provider: &str) -> AppResult<()> {
-        self.forget_token(provider, athlete);
         if let Some(connection) = self.store.connection(athlete, provider).await? {
             let mut tx = self.store.begin().await?;
             let current = self.store.lock_connection(&mut tx, connection.id).await?;
@@ -889,6 +917,7 @@ impl Connections {
             }
             tx.commit().await?;
         }
+        self.forget_token(provider, athlete);
         Ok(())
     }
 }
