@@ -268,13 +268,23 @@ impl Ingest {
             },
         ))
         .await;
-        // What each athlete's jobs fetched, in the jobs' order.
-        let mut fetched: BTreeMap<(String, Uuid), (User, Vec<Fetched>)> = BTreeMap::new();
+        // What each athlete's jobs fetched, in the jobs' order. A job run again (its last
+        // attempt failed) is stored in a delivery of its own: one that cannot be stored does
+        // not take the athlete's other jobs down with it again.
+        let mut fetched: BTreeMap<(String, Uuid, usize), (User, Vec<Fetched>)> = BTreeMap::new();
         for (call, report) in calls.into_iter().zip(reports) {
             match report.result {
                 Ok(outcome) => {
                     fetched
-                        .entry((call.plugin, call.athlete.id))
+                        .entry((
+                            call.plugin,
+                            call.athlete.id,
+                            if call.meta.attempt > 1 {
+                                call.index + 1
+                            } else {
+                                0
+                            },
+                        ))
                         .or_insert_with(|| (call.athlete, Vec::new()))
                         .1
                         .push(Fetched {
@@ -289,10 +299,11 @@ impl Ingest {
                 }
             }
         }
-        // On PostgreSQL, several athletes' deliveries are stored at once: they lock different
-        // athletes, and each waits on the database more than on the CPU.
+        // On PostgreSQL, several deliveries are stored at once: each waits on the database more
+        // than on the CPU. Each takes its athlete's row lock first, so two of one athlete's
+        // run one after the other.
         let stored: Vec<_> = futures::stream::iter(fetched)
-            .map(|((plugin, _), (athlete, mut outcomes))| async move {
+            .map(|((plugin, _, _), (athlete, mut outcomes))| async move {
                 let stored = self.store_fetched(&plugin, &athlete, &mut outcomes).await;
                 (stored, outcomes)
             })

@@ -322,10 +322,13 @@ impl Ingest {
         tx: &mut Tx,
         plugin: &str,
         athlete: Uuid,
-        follow_ups: Vec<stride_sandbox::contract::NewJob>,
+        mut follow_ups: Vec<stride_sandbox::contract::NewJob>,
     ) -> AppResult<usize> {
         let now = self.clock.now();
         let mut queued = 0;
+        // In the order of their dedupe keys: two transactions inserting the same keys at once
+        // (deliveries stored side by side) wait for each other in one order, never in a cycle.
+        follow_ups.sort_by(|a, b| a.dedupe_key.cmp(&b.dedupe_key));
         for next in follow_ups {
             let job = PluginJob::from_new_job(plugin, &next);
             if self
