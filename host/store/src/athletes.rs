@@ -601,7 +601,7 @@ impl Store {
     /// deliveries of the same workout (Garmin's and Strava's webhooks at once) group their
     /// copies one after the other.
     pub async fn lock_athlete(&self, tx: &mut Tx, user_id: Uuid) -> StoreResult<()> {
-        if tx.lock_once(user_id) {
+        if tx.has_locked(user_id) {
             return Ok(());
         }
         on_tx!(tx, conn => sqlx::query("UPDATE users SET id = id WHERE id = $1")
@@ -609,6 +609,7 @@ impl Store {
             .execute(conn)
             .await?
             .rows_affected());
+        tx.locked(user_id);
         Ok(())
     }
 

@@ -300,7 +300,8 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Marks the jobs done that `worker` still holds, in one statement. Returns how many.
+    /// Marks the jobs done that `worker` still holds, in one statement per 500 of them.
+    /// Returns how many.
     pub async fn finish_jobs(
         &self,
         ids: &[Uuid],

@@ -227,13 +227,16 @@ impl Tx {
         Ok(())
     }
 
-    /// Whether this transaction already holds `user`'s row lock; marks it held from now on.
-    pub(crate) fn lock_once(&mut self, user: Uuid) -> bool {
-        if self.locked.contains(&user) {
-            return true;
-        }
+    /// Whether this transaction already holds `user`'s row lock.
+    pub(crate) fn has_locked(&self, user: Uuid) -> bool {
+        self.locked.contains(&user)
+    }
+
+    /// Records that this transaction holds `user`'s row lock, once it has taken it. (A lock
+    /// is held until the transaction ends; no savepoint is ever rolled back to here, which
+    /// would release it.)
+    pub(crate) fn locked(&mut self, user: Uuid) {
         self.locked.push(user);
-        false
     }
 }
 

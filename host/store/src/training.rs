@@ -755,7 +755,7 @@ impl Store {
     /// Takes the athlete's row lock inside `tx`, serializing work on one athlete across
     /// connections and replicas (SQLite's `BEGIN IMMEDIATE` already serializes writers).
     pub async fn lock_user(&self, tx: &mut Tx, user_id: Uuid) -> StoreResult<()> {
-        if tx.lock_once(user_id) {
+        if tx.has_locked(user_id) {
             return Ok(());
         }
         on_tx!(tx, conn => sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
@@ -763,6 +763,7 @@ impl Store {
             .execute(conn)
             .await?
             .rows_affected());
+        tx.locked(user_id);
         Ok(())
     }
 }
