@@ -195,10 +195,11 @@ impl Ingest {
 
     /// Runs plugin jobs together. Each athlete's connection is looked up once; the plugin
     /// calls overlap (each waits on its provider, not on the CPU); then each athlete's records
-    /// from every job in the batch are stored in one delivery, so stats, the home screen, the
-    /// rules and insights follow once per athlete rather than once per job. A job's verdict is
-    /// its own: one that fails does not fail the others, except that a delivery that cannot be
-    /// stored is retried for every job whose records it carried (storing is idempotent).
+    /// from every job in the batch are stored in one delivery (a job on a later attempt in one
+    /// of its own), so stats, the home screen, the rules and insights follow once per athlete
+    /// rather than once per job. A job's verdict is its own: one that fails does not fail the
+    /// others, except that a delivery that cannot be stored is retried for every job whose
+    /// records it carried (storing is idempotent).
     async fn run_plugin_jobs(&self, jobs: Vec<(PluginJob, JobMeta)>) -> Vec<Verdict> {
         let mut verdicts: Vec<Option<Verdict>> = vec![None; jobs.len()];
         let mut runnable = Vec::with_capacity(jobs.len());
