@@ -634,6 +634,38 @@ impl Store {
         rows.into_iter().map(StoredActivity::try_from).collect()
     }
 
+    /// An athlete's activities from `source` with any of `external_ids`, by external id: what
+    /// [`Store::activity_by_external`] reads for one, for many in one statement per 500.
+    pub async fn activities_by_external(
+        &self,
+        user_id: Uuid,
+        source: &str,
+        external_ids: &[&str],
+    ) -> StoreResult<std::collections::HashMap<String, StoredActivity>> {
+        let mut found = std::collections::HashMap::with_capacity(external_ids.len());
+        for ids in external_ids.chunks(500) {
+            let sql = format!(
+                "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE user_id = $1 AND source = $2 \
+                 AND external_id IN ({})",
+                super::batch::placeholders(3, ids.len())
+            );
+            let rows: Vec<ActivityDb> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(&sql).bind(user_id).bind(source);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            for row in rows {
+                let activity = StoredActivity::try_from(row)?;
+                if let Some(id) = activity.record.external_id.clone() {
+                    found.insert(id, activity);
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// The other copies of the workout whose primary is `primary`.
     pub async fn duplicates_of(&self, primary: Uuid) -> StoreResult<Vec<StoredActivity>> {
         let sql = format!(

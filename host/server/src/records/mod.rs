@@ -202,6 +202,14 @@ struct Prepared {
     record: ActivityRecord,
 }
 
+/// What a transaction holding an athlete's lock has read of them for placing activities, kept
+/// for the next activity it places: nothing else can change it while the lock is held.
+#[derive(Default)]
+struct Placing {
+    /// The pairs the athlete split apart (read once, when first needed).
+    exclusions: Option<std::collections::HashSet<(Uuid, Uuid)>>,
+}
+
 /// What writing an activity changed.
 struct Written {
     /// Whether it is one of several copies of a workout.
@@ -368,8 +376,9 @@ impl Records {
         athlete: &User,
         stored: &StoredActivity,
         previous: Option<Uuid>,
+        placing: &mut Placing,
     ) -> AppResult<Grouping> {
-        let grouping = self.group_copies(tx, athlete, stored).await?;
+        let grouping = self.group_copies(tx, athlete, stored, placing).await?;
         if grouping.duplicate_of.is_none() {
             self.match_workout(tx, athlete, Some(stored), previous)
                 .await?;
@@ -389,6 +398,7 @@ impl Records {
         tx: &mut Tx,
         athlete: &User,
         activity: &StoredActivity,
+        placing: &mut Placing,
     ) -> AppResult<Grouping> {
         let settings = &self.settings.duplicates;
         let mut grouping = Grouping::default();
@@ -407,12 +417,16 @@ impl Records {
             .iter()
             .find(|a| a.id == activity.id)
             .map_or_else(|| candidate(activity), candidate);
-        let exclusions: std::collections::HashSet<(Uuid, Uuid)> = self
-            .store
-            .match_exclusions(tx, athlete.id)
-            .await?
-            .into_iter()
-            .collect();
+        if placing.exclusions.is_none() {
+            placing.exclusions = Some(
+                self.store
+                    .match_exclusions(tx, athlete.id)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            );
+        }
+        let exclusions = &*placing.exclusions.get_or_insert_default();
         let excluded = |a: Uuid, b: Uuid| exclusions.contains(&(a.min(b), a.max(b)));
         // The groups (a primary and its copies) of the activities this one matches.
         let matches: Vec<(&StoredActivity, i64)> = nearby
@@ -719,7 +733,8 @@ impl Records {
             self.store_samples(&mut tx, stored.id, samples).await?;
             stored.has_samples = true;
         }
-        self.place(&mut tx, athlete, &stored, None).await?;
+        self.place(&mut tx, athlete, &stored, None, &mut Placing::default())
+            .await?;
         let audit = audit.map(|event| event.target_id_uuid(stored.id));
         self.audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -763,7 +778,13 @@ impl Records {
                 .await?;
         }
         let grouping = self
-            .place(&mut tx, athlete, &stored, Some(current.id))
+            .place(
+                &mut tx,
+                athlete,
+                &stored,
+                Some(current.id),
+                &mut Placing::default(),
+            )
             .await?;
         self.audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -1109,10 +1130,20 @@ impl Records {
             }
             return Ok(());
         }
+        // What this source delivered before, read for the whole run at once.
+        let mut stored = self
+            .store
+            .activities_by_external(
+                athlete.id,
+                source.as_str(),
+                &distinct.into_iter().collect::<Vec<_>>(),
+            )
+            .await?;
         let mut ready = Vec::with_capacity(activities.len());
         for activity in activities {
+            let existing = stored.remove(&activity.external_id);
             match self
-                .prepare_activity(athlete, &baselines, source, activity)
+                .prepare_activity(athlete, &baselines, source, activity, existing)
                 .await?
             {
                 Some(prepared) => ready.push(prepared),
@@ -1126,8 +1157,12 @@ impl Records {
         let mut tx = self.store.begin().await?;
         self.store.lock_athlete(&mut tx, athlete.id).await?;
         let mut written = Vec::with_capacity(ready.len());
+        let mut placing = Placing::default();
         for prepared in &ready {
-            match self.write_activity(&mut tx, athlete, prepared, now).await? {
+            match self
+                .write_activity(&mut tx, athlete, prepared, now, &mut placing)
+                .await?
+            {
                 Some(done) => written.push(done),
                 None => break,
             }
@@ -1175,8 +1210,12 @@ impl Records {
         // Two attempts: a history import and a webhook job may insert the same activity at
         // once; the loser reads the winner's row and updates it.
         for _ in 0..2 {
+            let existing = self
+                .store
+                .activity_by_external(athlete.id, source.as_str(), &external_id)
+                .await?;
             let Some(prepared) = self
-                .prepare_activity(athlete, baselines, source, activity.clone())
+                .prepare_activity(athlete, baselines, source, activity.clone(), existing)
                 .await?
             else {
                 return Ok(None);
@@ -1184,7 +1223,13 @@ impl Records {
             let mut tx = self.store.begin().await?;
             self.store.lock_athlete(&mut tx, athlete.id).await?;
             if let Some(done) = self
-                .write_activity(&mut tx, athlete, &prepared, self.clock.now())
+                .write_activity(
+                    &mut tx,
+                    athlete,
+                    &prepared,
+                    self.clock.now(),
+                    &mut Placing::default(),
+                )
                 .await?
             {
                 tx.commit().await?;
@@ -1205,6 +1250,7 @@ impl Records {
         baselines: &Baselines,
         source: &PluginId,
         activity: DeliveredActivity,
+        existing: Option<StoredActivity>,
     ) -> AppResult<Option<Prepared>> {
         if let Some(samples) = &activity.samples
             && let Err(e) = samples.validate()
@@ -1218,10 +1264,6 @@ impl Records {
             .await?;
             return Ok(None);
         }
-        let existing = self
-            .store
-            .activity_by_external(athlete.id, source.as_str(), &activity.external_id)
-            .await?;
         let mut draft = activity.draft.clone();
         if let Some(previous) = existing.as_ref().map(|e| &e.record.draft) {
             // What the athlete entered in Stride stays unless the provider supplies it.
@@ -1262,6 +1304,7 @@ impl Records {
         athlete: &User,
         prepared: &Prepared,
         now: chrono::DateTime<chrono::Utc>,
+        placing: &mut Placing,
     ) -> AppResult<Option<Written>> {
         let Prepared {
             activity,
@@ -1284,7 +1327,13 @@ impl Records {
             self.store_samples(tx, stored.id, samples).await?;
         }
         let grouping = self
-            .place(tx, athlete, &stored, existing.as_ref().map(|e| e.id))
+            .place(
+                tx,
+                athlete,
+                &stored,
+                existing.as_ref().map(|e| e.id),
+                placing,
+            )
             .await?;
         let recent = stored.record.draft.start_time
             >= now - chrono::TimeDelta::hours(i64::from(self.settings.ask_effort_within_hours));
@@ -1364,8 +1413,14 @@ impl Records {
             .store
             .update_activity(&mut tx, existing.id, &record, self.clock.now())
             .await?;
-        self.place(&mut tx, athlete, &stored, Some(existing.id))
-            .await?;
+        self.place(
+            &mut tx,
+            athlete,
+            &stored,
+            Some(existing.id),
+            &mut Placing::default(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(vec![
             existing.record.local_date,
