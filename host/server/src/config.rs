@@ -328,7 +328,7 @@ impl Default for JobsConfig {
             backoff_base_s: 5,
             backoff_max_s: 3_600,
             nightly_check_s: 60,
-            batch: 16,
+            batch: 64,
         }
     }
 }
