@@ -8,6 +8,16 @@ use uuid::Uuid;
 
 use super::{Backend, Store, StoreResult, Tx, on_pool, on_tx, on_write};
 
+/// What [`Store::record_webhook_job_for_owner`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoutedWebhook {
+    /// The athlete connected as the event's external id, if anyone is.
+    pub owner: Option<Uuid>,
+    /// The job queued for them; `None` when no one is connected, the event was recorded
+    /// before, or an identical job is already waiting.
+    pub job: Option<Uuid>,
+}
+
 /// A job to enqueue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewJob {
@@ -213,6 +223,82 @@ impl Store {
         .bind(brake)
         .fetch_optional(pool)
         .await?))
+    }
+
+    /// [`Store::record_webhook_job`] for a job whose athlete is found by the provider's id for
+    /// them: the user connected (and still active) to `plugin` as `external_athlete_id`. The
+    /// event is recorded either way; the job only when someone is connected. On PostgreSQL one
+    /// statement, the look-up included.
+    pub async fn record_webhook_job_for_owner(
+        &self,
+        plugin: &str,
+        event_key: Option<&str>,
+        external_athlete_id: &str,
+        job: &NewJob,
+        brake: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RoutedWebhook> {
+        if self.backend() == Backend::Sqlite {
+            let owner = self
+                .connection_by_external(plugin, external_athlete_id)
+                .await?
+                .filter(|c| c.status == super::ConnectionStatus::Active)
+                .map(|c| c.user_id);
+            let job_id = match owner {
+                Some(owner) => {
+                    let job = NewJob {
+                        user_id: Some(owner),
+                        ..job.clone()
+                    };
+                    self.record_webhook_job(plugin, event_key, &job, brake, now)
+                        .await?
+                }
+                None => {
+                    if let Some(key) = event_key {
+                        let mut tx = self.begin().await?;
+                        self.record_webhook_event(&mut tx, plugin, key, now).await?;
+                        tx.commit().await?;
+                    }
+                    None
+                }
+            };
+            return Ok(RoutedWebhook { owner, job: job_id });
+        }
+        let (owner, job_id): (Option<Uuid>, Option<Uuid>) = on_pool!(self, pool => sqlx::query_as(
+            "WITH owner AS ( \
+                 SELECT user_id FROM provider_connections \
+                 WHERE provider = $1 AND external_athlete_id = $14 AND status = 'active'), \
+             event AS ( \
+                 INSERT INTO webhook_events (plugin_id, event_key, received_at) \
+                 SELECT $1, $2, $3 WHERE $2::text IS NOT NULL \
+                 ON CONFLICT DO NOTHING RETURNING 1), \
+             job AS ( \
+                 INSERT INTO jobs (id, kind, plugin_id, user_id, payload, state, priority, attempts, max_attempts, \
+                 run_at, dedupe_key, held, created_at, updated_at) \
+                 SELECT $4, $5, $6, owner.user_id, $7, 'queued', $8, 0, $9, $10, $11, \
+                     $12 OR COALESCE((SELECT strpos(value, '\"paused\":false') = 0 FROM system_settings WHERE key = $13::text), FALSE), \
+                     $3, $3 \
+                 FROM owner WHERE $2::text IS NULL OR EXISTS (SELECT 1 FROM event) \
+                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state = 'queued' DO NOTHING RETURNING id) \
+             SELECT (SELECT user_id FROM owner), (SELECT id FROM job)",
+        )
+        .bind(plugin)
+        .bind(event_key)
+        .bind(now)
+        .bind(Uuid::now_v7())
+        .bind(&job.kind)
+        .bind(&job.plugin_id)
+        .bind(&job.payload)
+        .bind(job.priority)
+        .bind(job.max_attempts)
+        .bind(job.run_at)
+        .bind(&job.dedupe_key)
+        .bind(job.held)
+        .bind(brake)
+        .bind(external_athlete_id)
+        .fetch_one(pool)
+        .await?);
+        Ok(RoutedWebhook { owner, job: job_id })
     }
 
     /// Claims the next runnable job for `worker` until `lease_until`: a queued job whose time

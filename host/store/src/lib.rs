@@ -52,7 +52,7 @@ pub use ingestion::{
 pub use insights::{
     DayLogRow, DigestSendRow, DigestSettingsRow, InsightSessionRow, InsightsRow, SessionLogRow,
 };
-pub use jobs::{JobCounts, JobQueueGroup, JobRow, NewJob};
+pub use jobs::{JobCounts, JobQueueGroup, JobRow, NewJob, RoutedWebhook};
 pub use plugins::PluginFailureRow;
 pub use proposals::{ProposalRow, RuleRow, RuleVersionRow};
 pub use relay::RelayToken;

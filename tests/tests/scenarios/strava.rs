@@ -355,21 +355,34 @@ async fn deauthorization_by_event_or_by_the_athlete_erases_the_tokens() {
         )),
         "{actions:?}"
     );
-    // Bob's Strava tokens no longer work at Strava either.
+    // Bob's Strava tokens no longer work at Strava either. An event for him, or for a Strava
+    // athlete no one here connected, is acknowledged and queues nothing.
+    let jobs_before = w.app.state.store.job_counts().await.expect("jobs");
     let id = w.fake.create_activity(
         8002,
         w.clock.now() - TimeDelta::hours(1),
         "after disconnect",
     );
-    w.fake
-        .deliver(&w.fake.activity_event(8002, id, "create", json!({})))
-        .await;
+    let stranger =
+        w.fake
+            .create_activity(8999, w.clock.now() - TimeDelta::hours(1), "never connected");
+    for event in [
+        w.fake.activity_event(8002, id, "create", json!({})),
+        w.fake.activity_event(8999, stranger, "create", json!({})),
+    ] {
+        assert_eq!(w.fake.deliver(&event).await, 1, "acknowledged at once");
+    }
     settle(&w, &bob).await;
     assert!(
         athlete_activities(&w, &bob)
             .await
             .iter()
             .all(|a| a["externalId"].as_str() != Some(id.to_string().as_str()))
+    );
+    assert_eq!(
+        w.app.state.store.job_counts().await.expect("jobs"),
+        jobs_before,
+        "no job was queued for an athlete who is not connected"
     );
 
     // Declining on Strava connects nothing.

@@ -212,6 +212,33 @@ impl Ingest {
         if jobs.is_empty() && event_key.is_none() {
             return Ok(());
         }
+        // The common case on PostgreSQL, an event with one athlete's job: the athlete is found
+        // by the statement that records the event and queues the job (one round trip).
+        if self.store.backend() == stride_store::Backend::Postgres
+            && let [job] = jobs
+            && let Some(external) = job.athlete_external_id.as_deref()
+        {
+            let routed = self
+                .jobs
+                .enqueue_for_event_of(
+                    plugin,
+                    event_key,
+                    external,
+                    &PluginJob::from_new_job(plugin, job),
+                    self.clock.now(),
+                )
+                .await?;
+            if routed.owner.is_none() {
+                tracing::info!(
+                    plugin,
+                    "webhook event for an athlete not connected here; dropped"
+                );
+            }
+            if routed.job.is_some() {
+                self.jobs.wake();
+            }
+            return Ok(());
+        }
         // Whose jobs these are, looked up before the transaction: a transaction never waits
         // for a second connection (on SQLite it holds the database's write lock meanwhile).
         let mut owned = Vec::with_capacity(jobs.len());

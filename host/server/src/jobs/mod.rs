@@ -433,6 +433,25 @@ impl Jobs {
             .await?)
     }
 
+    /// [`Jobs::enqueue_for_event`] for a job whose athlete is the one connected to `plugin` as
+    /// `external_athlete_id`, found in the same statement on PostgreSQL. The event is
+    /// recorded whether or not anyone is.
+    pub(crate) async fn enqueue_for_event_of<K: JobKind>(
+        &self,
+        plugin: &str,
+        event_key: Option<&str>,
+        external_athlete_id: &str,
+        job: &K,
+        now: DateTime<Utc>,
+    ) -> AppResult<stride_store::RoutedWebhook> {
+        let row = self.row(None, job, now, false)?;
+        let brake = K::INGESTION.then_some(BRAKE_KEY);
+        Ok(self
+            .store
+            .record_webhook_job_for_owner(plugin, event_key, external_athlete_id, &row, brake, now)
+            .await?)
+    }
+
     /// The row that enqueues `job`.
     fn row<K: JobKind>(
         &self,
