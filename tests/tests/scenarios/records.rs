@@ -157,6 +157,65 @@ async fn a_devices_morning_changes_home_and_the_traffic_light_proposes_the_same_
     assert_eq!(node["sleepDurationMinutes"], 280);
 }
 
+/// Two runs of one day delivered together (one batch, one delivery, one transaction): the
+/// first completes the day's workout, and the second sees it completed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_delivered_together_complete_the_days_workout_once() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let ann = athlete_on_a_device(&app, &owner).await;
+    let today = workouts(&app, &ann, TODAY, TODAY).await[0].clone();
+    assert_ne!(today["kind"], "REST", "the plan trains today: {today}");
+    assert_eq!(today["state"], "PLANNED");
+
+    // Both jobs are queued in one transaction, the first due a second earlier: one batch
+    // claims them in that order and stores both activities in one delivery.
+    let now = app.clock_now();
+    let start_ms = |time: &str| {
+        chrono::DateTime::parse_from_rfc3339(&format!("{TODAY}T{time}Z"))
+            .expect("instant")
+            .timestamp_millis()
+    };
+    let runs = [
+        (
+            "run-early",
+            start_ms("02:00:00"),
+            2700,
+            8000.0,
+            now - Duration::seconds(1),
+        ),
+        ("run-late", start_ms("06:00:00"), 1800, 5000.0, now),
+    ];
+    let mut tx = app.state.store.begin().await.expect("transaction");
+    for (external_id, start, duration_s, distance_m, due) in runs {
+        let job = stride::ingest::jobs::PluginJob {
+            plugin: "test-device".to_owned(),
+            kind: "activity".to_owned(),
+            payload: json!({ "external_id": external_id, "sport": "run", "start_ms": start, "duration_s": duration_s, "distance_m": distance_m, "avg_hr": 145.0 }),
+            dedupe: None,
+            not_before: None,
+        };
+        app.state
+            .jobs
+            .enqueue(&mut tx, Some(ann.id.parse().expect("uuid")), &job, due)
+            .await
+            .expect("enqueued");
+    }
+    tx.commit().await.expect("commit");
+    app.drain_jobs().await;
+
+    let early = activity_id(&app, &ann, "run-early").await;
+    let late = activity_id(&app, &ann, "run-late").await;
+    assert_ne!(early, late, "two activities, not copies of one");
+    let done = workouts(&app, &ann, TODAY, TODAY).await[0].clone();
+    assert_eq!(done["state"], "COMPLETED", "{done}");
+    assert_eq!(
+        done["activityId"],
+        json!(early),
+        "the first run completed it; the second found it completed"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_providers_edit_moves_the_match() {
     let app = TestApp::spawn().await;
