@@ -38,8 +38,7 @@ use stride_domain::matching::{ActivityRef, ScheduledRef, WorkoutState, match_act
 use stride_domain::metrics::{DailyValues, DailyValuesPatch, Measurement, day_from_measurements};
 use stride_domain::people::Baselines;
 use stride_store::{
-    ActivityRecord, DailyMetricsRecord, Store, StoreError, StoredActivity, StoredWorkout, Tx, User,
-    to_json,
+    ActivityRecord, DailyMetricsRecord, Store, StoreError, StoredActivity, Tx, User, to_json,
 };
 
 use crate::audit::AuditEvent;
@@ -203,38 +202,12 @@ struct Prepared {
     record: ActivityRecord,
 }
 
-/// The longest span of days whose planned workouts a run of delivered activities reads at once
-/// (a quarter); a run spread wider reads each activity's day alone.
-const PLAN_READ_DAYS: i64 = 92;
-
 /// What a transaction holding an athlete's lock has read of them for placing activities, kept
 /// for the next activity it places: nothing else can change it while the lock is held.
 #[derive(Default)]
 struct Placing {
     /// The pairs the athlete split apart (read once, when first needed).
     exclusions: Option<std::collections::HashSet<(Uuid, Uuid)>>,
-    /// The days whose planned workouts are read together, for a run of activities: read once,
-    /// when first needed, into `workouts`, which then follows this transaction's changes.
-    days: Option<(NaiveDate, NaiveDate)>,
-    workouts: Option<Vec<StoredWorkout>>,
-}
-
-impl Placing {
-    /// For a run of activities on the days `from` to `to`.
-    fn for_days(from: NaiveDate, to: NaiveDate) -> Self {
-        Self {
-            days: Some((from, to)),
-            ..Self::default()
-        }
-    }
-
-    /// Records a change this transaction made to a workout it may hold.
-    fn workout_changed(&mut self, id: Uuid, state: WorkoutState, activity: Option<Uuid>) {
-        if let Some(workout) = self.workouts.iter_mut().flatten().find(|w| w.id == id) {
-            workout.state = state;
-            workout.activity_id = activity;
-        }
-    }
 }
 
 /// What writing an activity changed.
@@ -407,11 +380,11 @@ impl Records {
     ) -> AppResult<Grouping> {
         let grouping = self.group_copies(tx, athlete, stored, placing).await?;
         if grouping.duplicate_of.is_none() {
-            self.match_workout(tx, athlete, Some(stored), previous, placing)
+            self.match_workout(tx, athlete, Some(stored), previous)
                 .await?;
         } else {
             // A copy completes nothing; what it completed before is released.
-            self.match_workout(tx, athlete, None, Some(stored.id), placing)
+            self.match_workout(tx, athlete, None, Some(stored.id))
                 .await?;
         }
         Ok(grouping)
@@ -534,14 +507,14 @@ impl Records {
             match wanted {
                 // Demoted: it no longer completes a planned workout.
                 Some(_) => {
-                    self.match_workout(tx, athlete, None, Some(member.id), placing)
+                    self.match_workout(tx, athlete, None, Some(member.id))
                         .await?;
                 }
                 // Promoted: it completes what the group's workout fulfils.
                 None => {
                     let mut promoted = member.clone();
                     promoted.duplicate_of = None;
-                    self.match_workout(tx, athlete, Some(&promoted), None, placing)
+                    self.match_workout(tx, athlete, Some(&promoted), None)
                         .await?;
                 }
             }
@@ -577,8 +550,7 @@ impl Records {
         if let Some(copy) = copies.into_iter().find(|c| c.id == next) {
             let mut copy = copy;
             copy.duplicate_of = None;
-            self.match_workout(tx, athlete, Some(&copy), None, &mut Placing::default())
-                .await?;
+            self.match_workout(tx, athlete, Some(&copy), None).await?;
             promoted = Some(copy.record.local_date);
         }
         Ok(promoted)
@@ -592,7 +564,6 @@ impl Records {
         athlete: &User,
         activity: Option<&StoredActivity>,
         previous: Option<Uuid>,
-        placing: &mut Placing,
     ) -> AppResult<()> {
         let now = self.clock.now();
         if let Some(previous) = previous
@@ -606,31 +577,14 @@ impl Records {
             self.store
                 .set_workout_state(tx, workout.id, state, None, now)
                 .await?;
-            placing.workout_changed(workout.id, state, None);
         }
         let Some(activity) = activity else {
             return Ok(());
         };
-        let date = activity.record.local_date;
-        let candidates = match placing.days {
-            Some((from, to)) if from <= date && date <= to => {
-                if placing.workouts.is_none() {
-                    placing.workouts = Some(
-                        self.store
-                            .workouts_between(tx, athlete.id, from, to)
-                            .await?,
-                    );
-                }
-                placing
-                    .workouts
-                    .iter()
-                    .flatten()
-                    .filter(|w| w.workout.date == date)
-                    .cloned()
-                    .collect()
-            }
-            _ => self.store.workouts_on(tx, athlete.id, date).await?,
-        };
+        let candidates = self
+            .store
+            .workouts_on(tx, athlete.id, activity.record.local_date)
+            .await?;
         let refs: Vec<ScheduledRef> = candidates
             .iter()
             .map(|w| ScheduledRef {
@@ -646,7 +600,6 @@ impl Records {
             self.store
                 .set_workout_state(tx, workout, WorkoutState::Completed, Some(activity.id), now)
                 .await?;
-            placing.workout_changed(workout, WorkoutState::Completed, Some(activity.id));
         }
         Ok(())
     }
@@ -854,14 +807,8 @@ impl Records {
     ) -> AppResult<()> {
         let mut tx = self.store.begin().await?;
         self.store.lock_athlete(&mut tx, athlete.id).await?;
-        self.match_workout(
-            &mut tx,
-            athlete,
-            None,
-            Some(current.id),
-            &mut Placing::default(),
-        )
-        .await?;
+        self.match_workout(&mut tx, athlete, None, Some(current.id))
+            .await?;
         let promoted = self.promote_copies(&mut tx, athlete, current).await?;
         self.store.delete_activity(&mut tx, current.id).await?;
         self.audit(&mut tx, audit).await?;
@@ -885,7 +832,7 @@ impl Records {
         self.store.lock_athlete(&mut tx, athlete.id).await?;
         let old_primary = self.store.activity(old).await?;
         let mut days = vec![chosen.record.local_date, old_primary.record.local_date];
-        self.match_workout(&mut tx, athlete, None, Some(old), &mut Placing::default())
+        self.match_workout(&mut tx, athlete, None, Some(old))
             .await?;
         for copy in self.store.duplicates_of(old).await? {
             if copy.id != chosen.id {
@@ -903,14 +850,8 @@ impl Records {
             .await?;
         let mut promoted = chosen.clone();
         promoted.duplicate_of = None;
-        self.match_workout(
-            &mut tx,
-            athlete,
-            Some(&promoted),
-            None,
-            &mut Placing::default(),
-        )
-        .await?;
+        self.match_workout(&mut tx, athlete, Some(&promoted), None)
+            .await?;
         self.audit(&mut tx, Some(audit)).await?;
         tx.commit().await?;
         let mut effects = Effects::default();
@@ -950,14 +891,8 @@ impl Records {
         }
         if activity.duplicate_of.is_none() {
             // It was the primary: the best of the rest takes over.
-            self.match_workout(
-                &mut tx,
-                athlete,
-                None,
-                Some(activity.id),
-                &mut Placing::default(),
-            )
-            .await?;
+            self.match_workout(&mut tx, athlete, None, Some(activity.id))
+                .await?;
             days.extend(self.promote_copies(&mut tx, athlete, activity).await?);
         }
         self.store
@@ -965,14 +900,8 @@ impl Records {
             .await?;
         let mut standalone = activity.clone();
         standalone.duplicate_of = None;
-        self.match_workout(
-            &mut tx,
-            athlete,
-            Some(&standalone),
-            None,
-            &mut Placing::default(),
-        )
-        .await?;
+        self.match_workout(&mut tx, athlete, Some(&standalone), None)
+            .await?;
         self.audit(&mut tx, Some(audit)).await?;
         tx.commit().await?;
         let mut effects = Effects::default();
@@ -1228,15 +1157,7 @@ impl Records {
         let mut tx = self.store.begin().await?;
         self.store.lock_athlete(&mut tx, athlete.id).await?;
         let mut written = Vec::with_capacity(ready.len());
-        // The run's days: their planned workouts are read once for all of them, unless the run
-        // is scattered over so long that the days between would be most of what is read.
-        let days = ready.iter().map(|p| p.record.local_date);
-        let mut placing = match (days.clone().min(), days.max()) {
-            (Some(from), Some(to)) if (to - from).num_days() <= PLAN_READ_DAYS => {
-                Placing::for_days(from, to)
-            }
-            _ => Placing::default(),
-        };
+        let mut placing = Placing::default();
         for prepared in &ready {
             match self
                 .write_activity(&mut tx, athlete, prepared, now, &mut placing)
@@ -1522,14 +1443,8 @@ impl Records {
         };
         let mut tx = self.store.begin().await?;
         self.store.lock_athlete(&mut tx, athlete.id).await?;
-        self.match_workout(
-            &mut tx,
-            athlete,
-            None,
-            Some(existing.id),
-            &mut Placing::default(),
-        )
-        .await?;
+        self.match_workout(&mut tx, athlete, None, Some(existing.id))
+            .await?;
         let promoted = self.promote_copies(&mut tx, athlete, &existing).await?;
         self.store.delete_activity(&mut tx, existing.id).await?;
         tx.commit().await?;
