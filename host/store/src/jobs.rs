@@ -386,6 +386,33 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Extends `worker`'s lease on the jobs it still runs to `until` (a long batch keeps them
+    /// from being taken over while it works), in one statement per 500. Returns how many.
+    pub async fn extend_leases(
+        &self,
+        ids: &[Uuid],
+        worker: &str,
+        until: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut extended = 0;
+        // `$1` the worker, `$2` the new end of the lease, then the ids.
+        for ids in ids.chunks(500) {
+            let sql = format!(
+                "UPDATE jobs SET locked_until = $2 \
+                 WHERE id IN ({}) AND locked_by = $1 AND state = 'running'",
+                super::batch::placeholders(3, ids.len())
+            );
+            extended += on_write!(self, pool => {
+                let mut query = sqlx::query(&sql).bind(worker).bind(until);
+                for id in ids {
+                    query = query.bind(id);
+                }
+                query.execute(pool).await?.rows_affected()
+            });
+        }
+        Ok(extended)
+    }
+
     /// Marks the jobs done that `worker` still holds, in one statement per 500 of them.
     /// Returns how many.
     pub async fn finish_jobs(

@@ -323,3 +323,59 @@ async fn a_batch_gathers_its_first_athletes_jobs_then_follows_the_queue() {
         ]
     );
 }
+
+/// Takes its time over a batch (a slow provider), then finishes every job.
+#[derive(Clone)]
+struct Slow;
+
+impl BatchHandler<Echo> for Slow {
+    fn run_batch<'a>(&'a self, jobs: Vec<(Echo, JobMeta)>) -> BoxFuture<'a, Vec<Verdict>> {
+        Box::pin(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+            jobs.into_iter().map(|_| Verdict::Done).collect()
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_that_outlasts_its_lease_keeps_its_jobs() {
+    // Leases of 3 s, renewed every second while a batch runs.
+    let app = TestApp::spawn_with(|config| {
+        config.jobs.workers = 0;
+        config.jobs.batch = 4;
+        config.jobs.lease_s = 3;
+    })
+    .await;
+    let jobs = app.state.jobs.clone();
+    let store = &app.state.store;
+    let registry = Arc::new(Registry::default().register_batch::<Echo>(Slow));
+    let mut tx = store.begin().await.expect("transaction");
+    for n in 0..3 {
+        let job = Echo {
+            n,
+            verdict: "done".to_owned(),
+        };
+        jobs.enqueue(&mut tx, None::<AthleteId>, &job, app.clock_now())
+            .await
+            .expect("enqueued");
+    }
+    tx.commit().await.expect("commit");
+
+    let first = {
+        let (jobs, registry) = (jobs.clone(), registry.clone());
+        tokio::spawn(async move { jobs.run_one("worker-a", &registry).await })
+    };
+    // Worker A holds all three; by the clock its lease then runs out…
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(TimeDelta::seconds(4));
+    // …but it renews the lease while it works, so worker B finds nothing to take over.
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    let taken_over = jobs.run_one("worker-b", &registry).await.expect("a claim");
+    assert!(!taken_over, "a running batch's jobs were taken over");
+    assert!(first.await.expect("worker a").expect("a batch ran"));
+    assert_eq!(
+        store.job_counts().await.expect("counts"),
+        stride_store::JobCounts::default(),
+        "every job finished once, by the worker that claimed it"
+    );
+}

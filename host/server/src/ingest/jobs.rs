@@ -104,6 +104,13 @@ impl JobKind for HistoryPage {
 /// 1,000 events/s went from 43 to 116 ms, for no more activities stored per second).
 const AT_ONCE: usize = 4;
 
+/// How many of a batch's plugin calls wait on their provider at once. Two workers' batches
+/// then take the host's 32 call slots (`plugins.max_concurrent_calls`) at most, as batches of
+/// 16 did; a larger batch calls in rounds (and renews its lease meanwhile), rather than
+/// queueing for the slots ahead of the webhooks' calls, and one athlete's burst sends a
+/// provider at most this many requests at once.
+const CALLS_AT_ONCE: usize = 16;
+
 /// Who a plugin job is for, or the verdict when they are not connected.
 type Connected = Result<(User, CallAthlete), Verdict>;
 
@@ -262,13 +269,19 @@ impl Ingest {
                 }
             }
         }
-        let reports = futures::future::join_all(calls.iter().zip(requests).map(
-            |(call, (request, call_athlete))| {
-                self.plugins
-                    .run_job(&call.plugin, request, Some(call_athlete))
-            },
-        ))
-        .await;
+        let owned: Vec<(String, JobRequest, CallAthlete)> = calls
+            .iter()
+            .zip(requests)
+            .map(|(call, (request, call_athlete))| (call.plugin.clone(), request, call_athlete))
+            .collect();
+        let plugins = &self.plugins;
+        let reports: Vec<_> = futures::stream::iter(owned)
+            .map(|(plugin, request, call_athlete)| async move {
+                plugins.run_job(&plugin, request, Some(call_athlete)).await
+            })
+            .buffered(CALLS_AT_ONCE)
+            .collect()
+            .await;
         // What each athlete's jobs fetched, in the jobs' order. A job run again (its last
         // attempt failed) is stored in a delivery of its own: one that cannot be stored does
         // not take the athlete's other jobs down with it again.

@@ -435,7 +435,8 @@ impl Jobs {
 
     /// [`Jobs::enqueue_for_event`] for a job whose athlete is the one connected to `plugin` as
     /// `external_athlete_id`, found in the same statement on PostgreSQL. The event is
-    /// recorded whether or not anyone is.
+    /// recorded whether or not anyone is. The job's dedupe key is made without its athlete
+    /// (who is not known yet): for kinds whose key does not name them, such as plugin jobs.
     pub(crate) async fn enqueue_for_event_of<K: JobKind>(
         &self,
         plugin: &str,
@@ -535,7 +536,8 @@ impl Jobs {
     pub async fn run_one(&self, worker: &str, handler: &Registry) -> AppResult<bool> {
         let now = self.clock.now();
         let paused = self.brake().await?.paused;
-        let lease = now + TimeDelta::seconds(i64::try_from(self.config.lease_s).unwrap_or(120));
+        let lease_length = TimeDelta::seconds(i64::try_from(self.config.lease_s).unwrap_or(120));
+        let lease = now + lease_length;
         let Some(job) = self.store.claim_job(worker, now, lease, paused).await? else {
             return Ok(false);
         };
@@ -583,7 +585,25 @@ impl Jobs {
             }
             [first, ..] => {
                 let span = tracing::info_span!("jobs", kind = %first.kind, plugin = first.plugin_id.as_deref().unwrap_or(""), batch = jobs.len());
-                tracing::Instrument::instrument(handler.run_batch(&jobs), span).await
+                let run = tracing::Instrument::instrument(handler.run_batch(&jobs), span);
+                // A batch can outlast one lease (its plugin calls wait for the host's call
+                // slots, each with its own deadline): the lease is renewed while it runs, so
+                // no other worker takes its jobs over and runs them twice.
+                let ids: Vec<Uuid> = jobs.iter().map(|j| j.id).collect();
+                let renew = async {
+                    let every = Duration::from_secs((self.config.lease_s / 3).max(1));
+                    loop {
+                        tokio::time::sleep(every).await;
+                        let until = self.clock.now() + lease_length;
+                        if let Err(error) = self.store.extend_leases(&ids, worker, until).await {
+                            tracing::warn!(%worker, %error, "could not renew a batch's lease");
+                        }
+                    }
+                };
+                tokio::select! {
+                    verdicts = run => verdicts,
+                    _ = renew => unreachable!("renewing a lease never ends"),
+                }
             }
         };
         let now = self.clock.now();
