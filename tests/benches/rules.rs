@@ -6,8 +6,8 @@
 //! had a poor morning today, so the traffic light files a proposal for them. The first pass
 //! files those proposals (through the gate, audited); the second finds nothing new.
 //!
-//! The athletes are evaluated `STRIDE_BENCH_BATCH` (default 16, the job queue's `jobs.batch`)
-//! an evaluation, as the nightly jobs run: their snapshots are read together. The snapshot
+//! The athletes are evaluated `STRIDE_BENCH_BATCH` (default 16, the job queue's `jobs.batch`
+//! when BENCHMARKS.md's figures were measured) an evaluation, as the nightly jobs run: their snapshots are read together. The snapshot
 //! phase is each athlete's share of its batch's reads.
 //!
 //! `cargo bench -p stride-e2e --bench rules`
@@ -221,7 +221,7 @@ fn main() {
         .and_then(|v| v.parse().ok());
     let smoke = requested.is_none() && !std::env::args().any(|a| a == "--bench");
     let athletes = requested.unwrap_or(if smoke { 8 } else { 10_000 });
-    // Athletes an evaluation: the job queue's default batch.
+    // Athletes an evaluation: 16, as measured in BENCHMARKS.md.
     let batch: usize = std::env::var("STRIDE_BENCH_BATCH")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -306,8 +306,9 @@ impl Store {
         .await?))
     }
 
-    /// Stores an activity's samples (JSON) and what was computed from them, inside `tx`:
-    /// two statements whether the activity had samples before or not.
+    /// Stores an activity's samples (JSON) and what was computed from them, inside `tx`,
+    /// whether the activity had samples before or not: one statement on PostgreSQL, two on
+    /// SQLite.
     pub async fn set_activity_samples_and_efficiency(
         &self,
         tx: &mut Tx,

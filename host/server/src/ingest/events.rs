@@ -5,7 +5,8 @@
 //! one each, and the storing of activities, which needs the same writer, waits less. On
 //! PostgreSQL each event is recorded on its own, side by side on the pool's connections (one
 //! shared transaction at a time measured slower there: its statements are round trips made
-//! one after another); an event with one job, the usual case, is one statement.
+//! one after another). The usual event on PostgreSQL, one athlete's one job, does not come
+//! here: `Ingest::accept_event` records it with one statement that also finds the athlete.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
