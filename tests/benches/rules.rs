@@ -6,9 +6,10 @@
 //! had a poor morning today, so the traffic light files a proposal for them. The first pass
 //! files those proposals (through the gate, audited); the second finds nothing new.
 //!
-//! The athletes are evaluated `STRIDE_BENCH_BATCH` (default 16, the job queue's `jobs.batch`
-//! when BENCHMARKS.md's figures were measured) an evaluation, as the nightly jobs run: their snapshots are read together. The snapshot
-//! phase is each athlete's share of its batch's reads.
+//! The athletes are evaluated `STRIDE_BENCH_BATCH` an evaluation (default 16, the job queue's
+//! `jobs.batch` when BENCHMARKS.md's figures were measured), as the nightly jobs run: their
+//! snapshots are read together. The snapshot phase is each athlete's share of its batch's
+//! reads.
 //!
 //! `cargo bench -p stride-e2e --bench rules`
 

@@ -295,7 +295,9 @@ pub struct JobsConfig {
     pub workers: u32,
     /// How often an idle worker looks for work, ms.
     pub poll_ms: u64,
-    /// How long a claimed job is a worker's before another may take it over, seconds.
+    /// How long a claimed job is a worker's before another may take it over, seconds. A worker
+    /// renews the lease every third of it while the job runs, so only a worker that stopped
+    /// loses its jobs.
     pub lease_s: u64,
     /// Attempts before a job fails for good.
     pub max_attempts: i32,

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use stride::jobs::{BatchHandler, JobKind, JobMeta, Registry, Verdict};
 use stride_domain::ids::AthleteId;
-use stride_e2e::TestApp;
+use stride_e2e::{TestApp, wait_for};
 use stride_sandbox::services::BoxFuture;
 use stride_store::NewJob;
 
@@ -324,14 +324,19 @@ async fn a_batch_gathers_its_first_athletes_jobs_then_follows_the_queue() {
     );
 }
 
-/// Takes its time over a batch (a slow provider), then finishes every job.
-#[derive(Clone)]
-struct Slow;
+/// Takes its time over a batch (a slow provider): says it started, waits to be released,
+/// then finishes every job.
+#[derive(Clone, Default)]
+struct Slow {
+    started: Arc<tokio::sync::Notify>,
+    release: Arc<tokio::sync::Notify>,
+}
 
 impl BatchHandler<Echo> for Slow {
     fn run_batch<'a>(&'a self, jobs: Vec<(Echo, JobMeta)>) -> BoxFuture<'a, Vec<Verdict>> {
         Box::pin(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+            self.started.notify_one();
+            self.release.notified().await;
             jobs.into_iter().map(|_| Verdict::Done).collect()
         })
     }
@@ -339,7 +344,7 @@ impl BatchHandler<Echo> for Slow {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_that_outlasts_its_lease_keeps_its_jobs() {
-    // Leases of 3 s, renewed every second while a batch runs.
+    // Leases of 3 s, renewed every second while jobs run.
     let app = TestApp::spawn_with(|config| {
         config.jobs.workers = 0;
         config.jobs.batch = 4;
@@ -348,16 +353,21 @@ async fn a_batch_that_outlasts_its_lease_keeps_its_jobs() {
     .await;
     let jobs = app.state.jobs.clone();
     let store = &app.state.store;
-    let registry = Arc::new(Registry::default().register_batch::<Echo>(Slow));
+    let slow = Slow::default();
+    let registry = Arc::new(Registry::default().register_batch::<Echo>(slow.clone()));
     let mut tx = store.begin().await.expect("transaction");
+    let mut ids = Vec::new();
     for n in 0..3 {
         let job = Echo {
             n,
             verdict: "done".to_owned(),
         };
-        jobs.enqueue(&mut tx, None::<AthleteId>, &job, app.clock_now())
-            .await
-            .expect("enqueued");
+        ids.push(
+            jobs.enqueue(&mut tx, None::<AthleteId>, &job, app.clock_now())
+                .await
+                .expect("enqueued")
+                .expect("a new job"),
+        );
     }
     tx.commit().await.expect("commit");
 
@@ -365,13 +375,26 @@ async fn a_batch_that_outlasts_its_lease_keeps_its_jobs() {
         let (jobs, registry) = (jobs.clone(), registry.clone());
         tokio::spawn(async move { jobs.run_one("worker-a", &registry).await })
     };
-    // Worker A holds all three; by the clock its lease then runs out…
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Worker A holds all three and is at work; by the clock its lease then runs out…
+    tokio::time::timeout(std::time::Duration::from_secs(10), slow.started.notified())
+        .await
+        .expect("the batch started");
     app.clock.advance(TimeDelta::seconds(4));
-    // …but it renews the lease while it works, so worker B finds nothing to take over.
-    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    // …and it renews the lease while it works.
+    wait_for("the leases renewed past the clock", 10, || async {
+        let now = app.clock_now();
+        let mut renewed = true;
+        for id in &ids {
+            let job = store.job(*id).await.expect("the job");
+            renewed &= job.state == "running" && job.locked_until.is_some_and(|until| until > now);
+        }
+        renewed.then_some(())
+    })
+    .await;
+    // So worker B finds nothing to take over.
     let taken_over = jobs.run_one("worker-b", &registry).await.expect("a claim");
     assert!(!taken_over, "a running batch's jobs were taken over");
+    slow.release.notify_one();
     assert!(first.await.expect("worker a").expect("a batch ran"));
     assert_eq!(
         store.job_counts().await.expect("counts"),

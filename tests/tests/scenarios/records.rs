@@ -214,15 +214,19 @@ async fn runs_delivered_together_complete_the_days_workout_once() {
         )
         .await;
     let nodes = list.ok()["activities"]["edges"].clone();
-    assert!(
-        nodes
-            .as_array()
-            .expect("edges")
-            .iter()
-            .filter(|e| e["node"]["externalId"]
+    let runs: Vec<&Value> = nodes
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter(|e| {
+            e["node"]["externalId"]
                 .as_str()
-                .is_some_and(|id| id.starts_with("run-")))
-            .all(|e| e["node"]["duplicateOf"].is_null()),
+                .is_some_and(|id| id.starts_with("run-"))
+        })
+        .collect();
+    assert_eq!(runs.len(), 2, "both runs are stored: {nodes}");
+    assert!(
+        runs.iter().all(|e| e["node"]["duplicateOf"].is_null()),
         "two activities, not copies of one: {nodes}"
     );
     let done = workouts(&app, &ann, TODAY, TODAY).await[0].clone();

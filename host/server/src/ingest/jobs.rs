@@ -104,11 +104,12 @@ impl JobKind for HistoryPage {
 /// 1,000 events/s went from 43 to 116 ms, for no more activities stored per second).
 const AT_ONCE: usize = 4;
 
-/// How many of a batch's plugin calls wait on their provider at once. Two workers' batches
-/// then take the host's 32 call slots (`plugins.max_concurrent_calls`) at most, as batches of
-/// 16 did; a larger batch calls in rounds (and renews its lease meanwhile), rather than
-/// queueing for the slots ahead of the webhooks' calls, and one athlete's burst sends a
-/// provider at most this many requests at once.
+/// Most of a batch's plugin calls running at once (the next starts as one finishes). With the
+/// defaults, two workers' batches then hold at most the host's 32 call slots
+/// (`plugins.max_concurrent_calls`), as batches of 16 did, rather than queueing for them
+/// ahead of the webhooks' calls; and one batch of an athlete's jobs has at most this many
+/// calls at their provider at once (another worker's batch may hold more of theirs). A batch
+/// renews its lease while it runs.
 const CALLS_AT_ONCE: usize = 16;
 
 /// Who a plugin job is for, or the verdict when they are not connected.
@@ -269,19 +270,29 @@ impl Ingest {
                 }
             }
         }
-        let owned: Vec<(String, JobRequest, CallAthlete)> = calls
+        let owned: Vec<(usize, String, JobRequest, CallAthlete)> = calls
             .iter()
             .zip(requests)
-            .map(|(call, (request, call_athlete))| (call.plugin.clone(), request, call_athlete))
+            .enumerate()
+            .map(|(i, (call, (request, call_athlete)))| {
+                (i, call.plugin.clone(), request, call_athlete)
+            })
             .collect();
         let plugins = &self.plugins;
-        let reports: Vec<_> = futures::stream::iter(owned)
-            .map(|(plugin, request, call_athlete)| async move {
-                plugins.run_job(&plugin, request, Some(call_athlete)).await
+        // As each call finishes the next starts (a slow one does not hold the others back);
+        // the reports are put back in the calls' order.
+        let mut finished: Vec<_> = futures::stream::iter(owned)
+            .map(|(i, plugin, request, call_athlete)| async move {
+                (
+                    i,
+                    plugins.run_job(&plugin, request, Some(call_athlete)).await,
+                )
             })
-            .buffered(CALLS_AT_ONCE)
+            .buffer_unordered(CALLS_AT_ONCE)
             .collect()
             .await;
+        finished.sort_by_key(|(i, _)| *i);
+        let reports = finished.into_iter().map(|(_, report)| report);
         // What each athlete's jobs fetched, in the jobs' order. A job run again (its last
         // attempt failed) is stored in a delivery of its own: one that cannot be stored does
         // not take the athlete's other jobs down with it again.

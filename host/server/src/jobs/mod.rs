@@ -577,34 +577,45 @@ impl Jobs {
                 jobs.push(job);
             }
         }
-        let verdicts = match jobs.as_slice() {
+        let run: BoxFuture<'_, Vec<Verdict>> = match jobs.as_slice() {
             [] => return Ok(true),
             [job] => {
                 let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, plugin = job.plugin_id.as_deref().unwrap_or(""), attempt = job.attempts);
-                vec![tracing::Instrument::instrument(handler.run(job), span).await]
+                let run = tracing::Instrument::instrument(handler.run(job), span);
+                Box::pin(async move { vec![run.await] })
             }
             [first, ..] => {
                 let span = tracing::info_span!("jobs", kind = %first.kind, plugin = first.plugin_id.as_deref().unwrap_or(""), batch = jobs.len());
-                let run = tracing::Instrument::instrument(handler.run_batch(&jobs), span);
-                // A batch can outlast one lease (its plugin calls wait for the host's call
-                // slots, each with its own deadline): the lease is renewed while it runs, so
-                // no other worker takes its jobs over and runs them twice.
-                let ids: Vec<Uuid> = jobs.iter().map(|j| j.id).collect();
-                let renew = async {
-                    let every = Duration::from_secs((self.config.lease_s / 3).max(1));
-                    loop {
-                        tokio::time::sleep(every).await;
-                        let until = self.clock.now() + lease_length;
-                        if let Err(error) = self.store.extend_leases(&ids, worker, until).await {
-                            tracing::warn!(%worker, %error, "could not renew a batch's lease");
-                        }
+                Box::pin(tracing::Instrument::instrument(
+                    handler.run_batch(&jobs),
+                    span,
+                ))
+            }
+        };
+        // Jobs can outlast one lease (a plugin call waits for one of the host's call slots,
+        // then has its own deadline, and a batch makes many): the lease is renewed every third
+        // of it while they run, so no other worker takes them over and runs them twice.
+        let ids: Vec<Uuid> = jobs.iter().map(|j| j.id).collect();
+        let renew = async {
+            let every =
+                Duration::from_millis((self.config.lease_s.saturating_mul(1_000) / 3).max(1));
+            loop {
+                tokio::time::sleep(every).await;
+                let until = self.clock.now() + lease_length;
+                match self.store.extend_leases(&ids, worker, until).await {
+                    Ok(kept) if kept < ids.len() as u64 => {
+                        tracing::info!(%worker, kept, of = ids.len(), "running jobs' leases were lost (taken over or erased)");
                     }
-                };
-                tokio::select! {
-                    verdicts = run => verdicts,
-                    _ = renew => unreachable!("renewing a lease never ends"),
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::warn!(%worker, %error, "could not renew running jobs' leases")
+                    }
                 }
             }
+        };
+        let verdicts = tokio::select! {
+            verdicts = run => verdicts,
+            _ = renew => unreachable!("renewing a lease never ends"),
         };
         let now = self.clock.now();
         let mut done = Vec::with_capacity(jobs.len());
