@@ -394,23 +394,35 @@ impl Store {
         worker: &str,
         until: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        let mut extended = 0;
-        // `$1` the worker, `$2` the new end of the lease, then the ids.
+        self.update_held_jobs(ids, worker, "locked_until = $2", until)
+            .await
+    }
+
+    /// Sets `set` (where `$2` is `at`) on the jobs among `ids` that `worker` still runs, in one
+    /// statement per 500 of them. Returns how many.
+    async fn update_held_jobs(
+        &self,
+        ids: &[Uuid],
+        worker: &str,
+        set: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut updated = 0;
+        // `$1` the worker, `$2` the time, then the ids.
         for ids in ids.chunks(500) {
             let sql = format!(
-                "UPDATE jobs SET locked_until = $2 \
-                 WHERE id IN ({}) AND locked_by = $1 AND state = 'running'",
+                "UPDATE jobs SET {set} WHERE id IN ({}) AND locked_by = $1 AND state = 'running'",
                 super::batch::placeholders(3, ids.len())
             );
-            extended += on_write!(self, pool => {
-                let mut query = sqlx::query(&sql).bind(worker).bind(until);
+            updated += on_write!(self, pool => {
+                let mut query = sqlx::query(&sql).bind(worker).bind(at);
                 for id in ids {
                     query = query.bind(id);
                 }
                 query.execute(pool).await?.rows_affected()
             });
         }
-        Ok(extended)
+        Ok(updated)
     }
 
     /// Marks the jobs done that `worker` still holds, in one statement per 500 of them.
@@ -421,27 +433,14 @@ impl Store {
         worker: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        let mut finished = 0;
-        // One statement per 500 jobs: `$1` the worker, `$2` the time, then the ids.
-        for ids in ids.chunks(500) {
-            let sql = format!(
-                "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, \
-                 deferred_reason = NULL, updated_at = $2 \
-                 WHERE id IN ({}) AND locked_by = $1 AND state = 'running'",
-                super::batch::placeholders(3, ids.len())
-            );
-            finished += on_write!(self, pool => {
-                let mut query = sqlx::query(&sql).bind(worker).bind(now);
-                for id in ids {
-                    query = query.bind(id);
-                }
-                query.execute(pool).await?.rows_affected()
-            });
-        }
-        Ok(finished)
+        self.update_held_jobs(
+            ids,
+            worker,
+            "state = 'done', locked_by = NULL, locked_until = NULL, deferred_reason = NULL, \
+             updated_at = $2",
+            now,
+        )
+        .await
     }
 
     /// Marks a job done, if `worker` still holds it.
