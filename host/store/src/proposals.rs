@@ -259,7 +259,8 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Rewrites a scheduled workout's session inside `tx` (the gate applying a change).
+    /// Rewrites a scheduled workout's session inside `tx` (the gate applying a change), while it
+    /// is still planned; returns whether it was.
     pub async fn rewrite_workout(
         &self,
         tx: &mut Tx,
@@ -267,10 +268,10 @@ impl Store {
         workout: &stride_domain::plan::PlannedWorkout,
         plan_version: i32,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        on_tx!(tx, conn => sqlx::query(
+    ) -> StoreResult<bool> {
+        let rewritten = on_tx!(tx, conn => sqlx::query(
             "UPDATE scheduled_workouts SET kind = $2, target_duration_s = $3, target_distance_m = $4, intensity_zone = $5, \
-             description = $6, plan_version = $7, updated_at = $8 WHERE id = $1",
+             description = $6, plan_version = $7, updated_at = $8 WHERE id = $1 AND state = 'planned'",
         )
         .bind(id)
         .bind(workout.kind.as_str())
@@ -283,7 +284,7 @@ impl Store {
         .execute(conn)
         .await?
         .rows_affected());
-        Ok(())
+        Ok(rewritten == 1)
     }
 
     /// How many proposals there are by source kind and state: (source kind, state, count).

@@ -827,6 +827,8 @@ impl Gate {
         let plan = self.store.plan(workout.plan_id).await?;
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        // The athlete's lock first, as every writer of their planned workouts takes it.
+        self.store.lock_user(&mut tx, athlete.id).await?;
         let mut new_plan = plan.plan.clone();
         if let Some(w) = new_plan
             .workouts
@@ -845,9 +847,16 @@ impl Gate {
             ));
         }
         let version = base + 1;
-        self.store
+        if !self
+            .store
             .rewrite_workout(&mut tx, workout.id, &after, version, now)
-            .await?;
+            .await?
+        {
+            return Err(AppError::Conflict(
+                "the workout was completed or missed at the same moment; it was not changed"
+                    .to_owned(),
+            ));
+        }
         let snapshot =
             to_json(&json!({ "proposal": proposal.row.id, "changes": proposal.changes }));
         self.store

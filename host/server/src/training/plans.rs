@@ -250,6 +250,9 @@ impl Training {
         )?;
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        // The athlete's lock first, as every writer of their planned workouts takes it: a
+        // delivery placing activities holds it while it reads and completes the workouts.
+        self.store.lock_user(&mut tx, athlete.id).await?;
         if !self
             .store
             .bump_plan(&mut tx, current.id, current.version, &request, &plan, now)
@@ -473,6 +476,7 @@ impl Training {
             return Ok(0);
         }
         let mut tx = self.store.begin().await?;
+        self.store.lock_user(&mut tx, athlete.id).await?;
         let missed = self
             .store
             .mark_missed_before(
