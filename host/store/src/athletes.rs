@@ -124,6 +124,17 @@ const ACTIVITY_COLUMNS: &str = "id, user_id, source, external_id, sport, name, s
      notes, private, load_rpe, load_trimp, load_detail, has_samples, created_at, updated_at, received_at, \
      sport_detail, device, parent_external_id, avg_power_w, avg_cadence, energy_kcal, laps, duplicate_of";
 
+/// An activity's samples as stored beside it: their JSON, and the efficiency computed from them.
+#[derive(Debug, Clone, Copy)]
+pub struct ActivitySamples<'a> {
+    /// The samples, as JSON.
+    pub json: &'a str,
+    /// Efficiency factor, when the samples give one.
+    pub efficiency_factor: Option<f64>,
+    /// Aerobic decoupling in percent, when the session was steady.
+    pub decoupling_pct: Option<f64>,
+}
+
 impl TryFrom<ActivityDb> for StoredActivity {
     type Error = StoreError;
 
@@ -267,50 +278,83 @@ impl Store {
         record: &ActivityRecord,
         now: DateTime<Utc>,
     ) -> StoreResult<StoredActivity> {
-        let sql = format!(
-            "INSERT INTO activities (id, user_id, source, external_id, sport, name, start_time, local_date, \
+        self.insert_activity_with_samples(tx, record, now, None)
+            .await
+    }
+
+    /// Stores a new activity inside `tx`, with its samples when it has them (on PostgreSQL in
+    /// one statement).
+    pub async fn insert_activity_with_samples(
+        &self,
+        tx: &mut Tx,
+        record: &ActivityRecord,
+        now: DateTime<Utc>,
+        samples: Option<&ActivitySamples<'_>>,
+    ) -> StoreResult<StoredActivity> {
+        let insert = "INSERT INTO activities (id, user_id, source, external_id, sport, name, start_time, local_date, \
              utc_offset_s, duration_s, moving_time_s, distance_m, elevation_gain_m, avg_hr, max_hr, rpe, feeling, \
              notes, private, load_rpe, load_trimp, load_detail, created_at, updated_at, received_at, \
-             sport_detail, device, parent_external_id, avg_power_w, avg_cadence, energy_kcal, laps) \
+             sport_detail, device, parent_external_id, avg_power_w, avg_cadence, energy_kcal, laps, \
+             has_samples, efficiency_factor, decoupling_pct, efficiency_done) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-             $21, $22, $23, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING {ACTIVITY_COLUMNS}"
-        );
+             $21, $22, $23, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $32)";
+        let together = samples.is_some() && tx.is_postgres();
+        let sql = if together {
+            format!(
+                "WITH a AS ({insert} RETURNING {ACTIVITY_COLUMNS}), \
+                 s AS (INSERT INTO activity_samples (activity_id, samples) SELECT id, $35 FROM a) \
+                 SELECT {ACTIVITY_COLUMNS} FROM a"
+            )
+        } else {
+            format!("{insert} RETURNING {ACTIVITY_COLUMNS}")
+        };
         let d = &record.draft;
-        let row: ActivityDb = on_tx!(tx, conn => sqlx::query_as(&sql)
-            .bind(Uuid::now_v7())
-            .bind(record.user_id)
-            .bind(&record.source)
-            .bind(&record.external_id)
-            .bind(d.sport.as_str())
-            .bind(&d.name)
-            .bind(d.start_time)
-            .bind(record.local_date)
-            .bind(record.utc_offset_s)
-            .bind(d.duration_s)
-            .bind(d.moving_time_s)
-            .bind(d.distance_m)
-            .bind(d.elevation_gain_m)
-            .bind(d.avg_hr)
-            .bind(d.max_hr)
-            .bind(d.rpe)
-            .bind(d.feeling)
-            .bind(&d.notes)
-            .bind(d.private)
-            .bind(record.load_rpe)
-            .bind(record.load_trimp)
-            .bind(&record.load_detail)
-            .bind(now)
-            .bind(record.received_at)
-            .bind(&record.extras.sport_detail)
-            .bind(&record.extras.device)
-            .bind(&record.extras.parent_external_id)
-            .bind(record.extras.avg_power_w)
-            .bind(record.extras.avg_cadence)
-            .bind(record.extras.energy_kcal)
-            .bind(laps_json(&record.extras))
-            .fetch_one(conn)
-            .await?);
-        row.try_into()
+        let row: ActivityDb = on_tx!(tx, conn => {
+            let mut query = sqlx::query_as(&sql)
+                .bind(Uuid::now_v7())
+                .bind(record.user_id)
+                .bind(&record.source)
+                .bind(&record.external_id)
+                .bind(d.sport.as_str())
+                .bind(&d.name)
+                .bind(d.start_time)
+                .bind(record.local_date)
+                .bind(record.utc_offset_s)
+                .bind(d.duration_s)
+                .bind(d.moving_time_s)
+                .bind(d.distance_m)
+                .bind(d.elevation_gain_m)
+                .bind(d.avg_hr)
+                .bind(d.max_hr)
+                .bind(d.rpe)
+                .bind(d.feeling)
+                .bind(&d.notes)
+                .bind(d.private)
+                .bind(record.load_rpe)
+                .bind(record.load_trimp)
+                .bind(&record.load_detail)
+                .bind(now)
+                .bind(record.received_at)
+                .bind(&record.extras.sport_detail)
+                .bind(&record.extras.device)
+                .bind(&record.extras.parent_external_id)
+                .bind(record.extras.avg_power_w)
+                .bind(record.extras.avg_cadence)
+                .bind(record.extras.energy_kcal)
+                .bind(laps_json(&record.extras))
+                .bind(samples.is_some())
+                .bind(samples.and_then(|s| s.efficiency_factor))
+                .bind(samples.and_then(|s| s.decoupling_pct));
+            if together {
+                query = query.bind(samples.map(|s| s.json));
+            }
+            query.fetch_one(conn).await?
+        });
+        let stored: StoredActivity = row.try_into()?;
+        if let Some(samples) = samples.filter(|_| !together) {
+            self.put_samples(tx, stored.id, samples.json).await?;
+        }
+        Ok(stored)
     }
 
     /// Rewrites an activity's fields inside `tx` (source and external id never change).
@@ -321,47 +365,99 @@ impl Store {
         record: &ActivityRecord,
         now: DateTime<Utc>,
     ) -> StoreResult<StoredActivity> {
-        let sql = format!(
-            "UPDATE activities SET sport = $2, name = $3, start_time = $4, local_date = $5, utc_offset_s = $6, \
+        self.update_activity_with_samples(tx, id, record, now, None)
+            .await
+    }
+
+    /// Rewrites an activity's fields inside `tx`, and its samples when new ones came (on
+    /// PostgreSQL in one statement); without them, the stored samples stay.
+    pub async fn update_activity_with_samples(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        record: &ActivityRecord,
+        now: DateTime<Utc>,
+        samples: Option<&ActivitySamples<'_>>,
+    ) -> StoreResult<StoredActivity> {
+        let update = "UPDATE activities SET sport = $2, name = $3, start_time = $4, local_date = $5, utc_offset_s = $6, \
              duration_s = $7, moving_time_s = $8, distance_m = $9, elevation_gain_m = $10, avg_hr = $11, \
              max_hr = $12, rpe = $13, feeling = $14, notes = $15, private = $16, load_rpe = $17, load_trimp = $18, \
              load_detail = $19, updated_at = $20, received_at = $21, sport_detail = $22, device = $23, \
-             parent_external_id = $24, avg_power_w = $25, avg_cadence = $26, energy_kcal = $27, laps = $28 \
-             WHERE id = $1 RETURNING {ACTIVITY_COLUMNS}"
-        );
+             parent_external_id = $24, avg_power_w = $25, avg_cadence = $26, energy_kcal = $27, laps = $28, \
+             has_samples = has_samples OR $29, \
+             efficiency_factor = CASE WHEN $29 THEN $30 ELSE efficiency_factor END, \
+             decoupling_pct = CASE WHEN $29 THEN $31 ELSE decoupling_pct END, \
+             efficiency_done = efficiency_done OR $29 \
+             WHERE id = $1";
+        let together = samples.is_some() && tx.is_postgres();
+        let sql = if together {
+            format!(
+                "WITH a AS ({update} RETURNING {ACTIVITY_COLUMNS}), \
+                 s AS (INSERT INTO activity_samples (activity_id, samples) SELECT id, $32 FROM a \
+                 ON CONFLICT (activity_id) DO UPDATE SET samples = excluded.samples) \
+                 SELECT {ACTIVITY_COLUMNS} FROM a"
+            )
+        } else {
+            format!("{update} RETURNING {ACTIVITY_COLUMNS}")
+        };
         let d = &record.draft;
-        let row: ActivityDb = on_tx!(tx, conn => sqlx::query_as(&sql)
-            .bind(id)
-            .bind(d.sport.as_str())
-            .bind(&d.name)
-            .bind(d.start_time)
-            .bind(record.local_date)
-            .bind(record.utc_offset_s)
-            .bind(d.duration_s)
-            .bind(d.moving_time_s)
-            .bind(d.distance_m)
-            .bind(d.elevation_gain_m)
-            .bind(d.avg_hr)
-            .bind(d.max_hr)
-            .bind(d.rpe)
-            .bind(d.feeling)
-            .bind(&d.notes)
-            .bind(d.private)
-            .bind(record.load_rpe)
-            .bind(record.load_trimp)
-            .bind(&record.load_detail)
-            .bind(now)
-            .bind(record.received_at)
-            .bind(&record.extras.sport_detail)
-            .bind(&record.extras.device)
-            .bind(&record.extras.parent_external_id)
-            .bind(record.extras.avg_power_w)
-            .bind(record.extras.avg_cadence)
-            .bind(record.extras.energy_kcal)
-            .bind(laps_json(&record.extras))
-            .fetch_one(conn)
-            .await?);
-        row.try_into()
+        let row: ActivityDb = on_tx!(tx, conn => {
+            let mut query = sqlx::query_as(&sql)
+                .bind(id)
+                .bind(d.sport.as_str())
+                .bind(&d.name)
+                .bind(d.start_time)
+                .bind(record.local_date)
+                .bind(record.utc_offset_s)
+                .bind(d.duration_s)
+                .bind(d.moving_time_s)
+                .bind(d.distance_m)
+                .bind(d.elevation_gain_m)
+                .bind(d.avg_hr)
+                .bind(d.max_hr)
+                .bind(d.rpe)
+                .bind(d.feeling)
+                .bind(&d.notes)
+                .bind(d.private)
+                .bind(record.load_rpe)
+                .bind(record.load_trimp)
+                .bind(&record.load_detail)
+                .bind(now)
+                .bind(record.received_at)
+                .bind(&record.extras.sport_detail)
+                .bind(&record.extras.device)
+                .bind(&record.extras.parent_external_id)
+                .bind(record.extras.avg_power_w)
+                .bind(record.extras.avg_cadence)
+                .bind(record.extras.energy_kcal)
+                .bind(laps_json(&record.extras))
+                .bind(samples.is_some())
+                .bind(samples.and_then(|s| s.efficiency_factor))
+                .bind(samples.and_then(|s| s.decoupling_pct));
+            if together {
+                query = query.bind(samples.map(|s| s.json));
+            }
+            query.fetch_one(conn).await?
+        });
+        let stored: StoredActivity = row.try_into()?;
+        if let Some(samples) = samples.filter(|_| !together) {
+            self.put_samples(tx, stored.id, samples.json).await?;
+        }
+        Ok(stored)
+    }
+
+    /// Writes an activity's samples inside `tx`, replacing any stored before.
+    async fn put_samples(&self, tx: &mut Tx, activity_id: Uuid, samples: &str) -> StoreResult<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO activity_samples (activity_id, samples) VALUES ($1, $2) \
+             ON CONFLICT (activity_id) DO UPDATE SET samples = excluded.samples",
+        )
+        .bind(activity_id)
+        .bind(samples)
+        .execute(conn)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 
     /// One activity.

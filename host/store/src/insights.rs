@@ -306,58 +306,6 @@ impl Store {
         .await?))
     }
 
-    /// Stores an activity's samples (JSON) and what was computed from them, inside `tx`,
-    /// whether the activity had samples before or not: one statement on PostgreSQL, two on
-    /// SQLite.
-    pub async fn set_activity_samples_and_efficiency(
-        &self,
-        tx: &mut Tx,
-        activity_id: Uuid,
-        samples: &str,
-        efficiency_factor: Option<f64>,
-        decoupling_pct: Option<f64>,
-    ) -> StoreResult<()> {
-        if let crate::TxConn::Postgres(conn) = &mut tx.conn {
-            // One round trip: the samples' insert rides along with the update.
-            sqlx::query(
-                "WITH kept AS (INSERT INTO activity_samples (activity_id, samples) VALUES ($1, $5) \
-                 ON CONFLICT (activity_id) DO UPDATE SET samples = excluded.samples) \
-                 UPDATE activities SET has_samples = $2, efficiency_factor = $3, decoupling_pct = $4, \
-                 efficiency_done = $2 WHERE id = $1",
-            )
-            .bind(activity_id)
-            .bind(true)
-            .bind(efficiency_factor)
-            .bind(decoupling_pct)
-            .bind(samples)
-            .execute(&mut **conn)
-            .await?;
-            return Ok(());
-        }
-        on_tx!(tx, conn => {
-            sqlx::query(
-                "INSERT INTO activity_samples (activity_id, samples) VALUES ($1, $2) \
-                 ON CONFLICT (activity_id) DO UPDATE SET samples = excluded.samples",
-            )
-            .bind(activity_id)
-            .bind(samples)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query(
-                "UPDATE activities SET has_samples = $2, efficiency_factor = $3, decoupling_pct = $4, \
-                 efficiency_done = $2 WHERE id = $1",
-            )
-            .bind(activity_id)
-            .bind(true)
-            .bind(efficiency_factor)
-            .bind(decoupling_pct)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-        });
-        Ok(())
-    }
-
     /// An activity's efficiency, computed later from its stored samples, outside a transaction.
     pub async fn fill_activity_efficiency(
         &self,

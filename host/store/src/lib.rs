@@ -36,8 +36,8 @@ mod training;
 
 pub use accounts::{CoachGrant, Invite, NewInvite, NewUser, Session, User};
 pub use athletes::{
-    ActivityCursor, ActivityRecord, DailyMetricsCursor, DailyMetricsRecord, DateRange,
-    StoredActivity,
+    ActivityCursor, ActivityRecord, ActivitySamples, DailyMetricsCursor, DailyMetricsRecord,
+    DateRange, StoredActivity,
 };
 pub use audit::{
     AuditCheckpoint, AuditEntry, AuditFilter, AuditHead, ErasedAuditFields, NewAuditEntry,
@@ -225,6 +225,11 @@ impl Tx {
             TxConn::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
+    }
+
+    /// Whether this transaction runs on PostgreSQL.
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.conn, TxConn::Postgres(_))
     }
 
     /// Whether this transaction already holds `user`'s row lock.

@@ -605,6 +605,24 @@ impl Store {
         rows.into_iter().map(StoredWorkout::try_from).collect()
     }
 
+    /// An athlete's workouts (any active plan) on the days `from` to `to`, by day and id, inside
+    /// `tx`: what [`Store::workouts_on`] reads for each of those days.
+    pub async fn workouts_between(
+        &self,
+        tx: &mut Tx,
+        user_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<StoredWorkout>> {
+        let sql = format!(
+            "SELECT {WORKOUT_COLUMNS} FROM scheduled_workouts w WHERE user_id = $1 AND date >= $2 \
+             AND date <= $3 AND plan_id IN (SELECT id FROM training_plans WHERE user_id = $1 AND status = 'active') \
+             ORDER BY date, id"
+        );
+        let rows: Vec<WorkoutDb> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(user_id).bind(from).bind(to).fetch_all(conn).await?);
+        rows.into_iter().map(StoredWorkout::try_from).collect()
+    }
+
     /// The workout an activity completed, if any, inside `tx`.
     pub async fn workout_of_activity(
         &self,

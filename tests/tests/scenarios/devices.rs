@@ -552,6 +552,49 @@ async fn the_same_workout_from_two_sources_counts_once_and_the_athlete_can_corre
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copies_delivered_together_each_join_their_own_workout() {
+    let app = TestApp::spawn().await;
+    let ann = athlete(&app).await;
+    let morning = app.clock_now() - Duration::hours(30);
+    let evening = morning + Duration::hours(8);
+    // Two runs logged by hand, eight hours apart…
+    for start in [morning, evening] {
+        app.gql(
+            Some(&ann.token),
+            "mutation($s: DateTime!) { logActivity(input: { sport: RUN, startTime: $s, durationSeconds: 3600, distanceMeters: 10000, rpe: 5 }) { id } }",
+            json!({ "s": start }),
+        )
+        .await
+        .ok();
+    }
+    // …and one file with the watch's copy of each: one delivery, its activities written in
+    // one transaction, each placed after the one before it.
+    let copy = |id: &str, start: chrono::DateTime<Utc>| {
+        json!({ "job": "activity", "external_id": id, "sport": "run",
+                "start_ms": (start + Duration::minutes(2)).timestamp_millis(),
+                "duration_s": 3580, "distance_m": 10050.0 })
+    };
+    let file = json!({ "records": [copy("watch-am", morning), copy("watch-pm", evening)] });
+    let imported = upload(&app, &ann, &[("runs.json", file.to_string())]).await;
+    assert_eq!(imported[0]["duplicates"], 2, "{imported:?}");
+    let listed = activities(&app, &ann).await;
+    assert_eq!(
+        listed.len(),
+        2,
+        "two workouts, each listed once: {listed:?}"
+    );
+    for (entry, copy) in listed.iter().zip(["watch-pm", "watch-am"]) {
+        assert_eq!(entry["source"], "manual", "{listed:?}");
+        assert_eq!(
+            entry["copies"].as_array().map(Vec::len),
+            Some(1),
+            "{listed:?}"
+        );
+        assert_eq!(entry["copies"][0]["externalId"], copy, "{listed:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_sources_delivering_one_run_at_once_leave_exactly_one_primary() {
     let app = TestApp::spawn().await;
     let ann = athlete(&app).await;

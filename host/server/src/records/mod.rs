@@ -25,7 +25,7 @@ pub use logs::{DayLogPatch, SessionLogPatch};
 
 use std::collections::BTreeSet;
 
-use chrono::{NaiveDate, Offset};
+use chrono::{DateTime, NaiveDate, Offset, TimeDelta, Utc};
 use uuid::Uuid;
 
 use stride_domain::activity::{ActivityDraft, ActivityExtras, Sport};
@@ -38,7 +38,8 @@ use stride_domain::matching::{ActivityRef, ScheduledRef, WorkoutState, match_act
 use stride_domain::metrics::{DailyValues, DailyValuesPatch, Measurement, day_from_measurements};
 use stride_domain::people::Baselines;
 use stride_store::{
-    ActivityRecord, DailyMetricsRecord, Store, StoreError, StoredActivity, Tx, User, to_json,
+    ActivityRecord, ActivitySamples, DailyMetricsRecord, Store, StoreError, StoredActivity,
+    StoredWorkout, Tx, User, to_json,
 };
 
 use crate::audit::AuditEvent;
@@ -202,12 +203,100 @@ struct Prepared {
     record: ActivityRecord,
 }
 
+/// The longest span of days whose planned workouts a run of delivered activities reads at once
+/// (a quarter); a run spread wider reads each activity's day alone.
+const PLAN_READ_DAYS: i64 = 92;
+
 /// What a transaction holding an athlete's lock has read of them for placing activities, kept
 /// for the next activity it places: nothing else can change it while the lock is held.
 #[derive(Default)]
 struct Placing {
     /// The pairs the athlete split apart (read once, when first needed).
     exclusions: Option<std::collections::HashSet<(Uuid, Uuid)>>,
+    /// The days whose planned workouts are read together, for a run of activities: read once,
+    /// when first needed, into `workouts`, which then follows this transaction's changes.
+    days: Option<(NaiveDate, NaiveDate)>,
+    workouts: Option<Vec<StoredWorkout>>,
+    /// Where every activity this transaction places looks for its copies: the athlete's
+    /// activities starting in this window are read once, when first needed.
+    window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// What was read of `window`, kept in step with the transaction's own writes since.
+    nearby: Option<Vec<StoredActivity>>,
+}
+
+impl Placing {
+    /// For a run of activities on the days `from` to `to` (their planned workouts are read
+    /// together) starting at `starts`, each looking `reach` either side for its copies. The
+    /// athlete's activities are read once for all of them when the starts lie close together
+    /// (a delivery's recent activities, a page of history); otherwise each reads its own
+    /// window, so a run of two activities years apart does not read the years between.
+    fn for_run(
+        days: Option<(NaiveDate, NaiveDate)>,
+        starts: impl Iterator<Item = DateTime<Utc>>,
+        reach: TimeDelta,
+    ) -> Self {
+        let mut count = 0_i32;
+        let mut span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+        for start in starts {
+            count += 1;
+            span = Some(span.map_or((start, start), |(a, b)| (a.min(start), b.max(start))));
+        }
+        let window = span
+            .filter(|(first, last)| count > 1 && *last - *first <= TimeDelta::days(3) * count)
+            .map(|(first, last)| (first - reach, last + reach));
+        Self {
+            days,
+            window,
+            ..Self::default()
+        }
+    }
+
+    /// Records a change this transaction made to a workout it may hold.
+    fn workout_changed(&mut self, id: Uuid, state: WorkoutState, activity: Option<Uuid>) {
+        if let Some(workout) = self.workouts.iter_mut().flatten().find(|w| w.id == id) {
+            workout.state = state;
+            workout.activity_id = activity;
+        }
+    }
+
+    /// The athlete's activities starting in `from..=to` as this transaction sees them, in the
+    /// order the store reads them; `None` when that is not inside the window read once.
+    fn nearby(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Vec<StoredActivity>> {
+        let (first, last) = self.window?;
+        if from < first || to > last {
+            return None;
+        }
+        let mut found: Vec<StoredActivity> = self
+            .nearby
+            .as_ref()?
+            .iter()
+            .filter(|a| (from..=to).contains(&a.record.draft.start_time))
+            .cloned()
+            .collect();
+        found.sort_by_key(|a| (a.record.draft.start_time, a.id));
+        Some(found)
+    }
+
+    /// Keeps what was read in step with an activity the transaction wrote.
+    fn wrote(&mut self, activity: &StoredActivity) {
+        if let Some(nearby) = &mut self.nearby {
+            match nearby.iter_mut().find(|a| a.id == activity.id) {
+                Some(kept) => *kept = activity.clone(),
+                None => nearby.push(activity.clone()),
+            }
+        }
+    }
+
+    /// Keeps what was read in step with a copy's new primary.
+    fn grouped(&mut self, id: Uuid, primary: Option<Uuid>) {
+        if let Some(kept) = self
+            .nearby
+            .as_mut()
+            .and_then(|nearby| nearby.iter_mut().find(|a| a.id == id))
+        {
+            kept.duplicate_of = primary;
+        }
+    }
 }
 
 /// What writing an activity changed.
@@ -240,6 +329,17 @@ fn candidate(activity: &StoredActivity) -> Candidate {
         has_heart_rate: activity.record.draft.avg_hr.is_some(),
         laps: activity.record.extras.laps.len(),
         created_at: activity.created_at,
+    }
+}
+
+/// Samples as [`Records::samples_to_store`] prepared them, in the store's terms.
+fn stored_samples(
+    (json, efficiency_factor, decoupling_pct): &(String, Option<f64>, Option<f64>),
+) -> ActivitySamples<'_> {
+    ActivitySamples {
+        json,
+        efficiency_factor: *efficiency_factor,
+        decoupling_pct: *decoupling_pct,
     }
 }
 
@@ -380,14 +480,20 @@ impl Records {
     ) -> AppResult<Grouping> {
         let grouping = self.group_copies(tx, athlete, stored, placing).await?;
         if grouping.duplicate_of.is_none() {
-            self.match_workout(tx, athlete, Some(stored), previous)
+            self.match_workout(tx, athlete, Some(stored), previous, placing)
                 .await?;
         } else {
             // A copy completes nothing; what it completed before is released.
-            self.match_workout(tx, athlete, None, Some(stored.id))
+            self.match_workout(tx, athlete, None, Some(stored.id), placing)
                 .await?;
         }
         Ok(grouping)
+    }
+
+    /// How far either side of an activity's start its copies may start.
+    fn copy_reach(&self) -> TimeDelta {
+        let settings = &self.settings.duplicates;
+        TimeDelta::seconds(settings.start_window_s + settings.max_clock_shift_h * 3600)
     }
 
     /// Finds the copies of `activity` from other sources (see [`stride_domain::duplicates`]),
@@ -406,13 +512,24 @@ impl Records {
             return Ok(grouping);
         }
         self.store.lock_athlete(tx, athlete.id).await?;
-        let reach =
-            chrono::TimeDelta::seconds(settings.start_window_s + settings.max_clock_shift_h * 3600);
+        let reach = self.copy_reach();
         let start = activity.record.draft.start_time;
-        let mut nearby = self
-            .store
-            .activities_starting_between(tx, athlete.id, start - reach, start + reach)
-            .await?;
+        let (from, to) = (start - reach, start + reach);
+        if let (Some((first, last)), None) = (placing.window, &placing.nearby) {
+            placing.nearby = Some(
+                self.store
+                    .activities_starting_between(tx, athlete.id, first, last)
+                    .await?,
+            );
+        }
+        let mut nearby = match placing.nearby(from, to) {
+            Some(nearby) => nearby,
+            None => {
+                self.store
+                    .activities_starting_between(tx, athlete.id, from, to)
+                    .await?
+            }
+        };
         let me = nearby
             .iter()
             .find(|a| a.id == activity.id)
@@ -499,6 +616,7 @@ impl Records {
             }
             if member.duplicate_of != wanted {
                 self.store.set_duplicate_of(tx, member.id, wanted).await?;
+                placing.grouped(member.id, wanted);
             }
             if member.id == activity.id {
                 continue;
@@ -507,14 +625,14 @@ impl Records {
             match wanted {
                 // Demoted: it no longer completes a planned workout.
                 Some(_) => {
-                    self.match_workout(tx, athlete, None, Some(member.id))
+                    self.match_workout(tx, athlete, None, Some(member.id), placing)
                         .await?;
                 }
                 // Promoted: it completes what the group's workout fulfils.
                 None => {
                     let mut promoted = member.clone();
                     promoted.duplicate_of = None;
-                    self.match_workout(tx, athlete, Some(&promoted), None)
+                    self.match_workout(tx, athlete, Some(&promoted), None, placing)
                         .await?;
                 }
             }
@@ -550,7 +668,8 @@ impl Records {
         if let Some(copy) = copies.into_iter().find(|c| c.id == next) {
             let mut copy = copy;
             copy.duplicate_of = None;
-            self.match_workout(tx, athlete, Some(&copy), None).await?;
+            self.match_workout(tx, athlete, Some(&copy), None, &mut Placing::default())
+                .await?;
             promoted = Some(copy.record.local_date);
         }
         Ok(promoted)
@@ -564,6 +683,7 @@ impl Records {
         athlete: &User,
         activity: Option<&StoredActivity>,
         previous: Option<Uuid>,
+        placing: &mut Placing,
     ) -> AppResult<()> {
         let now = self.clock.now();
         if let Some(previous) = previous
@@ -577,14 +697,31 @@ impl Records {
             self.store
                 .set_workout_state(tx, workout.id, state, None, now)
                 .await?;
+            placing.workout_changed(workout.id, state, None);
         }
         let Some(activity) = activity else {
             return Ok(());
         };
-        let candidates = self
-            .store
-            .workouts_on(tx, athlete.id, activity.record.local_date)
-            .await?;
+        let date = activity.record.local_date;
+        let candidates = match placing.days {
+            Some((from, to)) if from <= date && date <= to => {
+                if placing.workouts.is_none() {
+                    placing.workouts = Some(
+                        self.store
+                            .workouts_between(tx, athlete.id, from, to)
+                            .await?,
+                    );
+                }
+                placing
+                    .workouts
+                    .iter()
+                    .flatten()
+                    .filter(|w| w.workout.date == date)
+                    .cloned()
+                    .collect()
+            }
+            _ => self.store.workouts_on(tx, athlete.id, date).await?,
+        };
         let refs: Vec<ScheduledRef> = candidates
             .iter()
             .map(|w| ScheduledRef {
@@ -600,26 +737,23 @@ impl Records {
             self.store
                 .set_workout_state(tx, workout, WorkoutState::Completed, Some(activity.id), now)
                 .await?;
+            placing.workout_changed(workout, WorkoutState::Completed, Some(activity.id));
         }
         Ok(())
     }
 
-    /// Stores an activity's samples and the efficiency computed from them, inside `tx`.
-    async fn store_samples(&self, tx: &mut Tx, activity: Uuid, samples: &Samples) -> AppResult<()> {
+    /// An activity's samples as they are stored: as JSON, with the efficiency computed from
+    /// them.
+    fn samples_to_store(&self, samples: &Samples) -> (String, Option<f64>, Option<f64>) {
         let computed = stride_domain::efficiency::efficiency(samples, &self.settings.efficiency);
-        self.store
-            .set_activity_samples_and_efficiency(
-                tx,
-                activity,
-                &to_json(samples),
-                computed.as_ref().map(|e| e.efficiency_factor),
-                computed
-                    .as_ref()
-                    .filter(|e| e.steady)
-                    .map(|e| e.decoupling_pct),
-            )
-            .await?;
-        Ok(())
+        (
+            to_json(samples),
+            computed.as_ref().map(|e| e.efficiency_factor),
+            computed
+                .as_ref()
+                .filter(|e| e.steady)
+                .map(|e| e.decoupling_pct),
+        )
     }
 
     /// Writes an audit entry inside `tx` when there is one to write.
@@ -725,14 +859,16 @@ impl Records {
             .await?;
         let mut tx = self.store.begin().await?;
         self.store.lock_athlete(&mut tx, athlete.id).await?;
-        let mut stored = self
+        let samples = samples.as_ref().map(|s| self.samples_to_store(s));
+        let stored = self
             .store
-            .insert_activity(&mut tx, &record, self.clock.now())
+            .insert_activity_with_samples(
+                &mut tx,
+                &record,
+                self.clock.now(),
+                samples.as_ref().map(stored_samples).as_ref(),
+            )
             .await?;
-        if let Some(samples) = &samples {
-            self.store_samples(&mut tx, stored.id, samples).await?;
-            stored.has_samples = true;
-        }
         self.place(&mut tx, athlete, &stored, None, &mut Placing::default())
             .await?;
         let audit = audit.map(|event| event.target_id_uuid(stored.id));
@@ -807,8 +943,14 @@ impl Records {
     ) -> AppResult<()> {
         let mut tx = self.store.begin().await?;
         self.store.lock_athlete(&mut tx, athlete.id).await?;
-        self.match_workout(&mut tx, athlete, None, Some(current.id))
-            .await?;
+        self.match_workout(
+            &mut tx,
+            athlete,
+            None,
+            Some(current.id),
+            &mut Placing::default(),
+        )
+        .await?;
         let promoted = self.promote_copies(&mut tx, athlete, current).await?;
         self.store.delete_activity(&mut tx, current.id).await?;
         self.audit(&mut tx, audit).await?;
@@ -832,7 +974,7 @@ impl Records {
         self.store.lock_athlete(&mut tx, athlete.id).await?;
         let old_primary = self.store.activity(old).await?;
         let mut days = vec![chosen.record.local_date, old_primary.record.local_date];
-        self.match_workout(&mut tx, athlete, None, Some(old))
+        self.match_workout(&mut tx, athlete, None, Some(old), &mut Placing::default())
             .await?;
         for copy in self.store.duplicates_of(old).await? {
             if copy.id != chosen.id {
@@ -850,8 +992,14 @@ impl Records {
             .await?;
         let mut promoted = chosen.clone();
         promoted.duplicate_of = None;
-        self.match_workout(&mut tx, athlete, Some(&promoted), None)
-            .await?;
+        self.match_workout(
+            &mut tx,
+            athlete,
+            Some(&promoted),
+            None,
+            &mut Placing::default(),
+        )
+        .await?;
         self.audit(&mut tx, Some(audit)).await?;
         tx.commit().await?;
         let mut effects = Effects::default();
@@ -891,8 +1039,14 @@ impl Records {
         }
         if activity.duplicate_of.is_none() {
             // It was the primary: the best of the rest takes over.
-            self.match_workout(&mut tx, athlete, None, Some(activity.id))
-                .await?;
+            self.match_workout(
+                &mut tx,
+                athlete,
+                None,
+                Some(activity.id),
+                &mut Placing::default(),
+            )
+            .await?;
             days.extend(self.promote_copies(&mut tx, athlete, activity).await?);
         }
         self.store
@@ -900,8 +1054,14 @@ impl Records {
             .await?;
         let mut standalone = activity.clone();
         standalone.duplicate_of = None;
-        self.match_workout(&mut tx, athlete, Some(&standalone), None)
-            .await?;
+        self.match_workout(
+            &mut tx,
+            athlete,
+            Some(&standalone),
+            None,
+            &mut Placing::default(),
+        )
+        .await?;
         self.audit(&mut tx, Some(audit)).await?;
         tx.commit().await?;
         let mut effects = Effects::default();
@@ -1150,40 +1310,13 @@ impl Records {
                 None => summary.rejected += 1,
             }
         }
-        if ready.is_empty() {
-            return Ok(());
-        }
-        let now = self.clock.now();
-        let mut tx = self.store.begin().await?;
-        self.store.lock_athlete(&mut tx, athlete.id).await?;
-        let mut written = Vec::with_capacity(ready.len());
-        let mut placing = Placing::default();
-        for prepared in &ready {
-            match self
-                .write_activity(&mut tx, athlete, prepared, now, &mut placing)
+        if ready.is_empty()
+            || self
+                .write_run(athlete, &ready, last, summary, effects)
                 .await?
-            {
-                Some(done) => written.push(done),
-                None => break,
-            }
-        }
-        if written.len() == ready.len() {
-            // Counted once the transaction commits: a copy until then.
-            let mut counted = summary.clone();
-            let mut after = effects.clone();
-            for done in written {
-                done.count(&mut counted, &mut after);
-            }
-            if last {
-                self.follow_in(&mut tx, athlete.id, &after).await?;
-                after.written = true;
-            }
-            tx.commit().await?;
-            *summary = counted;
-            *effects = after;
+        {
             return Ok(());
         }
-        drop(tx);
         // One at a time, each counted as it commits (a later failure leaves them stored).
         for prepared in ready {
             match self
@@ -1195,6 +1328,59 @@ impl Records {
             }
         }
         Ok(())
+    }
+
+    /// Writes `run` in one transaction that first takes the athlete's lock, and counts it into
+    /// `summary` and `effects` once it has committed. `false` (nothing written) when another
+    /// writer inserted one of them meanwhile. With `last`, what follows the delivery is written
+    /// in the same transaction.
+    async fn write_run(
+        &self,
+        athlete: &User,
+        run: &[Prepared],
+        last: bool,
+        summary: &mut DeliverySummary,
+        effects: &mut Effects,
+    ) -> AppResult<bool> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.store.lock_athlete(&mut tx, athlete.id).await?;
+        let mut written = Vec::with_capacity(run.len());
+        // The run's days: their planned workouts are read once for all of them, unless the run
+        // is scattered over so long that the days between would be most of what is read.
+        let days = run.iter().map(|p| p.record.local_date);
+        let days = match (days.clone().min(), days.max()) {
+            (Some(from), Some(to)) if (to - from).num_days() <= PLAN_READ_DAYS => Some((from, to)),
+            _ => None,
+        };
+        let mut placing = Placing::for_run(
+            days,
+            run.iter().map(|p| p.record.draft.start_time),
+            self.copy_reach(),
+        );
+        for prepared in run {
+            match self
+                .write_activity(&mut tx, athlete, prepared, now, &mut placing)
+                .await?
+            {
+                Some(done) => written.push(done),
+                None => return Ok(false),
+            }
+        }
+        // Counted once the transaction commits: a copy until then.
+        let mut counted = summary.clone();
+        let mut after = effects.clone();
+        for done in written {
+            done.count(&mut counted, &mut after);
+        }
+        if last {
+            self.follow_in(&mut tx, athlete.id, &after).await?;
+            after.written = true;
+        }
+        tx.commit().await?;
+        *summary = counted;
+        *effects = after;
+        Ok(true)
     }
 
     /// Stores one delivered activity in its own transaction; `None` when validation refused
@@ -1311,21 +1497,25 @@ impl Records {
             existing,
             record,
         } = prepared;
+        let samples = activity.samples.as_ref().map(|s| self.samples_to_store(s));
+        let samples = samples.as_ref().map(stored_samples);
         let stored = match existing {
             Some(existing) => {
                 self.store
-                    .update_activity(tx, existing.id, record, now)
+                    .update_activity_with_samples(tx, existing.id, record, now, samples.as_ref())
                     .await?
             }
-            None => match self.store.insert_activity(tx, record, now).await {
+            None => match self
+                .store
+                .insert_activity_with_samples(tx, record, now, samples.as_ref())
+                .await
+            {
                 Ok(stored) => stored,
                 Err(StoreError::Conflict(_)) => return Ok(None),
                 Err(e) => return Err(e.into()),
             },
         };
-        if let Some(samples) = &activity.samples {
-            self.store_samples(tx, stored.id, samples).await?;
-        }
+        placing.wrote(&stored);
         let grouping = self
             .place(
                 tx,
@@ -1443,8 +1633,14 @@ impl Records {
         };
         let mut tx = self.store.begin().await?;
         self.store.lock_athlete(&mut tx, athlete.id).await?;
-        self.match_workout(&mut tx, athlete, None, Some(existing.id))
-            .await?;
+        self.match_workout(
+            &mut tx,
+            athlete,
+            None,
+            Some(existing.id),
+            &mut Placing::default(),
+        )
+        .await?;
         let promoted = self.promote_copies(&mut tx, athlete, &existing).await?;
         self.store.delete_activity(&mut tx, existing.id).await?;
         tx.commit().await?;
