@@ -307,6 +307,7 @@ impl Store {
     }
 
     /// An activity's efficiency, computed later from its stored samples, outside a transaction.
+    /// Written only while none is stored: new samples stored meanwhile came with their own.
     pub async fn fill_activity_efficiency(
         &self,
         activity_id: Uuid,
@@ -314,7 +315,8 @@ impl Store {
         decoupling_pct: Option<f64>,
     ) -> StoreResult<()> {
         on_write!(self, pool => sqlx::query(
-            "UPDATE activities SET efficiency_factor = $2, decoupling_pct = $3, efficiency_done = $4 WHERE id = $1",
+            "UPDATE activities SET efficiency_factor = $2, decoupling_pct = $3, efficiency_done = $4 \
+             WHERE id = $1 AND NOT efficiency_done",
         )
         .bind(activity_id)
         .bind(efficiency_factor)

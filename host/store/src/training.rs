@@ -590,6 +590,24 @@ impl Store {
         rows.into_iter().map(StoredWorkout::try_from).collect()
     }
 
+    /// The days from `from` on of a plan's workouts that are no longer planned (completed,
+    /// skipped or missed), by day, inside `tx`: what a new version of the plan keeps.
+    pub async fn plan_days_settled(
+        &self,
+        tx: &mut Tx,
+        plan_id: Uuid,
+        from: NaiveDate,
+    ) -> StoreResult<Vec<NaiveDate>> {
+        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT date FROM scheduled_workouts WHERE plan_id = $1 AND date >= $2 \
+             AND state <> 'planned' ORDER BY date, id",
+        )
+        .bind(plan_id)
+        .bind(from)
+        .fetch_all(conn)
+        .await?))
+    }
+
     /// An athlete's workouts (any plan) on one day, inside `tx`.
     pub async fn workouts_on(
         &self,

@@ -253,6 +253,18 @@ impl Training {
         // The athlete's lock first, as every writer of their planned workouts takes it: a
         // delivery placing activities holds it while it reads and completes the workouts.
         self.store.lock_user(&mut tx, athlete.id).await?;
+        // A workout completed (or skipped) since `keep` was read would be planned again beside
+        // the one that is done.
+        if self
+            .store
+            .plan_days_settled(&mut tx, current.id, today)
+            .await?
+            != keep
+        {
+            return Err(AppError::Conflict(
+                "a workout of the plan was completed at the same moment; try again".to_owned(),
+            ));
+        }
         if !self
             .store
             .bump_plan(&mut tx, current.id, current.version, &request, &plan, now)
