@@ -265,6 +265,12 @@ impl Training {
                 "a workout of the plan was completed at the same moment; try again".to_owned(),
             ));
         }
+        // The proposal's row before the audit log's head, in the order rejecting or
+        // superseding a proposal takes them: a confirmation and a rejection at the same
+        // moment wait for each other instead of deadlocking.
+        if let Some(applied) = proposal {
+            self.settle_application(&mut tx, applied, now).await?;
+        }
         if !self
             .store
             .bump_plan(&mut tx, current.id, current.version, &request, &plan, now)
@@ -307,7 +313,7 @@ impl Training {
             .payload(json!({ "athlete": athlete.id, "version": version, "from": today, "adjustment": change.adjustment }));
         self.audit.record(&mut tx, event, now).await?;
         if let Some(applied) = proposal {
-            self.record_application(&mut tx, athlete, applied, current.id, version, now)
+            self.audit_application(&mut tx, athlete, applied, current.id, version, now)
                 .await?;
         }
         tx.commit().await?;
@@ -327,6 +333,19 @@ impl Training {
         version: i32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> AppResult<()> {
+        self.settle_application(tx, applied, now).await?;
+        self.audit_application(tx, athlete, applied, plan_id, version, now)
+            .await
+    }
+
+    /// Marks the proposal applied inside `tx` (its row stays locked until `tx` ends); CONFLICT
+    /// when it was decided meanwhile.
+    async fn settle_application(
+        &self,
+        tx: &mut stride_store::Tx,
+        applied: &AppliedProposal,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<()> {
         if !self
             .store
             .settle_proposal(
@@ -343,6 +362,19 @@ impl Training {
                 "the proposal was decided at the same moment".to_owned(),
             ));
         }
+        Ok(())
+    }
+
+    /// Audits a proposal's confirmation and application inside `tx`.
+    async fn audit_application(
+        &self,
+        tx: &mut stride_store::Tx,
+        athlete: &User,
+        applied: &AppliedProposal,
+        plan_id: Uuid,
+        version: i32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<()> {
         let confirm = AuditEvent::new(
             applied.confirmed_by,
             "proposal.confirm",
