@@ -395,6 +395,16 @@ async fn subscriptions_end_with_the_access_or_the_session_and_are_capped() {
     let _two = app
         .subscribe(&bob.token, "subscription { proposalCreated { id } }")
         .await;
+    // Each connection's subscription starts in its own task: the third is opened once the
+    // first two hold their places (else it may take the second's).
+    let bob_id: uuid::Uuid = bob.id.parse().expect("uuid");
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while app.state.subscriptions.held_by(bob_id) < 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("both subscriptions start");
     let mut three = app
         .subscribe(&bob.token, "subscription { proposalCreated { id } }")
         .await;

@@ -32,6 +32,14 @@ pub struct ConnectionSubscriptions(Arc<AtomicUsize>);
 #[derive(Debug, Clone, Default)]
 pub struct UserSubscriptions(Arc<Mutex<HashMap<Uuid, usize>>>);
 
+impl UserSubscriptions {
+    /// How many subscriptions `user` holds on this replica now.
+    pub fn held_by(&self, user: Uuid) -> usize {
+        let held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        held.get(&user).copied().unwrap_or(0)
+    }
+}
+
 /// One subscription's place; freed when the stream ends.
 pub struct Slot {
     connection: Option<ConnectionSubscriptions>,
