@@ -55,12 +55,15 @@ fn ms(d: Duration) -> f64 {
 async fn drained(w: &World) {
     let store = &w.app.state.store;
     loop {
+        // Running first: it counts a webhook's jobs still in SQLite's inbox, which may then
+        // move into the queue before the queue is read, never after.
+        let running = store.has_running_jobs().await.expect("jobs");
         let due = store
             .next_job_time()
             .await
             .expect("jobs")
             .is_some_and(|at| at <= w.app.clock_now());
-        if !due && !store.has_running_jobs().await.expect("jobs") {
+        if !due && !running {
             return;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;

@@ -343,6 +343,10 @@ impl Application {
             )
         })?;
         store.migrate().await.context("migrating the database")?;
+        let store = store
+            .open_inbox()
+            .await
+            .context("opening the webhook inbox beside the database")?;
         let state = AppState::build(config, store, clock).await?;
         Ok(Self { state, listener })
     }
@@ -383,6 +387,7 @@ impl Application {
     /// Starts the host's background work: job workers, nightly checks, purging old jobs,
     /// following other replicas' cache invalidations, and plugin rescans.
     fn spawn_background(&self) -> Vec<tokio::task::JoinHandle<()>> {
+        self.state.ingest.start_inbox();
         let mut tasks = vec![
             tokio::spawn(self.state.training.home_cache().follow()),
             tokio::spawn(

@@ -599,8 +599,14 @@ impl Store {
             .collect())
     }
 
-    /// Whether any job is queued or running (optionally only for one athlete).
+    /// Whether any job is queued or running (optionally only for one athlete), counting the
+    /// jobs of acknowledged webhook events still in the inbox.
     pub async fn has_pending_jobs(&self, user_id: Option<Uuid>) -> StoreResult<bool> {
+        // The inbox first: an entry leaves it only after its jobs committed, so a job moved
+        // between the two reads is seen in the second.
+        if self.inbox_count(user_id).await? > 0 {
+            return Ok(true);
+        }
         let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
             "SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running') AND ($1 IS NULL OR user_id = $1)",
         )
@@ -610,8 +616,13 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Whether any worker is running a job right now.
+    /// Whether any worker is running a job right now, or acknowledged webhook events' jobs
+    /// are on their way from the inbox (either may queue jobs any moment).
     pub async fn has_running_jobs(&self) -> StoreResult<bool> {
+        // The inbox first, as in `has_pending_jobs`.
+        if self.inbox_count(None).await? > 0 {
+            return Ok(true);
+        }
         let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
             "SELECT COUNT(*) FROM jobs WHERE state = 'running'",
         )

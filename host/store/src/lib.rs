@@ -26,6 +26,7 @@ mod batch;
 mod erasure;
 mod export;
 mod file_imports;
+mod inbox;
 mod ingestion;
 mod insights;
 mod jobs;
@@ -45,6 +46,7 @@ pub use audit::{
 pub use erasure::ErasedRows;
 pub use export::{ExportRow, GrantHistoryRow, MeasurementCursor, MeasurementRow, TaskHistoryRow};
 pub use file_imports::{FileImportRow, FileImportStatus};
+pub use inbox::{INBOX_MOVED, InboxEvent, InboxJob, inbox_file};
 pub use ingestion::{
     BackfillRow, BackfillStatus, Connection, ConnectionStatus, NewConnection, RateSlot,
     RateWindowRow, RejectionRow, SealedTokens, TaskRow,
@@ -192,6 +194,8 @@ pub struct Store {
     /// queueing for this connection hands the write lock on at once, where many connections
     /// contending for it would sleep and poll (and starve under load). Reads use `pool`.
     writer: Option<SqlitePool>,
+    /// SQLite on a file, once the server opened it: the webhook inbox (see [`inbox`]).
+    inbox: Option<inbox::Inbox>,
 }
 
 /// An open transaction. Dropping it without [`Tx::commit`] rolls back.
@@ -291,6 +295,7 @@ impl Store {
             Ok(Self {
                 pool: Pool::Sqlite(pool),
                 writer: Some(writer),
+                inbox: None,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options =
@@ -303,6 +308,7 @@ impl Store {
             Ok(Self {
                 pool: Pool::Postgres(pool),
                 writer: None,
+                inbox: None,
             })
         } else {
             Err(StoreError::Config(
@@ -382,6 +388,9 @@ impl Store {
     pub async fn close(&self) {
         if let Some(writer) = &self.writer {
             writer.close().await;
+        }
+        if let Some(inbox) = &self.inbox {
+            inbox.close().await;
         }
         on_pool!(self, pool => pool.close().await)
     }

@@ -402,3 +402,154 @@ async fn a_batch_that_outlasts_its_lease_keeps_its_jobs() {
         "every job finished once, by the worker that claimed it"
     );
 }
+
+/// A job as a webhook event on `plugin` asks for it, for `athlete`.
+fn webhook_job(athlete: uuid::Uuid, now: DateTime<Utc>, n: u32) -> NewJob {
+    NewJob {
+        kind: "test.echo".to_owned(),
+        plugin_id: Some("echo".to_owned()),
+        user_id: Some(athlete),
+        payload: serde_json::to_string(&Echo {
+            n,
+            verdict: "done".to_owned(),
+        })
+        .expect("payload"),
+        priority: 0,
+        run_at: now,
+        dedupe_key: None,
+        max_attempts: 3,
+        held: false,
+    }
+}
+
+/// Records one event for `athlete` in `store`'s webhook inbox; returns how many jobs it added.
+async fn to_inbox(
+    store: &stride_store::Store,
+    key: &str,
+    athlete: uuid::Uuid,
+    now: DateTime<Utc>,
+    n: u32,
+) -> usize {
+    let event = stride_store::InboxEvent {
+        plugin: "echo".to_owned(),
+        key: Some(key.to_owned()),
+        jobs: vec![webhook_job(athlete, now, n)],
+    };
+    store.inbox_record(&[&event], now).await.expect("recorded")
+}
+
+/// The echo jobs' numbers queued for `athlete`, oldest first, once the inbox is empty.
+async fn moved_jobs(app: &TestApp, athlete: uuid::Uuid) -> Vec<u32> {
+    let store = &app.state.store;
+    wait_for("the inbox to empty", 10, || async {
+        (store.inbox_count(None).await.expect("inbox") == 0).then_some(())
+    })
+    .await;
+    let mut jobs = store.jobs_for(athlete, 100).await.expect("jobs");
+    jobs.reverse();
+    jobs.into_iter()
+        .filter(|j| j.kind == "test.echo")
+        .map(|j| serde_json::from_str::<Echo>(&j.payload).expect("echo").n)
+        .collect()
+}
+
+/// On SQLite a webhook's acknowledgement waits only for the inbox, a file of its own beside the
+/// database, and a mover turns each acknowledged event into jobs exactly once: a redelivery
+/// adds nothing; an entry the database records as moved (the mover stopped after its jobs
+/// committed and before it forgot the entry) is not moved twice; an erased athlete's entry is
+/// dropped without stopping the others; what a stopped server left in the inbox is moved when
+/// the next one starts; and a new inbox (the old file deleted, or set aside by a restore) is
+/// not mistaken for the old one. (This test runs on SQLite whichever database the suite uses:
+/// PostgreSQL has no inbox.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_inbox_turns_each_event_into_jobs_once() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("stride.db");
+    let url = format!("sqlite://{}", file.display());
+    let database = || {
+        let placeholder = tempfile::tempdir().expect("temporary directory");
+        (stride_e2e::TestDatabase::Sqlite(placeholder), url.clone())
+    };
+    let clock = stride_domain::clock::ManualClock::new(stride_e2e::test_epoch());
+    // No workers: the moved jobs stay queued, to be counted.
+    let no_workers = |c: &mut stride::config::Config| c.jobs.workers = 0;
+    let app = TestApp::spawn_on(database(), clock.clone(), no_workers).await;
+    assert!(app.state.store.has_inbox());
+    assert!(stride_store::inbox_file(&file).exists());
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let ann: uuid::Uuid = ann.id.parse().expect("uuid");
+    let now = app.clock_now();
+    let store = app.state.store.clone();
+
+    assert_eq!(to_inbox(&store, "e1", ann, now, 1).await, 1);
+    assert_eq!(moved_jobs(&app, ann).await, vec![1]);
+    assert_eq!(
+        to_inbox(&store, "e1", ann, now, 1).await,
+        0,
+        "a redelivered event adds nothing"
+    );
+
+    // The database says the next entry was moved already: it is forgotten, not moved again.
+    let recorded = store
+        .setting(None, stride_store::INBOX_MOVED)
+        .await
+        .expect("setting")
+        .expect("the mover recorded how far it got");
+    let (id, seq) = recorded.split_once(':').expect("<inbox>:<seq>");
+    let seq: i64 = seq.parse().expect("a number");
+    let mut tx = store.begin().await.expect("transaction");
+    assert_eq!(store.inbox_moved(&mut tx).await.expect("moved"), seq);
+    store
+        .set_inbox_moved(&mut tx, seq + 1, now)
+        .await
+        .expect("set");
+    tx.commit().await.expect("commit");
+    assert_eq!(to_inbox(&store, "e2", ann, now, 2).await, 1);
+    assert_eq!(moved_jobs(&app, ann).await, vec![1]);
+
+    // An athlete erased before their event was moved: the entry is dropped, the next moves.
+    assert_eq!(
+        to_inbox(&store, "e3", uuid::Uuid::new_v4(), now, 3).await,
+        1
+    );
+    assert_eq!(to_inbox(&store, "e4", ann, now, 4).await, 1);
+    assert_eq!(moved_jobs(&app, ann).await, vec![1, 4]);
+    app.stop().await;
+
+    // Events a stopped server acknowledged and did not move yet are moved by the next one.
+    let offline = stride_store::Store::connect(&url, 1)
+        .await
+        .expect("store")
+        .open_inbox()
+        .await
+        .expect("inbox");
+    assert_eq!(to_inbox(&offline, "e5", ann, now, 5).await, 1);
+    offline.close().await;
+    let app = TestApp::spawn_on(database(), clock.clone(), no_workers).await;
+    assert_eq!(moved_jobs(&app, ann).await, vec![1, 4, 5]);
+    app.stop().await;
+
+    // A new inbox starts its numbers again: its first entries are moved all the same.
+    for suffix in ["", "-wal", "-shm"] {
+        let path = stride_store::inbox_file(&file);
+        let path = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if path.exists() {
+            std::fs::remove_file(&path).expect("inbox removed");
+        }
+    }
+    let app = TestApp::spawn_on(database(), clock, no_workers).await;
+    let store = app.state.store.clone();
+    assert_eq!(to_inbox(&store, "e6", ann, now, 6).await, 1);
+    assert_eq!(moved_jobs(&app, ann).await, vec![1, 4, 5, 6]);
+    let recorded = store
+        .setting(None, stride_store::INBOX_MOVED)
+        .await
+        .expect("setting")
+        .expect("recorded");
+    assert!(
+        !recorded.starts_with(id),
+        "the new inbox's progress is recorded under its own name: {recorded}"
+    );
+    app.stop().await;
+}

@@ -129,6 +129,12 @@ impl Ingest {
         }
     }
 
+    /// Starts turning the webhook inbox's events into jobs (SQLite on a file), including
+    /// what an earlier run left there. Recording an event starts it too.
+    pub fn start_inbox(&self) {
+        self.event_log.start_mover();
+    }
+
     /// The same service, carrying out file imports with `settings`.
     pub fn with_import_settings(mut self, settings: self::imports::ImportSettings) -> Self {
         self.import_settings = settings;
@@ -144,7 +150,26 @@ impl Ingest {
     ) -> AppResult<IngestionReport> {
         viewer.require(crate::auth::Permission::ManageIngestion)?;
         let brake = self.jobs.brake().await?;
-        let jobs = self.store.job_counts().await?;
+        // With acknowledged webhook events' jobs on their way from the inbox (the brake holds
+        // them when they arrive if it is on). Counted again when one arrived meanwhile, which
+        // either count might have missed.
+        let (mut jobs, arriving) = {
+            let mut tries = 0;
+            loop {
+                let before = self.store.inbox_count(None).await?;
+                let jobs = self.store.job_counts().await?;
+                let after = self.store.inbox_count(None).await?;
+                tries += 1;
+                if before == after || tries == 3 {
+                    break (jobs, after);
+                }
+            }
+        };
+        if brake.paused {
+            jobs.held += arriving;
+        } else {
+            jobs.queued += arriving;
+        }
         let since = self.clock.now() - TimeDelta::days(1);
         let providers = match provider {
             Some(p) => vec![p.to_owned()],

@@ -454,7 +454,7 @@ impl Jobs {
     }
 
     /// The row that enqueues `job`.
-    fn row<K: JobKind>(
+    pub(crate) fn row<K: JobKind>(
         &self,
         athlete: Option<AthleteId>,
         job: &K,

@@ -579,7 +579,9 @@ async fn restore_sqlite(
     check_schema(BackendKind::Sqlite, migration, manifest)?;
     keys.check(&needs)?;
     let file = sqlite_file(url)?;
-    let existing: Vec<PathBuf> = ["", "-wal", "-shm"]
+    // The webhook inbox belongs to the database it stands beside: it is set aside with it.
+    const BESIDE: [&str; 6] = ["", "-wal", "-shm", "-inbox", "-inbox-wal", "-inbox-shm"];
+    let existing: Vec<PathBuf> = BESIDE
         .iter()
         .map(|suffix| with_suffix(&file, suffix))
         .filter(|path| path.exists())
@@ -594,7 +596,7 @@ async fn restore_sqlite(
     }
     let kept = aside(&file, stamp);
     let mut kept_aside = Vec::new();
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in BESIDE {
         let from = with_suffix(&file, suffix);
         if from.exists() {
             let to = with_suffix(&kept, suffix);
