@@ -16,6 +16,10 @@
 #   LOAD_BIN_DIR     where stride and stride-load are (target/release, else target/debug)
 #   LOAD_THREADS     the generator's threads (default one per core; 1 disturbs the server
 #                    least, but falls behind at about 1,000 users)
+#   LOAD_RATES       the loops to run, space-separated: `closed` (the default: each user sends
+#                    again as soon as its answer arrives) or a rate in requests/s for an open
+#                    loop (requests are due at that rate, shared by the users; latency counts
+#                    from when each was due), e.g. "closed 2000 5000"
 #   LOAD_AGAIN_WITH  settings to compare, e.g. "STRIDE_AUTH__SESSION_CACHE_S=0": the server is
 #                    restarted with them on the same data and the mixes run again
 #   KEEP=1           keep the run folder (server log, seeded state, reports)
@@ -89,10 +93,21 @@ STRIDE_LOAD_OWNER_PASSWORD=$PASSWORD "$LOADGEN" --url "$URL" --state "$RUN/state
 sleep 5
 MIX_ARGS=()
 for mix in $LOAD_MIXES; do MIX_ARGS+=(--mix "$mix"); done
-measure() { # label
-  echo "== $1: $LOAD_USERS users, ${LOAD_DURATION} s per mix after ${LOAD_WARMUP} s of warm-up"
-  "$LOADGEN" --url "$URL" --state "$RUN/state.json" ${LOAD_THREADS:+--threads "$LOAD_THREADS"} run --users "$LOAD_USERS" \
-    --duration "$LOAD_DURATION" --warmup "$LOAD_WARMUP" "${MIX_ARGS[@]}" --json "$RUN/report-$2.json"
+measure() { # label report-name
+  local loop
+  for loop in ${LOAD_RATES:-closed}; do
+    local rate=()
+    if [[ $loop == closed ]]; then
+      echo "== $1, closed loop: $LOAD_USERS users, ${LOAD_DURATION} s per mix after ${LOAD_WARMUP} s of warm-up"
+    elif [[ $loop =~ ^[0-9]+$ ]]; then
+      rate=(--rate "$loop")
+      echo "== $1, open loop at $loop requests/s: $LOAD_USERS users, ${LOAD_DURATION} s per mix after ${LOAD_WARMUP} s of warm-up"
+    else
+      echo "LOAD_RATES holds \`closed\` or whole numbers of requests/s, not $loop" >&2; exit 1
+    fi
+    "$LOADGEN" --url "$URL" --state "$RUN/state.json" ${LOAD_THREADS:+--threads "$LOAD_THREADS"} run --users "$LOAD_USERS" \
+      "${rate[@]}" --duration "$LOAD_DURATION" --warmup "$LOAD_WARMUP" "${MIX_ARGS[@]}" --json "$RUN/report-$2-$loop.json"
+  done
 }
 measure "default settings" default
 if [[ -n "${LOAD_AGAIN_WITH:-}" ]]; then
