@@ -13,7 +13,6 @@
 //! belongs to the database and is set aside with it by a restore.
 
 use std::collections::HashSet;
-use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -36,7 +35,8 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS inbox_jobs (\
         seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id BLOB NOT NULL, kind TEXT NOT NULL, \
         plugin_id TEXT, payload TEXT NOT NULL, priority INTEGER NOT NULL, run_at TEXT NOT NULL, \
-        dedupe_key TEXT, max_attempts INTEGER NOT NULL, received_at TEXT NOT NULL)",
+        dedupe_key TEXT, max_attempts INTEGER NOT NULL, received_at TEXT NOT NULL, \
+        event_plugin TEXT NOT NULL, event_key TEXT)",
     "CREATE TABLE IF NOT EXISTS inbox_identity (id TEXT NOT NULL)",
 ];
 
@@ -62,7 +62,7 @@ pub struct InboxEvent {
 }
 
 /// An `inbox_jobs` row: seq, user_id, kind, plugin_id, payload, priority, run_at,
-/// dedupe_key, max_attempts.
+/// dedupe_key, max_attempts, event_plugin, event_key.
 type InboxRow = (
     i64,
     Uuid,
@@ -73,6 +73,8 @@ type InboxRow = (
     DateTime<Utc>,
     Option<String>,
     i32,
+    String,
+    Option<String>,
 );
 
 /// A job waiting in the inbox.
@@ -82,6 +84,10 @@ pub struct InboxJob {
     pub seq: i64,
     /// The job (never held: the brake is read when it is moved).
     pub job: NewJob,
+    /// The plugin that received its event, and the event's key when it has one: recorded in
+    /// the main database when the job is moved, so that redeliveries are recognised even by
+    /// an inbox that replaced this one.
+    pub event: (String, Option<String>),
 }
 
 /// The inbox file of the database at `file`.
@@ -101,8 +107,8 @@ async fn open(options: &SqliteConnectOptions) -> StoreResult<Option<Inbox>> {
     }
     let path = inbox_file(file);
     super::create_private_file(&path)?;
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-        .map_err(|e| StoreError::Config(format!("{e}")))?
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
@@ -113,7 +119,7 @@ async fn open(options: &SqliteConnectOptions) -> StoreResult<Option<Inbox>> {
         .acquire_timeout(Duration::from_secs(60))
         .connect_with(options)
         .await?;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_immediate(&pool).await?;
     for statement in SCHEMA {
         sqlx::query(statement).execute(&mut *tx).await?;
     }
@@ -133,6 +139,22 @@ async fn open(options: &SqliteConnectOptions) -> StoreResult<Option<Inbox>> {
     };
     tx.commit().await?;
     Ok(Some(Inbox { pool, id }))
+}
+
+/// Begins a write transaction on the inbox. sqlx's custom `BEGIN` is not cancel-safe (see
+/// `Store::begin`), so it runs in a task of its own.
+async fn begin_immediate(
+    pool: &SqlitePool,
+) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+        .await
+        .map_err(|e| {
+            StoreError::Database(sqlx::Error::Protocol(format!(
+                "beginning an inbox transaction: {e}"
+            )))
+        })?
+        .map_err(StoreError::from)
 }
 
 impl Inbox {
@@ -156,6 +178,7 @@ impl Store {
         };
         self.inbox = open(&main.connect_options()).await?;
         self.adopt_recorded_events().await?;
+        self.resume_numbering().await?;
         Ok(self)
     }
 
@@ -169,6 +192,35 @@ impl Store {
             .as_ref()
             .map(|inbox| &inbox.pool)
             .ok_or_else(|| StoreError::Config("this database has no webhook inbox".to_owned()))
+    }
+
+    /// Numbers the inbox's next entries after the last one the main database records as
+    /// moved from it. An older copy of this inbox file put back (a file-level restore of the
+    /// data directory) would otherwise number new entries at or below that record, and the
+    /// mover would take them for entries already moved.
+    async fn resume_numbering(&self) -> StoreResult<()> {
+        let Some(inbox) = &self.inbox else {
+            return Ok(());
+        };
+        let Some(moved) = self.setting(None, INBOX_MOVED).await?.and_then(|text| {
+            let (id, seq) = text.split_once(':')?;
+            (id == inbox.id).then(|| seq.parse::<i64>().ok()).flatten()
+        }) else {
+            return Ok(());
+        };
+        let mut tx = begin_immediate(&inbox.pool).await?;
+        sqlx::query(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT 'inbox_jobs', 0 \
+             WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'inbox_jobs')",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE sqlite_sequence SET seq = $1 WHERE name = 'inbox_jobs' AND seq < $1")
+            .bind(moved)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Carries the events the main database recorded before the inbox existed into it, once,
@@ -189,7 +241,7 @@ impl Store {
             sqlx::query_as("SELECT plugin_id, event_key, received_at FROM webhook_events")
                 .fetch_all(main)
                 .await?;
-        let mut tx = inbox.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = begin_immediate(inbox).await?;
         for (plugin, key, at) in &recorded {
             sqlx::query(
                 "INSERT INTO inbox_events (plugin_id, event_key, received_at) VALUES ($1, $2, $3) \
@@ -216,7 +268,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<usize> {
         let inbox = self.inbox()?;
-        let mut tx = inbox.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = begin_immediate(inbox).await?;
         let mut added = 0;
         for event in events {
             if let Some(key) = &event.key {
@@ -244,7 +296,8 @@ impl Store {
                 };
                 sqlx::query(
                     "INSERT INTO inbox_jobs (user_id, kind, plugin_id, payload, priority, run_at, dedupe_key, \
-                     max_attempts, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     max_attempts, received_at, event_plugin, event_key) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(user)
                 .bind(&job.kind)
@@ -255,6 +308,8 @@ impl Store {
                 .bind(&job.dedupe_key)
                 .bind(job.max_attempts)
                 .bind(now)
+                .bind(&event.plugin)
+                .bind(&event.key)
                 .execute(&mut *tx)
                 .await?;
                 added += 1;
@@ -267,8 +322,8 @@ impl Store {
     /// The oldest `limit` jobs waiting in the inbox, in the order they arrived.
     pub async fn inbox_waiting_jobs(&self, limit: u32) -> StoreResult<Vec<InboxJob>> {
         let rows: Vec<InboxRow> = sqlx::query_as(
-            "SELECT seq, user_id, kind, plugin_id, payload, priority, run_at, dedupe_key, max_attempts \
-             FROM inbox_jobs ORDER BY seq LIMIT $1",
+            "SELECT seq, user_id, kind, plugin_id, payload, priority, run_at, dedupe_key, max_attempts, \
+             event_plugin, event_key FROM inbox_jobs ORDER BY seq LIMIT $1",
         )
         .bind(i64::from(limit))
         .fetch_all(self.inbox()?)
@@ -286,9 +341,12 @@ impl Store {
                     run_at,
                     dedupe_key,
                     max_attempts,
+                    event_plugin,
+                    event_key,
                 )| {
                     InboxJob {
                         seq,
+                        event: (event_plugin, event_key),
                         job: NewJob {
                             kind,
                             plugin_id,

@@ -459,8 +459,8 @@ async fn moved_jobs(app: &TestApp, athlete: uuid::Uuid) -> Vec<u32> {
 /// committed and before it forgot the entry) is not moved twice; an erased athlete's entry is
 /// dropped without stopping the others; what a stopped server left in the inbox is moved when
 /// the next one starts; and a new inbox (the old file deleted, or set aside by a restore) is
-/// not mistaken for the old one. (This test runs on SQLite whichever database the suite uses:
-/// PostgreSQL has no inbox.)
+/// not mistaken for the old one, and still recognises the events the old one moved. (This
+/// test runs on SQLite whichever database the suite uses: PostgreSQL has no inbox.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_webhook_inbox_turns_each_event_into_jobs_once() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -540,6 +540,11 @@ async fn the_webhook_inbox_turns_each_event_into_jobs_once() {
     }
     let app = TestApp::spawn_on(database(), clock, no_workers).await;
     let store = app.state.store.clone();
+    assert_eq!(
+        to_inbox(&store, "e4", ann, now, 4).await,
+        0,
+        "the new inbox still recognises an event the old one moved"
+    );
     assert_eq!(to_inbox(&store, "e6", ann, now, 6).await, 1);
     assert_eq!(moved_jobs(&app, ann).await, vec![1, 4, 5, 6]);
     let recorded = store

@@ -63,8 +63,8 @@ pub(super) struct EventLog {
     /// Wakes the inbox's mover. The mover holds it weakly and stops once every copy of this
     /// log is gone.
     arrived: Arc<Notify>,
-    /// Whether the mover has been started.
-    mover: Arc<Mutex<bool>>,
+    /// The mover, once started.
+    mover: Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 /// What writes the events.
@@ -85,20 +85,20 @@ impl EventLog {
         }
     }
 
-    /// Starts the inbox's mover (once; SQLite on a file only), which also moves what an
-    /// earlier run left in the inbox.
+    /// Starts the inbox's mover (SQLite on a file only), which also moves what an earlier run
+    /// left in the inbox; again if it stopped (it only stops by panicking while this log
+    /// lives), so the next event restarts it.
     pub(super) fn start_mover(&self) {
         if !self.writer.store.has_inbox() {
             return;
         }
-        let mut started = self.mover.lock().unwrap_or_else(PoisonError::into_inner);
-        if !*started {
-            *started = true;
-            tokio::spawn(
+        let mut mover = self.mover.lock().unwrap_or_else(PoisonError::into_inner);
+        if mover.as_ref().is_none_or(|task| task.is_finished()) {
+            *mover = Some(tokio::spawn(
                 self.writer
                     .clone()
                     .move_inbox(Arc::downgrade(&self.arrived)),
-            );
+            ));
         }
     }
 
@@ -284,6 +284,13 @@ impl Writer {
                 users.dedup();
                 let existing: HashSet<Uuid> = self.store.existing_users(&mut tx, &users).await?;
                 for entry in fresh {
+                    // The event's key, in the main database too: an inbox that replaces this
+                    // one (after a restore) still recognises its redeliveries.
+                    if let (plugin, Some(key)) = &entry.event {
+                        self.store
+                            .record_webhook_event(&mut tx, plugin, key, now)
+                            .await?;
+                    }
                     let mut job = entry.job;
                     if !job.user_id.is_some_and(|user| existing.contains(&user)) {
                         continue;
