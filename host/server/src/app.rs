@@ -380,6 +380,7 @@ impl Application {
         for task in background {
             task.abort();
         }
+        self.state.ingest.stop_inbox();
         self.state.store.close().await;
         result
     }

@@ -657,6 +657,20 @@ async fn restore_refuses_damaged_keyless_foreign_and_newer_backups_and_existing_
     assert!(!target.database_file().exists());
     assert!(!target.keys_file().exists());
 
+    // A webhook inbox left without its database is named, not a database that is not there.
+    let stray_inbox = {
+        let mut name = target.database_file().into_os_string();
+        name.push("-inbox");
+        std::path::PathBuf::from(name)
+    };
+    std::fs::write(&stray_inbox, b"left behind").expect("a stray inbox");
+    let printed = refused(&target, &["restore", &good.to_string_lossy()]).await;
+    assert!(
+        printed.contains(&*stray_inbox.to_string_lossy()) && printed.contains("--force"),
+        "{printed}"
+    );
+    std::fs::remove_file(&stray_inbox).expect("removing the stray inbox");
+
     // An existing database is kept unless --force, and kept aside with it.
     let printed = refused(&source, &["restore", &good.to_string_lossy()]).await;
     assert!(

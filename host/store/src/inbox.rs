@@ -26,6 +26,13 @@ use super::{NewJob, Store, StoreError, StoreResult, Tx, on_tx};
 /// The setting (in the main database) that holds the last inbox entry turned into jobs.
 pub const INBOX_MOVED: &str = "ingestion.inbox_moved";
 
+/// The sequence number in `recorded` (`<inbox id>:<seq>`, the [`INBOX_MOVED`] setting), if the
+/// record is about inbox `id`.
+fn moved_from(recorded: Option<&str>, id: &str) -> Option<i64> {
+    let (of, seq) = recorded?.split_once(':')?;
+    (of == id).then(|| seq.parse().ok()).flatten()
+}
+
 /// The inbox's schema. `AUTOINCREMENT` never reuses a sequence number, so the main
 /// database's record of the last one moved stays meaningful after entries are deleted.
 const SCHEMA: &[&str] = &[
@@ -202,10 +209,8 @@ impl Store {
         let Some(inbox) = &self.inbox else {
             return Ok(());
         };
-        let Some(moved) = self.setting(None, INBOX_MOVED).await?.and_then(|text| {
-            let (id, seq) = text.split_once(':')?;
-            (id == inbox.id).then(|| seq.parse::<i64>().ok()).flatten()
-        }) else {
+        let recorded = self.setting(None, INBOX_MOVED).await?;
+        let Some(moved) = moved_from(recorded.as_deref(), &inbox.id) else {
             return Ok(());
         };
         let mut tx = begin_immediate(&inbox.pool).await?;
@@ -370,14 +375,8 @@ impl Store {
         let Some(inbox) = &self.inbox else {
             return Ok(0);
         };
-        Ok(self
-            .setting(Some(tx), INBOX_MOVED)
-            .await?
-            .and_then(|text| {
-                let (id, seq) = text.split_once(':')?;
-                (id == inbox.id).then(|| seq.parse().ok()).flatten()
-            })
-            .unwrap_or(0))
+        let recorded = self.setting(Some(tx), INBOX_MOVED).await?;
+        Ok(moved_from(recorded.as_deref(), &inbox.id).unwrap_or(0))
     }
 
     /// Records inside `tx` that this inbox's entries up to `seq` are jobs now.
@@ -439,5 +438,19 @@ impl Store {
             found.extend(ids);
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moved_from;
+
+    #[test]
+    fn the_moved_record_counts_only_for_its_own_inbox() {
+        assert_eq!(moved_from(Some("abc:42"), "abc"), Some(42));
+        assert_eq!(moved_from(Some("abc:42"), "other"), None);
+        assert_eq!(moved_from(Some("abc:not-a-number"), "abc"), None);
+        assert_eq!(moved_from(Some("no separator"), "abc"), None);
+        assert_eq!(moved_from(None, "abc"), None);
     }
 }

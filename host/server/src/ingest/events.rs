@@ -102,6 +102,15 @@ impl EventLog {
         }
     }
 
+    /// Stops the mover (at shutdown, before the store closes). What waits in the inbox is
+    /// moved by the next run.
+    pub(super) fn stop_mover(&self) {
+        let mut mover = self.mover.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(task) = mover.take() {
+            task.abort();
+        }
+    }
+
     /// Records an event and its jobs; returns once they are durable: committed as jobs, or
     /// (SQLite on a file) in the inbox, from where the mover makes them jobs moments later.
     pub(super) async fn record(

@@ -135,6 +135,11 @@ impl Ingest {
         self.event_log.start_mover();
     }
 
+    /// Stops turning the inbox's events into jobs (at shutdown); the next run goes on.
+    pub fn stop_inbox(&self) {
+        self.event_log.stop_mover();
+    }
+
     /// The same service, carrying out file imports with `settings`.
     pub fn with_import_settings(mut self, settings: self::imports::ImportSettings) -> Self {
         self.import_settings = settings;

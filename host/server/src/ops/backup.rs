@@ -195,7 +195,7 @@ pub enum BackupError {
     },
     /// A SQLite database exists where the restore would write.
     #[error(
-        "a database already exists at {0}; pass --force to replace it (it is kept beside as <name>.before-restore-<time>)"
+        "a database file already exists at {0}; pass --force to replace the database (its files are kept beside as <name>.before-restore-<time>)"
     )]
     DatabaseExists(PathBuf),
     /// The PostgreSQL database already holds Stride's tables.
@@ -586,8 +586,10 @@ async fn restore_sqlite(
         .map(|suffix| with_suffix(&file, suffix))
         .filter(|path| path.exists())
         .collect();
-    if !existing.is_empty() && !force {
-        return Err(BackupError::DatabaseExists(file).into());
+    if let Some(first) = existing.first()
+        && !force
+    {
+        return Err(BackupError::DatabaseExists(first.clone()).into());
     }
     let staged_url = format!("sqlite://{}", staged_database.display());
     let audit = verify_restored(&staged_url, keys, BackendKind::Sqlite, migration).await?;
@@ -602,7 +604,7 @@ async fn restore_sqlite(
             let to = with_suffix(&kept, suffix);
             std::fs::rename(&from, &to)
                 .with_context(|| format!("moving {} aside", from.display()))?;
-            if suffix.is_empty() {
+            if suffix.is_empty() || suffix == "-inbox" {
                 kept_aside.push(to);
             }
         }
