@@ -310,9 +310,10 @@ pub struct JobsConfig {
     /// How often each replica looks for athletes whose local day has begun (to queue their
     /// nightly check: misses, expiries, rules), seconds.
     pub nightly_check_s: u64,
-    /// Most jobs a worker takes at once of a kind that runs as a batch (a provider's fetches:
-    /// their requests overlap, and each athlete's records are stored, counted into stats and
-    /// followed up once per batch). 1 runs them one by one.
+    /// Most jobs a worker takes at once of a kind that runs as a batch: a provider's fetches
+    /// (their requests overlap, and each athlete's records are stored, counted into stats and
+    /// followed up once per batch), rules evaluations and nightly checks (their athletes' data
+    /// read with one query per table). 1 runs them one by one.
     pub batch: u32,
 }
 

@@ -333,8 +333,8 @@ impl Store {
             .await?))
     }
 
-    /// Claims up to `limit` more due jobs of `kind` in `plugin` for `worker`: the rest of a
-    /// batch whose first job the worker already holds. `athlete`'s jobs come first, then the
+    /// Claims up to `limit` more due jobs of `kind` in `plugin` (`None`: the host's own jobs)
+    /// for `worker`: the rest of a batch whose first job the worker already holds. `athlete`'s jobs come first, then the
     /// others in queue order, so that a burst of one athlete's jobs is stored as one delivery
     /// (one transaction, one stats recomputation) rather than one per batch.
     #[expect(
@@ -347,7 +347,7 @@ impl Store {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         kind: &str,
-        plugin: &str,
+        plugin: Option<&str>,
         athlete: Option<Uuid>,
         limit: u32,
     ) -> StoreResult<Vec<JobRow>> {
@@ -362,7 +362,7 @@ impl Store {
         let sql = format!(
             "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
              WHERE id IN (SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)) \
-             AND NOT held AND kind = $4 AND plugin_id = $5 \
+             AND NOT held AND kind = $4 AND (plugin_id = $5 OR (plugin_id IS NULL AND $5 IS NULL)) \
              ORDER BY CASE WHEN user_id = $7 THEN 0 ELSE 1 END, priority DESC, run_at, id LIMIT $6 {lock}) \
              RETURNING {JOB_COLUMNS}"
         );

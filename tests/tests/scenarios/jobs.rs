@@ -1,5 +1,6 @@
 //! The job queue's batches: a kind registered with a batch handler runs up to `jobs.batch` of
-//! its due jobs (of one plugin) in one call, and each job keeps its own verdict.
+//! its due jobs (of one plugin, or the host's own) in one call, and each job keeps its own
+//! verdict.
 
 use std::sync::{Arc, Mutex};
 
@@ -184,6 +185,83 @@ async fn a_batch_runs_in_one_call_and_each_job_keeps_its_own_verdict() {
         *recorder.batches.lock().expect("batches"),
         vec![vec![0], vec![1], vec![2]]
     );
+}
+
+/// A kind of the host's own (no plugin), as rules evaluations and nightly checks are.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct HostEcho {
+    n: u32,
+}
+
+impl JobKind for HostEcho {
+    const NAME: &'static str = "test.host_echo";
+}
+
+impl BatchHandler<HostEcho> for Recorder {
+    fn run_batch<'a>(&'a self, jobs: Vec<(HostEcho, JobMeta)>) -> BoxFuture<'a, Vec<Verdict>> {
+        Box::pin(async move {
+            self.batches
+                .lock()
+                .expect("batches")
+                .push(jobs.iter().map(|(job, _)| job.n).collect());
+            jobs.iter().map(|_| Verdict::Done).collect()
+        })
+    }
+}
+
+/// The host's own kinds batch as plugins' do, and a batch never mixes the host's jobs with a
+/// plugin's of the same kind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hosts_own_jobs_run_as_a_batch_too() {
+    let app = TestApp::spawn_with(|config| {
+        config.jobs.workers = 0;
+        config.jobs.batch = 8;
+    })
+    .await;
+    let recorder = Recorder::new(&app);
+    let registry = Registry::default().register_batch::<HostEcho>(recorder.clone());
+    let now = app.clock_now();
+    let mut tx = app.state.store.begin().await.expect("transaction");
+    for n in 0..3 {
+        app.state
+            .jobs
+            .enqueue(&mut tx, None::<AthleteId>, &HostEcho { n }, now)
+            .await
+            .expect("enqueued");
+    }
+    // The same kind under a plugin's name, queued between them: another batch.
+    app.state
+        .store
+        .enqueue_job(
+            &mut tx,
+            &NewJob {
+                kind: "test.host_echo".to_owned(),
+                plugin_id: Some("echo".to_owned()),
+                user_id: None,
+                payload: "{\"n\": 10}".to_owned(),
+                priority: 10,
+                run_at: now,
+                dedupe_key: None,
+                max_attempts: 3,
+                held: false,
+            },
+            now,
+        )
+        .await
+        .expect("enqueued");
+    app.state
+        .jobs
+        .enqueue(&mut tx, None::<AthleteId>, &HostEcho { n: 3 }, now)
+        .await
+        .expect("enqueued");
+    tx.commit().await.expect("committed");
+    while app.state.jobs.run_one("w", &registry).await.expect("ran") {}
+    let mut batches = recorder.batches.lock().expect("batches").clone();
+    for batch in &mut batches {
+        batch.sort_unstable();
+    }
+    batches.sort();
+    assert_eq!(batches, vec![vec![0, 1, 2, 3], vec![10]]);
 }
 
 /// A webhook event and its job are recorded together: a redelivered event enqueues nothing,

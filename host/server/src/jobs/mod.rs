@@ -542,11 +542,8 @@ impl Jobs {
             return Ok(false);
         };
         let mut claimed = vec![job];
-        if let Some(plugin) = claimed[0].plugin_id.clone()
-            && self.config.batch > 1
-            && handler.batches(&claimed[0].kind)
-        {
-            let kind = claimed[0].kind.clone();
+        if self.config.batch > 1 && handler.batches(&claimed[0].kind) {
+            let (kind, plugin) = (claimed[0].kind.clone(), claimed[0].plugin_id.clone());
             claimed.extend(
                 self.store
                     .claim_more_jobs(
@@ -554,7 +551,7 @@ impl Jobs {
                         now,
                         lease,
                         &kind,
-                        &plugin,
+                        plugin.as_deref(),
                         claimed[0].user_id,
                         self.config.batch - 1,
                     )
