@@ -448,6 +448,7 @@ async fn render(app: &AppState) -> String {
     );
 
     render_requests(metrics, &mut out);
+    render_home_cache(&app.training.home_cache(), &mut out).await;
     render_rules(metrics, &mut out);
     render_plugins(app, &mut out);
 
@@ -475,6 +476,33 @@ async fn render(app: &AppState) -> String {
         }
     }
     out.text
+}
+
+async fn render_home_cache(cache: &crate::training::HomeCache, out: &mut Exposition) {
+    let counts = cache.counts();
+    out.family(
+        "stride_home_cache_total",
+        "counter",
+        "Look-ups of a home screen this replica answered from its cache (`hit`; a request may make more than one) or built from the database (`built`); change notices it followed, each dropping an athlete's screen (`dropped`); and times it dropped every screen because notices were missed (`dropped_all`).",
+    );
+    for (outcome, count) in [
+        ("hit", &counts.hits),
+        ("built", &counts.built),
+        ("dropped", &counts.dropped),
+        ("dropped_all", &counts.dropped_all),
+    ] {
+        out.sample(
+            "stride_home_cache_total",
+            &[("outcome", outcome)],
+            count.load(Ordering::Relaxed),
+        );
+    }
+    out.family(
+        "stride_home_cache_entries",
+        "gauge",
+        "Home screens cached on this replica.",
+    );
+    out.sample("stride_home_cache_entries", &[], cache.entries().await);
 }
 
 fn render_requests(metrics: &Metrics, out: &mut Exposition) {

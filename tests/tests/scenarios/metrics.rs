@@ -1,7 +1,7 @@
 //! Operators' metrics at `GET /metrics`: off unless switched on, behind a token when one is
 //! configured, in a well-formed Prometheus text exposition, and counting what happened:
-//! GraphQL operations by name, routes by template, the job queue, proposals, rule
-//! evaluations, plugin health and the providers' rate budgets.
+//! GraphQL operations by name, routes by template, the home-screen cache, the job queue,
+//! proposals, rule evaluations, plugin health and the providers' rate budgets.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -719,4 +719,61 @@ async fn plugin_health_and_rate_budgets_are_read_at_scrape_time() {
             .all(|s| s.labels["provider"] == "strava"),
         "only plugins that declare budgets"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_screen_cache_counts_hits_builds_and_changes() {
+    // No workers: nothing in the background changes the athlete between the visits.
+    let app = TestApp::spawn_with(|c| {
+        c.metrics.enabled = true;
+        c.jobs.workers = 0;
+    })
+    .await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let home = "query { home { date load { acwr } } }";
+    let count = |scrape: &Scrape, outcome: &str| {
+        scrape
+            .value("stride_home_cache_total", &[("outcome", outcome)])
+            .unwrap_or_else(|| panic!("no stride_home_cache_total for {outcome}"))
+    };
+    let before = scrape(&app).await;
+
+    // The first visit builds the screen, the next two are answered from the cache (a request
+    // may look it up more than once: hits count look-ups).
+    for _ in 0..3 {
+        app.gql(Some(&ann.token), home, json!({})).await.ok();
+    }
+    let visited = scrape(&app).await;
+    assert_eq!(count(&visited, "built") - count(&before, "built"), 1.0);
+    assert!(count(&visited, "hit") - count(&before, "hit") >= 2.0);
+    assert!(
+        visited
+            .value("stride_home_cache_entries", &[])
+            .is_some_and(|entries| entries >= 1.0)
+    );
+
+    // A logged activity changes the athlete: the notice drops the screen, the next visit
+    // builds it again.
+    app.gql(
+        Some(&ann.token),
+        "mutation($a: ActivityInput!) { logActivity(input: $a) { id } }",
+        json!({ "a": { "sport": "RUN", "startTime": "2026-03-01T07:00:00Z",
+                       "durationSeconds": 1800, "distanceMeters": 5000.0, "rpe": 4 } }),
+    )
+    .await
+    .ok();
+    let mut changed = scrape(&app).await;
+    for _ in 0..50 {
+        if count(&changed, "dropped") > count(&visited, "dropped") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        changed = scrape(&app).await;
+    }
+    assert!(count(&changed, "dropped") > count(&visited, "dropped"));
+    app.gql(Some(&ann.token), home, json!({})).await.ok();
+    let after = scrape(&app).await;
+    assert_eq!(count(&after, "built") - count(&changed, "built"), 1.0);
+    assert_eq!(count(&after, "dropped_all"), count(&before, "dropped_all"));
 }

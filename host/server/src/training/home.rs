@@ -4,6 +4,7 @@
 //! cached beside it, dropped by the same changes.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -120,18 +121,39 @@ pub struct HomeCache {
     changes: crate::events::Generations,
     /// Home screens that missed the cache, waiting to be built together.
     misses: Arc<std::sync::Mutex<Misses>>,
+    /// What the cache did, for `/metrics`.
+    counts: Arc<HomeCacheCounts>,
 }
 
-/// Athletes whose home screens missed the cache, each with whom to tell, and whether a
-/// builder is at work on them.
+/// What the home-screen cache did since the process started.
+#[derive(Debug, Default)]
+pub struct HomeCacheCounts {
+    /// Look-ups of a home screen answered from the cache (a request may make more than one).
+    pub hits: AtomicU64,
+    /// Home screens built from the database (a miss, or a day that ended).
+    pub built: AtomicU64,
+    /// Change notices followed (this replica's and the others'): each drops an athlete's
+    /// screen, if cached.
+    pub dropped: AtomicU64,
+    /// Times every screen was dropped because change notices were missed.
+    pub dropped_all: AtomicU64,
+}
+
+/// Athletes whose home screens missed the cache, each with whom to tell, and how many
+/// builders are at work on them.
 #[derive(Default)]
 struct Misses {
     waiting: Vec<(User, oneshot::Sender<AppResult<Home>>)>,
-    building: bool,
+    builders: usize,
 }
 
 /// Home screens built together at most: the reads of a batch are one query per table.
 const HOME_BATCH: usize = 64;
+
+/// Builders at work at once at most, each on its own batch: enough to keep a few of the
+/// pool's connections busy after a restart, when every athlete's first visit misses, and few
+/// enough to leave the rest to other requests.
+const HOME_BUILDERS: usize = 4;
 
 /// Activities kept per athlete in the recent-activities cache: a first page of up to 50 and
 /// one more, which says whether there is a next page.
@@ -183,7 +205,19 @@ impl HomeCache {
             events,
             changes: crate::events::Generations::default(),
             misses: Arc::default(),
+            counts: Arc::default(),
         }
+    }
+
+    /// What the cache did since the process started.
+    pub fn counts(&self) -> &HomeCacheCounts {
+        &self.counts
+    }
+
+    /// Screens cached now, once the cache's pending bookkeeping is done.
+    pub async fn entries(&self) -> u64 {
+        self.cache.run_pending_tasks().await;
+        self.cache.entry_count()
     }
 
     fn misses(&self) -> std::sync::MutexGuard<'_, Misses> {
@@ -211,6 +245,7 @@ impl HomeCache {
             match received {
                 Received::Event(event) => {
                     if let Event::AthleteChanged { athlete } = *event {
+                        self.counts.dropped.fetch_add(1, Ordering::Relaxed);
                         self.changes.changed(athlete.uuid());
                         self.cache.invalidate(&athlete.uuid()).await;
                         self.recent.invalidate(&athlete.uuid()).await;
@@ -218,6 +253,7 @@ impl HomeCache {
                 }
                 // Missed events: anything cached may be stale.
                 Received::Lagged => {
+                    self.counts.dropped_all.fetch_add(1, Ordering::Relaxed);
                     self.changes.all_changed();
                     self.cache.invalidate_all();
                     self.recent.invalidate_all();
@@ -234,6 +270,7 @@ impl Training {
         let today = self.today_for(&athlete);
         if let Some(home) = self.home.cache.get(&athlete.id).await {
             if home.date == today {
+                self.home.counts.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(home);
             }
             // Built for a day that has ended.
@@ -265,7 +302,11 @@ impl Training {
     /// The viewer's own home screen when it is cached and is today's; never built here.
     pub async fn cached_home(&self, viewer: &Viewer) -> Option<Arc<Home>> {
         let home = self.home.cache.get(&viewer.id()).await?;
-        (home.date == self.today_for(&viewer.user)).then_some(home)
+        let fresh = home.date == self.today_for(&viewer.user);
+        if fresh {
+            self.home.counts.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        fresh.then_some(home)
     }
 
     /// The athlete's newest [`RECENT_ACTIVITIES`] activities that count, newest first, from
@@ -304,13 +345,20 @@ impl Training {
     /// Builds an athlete's home screen together with the others that missed the cache
     /// meanwhile. The first to miss starts a builder; it takes every athlete waiting, a batch
     /// at a time, until none waits. Under load (many athletes' first visits at once) the misses
-    /// share their reads instead of queueing one by one for the database.
+    /// share their reads instead of queueing one by one for the database, and while a whole
+    /// batch waits more builders start, up to [`HOME_BUILDERS`].
     async fn build_home_with_others(&self, athlete: User) -> AppResult<Home> {
+        self.home.counts.built.fetch_add(1, Ordering::Relaxed);
         let (tell, told) = oneshot::channel();
         let start = {
             let mut misses = self.home.misses();
             misses.waiting.push((athlete, tell));
-            !std::mem::replace(&mut misses.building, true)
+            let start = misses.builders == 0
+                || (misses.builders < HOME_BUILDERS && misses.waiting.len() >= HOME_BATCH);
+            if start {
+                misses.builders += 1;
+            }
+            start
         };
         if start {
             tokio::spawn(self.clone().build_waiting_homes());
@@ -324,11 +372,23 @@ impl Training {
 
     /// Builds the waiting home screens, a batch at a time, until none waits.
     async fn build_waiting_homes(self) {
+        /// Counts the builder out if it stops by panicking (or is dropped), so that the next
+        /// miss starts another.
+        struct CountedOut<'a>(&'a HomeCache, bool);
+        impl Drop for CountedOut<'_> {
+            fn drop(&mut self) {
+                if !self.1 {
+                    self.0.misses().builders -= 1;
+                }
+            }
+        }
+        let mut counted = CountedOut(&self.home, false);
         loop {
             let batch: Vec<_> = {
                 let mut misses = self.home.misses();
                 if misses.waiting.is_empty() {
-                    misses.building = false;
+                    misses.builders -= 1;
+                    counted.1 = true;
                     return;
                 }
                 let n = misses.waiting.len().min(HOME_BATCH);
