@@ -73,6 +73,9 @@ allow_plain_http = true
 
 [jobs]
 poll_ms = 50
+# One job per claim: with batches, one host's worker can take both athletes' next pages at
+# once, every time, and the other host would never run a job.
+batch = 1
 lease_s = 3
 backoff_base_s = 1
 
