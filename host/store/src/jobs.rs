@@ -334,9 +334,10 @@ impl Store {
     }
 
     /// Claims up to `limit` more due jobs of `kind` in `plugin` (`None`: the host's own jobs)
-    /// for `worker`: the rest of a batch whose first job the worker already holds. `athlete`'s jobs come first, then the
-    /// others in queue order, so that a burst of one athlete's jobs is stored as one delivery
-    /// (one transaction, one stats recomputation) rather than one per batch.
+    /// for `worker`: the rest of a batch whose first job the worker already holds.
+    /// `athlete`'s jobs come first, then the others in queue order, so that a burst of one
+    /// athlete's jobs is stored as one delivery (one transaction, one stats recomputation)
+    /// rather than one per batch.
     #[expect(
         clippy::too_many_arguments,
         reason = "the claim's terms: who, when, until when, which jobs, whose first, how many"
