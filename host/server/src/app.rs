@@ -377,8 +377,13 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP");
-        for task in background {
+        for task in &background {
             task.abort();
+        }
+        // Wait until each is gone: a worker still between two awaits would otherwise meet the
+        // pool closing under it and report a failure that is only the shutdown.
+        for task in background {
+            let _ = task.await;
         }
         self.state.ingest.stop_inbox();
         self.state.store.close().await;
