@@ -29,6 +29,7 @@ pub mod plugins;
 pub mod privacy;
 pub mod records;
 pub mod rules;
+mod spread;
 pub mod telemetry;
 pub mod training;
 

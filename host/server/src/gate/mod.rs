@@ -262,8 +262,9 @@ impl PendingCache {
             cache: moka::future::Cache::builder()
                 .max_capacity(100_000)
                 // A bound on what a missed notice could leave (the bus also says when
-                // notices were lost, and then everything is dropped).
-                .time_to_live(std::time::Duration::from_secs(60))
+                // notices were lost, and then everything is dropped), as for home screens;
+                // spread by athlete, so lists read together are not all read again together.
+                .expire_after(crate::spread::Spread(std::time::Duration::from_secs(600)))
                 .build(),
             changes: crate::events::Generations::default(),
         }

@@ -187,12 +187,13 @@ impl std::fmt::Debug for HomeCache {
 
 impl HomeCache {
     /// A cache of up to 100,000 home screens and 128 MiB of recent activities, each kept at
-    /// most ten minutes.
+    /// most ten minutes (from seven and a half, by athlete: screens built together are not
+    /// all built again together).
     pub fn new(events: Events) -> Self {
         Self {
             cache: Cache::builder()
                 .max_capacity(100_000)
-                .time_to_live(Duration::from_secs(600))
+                .expire_after(crate::spread::Spread(Duration::from_secs(600)))
                 .build(),
             recent: Cache::builder()
                 .weigher(|_, page: &Arc<Vec<StoredActivity>>| {
@@ -200,7 +201,7 @@ impl HomeCache {
                     u32::try_from(bytes).unwrap_or(u32::MAX)
                 })
                 .max_capacity(RECENT_CAPACITY_BYTES)
-                .time_to_live(Duration::from_secs(600))
+                .expire_after(crate::spread::Spread(Duration::from_secs(600)))
                 .build(),
             events,
             changes: crate::events::Generations::default(),
