@@ -955,14 +955,25 @@ impl Gate {
             return Ok(cached.as_ref().clone());
         }
         let generation = self.pending.changes.of(athlete);
-        self.expire_overdue_of(athlete).await?;
-        let list: Vec<Proposal> = self
-            .store
-            .proposals_for(athlete, Some(ProposalState::Pending.as_str()), 200)
-            .await?
-            .into_iter()
-            .map(Proposal::try_from)
-            .collect::<AppResult<_>>()?;
+        // One read in the usual case (nothing lapsed): every first visit after a restart
+        // comes here, and each round trip holds a pooled connection.
+        let read = || async {
+            self.store
+                .proposals_for(
+                    athlete,
+                    Some(ProposalState::Pending.as_str()),
+                    PENDING_SHOWN,
+                )
+                .await?
+                .into_iter()
+                .map(Proposal::try_from)
+                .collect::<AppResult<Vec<Proposal>>>()
+        };
+        let mut list = read().await?;
+        if list.len() == PENDING_SHOWN as usize || list.iter().any(|p| p.row.expires_at <= now) {
+            self.expire_overdue_of(athlete).await?;
+            list = read().await?;
+        }
         if self.pending.changes.of(athlete) == generation {
             self.pending
                 .cache
@@ -1059,6 +1070,9 @@ impl Gate {
         Ok(count)
     }
 }
+
+/// Pending proposals listed at most (a full list may hide lapsed ones, so it is checked).
+const PENDING_SHOWN: u32 = 200;
 
 /// The instant the athlete's `date` ends, in their zone.
 fn end_of_day(athlete: &User, date: NaiveDate) -> Option<DateTime<Utc>> {
