@@ -385,6 +385,9 @@ impl Application {
         for task in background {
             let _ = task.await;
         }
+        if let Err(error) = self.state.accounts.flush_session_uses().await {
+            tracing::warn!(%error, "could not record when sessions were last used");
+        }
         self.state.ingest.stop_inbox();
         self.state.store.close().await;
         result
@@ -403,6 +406,7 @@ impl Application {
                     .follow(self.state.events.clone()),
             ),
             tokio::spawn(self.state.events.clone().follow_replicas()),
+            tokio::spawn(self.state.accounts.clone().record_session_uses()),
         ];
         tasks.extend(
             self.state

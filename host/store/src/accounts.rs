@@ -586,14 +586,40 @@ impl Store {
         .await?))
     }
 
-    /// Records that a session was used at `now`.
-    pub async fn touch_session(&self, session_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
-        on_write!(self, pool => sqlx::query("UPDATE sessions SET last_used_at = $2 WHERE id = $1 AND last_used_at < $2")
-            .bind(session_id)
-            .bind(now)
+    /// Records when sessions were last used, all in one write: one statement on PostgreSQL,
+    /// one transaction on SQLite. A time earlier than the one stored is ignored. Returns the
+    /// sessions changed.
+    pub async fn touch_sessions(&self, used: &[(Uuid, DateTime<Utc>)]) -> StoreResult<u64> {
+        const TOUCH: &str =
+            "UPDATE sessions SET last_used_at = $2 WHERE id = $1 AND last_used_at < $2";
+        if used.is_empty() {
+            return Ok(0);
+        }
+        if let crate::Pool::Postgres(pool) = &self.pool {
+            let (ids, times): (Vec<Uuid>, Vec<DateTime<Utc>>) = used.iter().copied().unzip();
+            return Ok(sqlx::query(
+                "UPDATE sessions AS s SET last_used_at = u.at \
+                 FROM UNNEST($1::uuid[], $2::timestamptz[]) AS u(id, at) \
+                 WHERE s.id = u.id AND s.last_used_at < u.at",
+            )
+            .bind(ids)
+            .bind(times)
             .execute(pool)
-            .await?.rows_affected());
-        Ok(())
+            .await?
+            .rows_affected());
+        }
+        let mut tx = self.begin().await?;
+        let mut changed = 0;
+        for (id, at) in used {
+            changed += on_tx!(tx, conn => sqlx::query(TOUCH)
+                .bind(id)
+                .bind(at)
+                .execute(conn)
+                .await?
+                .rows_affected());
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// The invite whose token hashes to `token_hash`, read outside any transaction (a check

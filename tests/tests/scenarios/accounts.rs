@@ -325,6 +325,87 @@ async fn an_athlete_sees_their_sessions_and_ends_one_or_all_but_this_one() {
     assert!(actions.contains("session.revoke\"") && actions.contains("session.revoke_all"));
 }
 
+/// A session records when it was last used (at most once a minute, written in batches off
+/// the request path), for the sessions list and the idle limit; one left unused past the
+/// limit ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_records_its_last_use_and_one_left_unused_idles_out() {
+    let app = TestApp::spawn_with(|c| c.auth.session_idle_hours = 2).await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    const SESSIONS: &str = "{ mySessions { current lastUsedAt } }";
+    let last_used = |listed: &stride_e2e::Answer| {
+        let sessions = listed.ok()["mySessions"].as_array().expect("list").clone();
+        let current = sessions
+            .iter()
+            .find(|s| s["current"] == true)
+            .expect("the current session");
+        chrono::DateTime::parse_from_rfc3339(current["lastUsedAt"].as_str().expect("a time"))
+            .expect("RFC 3339")
+            .with_timezone(&chrono::Utc)
+    };
+    let began = app.clock_now();
+    let listed = app.gql(Some(&ann.token), SESSIONS, json!({})).await;
+    assert_eq!(last_used(&listed), began);
+
+    // Used 90 minutes later: noted, and in the database once written.
+    app.clock.advance(TimeDelta::minutes(90));
+    app.gql(Some(&ann.token), ME, json!({})).await.ok();
+    app.state
+        .accounts
+        .flush_session_uses()
+        .await
+        .expect("written");
+    let listed = app.gql(Some(&ann.token), SESSIONS, json!({})).await;
+    assert_eq!(last_used(&listed), began + TimeDelta::minutes(90));
+
+    // Past the idle limit of its last use (not of its start), it has ended.
+    app.clock.advance(TimeDelta::minutes(119));
+    app.gql(Some(&ann.token), ME, json!({})).await.ok();
+    app.clock.advance(TimeDelta::minutes(121));
+    let idle = app.gql(Some(&ann.token), ME, json!({})).await;
+    assert!(
+        idle.expect_code("UNAUTHENTICATED")
+            .contains("unused too long"),
+        "{idle:?}"
+    );
+}
+
+/// A cached session is read again in the background before its deadline, while requests go
+/// on being answered from memory: a change whose notice was lost (here written straight to
+/// the database) is picked up within the cache's time limit. (That the request finding the
+/// entry due is answered from it is the cache's unit test.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_session_is_read_again_in_the_background_before_its_deadline() {
+    // Four seconds: each entry lives 3 to 4 s and is read again from its last second.
+    let app = TestApp::spawn_with(|c| c.auth.session_cache_s = 4).await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    app.gql(Some(&ann.token), ME, json!({})).await.ok();
+    let id: uuid::Uuid = ann.id.parse().expect("uuid");
+    let store = &app.state.store;
+    let mut tx = store.begin().await.expect("transaction");
+    store
+        .set_disabled(&mut tx, id, Some(app.clock_now()), app.clock_now())
+        .await
+        .expect("disabled");
+    tx.commit().await.expect("commit");
+    // No notice: the cached session still answers.
+    app.gql(Some(&ann.token), ME, json!({})).await.ok();
+    // Before the entry's deadline (3 s at the earliest) a request finds it due, is answered
+    // from it, and the read it started finds the account disabled.
+    stride_e2e::wait_for("the cached session to be read again", 10, || async {
+        let me = app.gql(Some(&ann.token), ME, json!({})).await;
+        (me.code() == Some("UNAUTHENTICATED")).then_some(())
+    })
+    .await;
+    let refused = app.gql(Some(&ann.token), ME, json!({})).await;
+    assert_eq!(
+        refused.expect_code("UNAUTHENTICATED"),
+        "this account is disabled; ask an admin"
+    );
+}
+
 /// Sessions are answered from memory (no database round trip per request), yet whatever ends
 /// a session or changes an account is seen at once by the replica that made the change, and
 /// within moments by every other replica on the same PostgreSQL.

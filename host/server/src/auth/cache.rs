@@ -14,25 +14,89 @@
 //! own change made wrong) or arrives from another replica, and everything when events were
 //! missed. The time limit bounds what a lost notification could leave behind.
 //!
+//! **Read again ahead of time, off the request path.** An entry is kept between three
+//! quarters of the limit and all of it from when the database was read, by its token hash
+//! ([`crate::spread`]), so sessions first seen together (every user after a restart) do not
+//! all expire together. In the last quarter before its deadline, the first request that
+//! finds it is still answered from it and starts one read of the database in the background,
+//! which replaces it with a fresh entry. A session in use is never read on a request's path
+//! again; one unused that long expires. Under load the difference is large: reading 10,000
+//! sessions again in the same 15 s held a tenth of a closed loop's requests for most of a
+//! second each (BENCHMARKS.md, 6 December).
+//!
 //! **No stale refill.** A request that read the database just before an invalidation must
 //! not put what it read back afterwards: each invalidation bumps a generation under the same
 //! lock as inserts, and an insert made with an older generation is dropped.
 
 use std::sync::Arc;
-use std::time::Duration;
-
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
 use uuid::Uuid;
 
 use stride_store::{Session, User};
 
 use crate::events::{Event, Events, Received};
+use crate::spread::{Spread, SpreadKey};
 
 /// A cached session and its user, as the database had them.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Cached {
     pub(crate) session: Session,
     pub(crate) user: User,
+    /// When the database was read (before the read began): the deadline counts from here.
+    pub(crate) read_at: Instant,
+    /// Set by the request that starts reading it again.
+    refreshing: AtomicBool,
+}
+
+impl Cached {
+    pub(crate) fn new(session: Session, user: User, read_at: Instant) -> Self {
+        Self {
+            session,
+            user,
+            read_at,
+            refreshing: AtomicBool::new(false),
+        }
+    }
+
+    /// A background read failed: the next request may start another.
+    pub(crate) fn refresh_failed(&self) {
+        self.refreshing.store(false, Ordering::Relaxed);
+    }
+}
+
+/// Each entry's deadline: its spread share of the limit from when the database was read, also
+/// when it is replaced (a noted use keeps the deadline; a fresh read moves it).
+struct Deadline(Spread);
+
+impl Deadline {
+    fn left(&self, key: &[u8], value: &Cached, at: Instant) -> Duration {
+        let lives = self.0.ttl(key.spread_bits());
+        (value.read_at + lives).saturating_duration_since(at)
+    }
+}
+
+impl moka::Expiry<Vec<u8>, Arc<Cached>> for Deadline {
+    fn expire_after_create(
+        &self,
+        key: &Vec<u8>,
+        value: &Arc<Cached>,
+        created_at: Instant,
+    ) -> Option<Duration> {
+        Some(self.left(key, value, created_at))
+    }
+
+    fn expire_after_update(
+        &self,
+        key: &Vec<u8>,
+        value: &Arc<Cached>,
+        updated_at: Instant,
+        _duration_until_expiry: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(self.left(key, value, updated_at))
+    }
 }
 
 /// Sessions by token hash. Cheap to clone.
@@ -43,6 +107,7 @@ pub struct SessionCache {
 
 struct Inner {
     entries: moka::sync::Cache<Vec<u8>, Arc<Cached>>,
+    spread: Spread,
     /// Bumped by every invalidation; inserts carry the generation they started under.
     generation: Mutex<u64>,
 }
@@ -70,12 +135,13 @@ impl SessionCache {
         }
         let entries = moka::sync::Cache::builder()
             .max_capacity(capacity)
-            .time_to_live(ttl)
+            .expire_after(Deadline(Spread(ttl)))
             .support_invalidation_closures()
             .build();
         Self {
             inner: Some(Arc::new(Inner {
                 entries,
+                spread: Spread(ttl),
                 generation: Mutex::new(0),
             })),
         }
@@ -84,6 +150,26 @@ impl SessionCache {
     /// The entry for a token hash, if cached.
     pub(crate) fn get(&self, token_hash: &[u8]) -> Option<Arc<Cached>> {
         self.inner.as_ref()?.entries.get(token_hash)
+    }
+
+    /// Whether the caller should read `cached` again in the background: it is in the last
+    /// quarter of the limit before its deadline, and no one else has started. True once per
+    /// entry (until [`Cached::refresh_failed`]).
+    pub(crate) fn claim_refresh(&self, token_hash: &[u8], cached: &Cached) -> bool {
+        let Some(inner) = &self.inner else {
+            return false;
+        };
+        let lives = inner.spread.ttl(token_hash.spread_bits());
+        let from = lives.saturating_sub(inner.spread.0 / 4);
+        cached.read_at.elapsed() >= from && !cached.refreshing.swap(true, Ordering::Relaxed)
+    }
+
+    /// Forgets one session (found ended or gone when read again).
+    pub(crate) fn forget(&self, token_hash: &[u8]) {
+        let Some(inner) = &self.inner else { return };
+        let mut generation = inner.generation.lock().unwrap_or_else(|e| e.into_inner());
+        *generation += 1;
+        inner.entries.invalidate(token_hash);
     }
 
     /// Taken before reading the database, handed back to [`Self::insert`].
@@ -159,9 +245,13 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     fn cached(user: Uuid, session: Uuid) -> Cached {
+        cached_read(user, session, Instant::now())
+    }
+
+    fn cached_read(user: Uuid, session: Uuid, read_at: Instant) -> Cached {
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        Cached {
-            session: Session {
+        Cached::new(
+            Session {
                 id: session,
                 user_id: user,
                 impersonator_id: None,
@@ -173,7 +263,7 @@ mod tests {
                 user_agent: None,
                 client_address: None,
             },
-            user: User {
+            User {
                 id: user,
                 email: "a@example.com".to_owned(),
                 role: stride_domain::people::Role::Athlete,
@@ -191,7 +281,48 @@ mod tests {
                 created_at: at,
                 granted_permissions: Vec::new(),
             },
-        }
+            read_at,
+        )
+    }
+
+    #[test]
+    fn an_entry_is_read_again_once_in_the_last_quarter_before_its_deadline() {
+        // Ten minutes; the hash [0, 0] lives the shortest share: 450 s, read again from 300 s.
+        let cache = SessionCache::new(Duration::from_secs(600), 100);
+        let (user, session) = (Uuid::new_v4(), Uuid::new_v4());
+        let hash = vec![0u8, 0];
+        let fresh = cached(user, session);
+        assert!(!cache.claim_refresh(&hash, &fresh));
+        let ago = |s| {
+            Instant::now()
+                .checked_sub(Duration::from_secs(s))
+                .expect("uptime")
+        };
+        let young = cached_read(user, session, ago(290));
+        assert!(!cache.claim_refresh(&hash, &young));
+        let due = cached_read(user, session, ago(310));
+        assert!(cache.claim_refresh(&hash, &due), "due");
+        assert!(!cache.claim_refresh(&hash, &due), "one read at a time");
+        due.refresh_failed();
+        assert!(cache.claim_refresh(&hash, &due), "again after a failure");
+
+        // The deadline counts from the read, also when an entry is replaced.
+        cache.insert(
+            cache.ticket(),
+            hash.clone(),
+            cached_read(user, session, ago(310)),
+        );
+        assert!(cache.get(&hash).is_some(), "140 s left");
+        cache.insert(
+            cache.ticket(),
+            hash.clone(),
+            cached_read(user, session, ago(460)),
+        );
+        assert!(cache.get(&hash).is_none(), "past its 450 s");
+        cache.insert(cache.ticket(), hash.clone(), cached(user, session));
+        assert!(cache.get(&hash).is_some(), "a fresh read lives again");
+        cache.forget(&hash);
+        assert!(cache.get(&hash).is_none());
     }
 
     #[test]

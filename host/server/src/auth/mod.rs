@@ -5,6 +5,9 @@
 mod cache;
 mod permissions;
 pub mod secrets;
+mod touches;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
@@ -18,6 +21,7 @@ use crate::error::{AppError, AppResult};
 use stride_domain::clock::SharedClock;
 
 use self::cache::{Cached, SessionCache};
+use self::touches::SessionTouches;
 use stride_domain::people::{GrantAccess, NotificationPrefs, Profile, Role, Units};
 use stride_domain::validation::Checks;
 use stride_store::{CoachGrant, Invite, NewInvite, NewUser, Session, Store, StoreError, User};
@@ -152,6 +156,7 @@ pub struct Accounts {
     audit: crate::audit::Audit,
     events: crate::events::Events,
     sessions: SessionCache,
+    touches: SessionTouches,
 }
 
 /// Normalizes and checks an email address (lower-cased; one `@`; no spaces).
@@ -190,6 +195,7 @@ impl Accounts {
         );
         sessions.follow(&events);
         Self {
+            touches: SessionTouches::new(store.clone()),
             store,
             clock,
             config,
@@ -197,6 +203,16 @@ impl Accounts {
             events,
             sessions,
         }
+    }
+
+    /// Writes when sessions were last used every few seconds; runs until aborted.
+    pub async fn record_session_uses(self) {
+        self.touches.clone().run().await;
+    }
+
+    /// Writes the session uses noted and not yet written (at shutdown, and in tests).
+    pub async fn flush_session_uses(&self) -> AppResult<u64> {
+        Ok(self.touches.flush().await?)
     }
 
     /// Tells every replica that a user's account changed (what a cached session holds of them
@@ -473,18 +489,20 @@ impl Accounts {
     /// Resolves a bearer token to its viewer; fails when unknown, expired or revoked.
     pub async fn authenticate(&self, token: &str) -> AppResult<Viewer> {
         let hash = secrets::token_hash(token);
-        let (session, user) = match self.sessions.get(&hash) {
-            Some(cached) => (cached.session.clone(), cached.user.clone()),
+        let (session, user, read_at) = match self.sessions.get(&hash) {
+            Some(cached) => {
+                if self.sessions.claim_refresh(&hash, &cached) {
+                    self.read_again_in_background(hash.clone(), cached.clone());
+                }
+                (cached.session.clone(), cached.user.clone(), cached.read_at)
+            }
             None => {
+                let read_at = std::time::Instant::now();
                 let ticket = self.sessions.ticket();
-                let session = match self.store.session_by_token_hash(&hash).await {
-                    Ok(session) => session,
-                    Err(StoreError::NotFound) => {
-                        return Err(AppError::Unauthenticated(
-                            "this session token is not valid".to_owned(),
-                        ));
-                    }
-                    Err(e) => return Err(e.into()),
+                let Some((session, user)) = self.read_session(&hash).await? else {
+                    return Err(AppError::Unauthenticated(
+                        "this session token is not valid".to_owned(),
+                    ));
                 };
                 // An ended session is refused here and never cached.
                 if session.revoked_at.is_some() {
@@ -492,16 +510,12 @@ impl Accounts {
                         "this session was ended; log in again".to_owned(),
                     ));
                 }
-                let user = self.store.user(session.user_id).await?;
                 self.sessions.insert(
                     ticket,
                     hash.clone(),
-                    Cached {
-                        session: session.clone(),
-                        user: user.clone(),
-                    },
+                    Cached::new(session.clone(), user.clone(), read_at),
                 );
-                (session, user)
+                (session, user, read_at)
             }
         };
         if session.revoked_at.is_some() {
@@ -526,22 +540,57 @@ impl Accounts {
                 "this account is disabled; ask an admin".to_owned(),
             ));
         }
-        // Recorded at most once a minute: not a write per request.
+        // Noted at most once a minute, and written in batches off the request path (see
+        // `touches`): not a write per request, nor one per session when many sessions
+        // began together.
         let mut session = session;
         if now - session.last_used_at > TimeDelta::minutes(1) {
             let ticket = self.sessions.ticket();
-            self.store.touch_session(session.id, now).await?;
+            self.touches.note(session.id, now);
             session.last_used_at = now;
             self.sessions.insert(
                 ticket,
                 hash,
-                Cached {
-                    session: session.clone(),
-                    user: user.clone(),
-                },
+                Cached::new(session.clone(), user.clone(), read_at),
             );
         }
         Ok(viewer_of(user, session))
+    }
+
+    /// A session and its user as the database has them now (with a use noted and not yet
+    /// written); `None` when there is no such session.
+    async fn read_session(&self, token_hash: &[u8]) -> AppResult<Option<(Session, User)>> {
+        let mut session = match self.store.session_by_token_hash(token_hash).await {
+            Ok(session) => session,
+            Err(StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(noted) = self.touches.noted(session.id) {
+            session.last_used_at = session.last_used_at.max(noted);
+        }
+        let user = self.store.user(session.user_id).await?;
+        Ok(Some((session, user)))
+    }
+
+    /// Replaces a cached session nearing its deadline with a fresh read, while requests go on
+    /// being answered from it (see `cache`). An ended or vanished session is forgotten.
+    fn read_again_in_background(&self, token_hash: Vec<u8>, stale: Arc<Cached>) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let read_at = std::time::Instant::now();
+            let ticket = this.sessions.ticket();
+            match this.read_session(&token_hash).await {
+                Ok(Some((session, user))) if session.revoked_at.is_none() => {
+                    this.sessions
+                        .insert(ticket, token_hash, Cached::new(session, user, read_at));
+                }
+                Ok(_) => this.sessions.forget(&token_hash),
+                Err(error) => {
+                    stale.refresh_failed();
+                    tracing::warn!(%error, "could not read a cached session again");
+                }
+            }
+        });
     }
 
     /// Ends the viewer's current session (and the live subscriptions that use it).
