@@ -32,6 +32,10 @@ use stride_sandbox::PluginHost;
 use stride_sandbox::net::{NetPolicy, Outbound};
 use stride_store::Store;
 
+/// How long a webhook's event key is kept to recognise the provider redelivering it (they
+/// redeliver within minutes or hours, not weeks).
+const WEBHOOK_KEYS_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
 /// The services every request can reach. Cheap to clone: one reference count, however many
 /// services there are (axum clones the state for every request).
 #[derive(Clone, Debug)]
@@ -457,6 +461,12 @@ impl Application {
                     .await
                 {
                     tracing::warn!(%error, "could not purge finished jobs");
+                }
+                if let Err(error) = store
+                    .forget_webhook_events(clock.now() - WEBHOOK_KEYS_KEPT)
+                    .await
+                {
+                    tracing::warn!(%error, "could not forget old webhook event keys");
                 }
             }
         }));

@@ -403,6 +403,25 @@ impl Store {
             .rows_affected())
     }
 
+    /// Forgets the webhook event keys received before `before`, in the main database and in
+    /// the inbox: they recognise a provider's redelivery, which comes within hours, and would
+    /// otherwise grow with every webhook ever received. Returns how many were forgotten.
+    pub async fn forget_webhook_events(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let mut forgotten = crate::on_write!(self, pool => sqlx::query("DELETE FROM webhook_events WHERE received_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        if let Some(inbox) = &self.inbox {
+            forgotten += sqlx::query("DELETE FROM inbox_events WHERE received_at < $1")
+                .bind(before)
+                .execute(&inbox.pool)
+                .await?
+                .rows_affected();
+        }
+        Ok(forgotten)
+    }
+
     /// How many jobs wait in the inbox (for one athlete, or anyone); 0 without an inbox.
     pub async fn inbox_count(&self, user_id: Option<Uuid>) -> StoreResult<i64> {
         let Some(inbox) = &self.inbox else {

@@ -634,5 +634,52 @@ async fn the_webhook_inbox_turns_each_event_into_jobs_once() {
         !recorded.starts_with(id),
         "the new inbox's progress is recorded under its own name: {recorded}"
     );
+
+    // Old keys are forgotten, in the inbox and in the database: after that, the same event
+    // key is a new event.
+    assert_eq!(
+        store
+            .forget_webhook_events(now - TimeDelta::days(1))
+            .await
+            .expect("forgotten"),
+        0
+    );
+    assert_eq!(to_inbox(&store, "e6", ann, now, 6).await, 0);
+    let forgotten = store
+        .forget_webhook_events(now + TimeDelta::seconds(1))
+        .await
+        .expect("forgotten");
+    assert!(forgotten >= 6, "e1 to e6, in both files: {forgotten}");
+    assert_eq!(to_inbox(&store, "e6", ann, now, 6).await, 1);
     app.stop().await;
+}
+
+/// A webhook's event key is kept to recognise redeliveries, and forgotten once old (the
+/// server forgets keys older than 30 days every hour), on either database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_webhook_event_keys_are_forgotten() {
+    let app = TestApp::spawn().await;
+    let store = &app.state.store;
+    let now = app.clock_now();
+    let record = |key: &'static str, at: DateTime<Utc>| async move {
+        let mut tx = store.begin().await.expect("transaction");
+        let new = store
+            .record_webhook_event(&mut tx, "echo", key, at)
+            .await
+            .expect("recorded");
+        tx.commit().await.expect("commit");
+        new
+    };
+    assert!(record("old", now - TimeDelta::days(40)).await);
+    assert!(record("recent", now - TimeDelta::days(2)).await);
+    assert!(!record("old", now).await, "a redelivery is recognised");
+    assert_eq!(
+        store
+            .forget_webhook_events(now - TimeDelta::days(30))
+            .await
+            .expect("forgotten"),
+        1
+    );
+    assert!(!record("recent", now).await, "a recent key is kept");
+    assert!(record("old", now).await, "the old key was forgotten");
 }
