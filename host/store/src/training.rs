@@ -654,7 +654,8 @@ impl Store {
         row.map(StoredWorkout::try_from).transpose()
     }
 
-    /// Sets a workout's state and completing activity inside `tx`.
+    /// Sets a workout's state and completing activity inside `tx`; false when the workout is
+    /// gone (deleted by a transaction that committed after it was read).
     pub async fn set_workout_state(
         &self,
         tx: &mut Tx,
@@ -662,8 +663,8 @@ impl Store {
         state: WorkoutState,
         activity_id: Option<Uuid>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        on_tx!(tx, conn => sqlx::query("UPDATE scheduled_workouts SET state = $2, activity_id = $3, updated_at = $4 WHERE id = $1")
+    ) -> StoreResult<bool> {
+        let changed = on_tx!(tx, conn => sqlx::query("UPDATE scheduled_workouts SET state = $2, activity_id = $3, updated_at = $4 WHERE id = $1")
             .bind(workout_id)
             .bind(state.as_str())
             .bind(activity_id)
@@ -671,7 +672,7 @@ impl Store {
             .execute(conn)
             .await?
             .rows_affected());
-        Ok(())
+        Ok(changed == 1)
     }
 
     /// Marks an athlete's planned (non-rest) workouts dated before `today` as missed inside

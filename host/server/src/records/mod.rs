@@ -694,10 +694,13 @@ impl Records {
             } else {
                 WorkoutState::Planned
             };
-            self.store
+            if self
+                .store
                 .set_workout_state(tx, workout.id, state, None, now)
-                .await?;
-            placing.workout_changed(workout.id, state, None);
+                .await?
+            {
+                placing.workout_changed(workout.id, state, None);
+            }
         }
         let Some(activity) = activity else {
             return Ok(());
@@ -733,10 +736,14 @@ impl Records {
             })
             .collect();
         let reference = ActivityRef::from_draft(&activity.record.draft, activity.record.local_date);
-        if let Some(workout) = match_activity(&reference, &refs) {
-            self.store
+        // A workout deleted since it was read is not completed (nor remembered as completed
+        // for the rest of the batch).
+        if let Some(workout) = match_activity(&reference, &refs)
+            && self
+                .store
                 .set_workout_state(tx, workout, WorkoutState::Completed, Some(activity.id), now)
-                .await?;
+                .await?
+        {
             placing.workout_changed(workout, WorkoutState::Completed, Some(activity.id));
         }
         Ok(())
