@@ -14,7 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use bytes::Bytes;
 use chrono::{TimeDelta, Utc};
+use http_body_util::{BodyExt, Full};
+use hyper::header::{self, HeaderValue};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -211,37 +214,6 @@ async fn graphql(
     Ok(body["data"].clone())
 }
 
-/// What the load loop reads of an answer: that it carries data and no errors. The data is
-/// skipped over, not built into a tree: the generator shares the machine with the server, and
-/// every cycle it spends is one the server does not get.
-#[derive(serde::Deserialize)]
-struct Checked {
-    data: Option<serde::de::IgnoredAny>,
-    errors: Option<Value>,
-}
-
-/// Sends a query of the load loop and checks its answer (see [`Checked`]).
-async fn graphql_check(
-    client: &reqwest::Client,
-    url: &str,
-    token: Option<&str>,
-    query: &str,
-    variables: Value,
-) -> anyhow::Result<()> {
-    let response = post_graphql(client, url, token, query, variables).await?;
-    let status = response.status();
-    let body = response.bytes().await?;
-    let checked: Checked = serde_json::from_slice(&body)
-        .with_context(|| format!("the answer ({status}) is not GraphQL's JSON"))?;
-    if let Some(errors) = checked.errors {
-        bail!("{status}: {errors}");
-    }
-    if !status.is_success() || checked.data.is_none() {
-        bail!("{status}: the answer has no data");
-    }
-    Ok(())
-}
-
 /// How to seed.
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -338,6 +310,21 @@ pub async fn seed(
     })
 }
 
+const LOG: &str = "mutation($a: ActivityInput!) { logActivity(input: $a) { id } }";
+
+/// `logActivity`'s variables for a run starting at `start`; `variety` varies the rest.
+fn log_variables(start: chrono::DateTime<Utc>, variety: u64) -> Value {
+    let minutes = 30 + (variety % 60) as i64;
+    json!({ "a": {
+        "sport": "RUN",
+        "startTime": start.to_rfc3339(),
+        "durationSeconds": minutes * 60,
+        "distanceMeters": (minutes as f64) * 180.0,
+        "averageHeartRate": 130 + (variety % 30) as i64,
+        "rpe": 3 + (variety % 6) as i64,
+    }})
+}
+
 async fn log_activity(
     client: &reqwest::Client,
     url: &str,
@@ -345,23 +332,9 @@ async fn log_activity(
     start: chrono::DateTime<Utc>,
     variety: u64,
 ) -> anyhow::Result<()> {
-    let minutes = 30 + (variety % 60) as i64;
-    graphql(
-        client,
-        url,
-        Some(token),
-        "mutation($a: ActivityInput!) { logActivity(input: $a) { id } }",
-        json!({ "a": {
-            "sport": "RUN",
-            "startTime": start.to_rfc3339(),
-            "durationSeconds": minutes * 60,
-            "distanceMeters": (minutes as f64) * 180.0,
-            "averageHeartRate": 130 + (variety % 30) as i64,
-            "rpe": 3 + (variety % 6) as i64,
-        }}),
-    )
-    .await
-    .context("logging an activity")?;
+    graphql(client, url, Some(token), LOG, log_variables(start, variety))
+        .await
+        .context("logging an activity")?;
     Ok(())
 }
 
@@ -473,67 +446,180 @@ fn percentile(sorted: &[u32], q: f64) -> f64 {
     f64::from(sorted[rank - 1]) / 1000.0
 }
 
-struct Target<'a> {
-    client: &'a reqwest::Client,
-    url: &'a str,
-    population: &'a Population,
+/// The measuring side's HTTP: each virtual user has its own HTTP/1.1 connection (hyper's,
+/// without a pool, a per-request timer or URL parsing), and every request body and header
+/// that does not change is made once. The generator shares the machine with the server, and
+/// every cycle it spends is one the server does not get: with reqwest it used more CPU than
+/// the server itself (BENCHMARKS.md, 6 December).
+struct Wire {
+    addr: std::net::SocketAddr,
+    host: HeaderValue,
+    healthz: hyper::Uri,
+    graphql: hyper::Uri,
+    home: Bytes,
+    dashboard: Bytes,
+    activities: Bytes,
+    /// `Bearer <token>`, per athlete.
+    bearers: Vec<HeaderValue>,
+    anchor: chrono::DateTime<Utc>,
 }
 
-impl Target<'_> {
-    async fn send(&self, op: Op, roll: u64) -> Result<(), String> {
-        let athlete = (!self.population.athletes.is_empty()).then(|| {
-            &self.population.athletes[(roll >> 8) as usize % self.population.athletes.len()]
-        });
-        let token = athlete.map(|a| a.token.as_str());
-        let today = self.population.anchor.date_naive().to_string();
-        let result = match op {
-            Op::Healthz => {
-                let response = self
-                    .client
-                    .get(format!("{}/healthz", self.url))
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                if response.status().is_success() {
-                    let _ = response.bytes().await;
-                    Ok(())
-                } else {
-                    Err(anyhow::anyhow!("healthz answered {}", response.status()))
-                }
-            }
-            Op::Home => graphql_check(self.client, self.url, token, HOME, json!({})).await,
-            Op::Dashboard => {
-                graphql_check(
-                    self.client,
-                    self.url,
-                    token,
-                    DASHBOARD,
-                    json!({ "today": today }),
-                )
+/// An open connection.
+type Conn = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+/// What the load loop reads of an answer: that it carries data and no errors. The data is
+/// skipped over, not built into a tree.
+#[derive(serde::Deserialize)]
+struct Checked {
+    data: Option<serde::de::IgnoredAny>,
+    errors: Option<Value>,
+}
+
+fn body_of(query: &str, variables: Value) -> Bytes {
+    Bytes::from(
+        serde_json::to_vec(&json!({ "query": query, "variables": variables }))
+            .expect("JSON of a query"),
+    )
+}
+
+impl Wire {
+    async fn new(url: &str, population: &Population) -> anyhow::Result<Wire> {
+        let parsed = url::Url::parse(url).with_context(|| format!("`{url}` is not a URL"))?;
+        if parsed.scheme() != "http" {
+            bail!("the generator speaks plain HTTP (run it beside the server), not {url}");
+        }
+        let host = parsed.host_str().context("the URL has no host")?;
+        let port = parsed.port_or_known_default().unwrap_or(80);
+        let addr = tokio::net::lookup_host((host, port))
+            .await
+            .with_context(|| format!("resolving {host}"))?
+            .next()
+            .with_context(|| format!("{host} has no address"))?;
+        let base = parsed.path().trim_end_matches('/');
+        let today = population.anchor.date_naive().to_string();
+        Ok(Wire {
+            addr,
+            host: HeaderValue::from_str(&format!("{host}:{port}"))?,
+            healthz: format!("{base}/healthz").parse()?,
+            graphql: format!("{base}/graphql").parse()?,
+            home: body_of(HOME, json!({})),
+            dashboard: body_of(DASHBOARD, json!({ "today": today })),
+            activities: body_of(ACTIVITIES, json!({})),
+            bearers: population
+                .athletes
+                .iter()
+                .map(|a| HeaderValue::from_str(&format!("Bearer {}", a.token)))
+                .collect::<Result<_, _>>()
+                .context("a seeded token is not a header value")?,
+            anchor: population.anchor,
+        })
+    }
+
+    async fn connect(&self) -> Result<Conn, String> {
+        let stream = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .map_err(|e| format!("connecting to {}: {e}", self.addr))?;
+        let _ = stream.set_nodelay(true);
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
                 .await
-            }
-            Op::Activities => {
-                graphql_check(self.client, self.url, token, ACTIVITIES, json!({})).await
-            }
+                .map_err(|e| format!("HTTP handshake: {e}"))?;
+        tokio::spawn(connection);
+        Ok(sender)
+    }
+
+    /// The request for `op`, the athlete chosen by `roll`.
+    fn request(&self, op: Op, roll: u64) -> hyper::Request<Full<Bytes>> {
+        let builder = hyper::Request::builder().header(header::HOST, self.host.clone());
+        if op == Op::Healthz {
+            return builder
+                .method(hyper::Method::GET)
+                .uri(self.healthz.clone())
+                .body(Full::new(Bytes::new()))
+                .expect("a request");
+        }
+        let body = match op {
+            Op::Home => self.home.clone(),
+            Op::Dashboard => self.dashboard.clone(),
+            Op::Activities => self.activities.clone(),
             Op::Log => {
                 let minutes_ago = 60 + (roll % 100_000) as i64;
-                log_activity(
-                    self.client,
-                    self.url,
-                    token.unwrap_or_default(),
-                    self.population.anchor - TimeDelta::minutes(minutes_ago),
-                    roll,
+                body_of(
+                    LOG,
+                    log_variables(self.anchor - TimeDelta::minutes(minutes_ago), roll),
                 )
-                .await
             }
+            Op::Healthz => unreachable!("answered above"),
         };
-        result.map_err(|e| format!("{e:#}"))
+        let mut builder = builder
+            .method(hyper::Method::POST)
+            .uri(self.graphql.clone())
+            .header(header::CONTENT_TYPE, "application/json");
+        if !self.bearers.is_empty() {
+            let athlete = (roll >> 8) as usize % self.bearers.len();
+            builder = builder.header(header::AUTHORIZATION, self.bearers[athlete].clone());
+        }
+        builder.body(Full::new(body)).expect("a request")
+    }
+
+    /// Sends `op` on `conn` (connecting first when it has none, or its last one failed) and
+    /// checks the answer: a success, and for the API data without errors.
+    async fn send(&self, conn: &mut Option<Conn>, op: Op, roll: u64) -> Result<(), String> {
+        let result = self.exchange(conn, op, roll).await;
+        if result.is_err() {
+            // The next request starts on a fresh connection.
+            *conn = None;
+        }
+        let (status, body) = result?;
+        if op == Op::Healthz {
+            return if status.is_success() {
+                Ok(())
+            } else {
+                Err(format!("healthz answered {status}"))
+            };
+        }
+        let checked: Checked = serde_json::from_slice(&body)
+            .map_err(|e| format!("the answer ({status}) is not GraphQL's JSON: {e}"))?;
+        if let Some(errors) = checked.errors {
+            return Err(format!("{status}: {errors}"));
+        }
+        if !status.is_success() || checked.data.is_none() {
+            return Err(format!("{status}: the answer has no data"));
+        }
+        Ok(())
+    }
+
+    async fn exchange(
+        &self,
+        conn: &mut Option<Conn>,
+        op: Op,
+        roll: u64,
+    ) -> Result<(hyper::StatusCode, Bytes), String> {
+        if conn.as_ref().is_none_or(|c| c.is_closed()) {
+            *conn = Some(self.connect().await?);
+        }
+        let sender = conn.as_mut().expect("connected above");
+        sender
+            .ready()
+            .await
+            .map_err(|e| format!("the connection closed: {e}"))?;
+        let response = sender
+            .send_request(self.request(op, roll))
+            .await
+            .map_err(|e| format!("no answer: {e}"))?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| format!("reading the answer: {e}"))?
+            .to_bytes();
+        Ok((status, body))
     }
 }
 
 /// Runs `options` against `url` with `population`'s athletes.
 pub async fn run(
-    client: &reqwest::Client,
     url: &str,
     population: &Population,
     options: &RunOptions,
@@ -541,17 +627,13 @@ pub async fn run(
     if options.mix.needs_athletes() && population.athletes.is_empty() {
         bail!("the mix `{}` needs seeded athletes", options.mix);
     }
-    let target = Target {
-        client,
-        url,
-        population,
-    };
+    let wire = Arc::new(Wire::new(url, population).await?);
     let start = Instant::now();
     let measure_from = start + options.warmup;
     let end = measure_from + options.duration;
     let samples = match options.rate {
-        None => closed_loop(&target, options, measure_from, end).await,
-        Some(rate) => open_loop(&target, options, rate, measure_from, end).await,
+        None => closed_loop(&wire, options, measure_from, end).await,
+        Some(rate) => open_loop(&wire, options, rate, measure_from, end).await,
     };
     let seconds = options.duration.as_secs_f64();
     let mut ops = Vec::new();
@@ -584,40 +666,69 @@ pub async fn run(
     })
 }
 
+/// How long after the end a request may still be answered before it counts as failed (and the
+/// run stops waiting for it).
+const GRACE: Duration = Duration::from_secs(30);
+/// The latency counted for a request that had no answer within [`GRACE`] (at least that).
+const GRACE_MICROS: u32 = 30_000_000;
+
 async fn closed_loop(
-    target: &Target<'_>,
+    wire: &Arc<Wire>,
     options: &RunOptions,
     measure_from: Instant,
     end: Instant,
 ) -> Samples {
-    let users = (0..options.users).map(|user| async move {
-        let mut rng = Rng::new(user as u64 + 1);
-        let mut samples = Samples::default();
-        loop {
-            let sent = Instant::now();
-            if sent >= end {
-                break;
-            }
-            let roll = rng.next();
-            let op = options.mix.pick(roll);
-            let result = target.send(op, roll).await;
-            let done = Instant::now();
-            if sent >= measure_from && done <= end {
-                let micros = (done - sent).as_micros().min(u128::from(u32::MAX)) as u32;
-                samples.record(op, micros, result.err());
+    // A task per user, so both of the generator's threads send.
+    let users: Vec<_> = (0..options.users)
+        .map(|user| {
+            let (wire, mix) = (wire.clone(), options.mix.clone());
+            tokio::spawn(async move {
+                let mut rng = Rng::new(user as u64 + 1);
+                let mut samples = Samples::default();
+                let mut conn = None;
+                loop {
+                    let sent = Instant::now();
+                    if sent >= end {
+                        break;
+                    }
+                    let roll = rng.next();
+                    let op = mix.pick(roll);
+                    let result = wire.send(&mut conn, op, roll).await;
+                    let done = Instant::now();
+                    if sent >= measure_from && done <= end {
+                        let micros = (done - sent).as_micros().min(u128::from(u32::MAX)) as u32;
+                        samples.record(op, micros, result.err());
+                    }
+                }
+                samples
+            })
+        })
+        .collect();
+    let mut all = Samples::default();
+    for user in users {
+        let abort = user.abort_handle();
+        match tokio::time::timeout_at((end + GRACE).into(), user).await {
+            Ok(Ok(samples)) => all.merge(samples),
+            Ok(Err(e)) => all.record(
+                options.mix.pick(0),
+                GRACE_MICROS,
+                Some(format!("a user failed: {e}")),
+            ),
+            Err(_) => {
+                abort.abort();
+                let error = format!(
+                    "a request had no answer {} s after the end",
+                    GRACE.as_secs()
+                );
+                all.record(options.mix.pick(0), GRACE_MICROS, Some(error));
             }
         }
-        samples
-    });
-    let mut all = Samples::default();
-    for samples in futures::future::join_all(users).await {
-        all.merge(samples);
     }
     all
 }
 
 async fn open_loop(
-    target: &Target<'_>,
+    wire: &Arc<Wire>,
     options: &RunOptions,
     rate: f64,
     measure_from: Instant,
@@ -626,6 +737,8 @@ async fn open_loop(
     use futures::StreamExt;
     let interval = Duration::from_secs_f64(1.0 / rate.max(0.001));
     let permits = Arc::new(tokio::sync::Semaphore::new(options.users.max(1)));
+    // Idle connections; at most `users` exist, one per permit.
+    let idle: Arc<std::sync::Mutex<Vec<Conn>>> = Arc::default();
     let mut rng = Rng::new(7);
     let mut in_flight = futures::stream::FuturesUnordered::new();
     let mut all = Samples::default();
@@ -647,11 +760,15 @@ async fn open_loop(
         let roll = rng.next();
         let op = options.mix.pick(roll);
         let scheduled = due;
-        let permits = permits.clone();
+        let (permits, idle, wire) = (permits.clone(), idle.clone(), wire.clone());
         in_flight.push(async move {
             // Waiting for a free connection is part of the latency: the request was due.
             let _permit = permits.acquire_owned().await.ok()?;
-            let result = target.send(op, roll).await;
+            let mut conn = idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let result = wire.send(&mut conn, op, roll).await;
+            if let Some(conn) = conn {
+                idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+            }
             let done = Instant::now();
             let micros = (done - scheduled).as_micros().min(u128::from(u32::MAX)) as u32;
             Some((
@@ -663,12 +780,24 @@ async fn open_loop(
         });
         due += interval;
     }
-    while let Some(finished) = in_flight.next().await {
-        if let Some((op, micros, error, counted)) = finished
-            && counted
-        {
-            all.record(op, micros, error);
+    let rest = async {
+        while let Some(finished) = in_flight.next().await {
+            if let Some((op, micros, error, counted)) = finished
+                && counted
+            {
+                all.record(op, micros, error);
+            }
         }
+    };
+    if tokio::time::timeout_at((end + GRACE).into(), rest)
+        .await
+        .is_err()
+    {
+        let error = format!(
+            "a request had no answer {} s after the end",
+            GRACE.as_secs()
+        );
+        all.record(options.mix.pick(0), GRACE_MICROS, Some(error));
     }
     all
 }

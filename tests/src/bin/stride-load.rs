@@ -161,7 +161,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Population::empty(&url),
                 Err(e) => return Err(e).context(format!("reading {}", cli.state.display())),
             };
-            let client = load::client(users);
             let mut reports = Vec::new();
             for mix in mixes {
                 let options = RunOptions {
@@ -171,7 +170,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     mix,
                     rate,
                 };
-                let report = load::run(&client, &url, &population, &options).await?;
+                let report = load::run(&url, &population, &options).await?;
                 println!("{}", report.table());
                 reports.push(report);
             }

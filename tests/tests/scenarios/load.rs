@@ -41,7 +41,6 @@ async fn the_load_generator_seeds_athletes_and_every_request_it_sends_succeeds()
     );
 
     let report = load::run(
-        &client,
         url,
         &population,
         &RunOptions {
@@ -68,7 +67,6 @@ async fn the_load_generator_seeds_athletes_and_every_request_it_sends_succeeds()
 
     // Open loop: a fixed schedule, whatever the server does.
     let report = load::run(
-        &client,
         url,
         &population,
         &RunOptions {
