@@ -22,7 +22,8 @@
 #                    from when each was due), e.g. "closed 2000 5000"
 #   LOAD_AGAIN_WITH  settings to compare, e.g. "STRIDE_AUTH__SESSION_CACHE_S=0": the server is
 #                    restarted with them on the same data and the mixes run again
-#   KEEP=1           keep the run folder (server log, seeded state, reports)
+#   KEEP=1           keep the run folder (server log, seeded state, reports) and the PostgreSQL
+#                    database, to measure the same data again by hand (it prints how)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,10 +54,16 @@ RUN=$(mktemp -d /tmp/stride-load.XXXXXX)
 SERVER=
 cleanup() {
   [[ -n $SERVER ]] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
+  if [[ -n "${KEEP:-}" ]]; then
+    echo "kept $RUN$([[ $LOAD_DB == postgres ]] && echo " and the database $PG_DB")"
+    echo "serve it again: env \$(cat $RUN/env) $STRIDE serve --listen 127.0.0.1:${PORT:-}"
+    echo "measure again:  $LOADGEN --url ${URL:-} --state $RUN/state.json run --users $LOAD_USERS --mix home"
+    return
+  fi
   if [[ $LOAD_DB == postgres ]]; then
     psql -h 127.0.0.1 -U postgres -qXc "DROP DATABASE IF EXISTS $PG_DB" 2>/dev/null || true
   fi
-  [[ -n "${KEEP:-}" ]] && echo "kept $RUN" || rm -rf "$RUN"
+  rm -rf "$RUN"
 }
 trap cleanup EXIT
 
@@ -70,11 +77,14 @@ esac
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
 export STRIDE_DATA_DIR=$RUN/data STRIDE_LOG_FILTER=warn STRIDE_PUBLIC_URL=$URL
+# As in production; the run waits on its job counts before measuring.
+export STRIDE_METRICS__ENABLED=true
 # Every virtual user comes from 127.0.0.1: the per-address and per-session limits would meter
 # the whole load as one client.
 export STRIDE_HTTP__PER_SESSION_PER_S=1000000 STRIDE_HTTP__PER_SESSION_BURST=1000000
 export STRIDE_HTTP__PER_ADDRESS_PER_S=1000000 STRIDE_HTTP__PER_ADDRESS_BURST=1000000
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+env | grep '^STRIDE_' | sort > "$RUN/env"
 
 printf '%s' "$PASSWORD" | "$STRIDE" admin create-owner --email owner@load.stride.test --password-stdin > "$RUN/owner.log" 2>&1 \
   || { cat "$RUN/owner.log" >&2; exit 1; }
@@ -89,8 +99,18 @@ echo "== $(date -u +%FT%TZ) $LOAD_DB, $(nproc) cores, $STRIDE ($(basename "$LOAD
 echo "== seeding $LOAD_ATHLETES athletes x $LOAD_ACTIVITIES activities"
 STRIDE_LOAD_OWNER_PASSWORD=$PASSWORD "$LOADGEN" --url "$URL" --state "$RUN/state.json" seed \
   --owner-email owner@load.stride.test --athletes "$LOAD_ATHLETES" --activities "$LOAD_ACTIVITIES" --concurrency 8
-# Let the queued work (rules, insights) settle before measuring reads.
-sleep 5
+# Let the queued work (rules, insights) settle before measuring reads: wait until no job is
+# ready or running (read from /metrics), for at most two minutes.
+settle() {
+  local busy
+  for _ in $(seq 1 120); do
+    busy=$(curl -fs "$URL/metrics" | awk '/^stride_jobs\{.*state="(ready|running)"/ { n += $2 } END { print n + 0 }')
+    [[ $busy == 0 ]] && return
+    sleep 1
+  done
+  echo "== still $busy jobs ready or running after two minutes; measuring anyway"
+}
+settle
 MIX_ARGS=()
 for mix in $LOAD_MIXES; do MIX_ARGS+=(--mix "$mix"); done
 measure() { # label report-name
