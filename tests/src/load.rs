@@ -670,7 +670,18 @@ pub async fn run(
 /// run stops waiting for it).
 const GRACE: Duration = Duration::from_secs(30);
 /// The latency counted for a request that had no answer within [`GRACE`] (at least that).
-const GRACE_MICROS: u32 = 30_000_000;
+const GRACE_MICROS: u32 = GRACE.as_micros() as u32;
+
+impl Samples {
+    /// A request of `mix` that had no answer within [`GRACE`] of the end.
+    fn record_unanswered(&mut self, mix: &Mix) {
+        let error = format!(
+            "a request had no answer {} s after the end",
+            GRACE.as_secs()
+        );
+        self.record(mix.pick(0), GRACE_MICROS, Some(error));
+    }
+}
 
 async fn closed_loop(
     wire: &Arc<Wire>,
@@ -716,11 +727,7 @@ async fn closed_loop(
             ),
             Err(_) => {
                 abort.abort();
-                let error = format!(
-                    "a request had no answer {} s after the end",
-                    GRACE.as_secs()
-                );
-                all.record(options.mix.pick(0), GRACE_MICROS, Some(error));
+                all.record_unanswered(&options.mix);
             }
         }
     }
@@ -793,11 +800,7 @@ async fn open_loop(
         .await
         .is_err()
     {
-        let error = format!(
-            "a request had no answer {} s after the end",
-            GRACE.as_secs()
-        );
-        all.record(options.mix.pick(0), GRACE_MICROS, Some(error));
+        all.record_unanswered(&options.mix);
     }
     all
 }
