@@ -30,9 +30,10 @@
 
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use stride_store::{Session, User};
@@ -49,6 +50,10 @@ pub(crate) struct Cached {
     pub(crate) read_at: Instant,
     /// Set by the request that starts reading it again.
     refreshing: AtomicBool,
+    /// The latest use a request noted since the read (microseconds since the epoch; 0 for
+    /// none). Kept here rather than by replacing the entry, which could put an older read
+    /// back over a fresher one that a background read had just made.
+    used_at: AtomicI64,
 }
 
 impl Cached {
@@ -58,7 +63,23 @@ impl Cached {
             user,
             read_at,
             refreshing: AtomicBool::new(false),
+            used_at: AtomicI64::new(0),
         }
+    }
+
+    /// The session's last use: as read, or as noted here since, whichever is later.
+    pub(crate) fn last_used_at(&self) -> DateTime<Utc> {
+        let noted = self.used_at.load(Ordering::Relaxed);
+        match DateTime::from_timestamp_micros(noted) {
+            Some(noted) if noted > self.session.last_used_at => noted,
+            _ => self.session.last_used_at,
+        }
+    }
+
+    /// Notes a use at `at` (the latest noted wins).
+    pub(crate) fn note_use(&self, at: DateTime<Utc>) {
+        self.used_at
+            .fetch_max(at.timestamp_micros(), Ordering::Relaxed);
     }
 
     /// A background read failed: the next request may start another.
@@ -67,8 +88,8 @@ impl Cached {
     }
 }
 
-/// Each entry's deadline: its spread share of the limit from when the database was read, also
-/// when it is replaced (a noted use keeps the deadline; a fresh read moves it).
+/// Each entry's deadline: its spread share of the limit from when the database was read (a
+/// fresh read moves it).
 struct Deadline(Spread);
 
 impl Deadline {
@@ -180,11 +201,11 @@ impl SessionCache {
     }
 
     /// Remembers what the database said, unless something was invalidated since `ticket`.
-    pub(crate) fn insert(&self, ticket: Ticket, token_hash: Vec<u8>, cached: Cached) {
+    pub(crate) fn insert(&self, ticket: Ticket, token_hash: Vec<u8>, cached: Arc<Cached>) {
         let Some(inner) = &self.inner else { return };
         let generation = inner.generation.lock().unwrap_or_else(|e| e.into_inner());
         if *generation == ticket.0 {
-            inner.entries.insert(token_hash, Arc::new(cached));
+            inner.entries.insert(token_hash, cached);
         }
     }
 
@@ -244,13 +265,13 @@ mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
 
-    fn cached(user: Uuid, session: Uuid) -> Cached {
+    fn cached(user: Uuid, session: Uuid) -> Arc<Cached> {
         cached_read(user, session, Instant::now())
     }
 
-    fn cached_read(user: Uuid, session: Uuid, read_at: Instant) -> Cached {
+    fn cached_read(user: Uuid, session: Uuid, read_at: Instant) -> Arc<Cached> {
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        Cached::new(
+        Arc::new(Cached::new(
             Session {
                 id: session,
                 user_id: user,
@@ -282,13 +303,26 @@ mod tests {
                 granted_permissions: Vec::new(),
             },
             read_at,
-        )
+        ))
+    }
+
+    #[test]
+    fn a_noted_use_is_kept_in_the_entry_and_only_a_later_one_counts() {
+        let entry = cached(Uuid::new_v4(), Uuid::new_v4());
+        let read = entry.session.last_used_at;
+        assert_eq!(entry.last_used_at(), read, "nothing noted: as read");
+        entry.note_use(read - chrono::TimeDelta::minutes(5));
+        assert_eq!(entry.last_used_at(), read, "an older note does not go back");
+        let later = read + chrono::TimeDelta::minutes(2);
+        entry.note_use(later);
+        entry.note_use(read + chrono::TimeDelta::minutes(1));
+        assert_eq!(entry.last_used_at(), later, "the latest note wins");
     }
 
     #[test]
     fn an_entry_is_read_again_once_in_the_last_quarter_before_its_deadline() {
-        // Ten minutes; the hash [0, 0] lives the shortest share: 450 s, read again from 300 s.
-        let cache = SessionCache::new(Duration::from_secs(600), 100);
+        // One minute; the hash [0, 0] lives the shortest share: 45 s, read again from 30 s.
+        let cache = SessionCache::new(Duration::from_secs(60), 100);
         let (user, session) = (Uuid::new_v4(), Uuid::new_v4());
         let hash = vec![0u8, 0];
         let fresh = cached(user, session);
@@ -298,9 +332,9 @@ mod tests {
                 .checked_sub(Duration::from_secs(s))
                 .expect("uptime")
         };
-        let young = cached_read(user, session, ago(290));
+        let young = cached_read(user, session, ago(29));
         assert!(!cache.claim_refresh(&hash, &young));
-        let due = cached_read(user, session, ago(310));
+        let due = cached_read(user, session, ago(31));
         assert!(cache.claim_refresh(&hash, &due), "due");
         assert!(!cache.claim_refresh(&hash, &due), "one read at a time");
         due.refresh_failed();
@@ -310,15 +344,15 @@ mod tests {
         cache.insert(
             cache.ticket(),
             hash.clone(),
-            cached_read(user, session, ago(310)),
+            cached_read(user, session, ago(31)),
         );
-        assert!(cache.get(&hash).is_some(), "140 s left");
+        assert!(cache.get(&hash).is_some(), "14 s left");
         cache.insert(
             cache.ticket(),
             hash.clone(),
-            cached_read(user, session, ago(460)),
+            cached_read(user, session, ago(46)),
         );
-        assert!(cache.get(&hash).is_none(), "past its 450 s");
+        assert!(cache.get(&hash).is_none(), "past its 45 s");
         cache.insert(cache.ticket(), hash.clone(), cached(user, session));
         assert!(cache.get(&hash).is_some(), "a fresh read lives again");
         cache.forget(&hash);

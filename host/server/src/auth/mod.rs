@@ -489,12 +489,12 @@ impl Accounts {
     /// Resolves a bearer token to its viewer; fails when unknown, expired or revoked.
     pub async fn authenticate(&self, token: &str) -> AppResult<Viewer> {
         let hash = secrets::token_hash(token);
-        let (session, user, read_at) = match self.sessions.get(&hash) {
+        let entry = match self.sessions.get(&hash) {
             Some(cached) => {
                 if self.sessions.claim_refresh(&hash, &cached) {
-                    self.read_again_in_background(hash.clone(), cached.clone());
+                    self.read_again_in_background(hash, cached.clone());
                 }
-                (cached.session.clone(), cached.user.clone(), cached.read_at)
+                cached
             }
             None => {
                 let read_at = std::time::Instant::now();
@@ -510,14 +510,13 @@ impl Accounts {
                         "this session was ended; log in again".to_owned(),
                     ));
                 }
-                self.sessions.insert(
-                    ticket,
-                    hash.clone(),
-                    Cached::new(session.clone(), user.clone(), read_at),
-                );
-                (session, user, read_at)
+                let entry = Arc::new(Cached::new(session, user, read_at));
+                self.sessions.insert(ticket, hash, entry.clone());
+                entry
             }
         };
+        let (mut session, user) = (entry.session.clone(), entry.user.clone());
+        session.last_used_at = entry.last_used_at();
         if session.revoked_at.is_some() {
             return Err(AppError::Unauthenticated(
                 "this session was ended; log in again".to_owned(),
@@ -542,17 +541,11 @@ impl Accounts {
         }
         // Noted at most once a minute, and written in batches off the request path (see
         // `touches`): not a write per request, nor one per session when many sessions
-        // began together.
-        let mut session = session;
+        // began together. The cached entry keeps the noted time itself.
         if now - session.last_used_at > TimeDelta::minutes(1) {
-            let ticket = self.sessions.ticket();
             self.touches.note(session.id, now);
+            entry.note_use(now);
             session.last_used_at = now;
-            self.sessions.insert(
-                ticket,
-                hash,
-                Cached::new(session.clone(), user.clone(), read_at),
-            );
         }
         Ok(viewer_of(user, session))
     }
@@ -581,8 +574,10 @@ impl Accounts {
             let ticket = this.sessions.ticket();
             match this.read_session(&token_hash).await {
                 Ok(Some((session, user))) if session.revoked_at.is_none() => {
-                    this.sessions
-                        .insert(ticket, token_hash, Cached::new(session, user, read_at));
+                    let fresh = Arc::new(Cached::new(session, user, read_at));
+                    // A use noted on the old entry while this read was under way.
+                    fresh.note_use(stale.last_used_at());
+                    this.sessions.insert(ticket, token_hash, fresh);
                 }
                 Ok(_) => this.sessions.forget(&token_hash),
                 Err(error) => {
