@@ -31,6 +31,7 @@ pub mod records;
 pub mod rules;
 mod spread;
 pub mod telemetry;
+mod together;
 pub mod training;
 
 pub use app::{AppState, Application};

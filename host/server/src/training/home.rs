@@ -20,7 +20,6 @@ use stride_domain::people::GrantAccess;
 use stride_domain::readiness::Readiness;
 use stride_domain::stats::{DayStats, RiskAlert};
 use stride_store::{DateRange, StoredActivity, StoredPlan, StoredWorkout, User};
-use tokio::sync::oneshot;
 
 /// Where an athlete's load stands today.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,8 +118,8 @@ pub struct HomeCache {
     events: Events,
     /// Counts invalidations: a home screen built while its athlete changed is not kept.
     changes: crate::events::Generations,
-    /// Home screens that missed the cache, waiting to be built together.
-    misses: Arc<std::sync::Mutex<Misses>>,
+    /// Home screens that missed the cache, built together.
+    misses: crate::together::Together<User, Home>,
     /// What the cache did, for `/metrics`.
     counts: Arc<HomeCacheCounts>,
 }
@@ -137,14 +136,6 @@ pub struct HomeCacheCounts {
     pub dropped: AtomicU64,
     /// Times every screen was dropped because change notices were missed.
     pub dropped_all: AtomicU64,
-}
-
-/// Athletes whose home screens missed the cache, each with whom to tell, and how many
-/// builders are at work on them.
-#[derive(Default)]
-struct Misses {
-    waiting: Vec<(User, oneshot::Sender<AppResult<Home>>)>,
-    builders: usize,
 }
 
 /// Home screens built together at most: the reads of a batch are one query per table.
@@ -205,7 +196,7 @@ impl HomeCache {
                 .build(),
             events,
             changes: crate::events::Generations::default(),
-            misses: Arc::default(),
+            misses: crate::together::Together::new("home screens", HOME_BATCH, HOME_BUILDERS),
             counts: Arc::default(),
         }
     }
@@ -219,11 +210,6 @@ impl HomeCache {
     pub async fn entries(&self) -> u64 {
         self.cache.run_pending_tasks().await;
         self.cache.entry_count()
-    }
-
-    fn misses(&self) -> std::sync::MutexGuard<'_, Misses> {
-        // The lock guards two plain fields; a panic cannot leave them half-changed.
-        self.misses.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Drops an athlete's cached home screen and recent activities here at once, and tells the
@@ -344,97 +330,18 @@ impl Training {
     }
 
     /// Builds an athlete's home screen together with the others that missed the cache
-    /// meanwhile. The first to miss starts a builder; it takes every athlete waiting, a batch
-    /// at a time, until none waits. Under load (many athletes' first visits at once) the misses
-    /// share their reads instead of queueing one by one for the database, and while a whole
-    /// batch waits more builders start, up to [`HOME_BUILDERS`].
+    /// meanwhile ([`crate::together`]): under load (many athletes' first visits at once) the
+    /// misses share their reads instead of queueing one by one for the database.
     async fn build_home_with_others(&self, athlete: User) -> AppResult<Home> {
         self.home.counts.built.fetch_add(1, Ordering::Relaxed);
-        let (tell, told) = oneshot::channel();
-        let start = {
-            let mut misses = self.home.misses();
-            misses.waiting.push((athlete, tell));
-            let start = misses.builders == 0
-                || (misses.builders < HOME_BUILDERS && misses.waiting.len() >= HOME_BATCH);
-            if start {
-                misses.builders += 1;
-            }
-            start
-        };
-        if start {
-            tokio::spawn(self.clone().build_waiting_homes());
-        }
-        told.await.unwrap_or_else(|_| {
-            Err(AppError::Internal(anyhow::anyhow!(
-                "the home screen's builder stopped"
-            )))
-        })
-    }
-
-    /// Builds the waiting home screens, a batch at a time, until none waits.
-    async fn build_waiting_homes(self) {
-        /// Counts the builder out if it stops by panicking (or is dropped), so that the next
-        /// miss starts another.
-        struct CountedOut<'a>(&'a HomeCache, bool);
-        impl Drop for CountedOut<'_> {
-            fn drop(&mut self) {
-                if !self.1 {
-                    self.0.misses().builders -= 1;
-                }
-            }
-        }
-        let mut counted = CountedOut(&self.home, false);
-        loop {
-            let batch: Vec<_> = {
-                let mut misses = self.home.misses();
-                if misses.waiting.is_empty() {
-                    misses.builders -= 1;
-                    counted.1 = true;
-                    return;
-                }
-                let n = misses.waiting.len().min(HOME_BATCH);
-                misses.waiting.drain(..n).collect()
-            };
-            let (athletes, waiting): (Vec<User>, Vec<_>) = batch.into_iter().unzip();
-            // Its own task, so that a panic fails this batch and not the builder.
-            let training = self.clone();
-            let alone = athletes.len() == 1;
-            let built = tokio::spawn(async move {
-                let homes = training.build_homes(&athletes).await;
-                (homes, athletes)
+        let training = self.clone();
+        self.home
+            .misses
+            .one(athlete, move |athletes: Vec<User>| {
+                let training = training.clone();
+                async move { training.build_homes(&athletes).await }
             })
-            .await;
-            match built {
-                Ok((Ok(homes), _)) => {
-                    for (tell, home) in waiting.into_iter().zip(homes) {
-                        let _ = tell.send(Ok(home));
-                    }
-                }
-                Ok((Err(error), _)) if alone => {
-                    if let Some(tell) = waiting.into_iter().next() {
-                        let _ = tell.send(Err(error));
-                    }
-                }
-                // One athlete's unreadable data must not fail the others' screens: each alone,
-                // so every error reaches its own athlete.
-                Ok((Err(_), athletes)) => {
-                    for (athlete, tell) in athletes.iter().zip(waiting) {
-                        let home = self
-                            .build_homes(std::slice::from_ref(athlete))
-                            .await
-                            .map(|mut homes| homes.pop().expect("one home per athlete"));
-                        let _ = tell.send(home);
-                    }
-                }
-                Err(panicked) => {
-                    for tell in waiting {
-                        let _ = tell.send(Err(AppError::Internal(anyhow::anyhow!(
-                            "building home screens: {panicked}"
-                        ))));
-                    }
-                }
-            }
-        }
+            .await
     }
 
     /// The home screens of `athletes`, in their order, read together.

@@ -1,0 +1,275 @@
+//! Reads that many requests miss at once, done together.
+//!
+//! After a restart every athlete's first visit misses the caches at the same moment. Read one
+//! by one, each miss queues for a pooled connection and holds it for its round trip while
+//! hundreds of runnable requests run between its steps. [`Together`] gathers the misses
+//! instead: the first starts a worker, which takes everything waiting, a batch at a time,
+//! until none waits, and reads each batch with one query per table. While a whole batch waits
+//! more workers start, up to a limit, enough to keep a few connections busy and few enough to
+//! leave the rest to other requests.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::oneshot;
+
+use crate::error::{AppError, AppResult};
+
+/// Items waiting, each with whom to tell, and how many workers are at work on them.
+struct Waiting<I, O> {
+    items: Vec<(I, oneshot::Sender<AppResult<O>>)>,
+    workers: usize,
+}
+
+/// Gathers items to be worked on in batches. Cheap to clone.
+pub(crate) struct Together<I, O> {
+    waiting: Arc<Mutex<Waiting<I, O>>>,
+    /// What the batches make, for errors ("home screens").
+    what: &'static str,
+    /// Items per batch at most.
+    batch: usize,
+    /// Workers at once at most.
+    workers: usize,
+}
+
+impl<I, O> Clone for Together<I, O> {
+    fn clone(&self) -> Self {
+        Self {
+            waiting: self.waiting.clone(),
+            what: self.what,
+            batch: self.batch,
+            workers: self.workers,
+        }
+    }
+}
+
+impl<I, O> Together<I, O>
+where
+    I: Clone + Send + 'static,
+    O: Send + 'static,
+{
+    /// Batches of at most `batch` items, at most `workers` at once, making `what`.
+    pub(crate) fn new(what: &'static str, batch: usize, workers: usize) -> Self {
+        Self {
+            waiting: Arc::new(Mutex::new(Waiting {
+                items: Vec::new(),
+                workers: 0,
+            })),
+            what,
+            batch: batch.max(1),
+            workers: workers.max(1),
+        }
+    }
+
+    fn waiting(&self) -> MutexGuard<'_, Waiting<I, O>> {
+        // The lock guards a list and a count; a panic cannot leave them half-changed.
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `item`'s result, worked on together with whatever else waits. `work` makes one result
+    /// per item, in their order. When a batch fails, each of its items is worked on alone, so
+    /// that one item's error reaches only its own caller.
+    pub(crate) async fn one<W, F>(&self, item: I, work: W) -> AppResult<O>
+    where
+        W: Fn(Vec<I>) -> F + Send + Sync + 'static,
+        F: Future<Output = AppResult<Vec<O>>> + Send + 'static,
+    {
+        let (tell, told) = oneshot::channel();
+        let start = {
+            let mut waiting = self.waiting();
+            waiting.items.push((item, tell));
+            let start = waiting.workers == 0
+                || (waiting.workers < self.workers && waiting.items.len() >= self.batch);
+            if start {
+                waiting.workers += 1;
+            }
+            start
+        };
+        if start {
+            tokio::spawn(self.clone().work_through(Arc::new(work)));
+        }
+        told.await.unwrap_or_else(|_| {
+            Err(AppError::Internal(anyhow::anyhow!(
+                "the worker making {} stopped",
+                self.what
+            )))
+        })
+    }
+
+    /// Works through the waiting items, a batch at a time, until none waits.
+    async fn work_through<W, F>(self, work: Arc<W>)
+    where
+        W: Fn(Vec<I>) -> F + Send + Sync + 'static,
+        F: Future<Output = AppResult<Vec<O>>> + Send + 'static,
+    {
+        /// Counts the worker out if it stops by panicking (or is dropped), so that the next
+        /// item starts another.
+        struct CountedOut<'a, I, O>(&'a Together<I, O>, bool);
+        impl<I, O> Drop for CountedOut<'_, I, O> {
+            fn drop(&mut self) {
+                if !self.1 {
+                    let mut waiting = self.0.waiting.lock().unwrap_or_else(|e| e.into_inner());
+                    waiting.workers -= 1;
+                }
+            }
+        }
+        let mut counted = CountedOut(&self, false);
+        loop {
+            let batch: Vec<_> = {
+                let mut waiting = self.waiting();
+                if waiting.items.is_empty() {
+                    waiting.workers -= 1;
+                    counted.1 = true;
+                    return;
+                }
+                let n = waiting.items.len().min(self.batch);
+                waiting.items.drain(..n).collect()
+            };
+            let (items, tell): (Vec<I>, Vec<_>) = batch.into_iter().unzip();
+            let alone = items.len() == 1;
+            // Its own task, so that a panic fails this batch and not the worker.
+            let made = tokio::spawn(work(items.clone())).await;
+            match made {
+                Ok(Ok(outputs)) if outputs.len() == tell.len() => {
+                    for (tell, output) in tell.into_iter().zip(outputs) {
+                        let _ = tell.send(Ok(output));
+                    }
+                }
+                Ok(Ok(outputs)) => {
+                    let error = format!(
+                        "making {}: {} results for {} items",
+                        self.what,
+                        outputs.len(),
+                        tell.len()
+                    );
+                    for tell in tell {
+                        let _ = tell.send(Err(AppError::Internal(anyhow::anyhow!("{error}"))));
+                    }
+                }
+                Ok(Err(error)) if alone => {
+                    if let Some(tell) = tell.into_iter().next() {
+                        let _ = tell.send(Err(error));
+                    }
+                }
+                Ok(Err(_)) => {
+                    for (item, tell) in items.into_iter().zip(tell) {
+                        let output = match tokio::spawn(work(vec![item])).await {
+                            Ok(Ok(mut outputs)) if outputs.len() == 1 => {
+                                Ok(outputs.pop().expect("one"))
+                            }
+                            Ok(Ok(outputs)) => Err(AppError::Internal(anyhow::anyhow!(
+                                "making {}: {} results for 1 item",
+                                self.what,
+                                outputs.len()
+                            ))),
+                            Ok(Err(error)) => Err(error),
+                            Err(panicked) => Err(AppError::Internal(anyhow::anyhow!(
+                                "making {}: {panicked}",
+                                self.what
+                            ))),
+                        };
+                        let _ = tell.send(output);
+                    }
+                }
+                Err(panicked) => {
+                    for tell in tell {
+                        let _ = tell.send(Err(AppError::Internal(anyhow::anyhow!(
+                            "making {}: {panicked}",
+                            self.what
+                        ))));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn items_waiting_together_are_worked_on_in_shared_batches() {
+        let together = Together::<u32, u32>::new("squares", 8, 2);
+        let batches = Arc::new(AtomicUsize::new(0));
+        let calls: Vec<_> = (0..40u32)
+            .map(|i| {
+                let together = together.clone();
+                let batches = batches.clone();
+                tokio::spawn(async move {
+                    together
+                        .one(i, move |items: Vec<u32>| {
+                            let batches = batches.clone();
+                            async move {
+                                batches.fetch_add(1, Ordering::Relaxed);
+                                assert!(items.len() <= 8, "a batch holds at most 8");
+                                tokio::time::sleep(Duration::from_millis(20)).await;
+                                Ok(items.into_iter().map(|i| i * i).collect())
+                            }
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for (i, call) in calls.into_iter().enumerate() {
+            let i = u32::try_from(i).expect("small");
+            assert_eq!(call.await.expect("joined").expect("made"), i * i);
+        }
+        let batches = batches.load(Ordering::Relaxed);
+        assert!(
+            (5..40).contains(&batches),
+            "40 items in batches of 8 take 5 or more, and far fewer than 40: {batches}"
+        );
+        assert_eq!(together.waiting().workers, 0, "every worker counted out");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_item_fails_only_its_own_caller() {
+        let together = Together::<u32, u32>::new("checks", 16, 1);
+        let work = |items: Vec<u32>| async move {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            if items.contains(&3) {
+                return Err(AppError::Conflict("three is refused".to_owned()));
+            }
+            Ok(items)
+        };
+        let calls: Vec<_> = (0..6u32)
+            .map(|i| {
+                let together = together.clone();
+                tokio::spawn(async move { together.one(i, work).await })
+            })
+            .collect();
+        for (i, call) in calls.into_iter().enumerate() {
+            let made = call.await.expect("joined");
+            if i == 3 {
+                let error = made.expect_err("three fails");
+                assert!(error.to_string().contains("three is refused"), "{error}");
+            } else {
+                assert_eq!(
+                    made.expect("the others are made"),
+                    u32::try_from(i).expect("small")
+                );
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_batch_fails_its_callers_and_the_next_item_is_worked_on() {
+        let together = Together::<u32, u32>::new("things", 4, 1);
+        let work = |items: Vec<u32>| async move {
+            assert!(!items.contains(&7), "broken");
+            Ok(items)
+        };
+        let made = together.one(7, work).await;
+        match made {
+            Err(AppError::Internal(error)) => {
+                assert!(error.to_string().contains("making things"), "{error}");
+            }
+            other => panic!("the panic is an internal error: {other:?}"),
+        }
+        let made = together.one(8, work).await;
+        assert_eq!(made.expect("a new worker"), 8);
+    }
+}
