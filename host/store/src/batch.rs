@@ -11,12 +11,13 @@ use uuid::Uuid;
 
 use crate::accounts::BaselinesDb;
 use crate::athletes::{DailyMetricsDb, METRICS_COLUMNS};
+use crate::proposals::PROPOSAL_COLUMNS;
 use crate::training::{
     DayStatsDb, PLAN_COLUMNS, PlanDb, STATS_COLUMNS, WORKOUT_COLUMNS, WorkoutDb,
 };
 use crate::{
-    ActivityLoadRow, DailyMetricsRecord, RuleRow, RuleVersionRow, Store, StoreResult, StoredPlan,
-    StoredWorkout, on_pool,
+    ActivityLoadRow, DailyMetricsRecord, ProposalRow, RuleRow, RuleVersionRow, Store, StoreResult,
+    StoredPlan, StoredWorkout, on_pool,
 };
 
 /// Ids per statement. SQLite resolves placeholders by name in a list it scans, so statements
@@ -81,6 +82,34 @@ macro_rules! by_chunks {
 }
 
 impl Store {
+    /// The newest `most` pending proposals of each of `users`, newest first (as
+    /// [`Store::proposals_for`] with the pending state), an empty list for one with none.
+    pub async fn pending_proposals_of(
+        &self,
+        users: &[Uuid],
+        most: u32,
+    ) -> StoreResult<HashMap<Uuid, Vec<ProposalRow>>> {
+        let rows = by_chunks!(
+            self,
+            users,
+            ProposalRow,
+            |list: String, n: usize| format!(
+                "SELECT {PROPOSAL_COLUMNS} FROM (SELECT {PROPOSAL_COLUMNS}, ROW_NUMBER() OVER \
+                 (PARTITION BY user_id ORDER BY created_at DESC, id DESC) AS place \
+                 FROM proposals WHERE state = 'pending' AND user_id IN ({list})) AS pending \
+                 WHERE place <= ${} ORDER BY user_id, created_at DESC, id DESC",
+                n + 1
+            ),
+            [i64::from(most)]
+        );
+        let mut out: HashMap<Uuid, Vec<ProposalRow>> =
+            users.iter().map(|u| (*u, Vec::new())).collect();
+        for row in rows {
+            out.entry(row.user_id).or_default().push(row);
+        }
+        Ok(out)
+    }
+
     /// The baselines of each of `users` (the defaults for one who set none).
     pub async fn baselines_of(&self, users: &[Uuid]) -> StoreResult<HashMap<Uuid, Baselines>> {
         let rows = by_chunks!(

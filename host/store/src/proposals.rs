@@ -48,7 +48,7 @@ pub struct ProposalRow {
     pub decision_reason: Option<String>,
 }
 
-const PROPOSAL_COLUMNS: &str = "id, user_id, plan_id, base_plan_version, source_kind, source_ref, source_version, kind, diff, \
+pub(crate) const PROPOSAL_COLUMNS: &str = "id, user_id, plan_id, base_plan_version, source_kind, source_ref, source_version, kind, diff, \
      receipts, reason, state, expires_at, created_at, decided_at, decided_by, applied_at, target, decision_reason";
 
 /// A rule and its active version.

@@ -1392,6 +1392,74 @@ async fn home_screens_built_together_are_each_the_athletes_own() {
     assert_eq!(homes[4].ok()["home"]["load"], Value::Null, "no history");
 }
 
+/// Pending lists that miss the cache together are read together (one statement for the
+/// batch). Each athlete, and their coach, must see exactly that athlete's pending proposals,
+/// newest first, as the unfiltered list shows them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_lists_read_together_are_each_the_athletes_own() {
+    let app = TestApp::spawn_with(|config| config.jobs.workers = 0).await;
+    let owner = app.owner().await;
+    let cora = app.invite_user(&owner, "COACH", "cora@example.test").await;
+    let mut athletes = Vec::new();
+    for n in 0..3 {
+        let who = athlete_with_plan(&app, &owner, &format!("p{n}@example.test")).await;
+        app.gql(
+            Some(&who.token),
+            "mutation($e: String!) { grantCoachAccess(coachEmail: $e, access: READ_WRITE) { id } }",
+            json!({ "e": cora.email }),
+        )
+        .await
+        .ok();
+        let workouts = plan(&app, &who, &who.id, "2026-03-04", "2026-03-10").await["workouts"]
+            .as_array()
+            .expect("workouts")
+            .clone();
+        for (k, workout) in workouts.iter().take(n + 1).enumerate() {
+            suggest_rest(&app, &cora, workout, &format!("{n}.{k}")).await;
+        }
+        athletes.push(who);
+    }
+    athletes.push(
+        app.invite_user(&owner, "ATHLETE", "none@example.test")
+            .await,
+    );
+    // Each filing dropped its athlete's list: every read below misses, at once.
+    let own = futures::future::join_all(athletes.iter().map(|who| pending_ids(&app, who))).await;
+    let coached = futures::future::join_all(athletes.iter().take(3).map(|who| async {
+        app.gql(
+            Some(&cora.token),
+            "query($a: ID) { proposals(athleteId: $a, state: PENDING) { id } }",
+            json!({ "a": who.id }),
+        )
+        .await
+        .ok()["proposals"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|p| p["id"].as_str().expect("id").to_owned())
+            .collect::<Vec<_>>()
+    }))
+    .await;
+    for (n, who) in athletes.iter().enumerate() {
+        let alone: Vec<String> = proposals(&app, who, &who.id)
+            .await
+            .into_iter()
+            .filter(|p| p["state"] == "PENDING")
+            .map(|p| p["id"].as_str().expect("id").to_owned())
+            .collect();
+        let expected = if n < 3 { n + 1 } else { 0 };
+        assert_eq!(alone.len(), expected, "{}", who.email);
+        assert_eq!(own[n], alone, "{}'s own list", who.email);
+        if n < 3 {
+            assert_eq!(
+                coached[n], alone,
+                "{}'s list as the coach sees it",
+                who.email
+            );
+        }
+    }
+}
+
 /// A newer proposal from the same source for the same workout replaces the pending one: the
 /// older is settled as superseded, both steps are audited, and only the newer can be decided.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

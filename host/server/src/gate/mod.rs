@@ -254,11 +254,19 @@ pub struct PendingCache {
     /// did not change while it was read, so a proposal filed meanwhile is never hidden by an
     /// older list.
     changes: crate::events::Generations,
+    /// Lists that missed the cache, read together (after a restart every athlete's first
+    /// visit misses).
+    misses: crate::together::Together<Uuid, Vec<Proposal>>,
 }
 
 impl PendingCache {
     fn new() -> Self {
         Self {
+            misses: crate::together::Together::new(
+                "pending proposals",
+                PENDING_BATCH,
+                PENDING_READERS,
+            ),
             cache: moka::future::Cache::builder()
                 .max_capacity(100_000)
                 // A bound on what a missed notice could leave (the bus also says when
@@ -955,8 +963,31 @@ impl Gate {
             return Ok(cached.as_ref().clone());
         }
         let generation = self.pending.changes.of(athlete);
-        // One read in the usual case (nothing lapsed): every first visit after a restart
-        // comes here, and each round trip holds a pooled connection.
+        // One read shared with the other lists missed meanwhile, in the usual case (nothing
+        // lapsed): every first visit after a restart comes here.
+        let store = self.store.clone();
+        let mut list = self
+            .pending
+            .misses
+            .one(athlete, move |athletes: Vec<Uuid>| {
+                let store = store.clone();
+                async move {
+                    let lists = store.pending_proposals_of(&athletes, PENDING_SHOWN).await?;
+                    athletes
+                        .iter()
+                        .map(|athlete| {
+                            lists
+                                .get(athlete)
+                                .into_iter()
+                                .flatten()
+                                .cloned()
+                                .map(Proposal::try_from)
+                                .collect::<AppResult<Vec<Proposal>>>()
+                        })
+                        .collect()
+                }
+            })
+            .await?;
         let read = || async {
             self.store
                 .proposals_for(
@@ -969,7 +1000,6 @@ impl Gate {
                 .map(Proposal::try_from)
                 .collect::<AppResult<Vec<Proposal>>>()
         };
-        let mut list = read().await?;
         if list.len() == PENDING_SHOWN as usize || list.iter().any(|p| p.row.expires_at <= now) {
             self.expire_overdue_of(athlete).await?;
             list = read().await?;
@@ -1073,6 +1103,10 @@ impl Gate {
 
 /// Pending proposals listed at most (a full list may hide lapsed ones, so it is checked).
 const PENDING_SHOWN: u32 = 200;
+
+/// Athletes whose pending lists are read in one statement at most, and such reads at once.
+const PENDING_BATCH: usize = 64;
+const PENDING_READERS: usize = 4;
 
 /// The instant the athlete's `date` ends, in their zone.
 fn end_of_day(athlete: &User, date: NaiveDate) -> Option<DateTime<Utc>> {
