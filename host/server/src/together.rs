@@ -68,7 +68,8 @@ where
 
     /// `item`'s result, worked on together with whatever else waits. `work` makes one result
     /// per item, in their order. When a batch fails, each of its items is worked on alone, so
-    /// that one item's error reaches only its own caller.
+    /// that one item's error reaches only its own caller. A worker does the `work` of the
+    /// call that started it for every item it takes, so all callers pass the same work.
     pub(crate) async fn one<W, F>(&self, item: I, work: W) -> AppResult<O>
     where
         W: Fn(Vec<I>) -> F + Send + Sync + 'static,
