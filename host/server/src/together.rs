@@ -32,6 +32,16 @@ pub(crate) struct Together<I, O> {
     workers: usize,
 }
 
+impl<I, O> std::fmt::Debug for Together<I, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Together")
+            .field("what", &self.what)
+            .field("batch", &self.batch)
+            .field("workers", &self.workers)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<I, O> Clone for Together<I, O> {
     fn clone(&self) -> Self {
         Self {

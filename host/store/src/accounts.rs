@@ -160,6 +160,10 @@ struct InviteDb {
     revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A session's columns, as [`Session`] reads them.
+const SESSION_COLUMNS: &str = "id, user_id, impersonator_id, created_at, expires_at, revoked_at, \
+     last_used_at, user_agent, client_address, impersonation_reason";
+
 const INVITE_COLUMNS: &str =
     "id, email, role, created_by, created_at, expires_at, used_at, used_by, revoked_at";
 
@@ -549,21 +553,48 @@ impl Store {
 
     /// The session whose token hashes to `token_hash`, whatever its state.
     pub async fn session_by_token_hash(&self, token_hash: &[u8]) -> StoreResult<Session> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
-             client_address, impersonation_reason FROM sessions WHERE token_hash = $1",
-        )
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(token_hash)
         .fetch_one(pool)
         .await?))
     }
 
+    /// The sessions whose tokens hash to `token_hashes`, each with its hash, whatever their
+    /// state, in batched queries (unknown hashes are skipped).
+    pub async fn sessions_by_token_hashes(
+        &self,
+        token_hashes: &[Vec<u8>],
+    ) -> StoreResult<Vec<(Vec<u8>, Session)>> {
+        #[derive(sqlx::FromRow)]
+        struct Hashed {
+            token_hash: Vec<u8>,
+            #[sqlx(flatten)]
+            session: Session,
+        }
+        let mut sessions = Vec::with_capacity(token_hashes.len());
+        // SQLite resolves placeholders by name in a list it scans: keep statements small.
+        for chunk in token_hashes.chunks(200) {
+            let sql = format!(
+                "SELECT token_hash, {SESSION_COLUMNS} FROM sessions WHERE token_hash IN ({})",
+                crate::batch::placeholders(1, chunk.len())
+            );
+            let rows: Vec<Hashed> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(&sql);
+                for hash in chunk {
+                    query = query.bind(hash.as_slice());
+                }
+                query.fetch_all(pool).await?
+            });
+            sessions.extend(rows.into_iter().map(|row| (row.token_hash, row.session)));
+        }
+        Ok(sessions)
+    }
+
     /// One session by id, whatever its state.
     pub async fn session(&self, session_id: Uuid) -> StoreResult<Session> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
-             client_address, impersonation_reason FROM sessions WHERE id = $1",
-        )
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(session_id)
         .fetch_one(pool)
         .await?))
@@ -575,11 +606,11 @@ impl Store {
         user_id: Uuid,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Session>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, user_id, impersonator_id, created_at, expires_at, revoked_at, last_used_at, user_agent, \
-             client_address, impersonation_reason FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
-             ORDER BY last_used_at DESC, id",
-        )
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND revoked_at IS NULL \
+             AND expires_at > $2 ORDER BY last_used_at DESC, id"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(user_id)
         .bind(now)
         .fetch_all(pool)

@@ -384,6 +384,12 @@ impl Store {
         })
     }
 
+    /// Whether [`Store::close`] was called: a background task that fails then is only
+    /// meeting the shutdown.
+    pub fn is_closed(&self) -> bool {
+        on_pool!(self, pool => pool.is_closed())
+    }
+
     /// Closes every pooled connection.
     pub async fn close(&self) {
         if let Some(writer) = &self.writer {

@@ -406,6 +406,60 @@ async fn a_cached_session_is_read_again_in_the_background_before_its_deadline() 
     );
 }
 
+/// Sessions that miss the cache together are read together (two statements for a batch):
+/// each request must still be its own user's, and an ended or unknown token in the same
+/// batch is refused with its own reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_read_together_are_each_their_own_users() {
+    let app = TestApp::spawn().await;
+    let owner = app.owner().await;
+    let mut people = Vec::new();
+    for n in 0..6 {
+        let role = if n % 3 == 0 { "COACH" } else { "ATHLETE" };
+        people.push(
+            app.invite_user(&owner, role, &format!("u{n}@example.test"))
+                .await,
+        );
+    }
+    // A second session of the first person, and one of the second ended before its first use.
+    let again = app
+        .login(&people[0].email, &format!("password-{}", people[0].email))
+        .await;
+    let ended = app
+        .login(&people[1].email, &format!("password-{}", people[1].email))
+        .await;
+    app.gql(Some(&ended.token), "mutation { logout }", json!({}))
+        .await
+        .ok();
+    // The logout dropped the entry it had cached: every request below misses, at once.
+    let mut tokens: Vec<(Option<&str>, &str)> = people
+        .iter()
+        .map(|p| (Some(p.email.as_str()), p.token.as_str()))
+        .collect();
+    tokens.push((Some(again.email.as_str()), again.token.as_str()));
+    tokens.push((None, ended.token.as_str()));
+    tokens.push((None, "st_not-a-token-anyone-was-given"));
+    let answers = futures::future::join_all(
+        tokens
+            .iter()
+            .map(|(_, token)| app.gql(Some(token), ME, json!({}))),
+    )
+    .await;
+    for ((email, token), answer) in tokens.iter().zip(answers) {
+        match email {
+            Some(email) => assert_eq!(answer.ok()["me"]["email"], *email, "{token}"),
+            None if *token == ended.token => assert_eq!(
+                answer.expect_code("UNAUTHENTICATED"),
+                "this session was ended; log in again"
+            ),
+            None => assert_eq!(
+                answer.expect_code("UNAUTHENTICATED"),
+                "this session token is not valid"
+            ),
+        }
+    }
+}
+
 /// Sessions are answered from memory (no database round trip per request), yet whatever ends
 /// a session or changes an account is seen at once by the replica that made the change, and
 /// within moments by every other replica on the same PostgreSQL.

@@ -7,6 +7,7 @@ mod permissions;
 pub mod secrets;
 mod touches;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -157,6 +158,47 @@ pub struct Accounts {
     events: crate::events::Events,
     sessions: SessionCache,
     touches: SessionTouches,
+    /// Sessions read from the database, together: after a restart every user's first request
+    /// misses the cache at once, and entries read together are read again together.
+    reads: crate::together::Together<Vec<u8>, Option<(Session, User)>>,
+}
+
+/// Sessions read in one statement at most, and such reads at once.
+const SESSION_READ_BATCH: usize = 200;
+const SESSION_READERS: usize = 4;
+
+/// The sessions of `token_hashes` and their users as the database has them now (with a use
+/// noted and not yet written), in their order: two statements for the lot.
+async fn read_sessions(
+    store: Store,
+    touches: SessionTouches,
+    token_hashes: Vec<Vec<u8>>,
+) -> AppResult<Vec<Option<(Session, User)>>> {
+    let sessions: HashMap<Vec<u8>, Session> = store
+        .sessions_by_token_hashes(&token_hashes)
+        .await?
+        .into_iter()
+        .collect();
+    let mut owners: Vec<Uuid> = sessions.values().map(|s| s.user_id).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let users: HashMap<Uuid, User> = store
+        .users_by_ids(&owners)
+        .await?
+        .into_iter()
+        .map(|user| (user.id, user))
+        .collect();
+    Ok(token_hashes
+        .iter()
+        .map(|hash| {
+            let mut session = sessions.get(hash)?.clone();
+            let user = users.get(&session.user_id)?.clone();
+            if let Some(noted) = touches.noted(session.id) {
+                session.last_used_at = session.last_used_at.max(noted);
+            }
+            Some((session, user))
+        })
+        .collect())
 }
 
 /// Normalizes and checks an email address (lower-cased; one `@`; no spaces).
@@ -196,6 +238,7 @@ impl Accounts {
         sessions.follow(&events);
         Self {
             touches: SessionTouches::new(store.clone()),
+            reads: crate::together::Together::new("sessions", SESSION_READ_BATCH, SESSION_READERS),
             store,
             clock,
             config,
@@ -552,17 +595,14 @@ impl Accounts {
 
     /// A session and its user as the database has them now (with a use noted and not yet
     /// written); `None` when there is no such session.
+    /// Read together with the others read meanwhile ([`crate::together`]).
     async fn read_session(&self, token_hash: &[u8]) -> AppResult<Option<(Session, User)>> {
-        let mut session = match self.store.session_by_token_hash(token_hash).await {
-            Ok(session) => session,
-            Err(StoreError::NotFound) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        if let Some(noted) = self.touches.noted(session.id) {
-            session.last_used_at = session.last_used_at.max(noted);
-        }
-        let user = self.store.user(session.user_id).await?;
-        Ok(Some((session, user)))
+        let (store, touches) = (self.store.clone(), self.touches.clone());
+        self.reads
+            .one(token_hash.to_vec(), move |hashes: Vec<Vec<u8>>| {
+                read_sessions(store.clone(), touches.clone(), hashes)
+            })
+            .await
     }
 
     /// Replaces a cached session nearing its deadline with a fresh read, while requests go on
@@ -582,7 +622,9 @@ impl Accounts {
                 Ok(_) => this.sessions.forget(&token_hash),
                 Err(error) => {
                     stale.refresh_failed();
-                    tracing::warn!(%error, "could not read a cached session again");
+                    if !this.store.is_closed() {
+                        tracing::warn!(%error, "could not read a cached session again");
+                    }
                 }
             }
         });
