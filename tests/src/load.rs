@@ -464,8 +464,20 @@ struct Wire {
     anchor: chrono::DateTime<Utc>,
 }
 
-/// An open connection.
-type Conn = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+/// An open connection: its request handle and the connection itself, which the user's own task
+/// drives while it waits for an answer (not a task of its own: every answer would then wake
+/// two tasks, often on two threads, and the generator shares the server's cores).
+struct Conn {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    driver: std::pin::Pin<
+        Box<
+            hyper::client::conn::http1::Connection<
+                hyper_util::rt::TokioIo<tokio::net::TcpStream>,
+                Full<Bytes>,
+            >,
+        >,
+    >,
+}
 
 /// What the load loop reads of an answer: that it carries data and no errors. The data is
 /// skipped over, not built into a tree.
@@ -524,8 +536,10 @@ impl Wire {
             hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
                 .await
                 .map_err(|e| format!("HTTP handshake: {e}"))?;
-        tokio::spawn(connection);
-        Ok(sender)
+        Ok(Conn {
+            sender,
+            driver: Box::pin(connection),
+        })
     }
 
     /// The request for `op`, the athlete chosen by `roll`.
@@ -595,26 +609,37 @@ impl Wire {
         op: Op,
         roll: u64,
     ) -> Result<(hyper::StatusCode, Bytes), String> {
-        if conn.as_ref().is_none_or(|c| c.is_closed()) {
+        if conn.as_ref().is_none_or(|c| c.sender.is_closed()) {
             *conn = Some(self.connect().await?);
         }
-        let sender = conn.as_mut().expect("connected above");
-        sender
-            .ready()
-            .await
-            .map_err(|e| format!("the connection closed: {e}"))?;
-        let response = sender
-            .send_request(self.request(op, roll))
-            .await
-            .map_err(|e| format!("no answer: {e}"))?;
-        let status = response.status();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| format!("reading the answer: {e}"))?
-            .to_bytes();
-        Ok((status, body))
+        let Conn { sender, driver } = conn.as_mut().expect("connected above");
+        let request = self.request(op, roll);
+        let exchange = async {
+            sender
+                .ready()
+                .await
+                .map_err(|e| format!("the connection closed: {e}"))?;
+            let response = sender
+                .send_request(request)
+                .await
+                .map_err(|e| format!("no answer: {e}"))?;
+            let status = response.status();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| format!("reading the answer: {e}"))?
+                .to_bytes();
+            Ok((status, body))
+        };
+        tokio::select! {
+            biased;
+            answered = exchange => answered,
+            ended = driver.as_mut() => Err(match ended {
+                Ok(()) => "the server closed the connection".to_owned(),
+                Err(e) => format!("the connection failed: {e}"),
+            }),
+        }
     }
 }
 
