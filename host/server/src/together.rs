@@ -133,9 +133,15 @@ where
                     counted.1 = true;
                     return;
                 }
+                // Whoever stopped waiting (a request that timed out, a client that left)
+                // needs nothing made.
+                waiting.items.retain(|(_, tell)| !tell.is_closed());
                 let n = waiting.items.len().min(self.batch);
                 waiting.items.drain(..n).collect()
             };
+            if batch.is_empty() {
+                continue;
+            }
             let (items, tell): (Vec<I>, Vec<_>) = batch.into_iter().unzip();
             let alone = items.len() == 1;
             // Its own task, so that a panic fails this batch and not the worker.
@@ -162,25 +168,34 @@ where
                         let _ = tell.send(Err(error));
                     }
                 }
+                // Each alone, all at once (a database that is down then fails them in one
+                // wait, not in one wait after another), for the callers still waiting.
                 Ok(Err(_)) => {
-                    for (item, tell) in items.into_iter().zip(tell) {
-                        let output = match tokio::spawn(work(vec![item])).await {
-                            Ok(Ok(mut outputs)) if outputs.len() == 1 => {
-                                Ok(outputs.pop().expect("one"))
+                    let alone = items
+                        .into_iter()
+                        .zip(tell)
+                        .filter(|(_, tell)| !tell.is_closed())
+                        .map(|(item, tell)| {
+                            let made = tokio::spawn(work(vec![item]));
+                            let what = self.what;
+                            async move {
+                                let output = match made.await {
+                                    Ok(Ok(mut outputs)) if outputs.len() == 1 => {
+                                        Ok(outputs.pop().expect("one"))
+                                    }
+                                    Ok(Ok(outputs)) => Err(AppError::Internal(anyhow::anyhow!(
+                                        "making {what}: {} results for 1 item",
+                                        outputs.len()
+                                    ))),
+                                    Ok(Err(error)) => Err(error),
+                                    Err(panicked) => Err(AppError::Internal(anyhow::anyhow!(
+                                        "making {what}: {panicked}"
+                                    ))),
+                                };
+                                let _ = tell.send(output);
                             }
-                            Ok(Ok(outputs)) => Err(AppError::Internal(anyhow::anyhow!(
-                                "making {}: {} results for 1 item",
-                                self.what,
-                                outputs.len()
-                            ))),
-                            Ok(Err(error)) => Err(error),
-                            Err(panicked) => Err(AppError::Internal(anyhow::anyhow!(
-                                "making {}: {panicked}",
-                                self.what
-                            ))),
-                        };
-                        let _ = tell.send(output);
-                    }
+                        });
+                    futures::future::join_all(alone).await;
                 }
                 Err(panicked) => {
                     for tell in tell {
@@ -264,6 +279,53 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn items_whose_callers_stopped_waiting_are_not_worked_on() {
+        let together = Together::<u32, u32>::new("echoes", 16, 1);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let first_held = Arc::new(tokio::sync::Notify::new());
+        let work = {
+            let (seen, first_held) = (seen.clone(), first_held.clone());
+            move |items: Vec<u32>| {
+                let (seen, first_held) = (seen.clone(), first_held.clone());
+                async move {
+                    seen.lock().expect("lock").extend(items.iter().copied());
+                    if items.contains(&0) {
+                        first_held.notified().await;
+                    }
+                    Ok(items)
+                }
+            }
+        };
+        let call = |i: u32| {
+            let (together, work) = (together.clone(), work.clone());
+            tokio::spawn(async move { together.one(i, work).await })
+        };
+        // The worker is busy with 0 while 1 to 5 queue; 2 and 3 stop waiting meanwhile.
+        let first = call(0);
+        while !seen.lock().expect("lock").contains(&0) {
+            tokio::task::yield_now().await;
+        }
+        let mut calls: Vec<_> = (1..=5).map(call).collect();
+        while together.waiting().items.len() < 5 {
+            tokio::task::yield_now().await;
+        }
+        let gone: Vec<_> = calls.drain(1..3).collect();
+        for call in &gone {
+            call.abort();
+        }
+        for call in gone {
+            assert!(call.await.expect_err("aborted").is_cancelled());
+        }
+        first_held.notify_one();
+        assert_eq!(first.await.expect("joined").expect("made"), 0);
+        for (call, i) in calls.into_iter().zip([1, 4, 5]) {
+            let made = call.await.expect("joined");
+            assert_eq!(made.expect("made"), i);
+        }
+        assert_eq!(*seen.lock().expect("lock"), vec![0, 1, 4, 5]);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
