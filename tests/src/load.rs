@@ -632,13 +632,18 @@ impl Wire {
                 .to_bytes();
             Ok((status, body))
         };
+        tokio::pin!(exchange);
         tokio::select! {
             biased;
-            answered = exchange => answered,
-            ended = driver.as_mut() => Err(match ended {
-                Ok(()) => "the server closed the connection".to_owned(),
-                Err(e) => format!("the connection failed: {e}"),
-            }),
+            answered = &mut exchange => answered,
+            // The connection ended: with the answer delivered first (the server closed it
+            // after answering), or with the exchange failed, which it now reports.
+            ended = driver.as_mut() => match ended {
+                Ok(()) => exchange.await,
+                Err(e) => exchange
+                    .await
+                    .map_err(|answer| format!("the connection failed: {e} ({answer})")),
+            },
         }
     }
 }
