@@ -551,15 +551,6 @@ impl Store {
         Ok(())
     }
 
-    /// The session whose token hashes to `token_hash`, whatever its state.
-    pub async fn session_by_token_hash(&self, token_hash: &[u8]) -> StoreResult<Session> {
-        let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
-        .bind(token_hash)
-        .fetch_one(pool)
-        .await?))
-    }
-
     /// The sessions whose tokens hash to `token_hashes`, each with its hash, whatever their
     /// state, in batched queries (unknown hashes are skipped).
     pub async fn sessions_by_token_hashes(

@@ -594,8 +594,8 @@ impl Accounts {
     }
 
     /// A session and its user as the database has them now (with a use noted and not yet
-    /// written); `None` when there is no such session.
-    /// Read together with the others read meanwhile ([`crate::together`]).
+    /// written); `None` when there is no such session. Read together with the others read
+    /// meanwhile ([`crate::together`]).
     async fn read_session(&self, token_hash: &[u8]) -> AppResult<Option<(Session, User)>> {
         let (store, touches) = (self.store.clone(), self.touches.clone());
         self.reads
