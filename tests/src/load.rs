@@ -367,6 +367,9 @@ pub struct RunOptions {
     pub mix: Mix,
     /// Requests per second in total (open loop); `None`: as fast as answers come.
     pub rate: Option<f64>,
+    /// The generator's threads. Each runs its own single-threaded runtime with its share of the
+    /// users (and of the rate), as wrk's threads each run their own event loop.
+    pub threads: usize,
 }
 
 /// What one kind of request measured.
@@ -661,10 +664,50 @@ pub async fn run(
     let start = Instant::now();
     let measure_from = start + options.warmup;
     let end = measure_from + options.duration;
-    let samples = match options.rate {
-        None => closed_loop(&wire, options, measure_from, end).await,
-        Some(rate) => open_loop(&wire, options, rate, measure_from, end).await,
-    };
+    // Each thread serves its users in the order their answers arrive. On one work-stealing
+    // runtime, answers that overflow a worker's queue waited behind later ones, and that wait
+    // was counted as the server's latency (BENCHMARKS.md, 7 December).
+    let threads = options.threads.clamp(1, options.users.max(1));
+    let mut parts = Vec::with_capacity(threads);
+    for part in 0..threads {
+        let (wire, options) = (wire.clone(), options.clone());
+        let (done, samples) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name(format!("stride-load-{part}"))
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ =
+                            done.send(Err(format!("a runtime for generator thread {part}: {e}")));
+                        return;
+                    }
+                };
+                let share = Share { part, of: threads };
+                let samples = runtime.block_on(async {
+                    match options.rate {
+                        None => closed_loop(&wire, &options, share, measure_from, end).await,
+                        Some(rate) => {
+                            open_loop(&wire, &options, share, rate, measure_from, end).await
+                        }
+                    }
+                });
+                let _ = done.send(Ok(samples));
+            })
+            .context("starting a generator thread")?;
+        parts.push(samples);
+    }
+    let mut samples = Samples::default();
+    for (part, part_samples) in parts.into_iter().enumerate() {
+        match part_samples.await {
+            Ok(Ok(part_samples)) => samples.merge(part_samples),
+            Ok(Err(e)) => bail!(e),
+            Err(_) => bail!("generator thread {part} failed"),
+        }
+    }
     let seconds = options.duration.as_secs_f64();
     let mut ops = Vec::new();
     let (mut total, mut errors) = (0u64, 0u64);
@@ -713,14 +756,23 @@ impl Samples {
     }
 }
 
+/// One generator thread's part of a run: users `part`, `part + of`, … and `1 / of` of the rate.
+#[derive(Clone, Copy)]
+struct Share {
+    part: usize,
+    of: usize,
+}
+
 async fn closed_loop(
     wire: &Arc<Wire>,
     options: &RunOptions,
+    share: Share,
     measure_from: Instant,
     end: Instant,
 ) -> Samples {
-    // A task per user, so both of the generator's threads send.
-    let users: Vec<_> = (0..options.users)
+    // A task per user, on this thread's runtime.
+    let users: Vec<_> = (share.part..options.users)
+        .step_by(share.of)
         .map(|user| {
             let (wire, mix) = (wire.clone(), options.mix.clone());
             tokio::spawn(async move {
@@ -767,19 +819,24 @@ async fn closed_loop(
 async fn open_loop(
     wire: &Arc<Wire>,
     options: &RunOptions,
+    share: Share,
     rate: f64,
     measure_from: Instant,
     end: Instant,
 ) -> Samples {
     use futures::StreamExt;
-    let interval = Duration::from_secs_f64(1.0 / rate.max(0.001));
-    let permits = Arc::new(tokio::sync::Semaphore::new(options.users.max(1)));
+    // This thread's requests are due every `of / rate` seconds, offset by `part / rate` from
+    // the other threads', so together they are due every `1 / rate`.
+    let rate = rate.max(0.001);
+    let interval = Duration::from_secs_f64(share.of as f64 / rate);
+    let users = (share.part..options.users.max(1)).step_by(share.of).count();
+    let permits = Arc::new(tokio::sync::Semaphore::new(users.max(1)));
     // Idle connections; at most `users` exist, one per permit.
     let idle: Arc<std::sync::Mutex<Vec<Conn>>> = Arc::default();
     let mut rng = Rng::new(7);
     let mut in_flight = futures::stream::FuturesUnordered::new();
     let mut all = Samples::default();
-    let mut due = Instant::now();
+    let mut due = Instant::now() + Duration::from_secs_f64(share.part as f64 / rate);
     while due < end {
         // Collect finished requests while waiting for the next one's time.
         let sleep = tokio::time::sleep_until(due.into());

@@ -23,9 +23,10 @@ struct Cli {
     /// Where the seeded athletes (emails, tokens) are kept between runs.
     #[arg(long, default_value = "stride-load.json", global = true)]
     state: PathBuf,
-    /// The generator's own threads (default: one per core). The generator shares the machine
-    /// with the server it measures: with 100 users one thread sends as fast and leaves the
-    /// server more CPU; with 1,000 it falls behind (BENCHMARKS.md).
+    /// The generator's own threads (default: one per core), each with its own single-threaded
+    /// runtime and its share of the users. The generator shares the machine with the server it
+    /// measures: with 100 users one thread sends as fast and leaves the server more CPU; with
+    /// 1,000 it falls behind (BENCHMARKS.md).
     #[arg(long, global = true)]
     threads: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
@@ -169,6 +170,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     warmup: Duration::from_secs(warmup),
                     mix,
                     rate,
+                    threads: cli
+                        .threads
+                        .or_else(|| std::thread::available_parallelism().ok())
+                        .map_or(1, std::num::NonZeroUsize::get),
                 };
                 let report = load::run(&url, &population, &options).await?;
                 println!("{}", report.table());

@@ -51,6 +51,7 @@ async fn the_load_generator_seeds_athletes_and_every_request_it_sends_succeeds()
                 .parse()
                 .expect("a mix"),
             rate: None,
+            threads: 2,
         },
     )
     .await
@@ -75,6 +76,7 @@ async fn the_load_generator_seeds_athletes_and_every_request_it_sends_succeeds()
             warmup: Duration::ZERO,
             mix: "dashboard=1".parse().expect("a mix"),
             rate: Some(50.0),
+            threads: 2,
         },
     )
     .await
