@@ -833,7 +833,8 @@ async fn open_loop(
     let permits = Arc::new(tokio::sync::Semaphore::new(users.max(1)));
     // Idle connections; at most `users` exist, one per permit.
     let idle: Arc<std::sync::Mutex<Vec<Conn>>> = Arc::default();
-    let mut rng = Rng::new(7);
+    // Each thread its own sequence: with one seed, both would pick the same athletes in turn.
+    let mut rng = Rng::new(7 + share.part as u64);
     let mut in_flight = futures::stream::FuturesUnordered::new();
     let mut all = Samples::default();
     let mut due = Instant::now() + Duration::from_secs_f64(share.part as f64 / rate);
