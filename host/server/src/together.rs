@@ -145,32 +145,25 @@ where
             let (items, tell): (Vec<I>, Vec<_>) = batch.into_iter().unzip();
             let alone = items.len() == 1;
             // Its own task, so that a panic fails this batch and not the worker.
-            let made = tokio::spawn(work(items.clone())).await;
+            let made = settle(
+                self.what,
+                tell.len(),
+                tokio::spawn(work(items.clone())).await,
+            );
             match made {
-                Ok(Ok(outputs)) if outputs.len() == tell.len() => {
+                Ok(outputs) => {
                     for (tell, output) in tell.into_iter().zip(outputs) {
                         let _ = tell.send(Ok(output));
                     }
                 }
-                Ok(Ok(outputs)) => {
-                    let error = format!(
-                        "making {}: {} results for {} items",
-                        self.what,
-                        outputs.len(),
-                        tell.len()
-                    );
-                    for tell in tell {
-                        let _ = tell.send(Err(AppError::Internal(anyhow::anyhow!("{error}"))));
-                    }
-                }
-                Ok(Err(error)) if alone => {
+                Err(Failure::Work(error)) if alone => {
                     if let Some(tell) = tell.into_iter().next() {
                         let _ = tell.send(Err(error));
                     }
                 }
                 // Each alone, all at once (a database that is down then fails them in one
                 // wait, not in one wait after another), for the callers still waiting.
-                Ok(Err(_)) => {
+                Err(Failure::Work(_)) => {
                     let alone = items
                         .into_iter()
                         .zip(tell)
@@ -179,34 +172,57 @@ where
                             let made = tokio::spawn(work(vec![item]));
                             let what = self.what;
                             async move {
-                                let output = match made.await {
-                                    Ok(Ok(mut outputs)) if outputs.len() == 1 => {
-                                        Ok(outputs.pop().expect("one"))
-                                    }
-                                    Ok(Ok(outputs)) => Err(AppError::Internal(anyhow::anyhow!(
-                                        "making {what}: {} results for 1 item",
-                                        outputs.len()
-                                    ))),
-                                    Ok(Err(error)) => Err(error),
-                                    Err(panicked) => Err(AppError::Internal(anyhow::anyhow!(
-                                        "making {what}: {panicked}"
-                                    ))),
+                                let output = match settle(what, 1, made.await) {
+                                    Ok(mut outputs) => Ok(outputs.pop().expect("one")),
+                                    Err(failure) => Err(failure.into_error()),
                                 };
                                 let _ = tell.send(output);
                             }
                         });
                     futures::future::join_all(alone).await;
                 }
-                Err(panicked) => {
+                Err(Failure::Broken(error)) => {
                     for tell in tell {
-                        let _ = tell.send(Err(AppError::Internal(anyhow::anyhow!(
-                            "making {}: {panicked}",
-                            self.what
-                        ))));
+                        let _ = tell.send(Err(AppError::Internal(anyhow::anyhow!("{error}"))));
                     }
                 }
             }
         }
+    }
+}
+
+/// Why a batch made no results for its items.
+enum Failure {
+    /// The work returned an error: perhaps one item's, so each is worth working on alone.
+    Work(AppError),
+    /// The work panicked or made the wrong number of results: the same for every item.
+    Broken(String),
+}
+
+impl Failure {
+    fn into_error(self) -> AppError {
+        match self {
+            Self::Work(error) => error,
+            Self::Broken(error) => AppError::Internal(anyhow::anyhow!("{error}")),
+        }
+    }
+}
+
+/// What a batch's task, done with `items` items, made: one result per item, or why not.
+fn settle<O>(
+    what: &str,
+    items: usize,
+    made: Result<AppResult<Vec<O>>, tokio::task::JoinError>,
+) -> Result<Vec<O>, Failure> {
+    match made {
+        Ok(Ok(outputs)) if outputs.len() == items => Ok(outputs),
+        Ok(Ok(outputs)) => Err(Failure::Broken(format!(
+            "making {what}: {} results for {items} item{}",
+            outputs.len(),
+            if items == 1 { "" } else { "s" }
+        ))),
+        Ok(Err(error)) => Err(Failure::Work(error)),
+        Err(panicked) => Err(Failure::Broken(format!("making {what}: {panicked}"))),
     }
 }
 
@@ -344,5 +360,19 @@ mod tests {
         }
         let made = together.one(8, work).await;
         assert_eq!(made.expect("a new worker"), 8);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_that_makes_the_wrong_number_of_results_fails_with_the_counts() {
+        let together = Together::<u32, u32>::new("things", 4, 1);
+        let made = together
+            .one(3, |_: Vec<u32>| async { Ok(Vec::new()) })
+            .await;
+        match made {
+            Err(AppError::Internal(error)) => {
+                assert_eq!(error.to_string(), "making things: 0 results for 1 item");
+            }
+            other => panic!("a wrong count is an internal error: {other:?}"),
+        }
     }
 }
