@@ -241,10 +241,9 @@ fn body_too_large(cap: usize) -> Response {
 async fn graphql_handler(
     State(state): State<ApiState>,
     client: Option<axum::Extension<crate::auth::Client>>,
-    headers: HeaderMap,
-    request: GraphQLRequest<BadRequest>,
+    ApiRequest { token, request }: ApiRequest,
 ) -> Response {
-    let mut request = request.into_inner().data(graphql::RequestInfo::new(
+    let mut request = request.data(graphql::RequestInfo::new(
         client.map(|c| c.0).unwrap_or_default(),
     ));
     // A query of the viewer's own home screen alone is answered from the screen's cache
@@ -270,9 +269,6 @@ async fn graphql_handler(
     let mut impersonation = None;
     let mut impersonated_user = None;
     let mut own_home = None;
-    let token = bearer(&headers)
-        .map(str::to_owned)
-        .or_else(|| console::console_token(&headers));
     if let Some(token) = token {
         match state.app.accounts.authenticate(&token).await {
             Ok(viewer) => {
@@ -427,6 +423,77 @@ fn mark_impersonation(
             value,
         );
     }
+}
+
+/// A GraphQL request as `/graphql` receives it, with the session token it brings (a bearer
+/// token, or the console's cookie).
+///
+/// A plain JSON body (`application/json`, what clients send but for uploads) is read whole
+/// and parsed straight into one request. async-graphql's reader parses every body as
+/// "a request or a batch", through serde's buffering of untagged enums, and builds a reader
+/// and a MIME type around it: more than the rest of a cached `home`'s own work (BENCHMARKS.md,
+/// 7 December). Everything else (uploads, other or no content types, and a JSON body that is
+/// not one request, which it refuses or explains) goes through async-graphql's reader, so the
+/// answers to what is not a plain request stay its own.
+struct ApiRequest {
+    token: Option<String>,
+    request: async_graphql::Request,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for ApiRequest {
+    type Rejection = BadRequest;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, BadRequest> {
+        let headers = request.headers();
+        let token = bearer(headers)
+            .map(str::to_owned)
+            .or_else(|| console::console_token(headers));
+        let json = request.method() == axum::http::Method::POST
+            && headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(is_plain_json);
+        if !json {
+            let request = GraphQLRequest::<BadRequest>::from_request(request, state).await?;
+            return Ok(Self {
+                token,
+                request: request.into_inner(),
+            });
+        }
+        use http_body_util::BodyExt;
+        let body = request
+            .into_body()
+            .collect()
+            .await
+            .map_err(|error| {
+                // As async-graphql's reader reports it (the body limit's error among them).
+                async_graphql::ParseRequestError::Io(std::io::Error::other(error.to_string()))
+            })?
+            .to_bytes();
+        Ok(Self {
+            token,
+            request: parse_json_request(&body)?,
+        })
+    }
+}
+
+/// `application/json`, with parameters or without.
+fn is_plain_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+}
+
+/// One GraphQL request from a JSON body. An object is parsed as one request; what is not
+/// one (a batch, broken JSON, a missing `query`) is parsed as async-graphql parses it, to be
+/// refused with its words.
+fn parse_json_request(body: &[u8]) -> Result<async_graphql::Request, BadRequest> {
+    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if object && let Ok(request) = serde_json::from_slice::<async_graphql::Request>(body) {
+        return Ok(request);
+    }
+    let batch = serde_json::from_slice::<async_graphql::BatchRequest>(body)
+        .map_err(|e| async_graphql::ParseRequestError::InvalidRequest(Box::new(e)))?;
+    Ok(batch.into_single()?)
 }
 
 /// A GraphQL request that could not be read: 413 when it is over the body limit (however it
@@ -660,6 +727,91 @@ async fn readyz(State(state): State<ApiState>) -> Response {
                 Json(json!({ "database": "unreachable", "ready": false })),
             )
                 .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What async-graphql's own reader makes of a JSON body, for comparison.
+    fn as_async_graphql_reads(body: &[u8]) -> Result<async_graphql::Request, String> {
+        serde_json::from_slice::<async_graphql::BatchRequest>(body)
+            .map_err(|e| async_graphql::ParseRequestError::InvalidRequest(Box::new(e)))
+            .and_then(async_graphql::BatchRequest::into_single)
+            .map_err(|e| e.to_string())
+    }
+
+    fn summary(request: &async_graphql::Request) -> String {
+        format!(
+            "{} | {:?} | {}",
+            request.query,
+            request.operation_name,
+            serde_json::to_string(&request.variables).expect("json")
+        )
+    }
+
+    #[test]
+    fn a_json_body_reads_as_async_graphql_reads_it() {
+        let requests: [&[u8]; 6] = [
+            br#"{"query":"{ home { date } }"}"#,
+            br#"  {"query":"query Q($n: Int) { activities(first: $n) { nodes { id } } }","operationName":"Q","variables":{"n":5,"f":1.5,"s":"x","l":[1,null,true],"o":{"a":{}}}}"#,
+            br#"{"query":"{ me { id } }","variables":null,"operationName":null}"#,
+            br#"{"query":"{ me { id } }","extensions":{"persistedQuery":{"version":1}}}"#,
+            br#"{"query":"{ me { id } }","variables":{"big":18446744073709551615,"neg":-3}}"#,
+            // No query: read as an empty one, which the executor refuses.
+            br#"{"operationName":"Q"}"#,
+        ];
+        for body in requests {
+            let ours = parse_json_request(body).map_err(|e| e.0.to_string());
+            let theirs = as_async_graphql_reads(body);
+            assert_eq!(
+                ours.as_ref().map(summary),
+                theirs.as_ref().map(summary),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let refused: [&[u8]; 6] = [
+            br#"[{"query":"{ me { id } }"},{"query":"{ me { id } }"}]"#,
+            br#"{"query":"{ me { id } }""#,
+            br#"{"query":"{ me { id } }","query":"{ me { id } }"}"#,
+            br#"{"query":"{ me { id } }"} trailing"#,
+            b"not json",
+            b"",
+        ];
+        for body in refused {
+            let ours = parse_json_request(body)
+                .map(|r| summary(&r))
+                .map_err(|e| e.0.to_string());
+            assert!(ours.is_err(), "{}", String::from_utf8_lossy(body));
+            assert_eq!(
+                ours,
+                as_async_graphql_reads(body).map(|r| summary(&r)),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn only_application_json_is_read_as_plain_json() {
+        for json in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON ;charset=UTF-8",
+        ] {
+            assert!(is_plain_json(json), "{json}");
+        }
+        for other in [
+            "multipart/form-data; boundary=x",
+            "application/graphql",
+            "text/plain",
+            "application/jsonx",
+            "",
+        ] {
+            assert!(!is_plain_json(other), "{other}");
         }
     }
 }

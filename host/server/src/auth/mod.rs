@@ -558,8 +558,8 @@ impl Accounts {
                 entry
             }
         };
-        let (mut session, user) = (entry.session.clone(), entry.user.clone());
-        session.last_used_at = entry.last_used_at();
+        // Checked in place: a request clones the user it acts as, and nothing else.
+        let session = &entry.session;
         if session.revoked_at.is_some() {
             return Err(AppError::Unauthenticated(
                 "this session was ended; log in again".to_owned(),
@@ -571,13 +571,14 @@ impl Accounts {
                 "this session has expired; log in again".to_owned(),
             ));
         }
+        let last_used_at = entry.last_used_at();
         let idle = TimeDelta::hours(i64::from(self.config.session_idle_hours));
-        if now - session.last_used_at > idle {
+        if now - last_used_at > idle {
             return Err(AppError::Unauthenticated(
                 "this session was unused too long and has ended; log in again".to_owned(),
             ));
         }
-        if user.disabled_at.is_some() {
+        if entry.user.disabled_at.is_some() {
             return Err(AppError::Unauthenticated(
                 "this account is disabled; ask an admin".to_owned(),
             ));
@@ -585,12 +586,11 @@ impl Accounts {
         // Noted at most once a minute, and written in batches off the request path (see
         // `touches`): not a write per request, nor one per session when many sessions
         // began together. The cached entry keeps the noted time itself.
-        if now - session.last_used_at > TimeDelta::minutes(1) {
+        if now - last_used_at > TimeDelta::minutes(1) {
             self.touches.note(session.id, now);
             entry.note_use(now);
-            session.last_used_at = now;
         }
-        Ok(viewer_of(user, session))
+        Ok(viewer_of(entry.user.clone(), session))
     }
 
     /// A session and its user as the database has them now (with a use noted and not yet
@@ -737,7 +737,7 @@ impl Accounts {
                 "this account is disabled; ask an admin".to_owned(),
             ));
         }
-        Ok(viewer_of(user, session))
+        Ok(viewer_of(user, &session))
     }
 
     /// Changes the viewer's password after checking the current one; ends every session of
@@ -1306,7 +1306,7 @@ fn duplicate_email(error: StoreError) -> AppError {
     }
 }
 
-fn viewer_of(user: User, session: Session) -> Viewer {
+fn viewer_of(user: User, session: &Session) -> Viewer {
     let impersonation = session.impersonator_id.map(|_| Impersonation {
         reason: session.impersonation_reason.clone().unwrap_or_default(),
         until: session.expires_at,
