@@ -93,30 +93,9 @@ impl Cached {
 struct Deadline(Spread);
 
 impl Deadline {
-    fn left(&self, key: &[u8], value: &Cached, at: Instant) -> Duration {
+    fn passed(&self, key: &[u8], value: &Cached, at: Instant) -> bool {
         let lives = self.0.ttl(key.spread_bits());
-        (value.read_at + lives).saturating_duration_since(at)
-    }
-}
-
-impl moka::Expiry<Vec<u8>, Arc<Cached>> for Deadline {
-    fn expire_after_create(
-        &self,
-        key: &Vec<u8>,
-        value: &Arc<Cached>,
-        created_at: Instant,
-    ) -> Option<Duration> {
-        Some(self.left(key, value, created_at))
-    }
-
-    fn expire_after_update(
-        &self,
-        key: &Vec<u8>,
-        value: &Arc<Cached>,
-        updated_at: Instant,
-        _duration_until_expiry: Option<Duration>,
-    ) -> Option<Duration> {
-        Some(self.left(key, value, updated_at))
+        value.read_at + lives <= at
     }
 }
 
@@ -126,8 +105,13 @@ pub struct SessionCache {
     inner: Option<Arc<Inner>>,
 }
 
+/// The entries are `quick_cache`'s: every request looks one up, and a look-up there is a
+/// sharded read lock and a flag (moka's queued each read for its bookkeeping, BENCHMARKS.md,
+/// 7 December). It has no deadlines of its own: a look-up drops an entry past its deadline,
+/// and one never looked up again waits for eviction, which takes it as readily as any.
 struct Inner {
-    entries: moka::sync::Cache<Vec<u8>, Arc<Cached>>,
+    entries: quick_cache::sync::Cache<Vec<u8>, Arc<Cached>>,
+    deadline: Deadline,
     spread: Spread,
     /// Bumped by every invalidation; inserts carry the generation they started under.
     generation: Mutex<u64>,
@@ -136,10 +120,7 @@ struct Inner {
 impl std::fmt::Debug for SessionCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionCache")
-            .field(
-                "entries",
-                &self.inner.as_ref().map(|i| i.entries.entry_count()),
-            )
+            .field("entries", &self.inner.as_ref().map(|i| i.entries.len()))
             .finish()
     }
 }
@@ -154,14 +135,12 @@ impl SessionCache {
         if ttl.is_zero() || capacity == 0 {
             return Self { inner: None };
         }
-        let entries = moka::sync::Cache::builder()
-            .max_capacity(capacity)
-            .expire_after(Deadline(Spread(ttl)))
-            .support_invalidation_closures()
-            .build();
+        let entries =
+            quick_cache::sync::Cache::new(usize::try_from(capacity).unwrap_or(usize::MAX));
         Self {
             inner: Some(Arc::new(Inner {
                 entries,
+                deadline: Deadline(Spread(ttl)),
                 spread: Spread(ttl),
                 generation: Mutex::new(0),
             })),
@@ -170,7 +149,16 @@ impl SessionCache {
 
     /// The entry for a token hash, if cached.
     pub(crate) fn get(&self, token_hash: &[u8]) -> Option<Arc<Cached>> {
-        self.inner.as_ref()?.entries.get(token_hash)
+        let inner = self.inner.as_ref()?;
+        let cached = inner.entries.get(token_hash)?;
+        if inner.deadline.passed(token_hash, &cached, Instant::now()) {
+            // Unless a fresh read replaced it meanwhile.
+            inner
+                .entries
+                .remove_if(token_hash, |kept| Arc::ptr_eq(kept, &cached));
+            return None;
+        }
+        Some(cached)
     }
 
     /// Whether the caller should read `cached` again in the background: it is in the last
@@ -190,7 +178,7 @@ impl SessionCache {
         let Some(inner) = &self.inner else { return };
         let mut generation = inner.generation.lock().unwrap_or_else(|e| e.into_inner());
         *generation += 1;
-        inner.entries.invalidate(token_hash);
+        inner.entries.remove(token_hash);
     }
 
     /// Taken before reading the database, handed back to [`Self::insert`].
@@ -210,14 +198,11 @@ impl SessionCache {
     }
 
     /// Forgets the entries that `matches`.
-    fn invalidate_if(&self, matches: impl Fn(&Cached) -> bool + Send + Sync + 'static) {
+    fn invalidate_if(&self, matches: impl Fn(&Cached) -> bool) {
         let Some(inner) = &self.inner else { return };
         let mut generation = inner.generation.lock().unwrap_or_else(|e| e.into_inner());
         *generation += 1;
-        // Only fails when closures are not supported, which `new` turns on.
-        let _ = inner
-            .entries
-            .invalidate_entries_if(move |_, cached| matches(cached));
+        inner.entries.retain(|_, cached| !matches(cached));
     }
 
     /// Forgets a user's sessions (one, or all when `session` is `None`).
@@ -232,7 +217,7 @@ impl SessionCache {
         let Some(inner) = &self.inner else { return };
         let mut generation = inner.generation.lock().unwrap_or_else(|e| e.into_inner());
         *generation += 1;
-        inner.entries.invalidate_all();
+        inner.entries.clear();
     }
 
     /// Drops what `received` makes wrong.

@@ -42,30 +42,44 @@ pub struct HomeQuery {
 }
 
 /// Parsed documents by query text, and the requests that passed validation. Cheap to clone.
+///
+/// Both are read on every request, so they are `quick_cache`'s caches: a look-up is a
+/// sharded read lock and a flag, where moka's also queued the read for its bookkeeping
+/// (moka's three look-ups were a seventh of the server's time on a cached `home`,
+/// BENCHMARKS.md, 7 December). Its eviction (S3-FIFO) keeps what is asked again over a
+/// flood of queries seen once.
 #[derive(Clone)]
 pub struct Documents {
-    cache: moka::sync::Cache<String, Arc<Known>>,
-    validated: moka::sync::Cache<String, ()>,
+    cache: Arc<ByText<Arc<Known>>>,
+    validated: Arc<ByText<()>>,
+}
+
+/// A cache by text, weighed by [`ByKeyBytes`].
+type ByText<V> = quick_cache::sync::Cache<String, V, ByKeyBytes>;
+
+/// An entry's weight: its key's bytes, and about what the cache keeps beside each entry.
+#[derive(Clone)]
+struct ByKeyBytes;
+
+impl<V> quick_cache::Weighter<String, V> for ByKeyBytes {
+    fn weight(&self, key: &String, _: &V) -> u64 {
+        key.len() as u64 + 64
+    }
+}
+
+/// A cache holding `bytes` of keys, for keys of about half a kilobyte.
+fn by_text<V: Clone>(bytes: u64) -> Arc<ByText<V>> {
+    let items = usize::try_from(bytes / 512).unwrap_or(usize::MAX);
+    Arc::new(ByText::with_weighter(items, bytes, ByKeyBytes))
 }
 
 impl Default for Documents {
     fn default() -> Self {
         Self {
-            cache: moka::sync::Cache::builder()
-                .weigher(|key: &String, _| weigh(key))
-                .max_capacity(CAPACITY_BYTES)
-                .build(),
-            validated: moka::sync::Cache::builder()
-                .weigher(|key: &String, _| weigh(key))
-                .max_capacity(VALIDATED_BYTES)
-                .build(),
+            cache: by_text(CAPACITY_BYTES),
+            validated: by_text(VALIDATED_BYTES),
         }
     }
-}
-
-/// An entry's weight: its key's bytes, and about what the cache keeps beside each entry.
-fn weigh(key: &str) -> u32 {
-    u32::try_from(key.len() + 64).unwrap_or(u32::MAX)
 }
 
 /// A request's document as remembered, if it is.
@@ -317,8 +331,7 @@ mod tests {
         let documents = Documents::default();
         let mut first = async_graphql::Request::new("{ me { id } }");
         prepare(&documents, &mut first);
-        documents.cache.run_pending_tasks();
-        assert_eq!(documents.cache.entry_count(), 1);
+        assert_eq!(documents.cache.len(), 1);
         let mut again = async_graphql::Request::new("{ me { id } }");
         prepare(&documents, &mut again);
         let parsed = again.parsed_query().expect("parsed");
@@ -328,8 +341,7 @@ mod tests {
         );
         let mut broken = async_graphql::Request::new("{ me { id ");
         prepare(&documents, &mut broken);
-        documents.cache.run_pending_tasks();
-        assert_eq!(documents.cache.entry_count(), 1);
+        assert_eq!(documents.cache.len(), 1);
         assert!(
             broken.parsed_query().is_err(),
             "still refused, by the executor"
