@@ -45,7 +45,7 @@ pub struct HomeQuery {
 ///
 /// Both are read on every request, so they are `quick_cache`'s caches: a look-up is a
 /// sharded read lock and a flag, where moka's also queued the read for its bookkeeping
-/// (moka's three look-ups were a seventh of the server's time on a cached `home`,
+/// (moka's three look-ups were 12–14% of the server's time on a cached `home`,
 /// BENCHMARKS.md, 7 December). Its eviction (S3-FIFO) keeps what is asked again over a
 /// flood of queries seen once.
 #[derive(Clone)]
