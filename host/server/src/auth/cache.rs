@@ -88,14 +88,10 @@ impl Cached {
     }
 }
 
-/// Each entry's deadline: its spread share of the limit from when the database was read (a
-/// fresh read moves it).
-struct Deadline(Spread);
-
-impl Deadline {
-    fn passed(&self, key: &[u8], value: &Cached, at: Instant) -> bool {
-        let lives = self.0.ttl(key.spread_bits());
-        value.read_at + lives <= at
+impl Inner {
+    /// How long an entry lives from when the database was read (a fresh read moves it).
+    fn lives(&self, token_hash: &[u8]) -> Duration {
+        self.spread.ttl(token_hash.spread_bits())
     }
 }
 
@@ -111,7 +107,7 @@ pub struct SessionCache {
 /// and one never looked up again waits for eviction, which takes it as readily as any.
 struct Inner {
     entries: quick_cache::sync::Cache<Vec<u8>, Arc<Cached>>,
-    deadline: Deadline,
+    /// Each entry's time limit: its share of `auth.session_cache_s`, by its token hash.
     spread: Spread,
     /// Bumped by every invalidation; inserts carry the generation they started under.
     generation: Mutex<u64>,
@@ -140,7 +136,6 @@ impl SessionCache {
         Self {
             inner: Some(Arc::new(Inner {
                 entries,
-                deadline: Deadline(Spread(ttl)),
                 spread: Spread(ttl),
                 generation: Mutex::new(0),
             })),
@@ -151,7 +146,7 @@ impl SessionCache {
     pub(crate) fn get(&self, token_hash: &[u8]) -> Option<Arc<Cached>> {
         let inner = self.inner.as_ref()?;
         let cached = inner.entries.get(token_hash)?;
-        if inner.deadline.passed(token_hash, &cached, Instant::now()) {
+        if cached.read_at + inner.lives(token_hash) <= Instant::now() {
             // Unless a fresh read replaced it meanwhile.
             inner
                 .entries
@@ -168,8 +163,7 @@ impl SessionCache {
         let Some(inner) = &self.inner else {
             return false;
         };
-        let lives = inner.spread.ttl(token_hash.spread_bits());
-        let from = lives.saturating_sub(inner.spread.0 / 4);
+        let from = inner.lives(token_hash).saturating_sub(inner.spread.0 / 4);
         cached.read_at.elapsed() >= from && !cached.refreshing.swap(true, Ordering::Relaxed)
     }
 
