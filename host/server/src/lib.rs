@@ -12,6 +12,7 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
+mod by_athlete;
 pub mod cli;
 pub mod config;
 pub mod connections;

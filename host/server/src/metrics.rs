@@ -448,7 +448,7 @@ async fn render(app: &AppState) -> String {
     );
 
     render_requests(metrics, &mut out);
-    render_home_cache(&app.training.home_cache(), &mut out).await;
+    render_home_cache(&app.training.home_cache(), &mut out);
     render_rules(metrics, &mut out);
     render_plugins(app, &mut out);
 
@@ -478,7 +478,7 @@ async fn render(app: &AppState) -> String {
     out.text
 }
 
-async fn render_home_cache(cache: &crate::training::HomeCache, out: &mut Exposition) {
+fn render_home_cache(cache: &crate::training::HomeCache, out: &mut Exposition) {
     let counts = cache.counts();
     out.family(
         "stride_home_cache_total",
@@ -502,7 +502,7 @@ async fn render_home_cache(cache: &crate::training::HomeCache, out: &mut Exposit
         "gauge",
         "Home screens cached on this replica.",
     );
-    out.sample("stride_home_cache_entries", &[], cache.entries().await);
+    out.sample("stride_home_cache_entries", &[], cache.entries());
 }
 
 fn render_requests(metrics: &Metrics, out: &mut Exposition) {

@@ -7,7 +7,7 @@
 //! of the limit and all of it, chosen by bits of its key that are uniform (a token hash's, a
 //! UUID's random tail), so those reads come a few at a time over the last quarter instead.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use uuid::Uuid;
 
@@ -28,12 +28,6 @@ impl SpreadKey for [u8] {
     }
 }
 
-impl SpreadKey for Vec<u8> {
-    fn spread_bits(&self) -> u16 {
-        self.as_slice().spread_bits()
-    }
-}
-
 /// A UUID's last two bytes: random in versions 4 and 7 (a version 7's first bytes are its
 /// time, which would put entries made together together again).
 impl SpreadKey for Uuid {
@@ -43,8 +37,8 @@ impl SpreadKey for Uuid {
     }
 }
 
-/// Keeps each entry between three quarters of the limit and all of it, counted from when it
-/// was made; replacing an entry keeps its deadline.
+/// Keeps each entry between three quarters of the limit and all of it, counted from when its
+/// value was read (the caches check the deadline as they look an entry up).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Spread(pub(crate) Duration);
 
@@ -53,12 +47,6 @@ impl Spread {
     pub(crate) fn ttl(&self, bits: u16) -> Duration {
         let quarter = self.0 / 4;
         self.0 - quarter + quarter.mul_f64(f64::from(bits) / f64::from(u16::MAX))
-    }
-}
-
-impl<K: SpreadKey, V> moka::Expiry<K, V> for Spread {
-    fn expire_after_create(&self, key: &K, _value: &V, _created_at: Instant) -> Option<Duration> {
-        Some(self.ttl(key.spread_bits()))
     }
 }
 

@@ -277,7 +277,7 @@ async fn graphql_handler(
                     impersonation = Some((by, imp.clone()));
                     impersonated_user = Some(viewer.id());
                 } else if from_home {
-                    own_home = state.app.training.cached_home(&viewer).await;
+                    own_home = state.app.training.cached_home(&viewer);
                     if let Some(answer) = own_home
                         .as_ref()
                         .and_then(|home| home.answers.get(&request.query))

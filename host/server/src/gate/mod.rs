@@ -249,11 +249,9 @@ pub struct Gate {
 /// through the event bus ([`PendingCache::follow`]).
 #[derive(Clone)]
 pub struct PendingCache {
-    cache: moka::future::Cache<Uuid, Arc<Vec<Proposal>>>,
-    /// Counts invalidations: a list read from the database is kept only when its athlete
-    /// did not change while it was read, so a proposal filed meanwhile is never hidden by an
-    /// older list.
-    changes: crate::events::Generations,
+    /// A list read from the database is kept only when its athlete did not change while it
+    /// was read, so a proposal filed meanwhile is never hidden by an older list.
+    cache: crate::by_athlete::ByAthlete<Vec<Proposal>>,
     /// Lists that missed the cache, read together (after a restart every athlete's first
     /// visit misses).
     misses: crate::together::Together<Uuid, Vec<Proposal>>,
@@ -267,20 +265,20 @@ impl PendingCache {
                 PENDING_BATCH,
                 PENDING_READERS,
             ),
-            cache: moka::future::Cache::builder()
-                .max_capacity(100_000)
-                // A bound on what a missed notice could leave (the bus also says when
-                // notices were lost, and then everything is dropped), as for home screens;
-                // spread by athlete, so lists read together are not all read again together.
-                .expire_after(crate::spread::Spread(std::time::Duration::from_secs(600)))
-                .build(),
-            changes: crate::events::Generations::default(),
+            // Ten minutes at most: a bound on what a missed notice could leave (the bus also
+            // says when notices were lost, and then everything is dropped), as for home
+            // screens.
+            cache: crate::by_athlete::ByAthlete::new(
+                100_000,
+                100_000,
+                crate::by_athlete::one,
+                std::time::Duration::from_secs(600),
+            ),
         }
     }
 
-    async fn invalidate(&self, athlete: Uuid) {
-        self.changes.changed(athlete);
-        self.cache.invalidate(&athlete).await;
+    fn invalidate(&self, athlete: Uuid) {
+        self.cache.invalidate(athlete);
     }
 
     /// Follows the proposals other replicas (and this one) file and decide. Runs until the
@@ -292,12 +290,11 @@ impl PendingCache {
                 crate::events::Received::Event(event) => match *event {
                     Event::ProposalFiled { athlete, .. }
                     | Event::ProposalDecided { athlete, .. } => {
-                        self.invalidate(athlete.uuid()).await;
+                        self.invalidate(athlete.uuid());
                     }
                     _ => {}
                 },
                 crate::events::Received::Lagged => {
-                    self.changes.all_changed();
                     self.cache.invalidate_all();
                 }
             }
@@ -428,7 +425,7 @@ impl Gate {
             filed.push(match outcome {
                 Ok(Some(prepared)) => {
                     let athlete = prepared.row.user_id;
-                    self.pending.invalidate(athlete).await;
+                    self.pending.invalidate(athlete);
                     self.events
                         .publish(Event::ProposalFiled {
                             athlete: AthleteId(athlete),
@@ -640,7 +637,7 @@ impl Gate {
 
     /// Tells live listeners a proposal of `athlete` was decided (or lapsed).
     async fn decided(&self, athlete: Uuid, proposal: Uuid) {
-        self.pending.invalidate(athlete).await;
+        self.pending.invalidate(athlete);
         self.events
             .publish(Event::ProposalDecided {
                 athlete: AthleteId(athlete),
@@ -957,12 +954,13 @@ impl Gate {
     /// An athlete's pending proposals, from the cache while none of them is overdue.
     async fn pending_list(&self, athlete: Uuid) -> AppResult<Vec<Proposal>> {
         let now = self.clock.now();
-        if let Some(cached) = self.pending.cache.get(&athlete).await
+        if let Some(cached) = self.pending.cache.get(athlete)
             && cached.iter().all(|p| p.row.expires_at > now)
         {
             return Ok(cached.as_ref().clone());
         }
-        let generation = self.pending.changes.of(athlete);
+        let generation = self.pending.cache.generation(athlete);
+        let read_at = std::time::Instant::now();
         // One read shared with the other lists missed meanwhile, in the usual case (nothing
         // lapsed): every first visit after a restart comes here.
         let store = self.store.clone();
@@ -1004,16 +1002,9 @@ impl Gate {
             self.expire_overdue_of(athlete).await?;
             list = read().await?;
         }
-        if self.pending.changes.of(athlete) == generation {
-            self.pending
-                .cache
-                .insert(athlete, Arc::new(list.clone()))
-                .await;
-            // A change that landed between the check and the insert must not be hidden.
-            if self.pending.changes.of(athlete) != generation {
-                self.pending.cache.invalidate(&athlete).await;
-            }
-        }
+        self.pending
+            .cache
+            .keep(athlete, generation, read_at, Arc::new(list.clone()));
         Ok(list)
     }
 

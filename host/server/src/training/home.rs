@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use moka::future::Cache;
 use uuid::Uuid;
 
 use super::{DayRequest, Training};
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::by_athlete::{self, ByAthlete};
+use crate::error::AppResult;
 use crate::events::{Event, Events, Received};
 use stride_domain::ids::AthleteId;
 use stride_domain::people::GrantAccess;
@@ -111,13 +111,11 @@ impl std::fmt::Debug for Answers {
 /// newest activities of each athlete.
 #[derive(Clone)]
 pub struct HomeCache {
-    cache: Cache<Uuid, Arc<Home>>,
+    cache: ByAthlete<Home>,
     /// Each athlete's newest [`RECENT_ACTIVITIES`] activities that count (copies left out),
     /// newest first: the first page of the activity list, which is most of what is read.
-    recent: Cache<Uuid, Arc<Vec<StoredActivity>>>,
+    recent: ByAthlete<Vec<StoredActivity>>,
     events: Events,
-    /// Counts invalidations: a home screen built while its athlete changed is not kept.
-    changes: crate::events::Generations,
     /// Home screens that missed the cache, built together.
     misses: crate::together::Together<User, Home>,
     /// What the cache did, for `/metrics`.
@@ -138,6 +136,10 @@ pub struct HomeCacheCounts {
     pub dropped_all: AtomicU64,
 }
 
+/// How long a cached screen or page is kept at most (from three quarters of it, by athlete:
+/// those built together are not all built again together). Changes drop it sooner.
+const KEPT: Duration = Duration::from_secs(600);
+
 /// Home screens built together at most: the reads of a batch are one query per table.
 const HOME_BATCH: usize = 64;
 
@@ -152,6 +154,11 @@ pub const RECENT_ACTIVITIES: u32 = 51;
 
 /// The recent-activities cache's size, bytes (estimated per activity: see [`activity_bytes`]).
 const RECENT_CAPACITY_BYTES: u64 = 128 * 1024 * 1024;
+
+/// About what a page of cached activities takes in memory.
+fn page_bytes(page: &[StoredActivity]) -> u64 {
+    page.iter().map(|a| activity_bytes(a) as u64).sum()
+}
 
 /// About what a cached activity takes in memory: its fixed fields, its text and its laps.
 fn activity_bytes(activity: &StoredActivity) -> usize {
@@ -171,7 +178,7 @@ fn activity_bytes(activity: &StoredActivity) -> usize {
 impl std::fmt::Debug for HomeCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HomeCache")
-            .field("entries", &self.cache.entry_count())
+            .field("entries", &self.cache.len())
             .finish()
     }
 }
@@ -182,20 +189,15 @@ impl HomeCache {
     /// all built again together).
     pub fn new(events: Events) -> Self {
         Self {
-            cache: Cache::builder()
-                .max_capacity(100_000)
-                .expire_after(crate::spread::Spread(Duration::from_secs(600)))
-                .build(),
-            recent: Cache::builder()
-                .weigher(|_, page: &Arc<Vec<StoredActivity>>| {
-                    let bytes: usize = page.iter().map(activity_bytes).sum();
-                    u32::try_from(bytes).unwrap_or(u32::MAX)
-                })
-                .max_capacity(RECENT_CAPACITY_BYTES)
-                .expire_after(crate::spread::Spread(Duration::from_secs(600)))
-                .build(),
+            cache: ByAthlete::new(100_000, 100_000, by_athlete::one, KEPT),
+            // Pages of about 20 KiB.
+            recent: ByAthlete::new(
+                (RECENT_CAPACITY_BYTES / 20_000) as usize,
+                RECENT_CAPACITY_BYTES,
+                |page| page_bytes(page),
+                KEPT,
+            ),
             events,
-            changes: crate::events::Generations::default(),
             misses: crate::together::Together::new("home screens", HOME_BATCH, HOME_BUILDERS),
             counts: Arc::default(),
         }
@@ -206,18 +208,16 @@ impl HomeCache {
         &self.counts
     }
 
-    /// Screens cached now, once the cache's pending bookkeeping is done.
-    pub async fn entries(&self) -> u64 {
-        self.cache.run_pending_tasks().await;
-        self.cache.entry_count()
+    /// Screens cached now (some may be past their time limit, not yet looked up).
+    pub fn entries(&self) -> usize {
+        self.cache.len()
     }
 
     /// Drops an athlete's cached home screen and recent activities here at once, and tells the
     /// other replicas.
     pub async fn invalidate(&self, athlete_id: Uuid) {
-        self.changes.changed(athlete_id);
-        self.cache.invalidate(&athlete_id).await;
-        self.recent.invalidate(&athlete_id).await;
+        self.cache.invalidate(athlete_id);
+        self.recent.invalidate(athlete_id);
         self.events
             .publish(Event::AthleteChanged {
                 athlete: AthleteId(athlete_id),
@@ -233,15 +233,13 @@ impl HomeCache {
                 Received::Event(event) => {
                     if let Event::AthleteChanged { athlete } = *event {
                         self.counts.dropped.fetch_add(1, Ordering::Relaxed);
-                        self.changes.changed(athlete.uuid());
-                        self.cache.invalidate(&athlete.uuid()).await;
-                        self.recent.invalidate(&athlete.uuid()).await;
+                        self.cache.invalidate(athlete.uuid());
+                        self.recent.invalidate(athlete.uuid());
                     }
                 }
                 // Missed events: anything cached may be stale.
                 Received::Lagged => {
                     self.counts.dropped_all.fetch_add(1, Ordering::Relaxed);
-                    self.changes.all_changed();
                     self.cache.invalidate_all();
                     self.recent.invalidate_all();
                 }
@@ -255,40 +253,24 @@ impl Training {
     pub async fn home(&self, viewer: &Viewer, athlete_id: Uuid) -> AppResult<Arc<Home>> {
         let athlete = self.athlete(viewer, athlete_id, GrantAccess::Read).await?;
         let today = self.today_for(&athlete);
-        if let Some(home) = self.home.cache.get(&athlete.id).await {
+        if let Some(home) = self.home.cache.get(athlete.id) {
             if home.date == today {
                 self.home.counts.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(home);
             }
             // Built for a day that has ended.
-            self.home.cache.invalidate(&athlete.id).await;
+            self.home.cache.forget(athlete.id);
         }
         // Requests that miss together (a page's `home` and `trainingPlan`) share one build.
-        let generation = self.home.changes.of(athlete.id);
-        let home = self
-            .home
+        self.home
             .cache
-            .try_get_with(athlete.id, async {
-                self.build_home_with_others(athlete.clone())
-                    .await
-                    .map(Arc::new)
-            })
+            .get_or_read(athlete.id, self.build_home_with_others(athlete.clone()))
             .await
-            .map_err(|shared| {
-                Arc::try_unwrap(shared).unwrap_or_else(|shared| {
-                    AppError::Internal(anyhow::anyhow!("building the home screen: {shared:?}"))
-                })
-            })?;
-        // Built while a change landed: it may predate the change, so it is not kept.
-        if self.home.changes.of(athlete.id) != generation {
-            self.home.cache.invalidate(&athlete.id).await;
-        }
-        Ok(home)
     }
 
     /// The viewer's own home screen when it is cached and is today's; never built here.
-    pub async fn cached_home(&self, viewer: &Viewer) -> Option<Arc<Home>> {
-        let home = self.home.cache.get(&viewer.id()).await?;
+    pub fn cached_home(&self, viewer: &Viewer) -> Option<Arc<Home>> {
+        let home = self.home.cache.get(viewer.id())?;
         let fresh = home.date == self.today_for(&viewer.user);
         if fresh {
             self.home.counts.hits.fetch_add(1, Ordering::Relaxed);
@@ -302,31 +284,19 @@ impl Training {
         &self,
         athlete_id: Uuid,
     ) -> AppResult<Arc<Vec<StoredActivity>>> {
-        if let Some(page) = self.home.recent.get(&athlete_id).await {
-            return Ok(page);
-        }
-        let generation = self.home.changes.of(athlete_id);
-        let page = self
+        Ok(self
             .home
             .recent
-            .try_get_with(athlete_id, async {
-                self.store
-                    .list_activities(athlete_id, DateRange::default(), None, RECENT_ACTIVITIES)
-                    .await
-                    .map(Arc::new)
-            })
-            .await
-            .map_err(|shared| match Arc::try_unwrap(shared) {
-                Ok(error) => AppError::from(error),
-                Err(shared) => {
-                    AppError::Internal(anyhow::anyhow!("reading recent activities: {shared}"))
-                }
-            })?;
-        // Read while a change landed: it may predate the change, so it is not kept.
-        if self.home.changes.of(athlete_id) != generation {
-            self.home.recent.invalidate(&athlete_id).await;
-        }
-        Ok(page)
+            .get_or_read(
+                athlete_id,
+                self.store.list_activities(
+                    athlete_id,
+                    DateRange::default(),
+                    None,
+                    RECENT_ACTIVITIES,
+                ),
+            )
+            .await?)
     }
 
     /// Builds an athlete's home screen together with the others that missed the cache
