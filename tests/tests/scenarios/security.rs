@@ -592,6 +592,49 @@ async fn the_api_answers_429_with_retry_after_past_its_rate() {
 }
 
 #[tokio::test]
+async fn a_session_past_its_rate_is_refused_and_other_sessions_are_not() {
+    let app = TestApp::spawn_with(|c| {
+        c.http.per_session_per_s = 1;
+        c.http.per_session_burst = 3;
+    })
+    .await;
+    let owner = app.owner().await;
+    let ann = app.invite_user(&owner, "ATHLETE", "ann@example.test").await;
+    let bob = app.invite_user(&owner, "ATHLETE", "bob@example.test").await;
+    let ask = |token: String| {
+        let app = &app;
+        async move {
+            let answer = app
+                .http()
+                .post(app.url("/graphql"))
+                .bearer_auth(token)
+                .json(&json!({ "query": "{ me { id } }" }))
+                .send()
+                .await
+                .expect("answered");
+            let status = answer.status().as_u16();
+            let retry = answer.headers().get("retry-after").is_some();
+            (status, retry, answer.text().await.expect("a body"))
+        }
+    };
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        answers.push(ask(ann.token.clone()).await);
+    }
+    // Her burst of three, then refusals that say which limit and when to come back.
+    assert!(answers.iter().take(3).all(|a| a.0 == 200), "{answers:?}");
+    let (status, retry, body) = &answers[3];
+    assert_eq!((*status, *retry), (429, true), "{answers:?}");
+    assert!(body.contains("this session"), "{body}");
+    // Bob's session has its own budget, as does an unknown token (refused by the API, not
+    // by Ann's limit).
+    assert_eq!(ask(bob.token.clone()).await.0, 200);
+    let (status, _, body) = ask(format!("{}x", ann.token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("UNAUTHENTICATED"), "{body}");
+}
+
+#[tokio::test]
 async fn dates_and_ranges_are_bounded_and_plan_history_is_paged() {
     let app = TestApp::spawn().await;
     let owner = app.owner().await;

@@ -20,7 +20,11 @@ use crate::config::HttpConfig;
 /// The limiters of this replica.
 pub struct Limits {
     per_address: DefaultKeyedRateLimiter<IpAddr>,
-    per_session: DefaultKeyedRateLimiter<[u8; 32]>,
+    /// Keyed by a hash of the token that only this process can compute (SipHash with random
+    /// keys): no one can choose a token that shares another session's limit, and the map
+    /// holds no token. Cheaper than the SHA-256 that authenticating computes again.
+    per_session: DefaultKeyedRateLimiter<u64>,
+    session_keys: std::hash::RandomState,
     per_webhook_source: DefaultKeyedRateLimiter<(String, IpAddr)>,
     client_address_header: Option<String>,
 }
@@ -49,6 +53,7 @@ impl Limits {
                 config.per_session_per_s,
                 config.per_session_burst,
             )),
+            session_keys: std::hash::RandomState::new(),
             per_webhook_source: RateLimiter::keyed(quota(
                 config.webhooks_per_address_per_s,
                 config.webhooks_per_address_burst,
@@ -121,14 +126,9 @@ pub async fn api(State(limits): State<Arc<Limits>>, request: Request, next: Next
             "address",
         );
     }
-    if let Some(token) = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        use sha2::Digest;
-        let key: [u8; 32] = sha2::Sha256::digest(token.trim().as_bytes()).into();
+    if let Some(token) = super::bearer(request.headers()) {
+        use std::hash::BuildHasher;
+        let key = limits.session_keys.hash_one(token);
         if let Err(not_until) = limits.per_session.check_key(&key) {
             return too_many(
                 not_until.wait_time_from(limits.per_session.clock().now()),
