@@ -592,6 +592,40 @@ async fn the_api_answers_429_with_retry_after_past_its_rate() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_not_one_graphql_request_gets_400_naming_what_is_wrong() {
+    let app = TestApp::spawn().await;
+    for (body, expected) in [
+        (
+            r#"{"querry":"{ __typename }"}"#,
+            "the request has no `query`",
+        ),
+        (r#"{"query":5}"#, "`query` must be a string, not a number"),
+        (
+            r#"{"query":"{ __typename }","variables":"x"}"#,
+            "`variables` must be an object or null, not a string",
+        ),
+        ("[]", "Batch requests are not supported"),
+        (r#"{"query":"{ __typename }""#, "EOF while parsing"),
+    ] {
+        let answer = app
+            .http()
+            .post(app.url("/graphql"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("answered");
+        let status = answer.status().as_u16();
+        let text = answer.text().await.expect("a body");
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(
+            text.starts_with("not a GraphQL request: ") && text.contains(expected),
+            "{body}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_session_past_its_rate_is_refused_and_other_sessions_are_not() {
     let app = TestApp::spawn_with(|c| {
         c.http.per_session_per_s = 1;

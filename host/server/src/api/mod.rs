@@ -433,9 +433,9 @@ fn mark_impersonation(
 /// "a request or a batch", through serde's buffering of untagged enums, and builds a reader
 /// and a MIME type around it. This reader, with authentication's checking the cached session
 /// in place, took about a seventh off the server's CPU per cached `home` answer
-/// (BENCHMARKS.md, 7 December). Everything else (uploads, other or no content types, and a
-/// JSON body that is not one request, which it refuses or explains) goes through
-/// async-graphql's reader, so the answers to what is not a plain request stay its own.
+/// (BENCHMARKS.md, 7 December). A JSON body that is not one request is refused naming what
+/// is wrong with it ([`explain_json_request`]). Everything else (uploads, other or no
+/// content types) goes through async-graphql's reader.
 struct ApiRequest {
     token: Option<String>,
     request: async_graphql::Request,
@@ -484,33 +484,112 @@ fn is_plain_json(content_type: &str) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-/// One GraphQL request from a JSON body. An object is parsed as one request; what is not
-/// one (a batch, broken JSON, a missing `query`) is parsed as async-graphql parses it, to be
-/// refused with its words.
+/// One GraphQL request from a JSON body: an object with a `query`, read in one pass. What is
+/// not one is refused by [`explain_json_request`], which names what is wrong.
 fn parse_json_request(body: &[u8]) -> Result<async_graphql::Request, BadRequest> {
     let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if object && let Ok(request) = serde_json::from_slice::<async_graphql::Request>(body) {
+    if object
+        && let Ok(request) = serde_json::from_slice::<async_graphql::Request>(body)
+        && !request.query.is_empty()
+    {
         return Ok(request);
     }
-    let batch = serde_json::from_slice::<async_graphql::BatchRequest>(body)
-        .map_err(|e| async_graphql::ParseRequestError::InvalidRequest(Box::new(e)))?;
-    Ok(batch.into_single()?)
+    explain_json_request(body)
+}
+
+/// Why a JSON body is not one GraphQL request, naming the part at fault: broken JSON (with
+/// serde's line and column), a batch, a body that is not an object, a missing or empty
+/// `query`, or a field of the wrong type. (async-graphql's own reader reads a body without
+/// `query`, and even `[]`, as an empty query, and answers a field of the wrong type with
+/// "data did not match any variant of untagged enum BatchRequest".)
+fn explain_json_request(body: &[u8]) -> Result<async_graphql::Request, BadRequest> {
+    use async_graphql::ParseRequestError;
+    use serde_json::Value;
+    let invalid =
+        |e: serde_json::Error| BadRequest::Read(ParseRequestError::InvalidRequest(e.into()));
+    let what = |value: &Value| match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    };
+    let fields = match serde_json::from_slice::<Value>(body).map_err(invalid)? {
+        Value::Object(fields) => fields,
+        Value::Array(_) => return Err(BadRequest::Read(ParseRequestError::UnsupportedBatch)),
+        other => {
+            return Err(BadRequest::Shape(format!(
+                "the body is {}; send a JSON object with a `query` string",
+                what(&other)
+            )));
+        }
+    };
+    match fields.get("query") {
+        None => {
+            return Err(BadRequest::Shape(
+                "the request has no `query`; send {\"query\": \"{ … }\"}".to_owned(),
+            ));
+        }
+        Some(Value::String(query)) if query.is_empty() => {
+            return Err(BadRequest::Shape("`query` is empty".to_owned()));
+        }
+        Some(Value::String(_)) => {}
+        Some(other) => {
+            return Err(BadRequest::Shape(format!(
+                "`query` must be a string, not {}",
+                what(other)
+            )));
+        }
+    }
+    for (field, wanted) in [
+        ("operationName", "a string"),
+        ("variables", "an object"),
+        ("extensions", "an object"),
+    ] {
+        let Some(value) = fields.get(field) else {
+            continue;
+        };
+        if !value.is_null() && what(value) != wanted {
+            return Err(BadRequest::Shape(format!(
+                "`{field}` must be {wanted} or null, not {}",
+                what(value)
+            )));
+        }
+    }
+    // The fields are right; serde may still refuse the whole (a field given twice).
+    serde_json::from_slice::<async_graphql::Request>(body).map_err(invalid)
 }
 
 /// A GraphQL request that could not be read: 413 when it is over the body limit (however it
 /// was sent: with a length, chunked, or as a multipart upload), otherwise 400 naming the
 /// problem.
-pub struct BadRequest(async_graphql::ParseRequestError);
+pub enum BadRequest {
+    /// What the body reader or a parser reported.
+    Read(async_graphql::ParseRequestError),
+    /// A JSON body that is not one request, in our words.
+    Shape(String),
+}
 
 impl From<async_graphql::ParseRequestError> for BadRequest {
     fn from(error: async_graphql::ParseRequestError) -> Self {
-        BadRequest(error)
+        BadRequest::Read(error)
     }
 }
 
 impl IntoResponse for BadRequest {
     fn into_response(self) -> Response {
         use async_graphql::ParseRequestError as E;
+        let error = match self {
+            BadRequest::Read(error) => error,
+            BadRequest::Shape(problem) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    format!("not a GraphQL request: {problem}"),
+                )
+                    .into_response();
+            }
+        };
         // The body reader's limit error reaches here wrapped (in an io::Error, whose
         // `source` skips what it wraps, or in the multipart reader's error) and sometimes
         // flattened to its message.
@@ -529,7 +608,7 @@ impl IntoResponse for BadRequest {
             }
             false
         }
-        let over_limit = match &self.0 {
+        let over_limit = match &error {
             E::PayloadTooLarge => true,
             E::Io(error) => is_limit(error),
             E::InvalidMultipart(error) => is_limit(error),
@@ -544,7 +623,7 @@ impl IntoResponse for BadRequest {
         }
         (
             StatusCode::BAD_REQUEST,
-            format!("not a GraphQL request: {}", self.0),
+            format!("not a GraphQL request: {error}"),
         )
             .into_response()
     }
@@ -761,11 +840,10 @@ mod tests {
             br#"{"query":"{ me { id } }","variables":null,"operationName":null}"#,
             br#"{"query":"{ me { id } }","extensions":{"persistedQuery":{"version":1}}}"#,
             br#"{"query":"{ me { id } }","variables":{"big":18446744073709551615,"neg":-3}}"#,
-            // No query: read as an empty one, which the executor refuses.
-            br#"{"operationName":"Q"}"#,
+            br#"{"query":" ","operationName":"","extensions":null}"#,
         ];
         for body in requests {
-            let ours = parse_json_request(body).map_err(|e| e.0.to_string());
+            let ours = parse_json_request(body).map_err(|e| message(&e));
             let theirs = as_async_graphql_reads(body);
             assert_eq!(
                 ours.as_ref().map(summary),
@@ -774,10 +852,10 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
-        let refused: [&[u8]; 6] = [
+        // Refused in async-graphql's words, which name the problem.
+        let refused: [&[u8]; 5] = [
             br#"[{"query":"{ me { id } }"},{"query":"{ me { id } }"}]"#,
             br#"{"query":"{ me { id } }""#,
-            br#"{"query":"{ me { id } }","query":"{ me { id } }"}"#,
             br#"{"query":"{ me { id } }"} trailing"#,
             b"not json",
             b"",
@@ -785,12 +863,60 @@ mod tests {
         for body in refused {
             let ours = parse_json_request(body)
                 .map(|r| summary(&r))
-                .map_err(|e| e.0.to_string());
+                .map_err(|e| message(&e));
             assert!(ours.is_err(), "{}", String::from_utf8_lossy(body));
             assert_eq!(
                 ours,
                 as_async_graphql_reads(body).map(|r| summary(&r)),
                 "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    fn message(error: &BadRequest) -> String {
+        match error {
+            BadRequest::Read(error) => error.to_string(),
+            BadRequest::Shape(problem) => problem.clone(),
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_one_request_is_refused_naming_what_is_wrong() {
+        let cases: [(&[u8], &str); 11] = [
+            (br#"{"operationName":"Q"}"#, "the request has no `query`"),
+            (br#"{"query":""}"#, "`query` is empty"),
+            (br#"{"query":5}"#, "`query` must be a string, not a number"),
+            (br#"{"query":null}"#, "`query` must be a string, not null"),
+            (
+                br#"{"query":"{ me { id } }","variables":"x"}"#,
+                "`variables` must be an object or null, not a string",
+            ),
+            (
+                br#"{"query":"{ me { id } }","variables":[1]}"#,
+                "`variables` must be an object or null, not an array",
+            ),
+            (
+                br#"{"query":"{ me { id } }","operationName":3}"#,
+                "`operationName` must be a string or null, not a number",
+            ),
+            (
+                br#"{"query":"{ me { id } }","extensions":true}"#,
+                "`extensions` must be an object or null, not a boolean",
+            ),
+            (
+                br#"{"query":"{ me { id } }","query":"{ me { id } }"}"#,
+                "duplicate field `query`",
+            ),
+            (br#""{ me { id } }""#, "the body is a string"),
+            (b"[]", "Batch requests are not supported"),
+        ];
+        for (body, expected) in cases {
+            let refused = parse_json_request(body).map(|r| summary(&r));
+            let problem = refused.as_ref().map_err(message).expect_err("refused");
+            assert!(
+                problem.contains(expected),
+                "{}: {problem}",
                 String::from_utf8_lossy(body)
             );
         }
