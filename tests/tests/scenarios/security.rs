@@ -529,6 +529,7 @@ async fn the_api_answers_429_with_retry_after_past_its_rate() {
         c.http.per_address_burst = 5;
         c.http.webhooks_per_address_per_s = 1;
         c.http.webhooks_per_address_burst = 5;
+        c.metrics.enabled = true;
     })
     .await;
     let mut statuses = Vec::new();
@@ -556,6 +557,15 @@ async fn the_api_answers_429_with_retry_after_past_its_rate() {
             .all(|(s, retry)| *s == 429 && *retry),
         "{statuses:?}"
     );
+    // The address has spent its budget on metrics scrapes too, each of which renders every
+    // family.
+    let scrape = app
+        .http()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(scrape.status(), 429);
     // Health probes are never limited.
     let health = app
         .http()

@@ -116,6 +116,9 @@ pub fn router(app: AppState) -> Router {
             "/digest/unsubscribe",
             get(digest::confirm).post(digest::unsubscribe),
         )
+        // Each scrape renders every family: a flood of them is held to the address's rate
+        // like any other request (a scraper every few seconds is far inside it).
+        .route("/metrics", get(crate::metrics::scrape))
         .layer(axum::middleware::from_fn_with_state(
             limits.clone(),
             limits::api,
@@ -141,7 +144,6 @@ pub fn router(app: AppState) -> Router {
     api.merge(graphql_routes)
         .merge(webhooks)
         .merge(relay)
-        .route("/metrics", get(crate::metrics::scrape))
         .fallback(get(console::serve))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
