@@ -16,8 +16,8 @@ use crate::training::{
     DayStatsDb, PLAN_COLUMNS, PlanDb, STATS_COLUMNS, WORKOUT_COLUMNS, WorkoutDb,
 };
 use crate::{
-    ActivityLoadRow, DailyMetricsRecord, ProposalRow, RuleRow, RuleVersionRow, Store, StoreResult,
-    StoredPlan, StoredWorkout, on_pool,
+    ActivityLoadRow, DailyMetricsRecord, ProposalRow, RuleRow, RuleVersionRow, SessionLogRow,
+    Store, StoreResult, StoredPlan, StoredWorkout, on_pool,
 };
 
 /// Ids per statement. SQLite resolves placeholders by name in a list it scans, so statements
@@ -81,7 +81,50 @@ macro_rules! by_chunks {
     }};
 }
 
+/// A session log found for an activity asked about: its own, or another copy's.
+#[derive(sqlx::FromRow)]
+struct GroupLogRow {
+    requested: Uuid,
+    #[sqlx(flatten)]
+    log: SessionLogRow,
+}
+
 impl Store {
+    /// The fuelling of each of `activities` that has any: the log of the activity itself or,
+    /// when it has none, the newest log of another copy of the same workout. One statement per
+    /// chunk, for a list of activities that each ask for theirs.
+    pub async fn session_logs_for(
+        &self,
+        activities: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, SessionLogRow>> {
+        let rows = by_chunks!(
+            self,
+            activities,
+            GroupLogRow,
+            |list: String, _| format!(
+                "SELECT a.id AS requested, s.activity_id AS activity_id, \
+                 s.carbs_before_g AS carbs_before_g, s.carbs_during_g AS carbs_during_g, \
+                 s.caffeine_mg AS caffeine_mg, s.fluid_ml AS fluid_ml, s.notes AS notes, \
+                 s.updated_at AS updated_at \
+                 FROM activities a JOIN activities c ON (c.id = a.id OR c.id = a.duplicate_of \
+                   OR c.duplicate_of = COALESCE(a.duplicate_of, a.id)) \
+                 JOIN session_logs s ON s.activity_id = c.id WHERE a.id IN ({list})"
+            ),
+            []
+        );
+        let mut out: HashMap<Uuid, SessionLogRow> = HashMap::new();
+        for GroupLogRow { requested, log } in rows {
+            let better = out.get(&requested).is_none_or(|kept| {
+                kept.activity_id != requested
+                    && (log.activity_id == requested || log.updated_at > kept.updated_at)
+            });
+            if better {
+                out.insert(requested, log);
+            }
+        }
+        Ok(out)
+    }
+
     /// The newest `most` pending proposals of each of `users`, newest first (as
     /// [`Store::proposals_for`] with the pending state), an empty list for one with none.
     pub async fn pending_proposals_of(

@@ -236,21 +236,6 @@ impl Store {
         Ok(())
     }
 
-    /// The fuelling logged for an activity or, when none, for another copy of the same
-    /// workout (its group), the newest first.
-    pub async fn session_log(&self, activity_id: Uuid) -> StoreResult<Option<SessionLogRow>> {
-        let sql = format!(
-            "SELECT {SESSION_LOG_COLUMNS} FROM session_logs WHERE activity_id IN ( \
-               SELECT c.id FROM activities c, activities a WHERE a.id = $1 \
-               AND (c.id = a.id OR c.id = a.duplicate_of OR c.duplicate_of = COALESCE(a.duplicate_of, a.id))) \
-             ORDER BY CASE WHEN activity_id = $1 THEN 0 ELSE 1 END, updated_at DESC LIMIT 1"
-        );
-        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(activity_id)
-            .fetch_optional(pool)
-            .await?))
-    }
-
     /// Every session log of an athlete, oldest change first.
     pub async fn session_logs_of(&self, user_id: Uuid) -> StoreResult<Vec<SessionLogRow>> {
         let sql = format!(

@@ -552,6 +552,114 @@ async fn the_same_workout_from_two_sources_counts_once_and_the_athlete_can_corre
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_reads_its_fuelling_at_once_and_a_copy_shares_its_workouts_log() {
+    let app = TestApp::spawn().await;
+    let ann = athlete(&app).await;
+    let start = app.clock_now() - Duration::hours(6);
+    let log_run = |start: chrono::DateTime<chrono::Utc>| {
+        let (app, ann) = (&app, &ann);
+        async move {
+            app.gql(
+                Some(&ann.token),
+                "mutation($s: DateTime!) { logActivity(input: { sport: RUN, startTime: $s, durationSeconds: 3600, distanceMeters: 10000 }) { id } }",
+                json!({ "s": start }),
+            )
+            .await
+            .ok()["logActivity"]["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        }
+    };
+    let run = log_run(start).await;
+    let earlier = log_run(start - Duration::days(2)).await;
+    // The watch delivers a copy of today's run.
+    app.run_plugin_job(
+        &ann,
+        "test-device",
+        "activity",
+        json!({ "external_id": "watch-1", "sport": "run",
+                "start_ms": (start + Duration::minutes(3)).timestamp_millis(),
+                "duration_s": 3550, "distance_m": 10100.0 }),
+    )
+    .await;
+    let listed = activities(&app, &ann).await;
+    let today = listed
+        .iter()
+        .find(|a| a["id"] == run.as_str())
+        .expect("listed");
+    let watch = today["copies"][0]["id"]
+        .as_str()
+        .expect("a copy")
+        .to_owned();
+    let fuel = |id: String, grams: u32| {
+        let (app, ann) = (&app, &ann);
+        async move {
+            app.gql(
+                Some(&ann.token),
+                "mutation($id: ID!, $g: Float) { logSessionFuel(activityId: $id, input: { carbsBeforeGrams: $g }) { activityId } }",
+                json!({ "id": id, "g": grams }),
+            )
+            .await
+            .ok();
+        }
+    };
+    let fuelling = || async {
+        let answer = app
+            .gql(
+                Some(&ann.token),
+                "{ activities(first: 20) { edges { node { id fuel { carbsBeforeGrams } copies { id fuel { carbsBeforeGrams } } } } } }",
+                json!({}),
+            )
+            .await;
+        let mut grams = std::collections::BTreeMap::new();
+        for edge in answer.ok()["activities"]["edges"]
+            .as_array()
+            .expect("edges")
+        {
+            let node = &edge["node"];
+            for activity in std::iter::once(node).chain(node["copies"].as_array().expect("copies"))
+            {
+                let id = activity["id"].as_str().expect("id").to_owned();
+                grams.insert(id, activity["fuel"]["carbsBeforeGrams"].as_f64());
+            }
+        }
+        grams
+    };
+    let expect = |pairs: [(&String, Option<f64>); 3]| {
+        pairs
+            .into_iter()
+            .map(|(id, g)| (id.clone(), g))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    assert_eq!(
+        fuelling().await,
+        expect([(&run, None), (&watch, None), (&earlier, None)])
+    );
+    // Logged on the watch's copy: the workout shows it, its copy too.
+    fuel(watch.clone(), 40).await;
+    fuel(earlier.clone(), 80).await;
+    assert_eq!(
+        fuelling().await,
+        expect([
+            (&run, Some(40.0)),
+            (&watch, Some(40.0)),
+            (&earlier, Some(80.0))
+        ])
+    );
+    // Logged on the run itself: its own log comes first; the copy keeps its own.
+    fuel(run.clone(), 60).await;
+    assert_eq!(
+        fuelling().await,
+        expect([
+            (&run, Some(60.0)),
+            (&watch, Some(40.0)),
+            (&earlier, Some(80.0))
+        ])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copies_delivered_together_each_join_their_own_workout() {
     let app = TestApp::spawn().await;
     let ann = athlete(&app).await;

@@ -289,6 +289,7 @@ async fn graphql_handler(
                 }
                 request = request
                     .data(graphql::loaders::for_viewer(&state.app, &viewer))
+                    .data(graphql::loaders::fuel(&state.app))
                     .data(viewer);
             }
             Err(error) => request = request.data(AuthFailure(error.to_string())),
@@ -690,6 +691,7 @@ async fn graphql_ws(
                         match app.accounts.authenticate(&token).await {
                             Ok(viewer) => {
                                 data.insert(graphql::loaders::for_viewer(&app, &viewer));
+                                data.insert(graphql::loaders::fuel(&app));
                                 data.insert(viewer);
                             }
                             Err(error) => data.insert(AuthFailure(error.to_string())),

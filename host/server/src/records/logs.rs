@@ -144,8 +144,9 @@ impl Records {
         self.store.lock_athlete(&mut tx, athlete).await?;
         let mut row = self
             .store
-            .session_log(activity)
+            .session_logs_for(&[activity])
             .await?
+            .remove(&activity)
             .filter(|log| log.activity_id == activity)
             .unwrap_or(SessionLogRow {
                 activity_id: activity,

@@ -9,7 +9,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::records::{DayLogPatch, SessionLogPatch};
 use stride_domain::people::GrantAccess;
-use stride_store::{DayLogRow, SessionLogRow, StoredActivity};
+use stride_store::{DayLogRow, SessionLogRow};
 
 /// The most days one read of day logs returns.
 const MAX_LOG_DAYS: i64 = 400;
@@ -80,12 +80,12 @@ impl Training {
             .await
     }
 
-    /// The fuelling logged for an activity (or another copy of the same workout); the caller
-    /// has already been allowed to see the activity.
-    pub async fn session_fuel(
+    /// The fuelling of each of `activities` that has any: its own log, else the newest of
+    /// another copy of the same workout. The caller has checked the viewer's access.
+    pub async fn session_fuels(
         &self,
-        activity: &StoredActivity,
-    ) -> AppResult<Option<SessionLogRow>> {
-        Ok(self.store.session_log(activity.id).await?)
+        activities: &[Uuid],
+    ) -> AppResult<std::collections::HashMap<Uuid, SessionLogRow>> {
+        Ok(self.store.session_logs_for(activities).await?)
     }
 }
