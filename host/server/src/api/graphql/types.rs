@@ -531,18 +531,13 @@ impl Activity {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<super::insights::SessionFuel>> {
-        // Batched with the other activities of the response when the request has a loader.
-        let log = match ctx
-            .data_opt::<async_graphql::dataloader::DataLoader<super::loaders::FuelLoader>>()
-        {
-            Some(loader) => loader.load_one(self.0.id).await?,
-            None => state(ctx)
-                .training
-                .session_fuels(&[self.0.id])
-                .await?
-                .remove(&self.0.id),
-        };
-        Ok(log.map(super::insights::SessionFuel))
+        // Batched with the other activities of the response.
+        let loader =
+            ctx.data::<async_graphql::dataloader::DataLoader<super::loaders::FuelLoader>>()?;
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .map(super::insights::SessionFuel))
     }
 
     /// First stored.
